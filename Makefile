@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# XTCP: build xtcp.ko for installed kernels, run the demo and the tests.
+#
+#   make                 build build/<kver>/xtcp.ko for every kernel under
+#                        /lib/modules with a build link (or KDIR=/path, KVER=x)
+#   make demo            install deps, build, boot a VM and show XTCP working
+#   make check           install deps, build for all kernels, run every
+#                        selftest in a VM per kernel; last line "N passed, M failed"
+#   make W=1             extra warnings
+
+REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
+ifneq ($(KDIR),)
+KVERS := $(notdir $(patsubst %/,%,$(dir $(patsubst %/,%,$(KDIR)))))
+else
+KVERS ?= $(sort $(foreach d,$(wildcard /lib/modules/*/build),$(notdir $(patsubst %/build,%,$(d)))))
+endif
+ifneq ($(KVER),)
+KVERS := $(KVER)
+endif
+
+# The 6.1 kernel is the demo's default (the oldest supported kernel).
+DEMO_KVER ?= $(firstword $(filter 6.1.%,$(KVERS)) $(KVERS))
+
+MODULE_SRCS := $(wildcard $(REPO)/module/*.c $(REPO)/module/*.h) $(REPO)/Kbuild \
+	       $(REPO)/uapi/linux/xtcp.h
+
+.PHONY: all modules deps demo check selftests tools clean checkpatch
+
+all: modules
+
+deps:
+	@bash $(REPO)/scripts/install-deps.sh
+
+# One out-of-tree build per kernel, each in its own copy of the sources so
+# that object files of different kernels never mix.
+modules:
+	@if [ -z "$(KVERS)" ]; then \
+		echo "xtcp: no kernel headers under /lib/modules/*/build (run: make deps)" >&2; \
+		exit 1; fi
+	@set -e; for k in $(KVERS); do \
+		kdir=$${KDIR:-/lib/modules/$$k/build}; \
+		out=$(REPO)/build/$$k; \
+		mkdir -p $$out/src/module $$out/src/uapi/linux; \
+		cp -u $(REPO)/Kbuild $$out/src/; \
+		cp -u $(REPO)/module/*.c $(REPO)/module/*.h $$out/src/module/; \
+		cp -u $(REPO)/uapi/linux/xtcp.h $$out/src/uapi/linux/; \
+		echo "  KBUILD  $$k"; \
+		$(MAKE) -s -C $$kdir M=$$out/src W=$(W) modules; \
+		cp $$out/src/xtcp.ko $$out/xtcp.ko; \
+	done
+
+selftests:
+	@$(MAKE) -s -C $(REPO)/selftests
+
+tools:
+	@$(MAKE) -s -C $(REPO)/tools
+
+demo: deps
+	@$(MAKE) -s modules KVERS="$(DEMO_KVER)"
+	@$(MAKE) -s tools
+	@bash $(REPO)/scripts/demo.sh $(DEMO_KVER)
+
+check: deps
+	@$(MAKE) -s modules W=1
+	@$(MAKE) -s selftests
+	@$(MAKE) -s tools
+	@bash $(REPO)/scripts/check.sh $(KVERS)
+
+checkpatch:
+	@perl /usr/src/linux-source-6.12/scripts/checkpatch.pl --no-tree -q \
+		--ignore SPDX_LICENSE_TAG,LINUX_VERSION_CODE,FILE_PATH_CHANGES \
+		-f $(REPO)/module/*.c $(REPO)/module/*.h
+
+clean:
+	rm -rf $(REPO)/build
+	-@$(MAKE) -s -C $(REPO)/selftests clean 2>/dev/null
+	-@$(MAKE) -s -C $(REPO)/tools clean 2>/dev/null

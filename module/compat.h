@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * XTCP kernel-version compatibility: the ONLY place that knows kernel
+ * versions. Core files call the xtcp_* names below and never test versions.
+ *
+ * Supported: Debian 6.1 and 6.12 (see ../shared/COMPAT.md for the table of
+ * differences, including those up to mainline that are planned for here).
+ */
+#ifndef _XTCP_COMPAT_H
+#define _XTCP_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/net.h>
+#include <linux/sysctl.h>
+#include <linux/timer.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/ip.h>
+
+/* proto_ops.accept: 6.10 replaced (flags, kern) by struct proto_accept_arg. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define XTCP_ACCEPT_ARGS struct socket *sock, struct socket *newsock, \
+			 struct proto_accept_arg *arg
+#define XTCP_ACCEPT_FLAGS (arg->flags)
+#define XTCP_ACCEPT_KERN (arg->kern)
+#else
+#define XTCP_ACCEPT_ARGS struct socket *sock, struct socket *newsock, \
+			 int flags, bool kern
+#define XTCP_ACCEPT_FLAGS (flags)
+#define XTCP_ACCEPT_KERN (kern)
+#endif
+
+/* proc_handler takes a const table since 6.11. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define xtcp_ctl_table const struct ctl_table
+#else
+#define xtcp_ctl_table struct ctl_table
+#endif
+
+/* bind/connect address type (mainline after 6.17 uses sockaddr_unsized). */
+typedef struct sockaddr xtcp_sockaddr_t;
+
+/**
+ * xtcp_register_net_sysctl() - register a per-netns sysctl table
+ * @net: namespace
+ * @path: e.g. "net/xtcp"
+ * @table: @count entries followed by one zeroed sentinel entry
+ * @count: number of real entries
+ *
+ * 6.6+ counts entries (and from 6.11 a counted empty entry is an error);
+ * older kernels walk to the sentinel.
+ */
+static inline struct ctl_table_header *
+xtcp_register_net_sysctl(struct net *net, const char *path,
+			 struct ctl_table *table, size_t count)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return register_net_sysctl_sz(net, path, table, count);
+#else
+	return register_net_sysctl(net, path, table);
+#endif
+}
+
+/* Local port range: exported function on 6.1, inline later. */
+static inline void xtcp_local_port_range(struct net *net, int *low, int *high)
+{
+	inet_get_local_port_range(net, low, high);
+}
+
+/* Timers: timer_container_of replaced from_timer in 6.16. */
+#ifndef timer_container_of
+#define timer_container_of(var, t, field) from_timer(var, t, field)
+#endif
+
+/* Socket owner uid (sock_i_uid removed ~6.17; sk_uid is everywhere). */
+static inline kuid_t xtcp_sk_uid(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_uid);
+}
+
+#endif /* _XTCP_COMPAT_H */

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/net/xtcp: XTCP sockets of the namespace in exactly /proc/net/tcp's
+ * format (same header, same columns; the kernel-pointer column is zeros).
+ * /proc/net/xtcp_stat: the namespace's counters, one "Name value" a line.
+ */
+#include "xtcp.h"
+
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+
+#define XTCP_PROC_LINE 150	/* TMPSZ of net/ipv4/tcp_ipv4.c */
+
+/*
+ * Iterator over the listen hash, then the connection hash, under RCU.
+ * @bucket/@offset remember where @pos was so that reading in pages does
+ * not restart from the first bucket each time.
+ */
+struct xtcp_iter {
+	struct seq_net_private p;	/* must be first */
+	int phase;			/* 0: lhash, 1: ehash */
+	int bucket;
+	int offset;
+	loff_t last_pos;
+};
+
+static struct hlist_head *xtcp_iter_head(struct xtcp_hashinfo *h, int phase,
+					 int bucket)
+{
+	if (phase == 0)
+		return bucket < ARRAY_SIZE(h->lhash) ? &h->lhash[bucket] : NULL;
+	return bucket < (1 << XTCP_EHASH_BITS) ? &h->ehash[bucket] : NULL;
+}
+
+static struct hlist_node *xtcp_iter_nth(struct hlist_head *head, int n)
+{
+	struct hlist_node *node;
+
+	for (node = rcu_dereference(hlist_first_rcu(head)); node && n--;
+	     node = rcu_dereference(hlist_next_rcu(node)))
+		;
+	return node;
+}
+
+/* Find the entry at (st->phase, st->bucket, st->offset) or the next one. */
+static void *xtcp_iter_find(struct seq_file *seq)
+{
+	struct xtcp_iter *st = seq->private;
+	struct xtcp_hashinfo *h = &xtcp_pernet(seq_file_net(seq))->hash;
+	struct hlist_node *node;
+	struct hlist_head *head;
+
+	for (; st->phase < 2; st->phase++, st->bucket = 0) {
+		for (; (head = xtcp_iter_head(h, st->phase, st->bucket));
+		     st->bucket++, st->offset = 0) {
+			node = xtcp_iter_nth(head, st->offset);
+			if (node)
+				return node;
+		}
+	}
+	return NULL;
+}
+
+static struct sock *xtcp_iter_sock(struct xtcp_iter *st, struct hlist_node *n)
+{
+	if (st->phase == 0)
+		return &hlist_entry(n, struct xtcp_sock, listen_node)->inet.sk;
+	return NULL;	/* connection entries: added with the connection code */
+}
+
+static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
+	__acquires(RCU)
+{
+	struct xtcp_iter *st = seq->private;
+	loff_t n;
+	void *v;
+
+	rcu_read_lock();
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	if (*pos != st->last_pos || !st->last_pos) {
+		st->phase = 0;
+		st->bucket = 0;
+		st->offset = 0;
+		for (n = 1; n < *pos; n++) {
+			if (!xtcp_iter_find(seq))
+				return NULL;
+			st->offset++;
+		}
+	}
+	v = xtcp_iter_find(seq);
+	st->last_pos = *pos;
+	return v;
+}
+
+static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct xtcp_iter *st = seq->private;
+
+	++*pos;
+	if (v == SEQ_START_TOKEN) {
+		st->phase = 0;
+		st->bucket = 0;
+		st->offset = 0;
+	} else {
+		st->offset++;
+	}
+	v = xtcp_iter_find(seq);
+	st->last_pos = *pos;
+	return v;
+}
+
+static void xtcp_seq_stop(struct seq_file *seq, void *v)
+	__releases(RCU)
+{
+	rcu_read_unlock();
+}
+
+static void xtcp_show_sock(struct seq_file *f, struct sock *sk, int i)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	int state = inet_sk_state_load(sk);
+	u32 tx_queue = 0, rx_queue = 0;
+
+	if (state == TCP_LISTEN) {
+		rx_queue = READ_ONCE(sk->sk_ack_backlog);
+		tx_queue = READ_ONCE(sk->sk_max_ack_backlog);
+	}
+	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX "
+		   "%08X %5u %8d %lu %d %016x %lu %lu %u %u %d",
+		   i, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
+		   inet->inet_daddr, ntohs(inet->inet_dport), state,
+		   tx_queue, rx_queue, 0, 0UL, 0,
+		   from_kuid_munged(seq_user_ns(f), xtcp_sk_uid(sk)),
+		   0, sock_i_ino(sk), refcount_read(&sk->sk_refcnt), 0,
+		   jiffies_to_clock_t(XTCP_TIMEOUT_INIT), 0UL, 0,
+		   XTCP_INIT_CWND, 0);
+}
+
+static int xtcp_seq_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_iter *st = seq->private;
+	struct sock *sk;
+
+	seq_setwidth(seq, XTCP_PROC_LINE - 1);
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "  sl  local_address rem_address   st tx_queue "
+			 "rx_queue tr tm->when retrnsmt   uid  timeout inode");
+	} else {
+		sk = xtcp_iter_sock(st, v);
+		if (sk)
+			xtcp_show_sock(seq, sk, st->last_pos - 1);
+	}
+	seq_pad(seq, '\n');
+	return 0;
+}
+
+static const struct seq_operations xtcp_seq_ops = {
+	.start	= xtcp_seq_start,
+	.next	= xtcp_seq_next,
+	.stop	= xtcp_seq_stop,
+	.show	= xtcp_seq_show,
+};
+
+static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
+	[XTCP_MIB_ACTIVEOPENS]		= "ActiveOpens",
+	[XTCP_MIB_PASSIVEOPENS]		= "PassiveOpens",
+	[XTCP_MIB_ATTEMPTFAILS]		= "AttemptFails",
+	[XTCP_MIB_ESTABRESETS]		= "EstabResets",
+	[XTCP_MIB_CURRESTAB]		= "CurrEstab",
+	[XTCP_MIB_INSEGS]		= "InSegs",
+	[XTCP_MIB_OUTSEGS]		= "OutSegs",
+	[XTCP_MIB_RETRANSSEGS]		= "RetransSegs",
+	[XTCP_MIB_INERRS]		= "InErrs",
+	[XTCP_MIB_OUTRSTS]		= "OutRsts",
+	[XTCP_MIB_INCSUMERRORS]		= "InCsumErrors",
+	[XTCP_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
+	[XTCP_MIB_LISTENDROPS]		= "ListenDrops",
+	[XTCP_MIB_EMBRYONICRSTS]	= "EmbryonicRsts",
+	[XTCP_MIB_SYNCOOKIESSENT]	= "SyncookiesSent",
+	[XTCP_MIB_SYNCOOKIESRECV]	= "SyncookiesRecv",
+	[XTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
+	[XTCP_MIB_TCPKEEPALIVE]		= "TCPKeepAlive",
+	[XTCP_MIB_TCPABORTONTIMEOUT]	= "TCPAbortOnTimeout",
+	[XTCP_MIB_TIMEWAITED]		= "TimeWaited",
+	[XTCP_MIB_TCPTIMEWAITOVERFLOW]	= "TCPTimeWaitOverflow",
+	[XTCP_MIB_TCPABORTONDATA]	= "TCPAbortOnData",
+	[XTCP_MIB_TCPABORTONCLOSE]	= "TCPAbortOnClose",
+	[XTCP_MIB_TCPABORTONLINGER]	= "TCPAbortOnLinger",
+	[XTCP_MIB_TCPCHALLENGEACK]	= "TCPChallengeACK",
+	[XTCP_MIB_TCPREQQFULLDROP]	= "TCPReqQFullDrop",
+	[XTCP_MIB_TCPREQQFULLDOCOOKIES]	= "TCPReqQFullDoCookies",
+};
+
+/* Context: process context (read of /proc/net/xtcp_stat). */
+static int xtcp_stat_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_net *xn = xtcp_pernet(seq_file_single_net(seq));
+	int f, cpu;
+
+	for (f = 0; f < XTCP_MIB_MAX; f++) {
+		s64 sum = 0;
+
+		for_each_possible_cpu(cpu)
+			sum += per_cpu_ptr(xn->mib, cpu)->v[f];
+		seq_printf(seq, "%s %lld\n", xtcp_mib_names[f], sum);
+	}
+	return 0;
+}
+
+/**
+ * xtcp_proc_init_net() - create /proc/net/xtcp and /proc/net/xtcp_stat
+ * @net: the namespace
+ *
+ * Context: process context, netns setup.
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_proc_init_net(struct net *net)
+{
+	BUILD_BUG_ON(ARRAY_SIZE(xtcp_mib_names) != XTCP_MIB_MAX);
+
+	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
+			     sizeof(struct xtcp_iter)))
+		goto err_sock;
+	if (!proc_create_net_single("xtcp_stat", 0444, net->proc_net,
+				    xtcp_stat_show, NULL))
+		goto err_stat;
+	return 0;
+
+err_stat:
+	remove_proc_entry("xtcp", net->proc_net);
+err_sock:
+	return -ENOMEM;
+}
+
+/**
+ * xtcp_proc_exit_net() - remove @net's /proc files
+ * @net: the namespace
+ *
+ * Context: process context, netns teardown.
+ */
+void xtcp_proc_exit_net(struct net *net)
+{
+	remove_proc_entry("xtcp_stat", net->proc_net);
+	remove_proc_entry("xtcp", net->proc_net);
+}
