@@ -43,6 +43,7 @@ modules:
 		kdir=$${KDIR:-/lib/modules/$$k/build}; \
 		out=$(REPO)/build/$$k; \
 		mkdir -p $$out/src/module $$out/src/uapi/linux; \
+		rm -f $$out/xtcp.ko; \
 		cp -u $(REPO)/Kbuild $$out/src/; \
 		cp -u $(REPO)/module/*.c $(REPO)/module/*.h $$out/src/module/; \
 		cp -u $(REPO)/uapi/linux/xtcp.h $$out/src/uapi/linux/; \

@@ -17,6 +17,13 @@
 #include <net/sock.h>
 #include <net/ip.h>
 
+/* unaligned access helpers moved to linux/unaligned.h in 6.12 */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /* proto_ops.accept: 6.10 replaced (flags, kern) by struct proto_accept_arg. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #define XTCP_ACCEPT_ARGS struct socket *sock, struct socket *newsock, \

@@ -102,6 +102,8 @@ struct xtcp_hashinfo {
 	struct hlist_head *ehash;		/* writers: ehash_locks; readers RCU */
 	spinlock_t ehash_locks[XTCP_EHASH_LOCKS];
 	u32 port_offset;			/* RFC 6056 per-netns secret */
+	u32 ehash_secret;
+	atomic_t port_hint;			/* RFC 6056 alg. 3 counter */
 };
 
 /**
@@ -136,22 +138,240 @@ static inline void xtcp_dec_stats(struct net *net, enum xtcp_mib f)
 	this_cpu_dec(xtcp_pernet(net)->mib->v[f]);
 }
 
+/* ---- sequence arithmetic (RFC 9293 3.4) ---- */
+static inline bool xtcp_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+#define xtcp_after(a, b) xtcp_before(b, a)
+
+/* a <= b <= c, modulo 2^32 */
+static inline bool xtcp_between(u32 b, u32 a, u32 c)
+{
+	return c - a >= b - a;
+}
+
+/* TCP header flag bits, as in byte 13 of the header */
+#define xtcp_flag_byte(th)	(((u8 *)(th))[13])
+#define XTCP_FIN	0x01
+#define XTCP_SYN	0x02
+#define XTCP_RST	0x04
+#define XTCP_PSH	0x08
+#define XTCP_ACK	0x10
+#define XTCP_URG	0x20
+
+/* RFC 6298 / Linux limits */
+#define XTCP_RTO_MIN		(HZ / 5)
+#define XTCP_RTO_MAX		(120 * HZ)
+#define XTCP_MSS_DEFAULT	536U	/* RFC 9293 when the peer sends no MSS */
+#define XTCP_MIN_MSS		88U	/* TCP_MIN_MSS */
+#define XTCP_MAX_WSCALE		14
+#define XTCP_CHALLENGE_ACK_LIMIT 1000	/* per second per namespace */
+
+/**
+ * struct xtcp_skb_cb - per-segment control block in skb->cb
+ * @seq: first sequence number
+ * @end_seq: seq + SYN + FIN + payload length
+ * @ack_seq: acknowledgment number of a received segment
+ * @flags: TCP flags (XTCP_*)
+ * @when: jiffies when last sent (write queue), for RTT samples
+ * @retransmitted: sent more than once (Karn's rule)
+ */
+struct xtcp_skb_cb {
+	u32 seq;
+	u32 end_seq;
+	u32 ack_seq;
+	u8 flags;
+	bool retransmitted;
+	unsigned long when;
+};
+#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/**
+ * struct xtcp_opts - TCP options of a received segment
+ */
+struct xtcp_opts {
+	u16 mss;
+	u8 wscale;
+	bool wscale_ok;
+	bool sack_ok;
+	bool ts_ok;
+	u32 tsval;
+	u32 tsecr;
+};
+
+/* ---- entries of the connection hash (ehash) ---- */
+enum xtcp_ent_kind {
+	XTCP_ENT_SOCK,		/* struct xtcp_sock */
+	XTCP_ENT_REQ,		/* struct xtcp_request (SYN queue) */
+};
+
+/**
+ * struct xtcp_ent - what ehash chains link; embedded in each object kind
+ * @node: chain link (RCU readers; writers hold the bucket's ehash lock)
+ * @laddr: local address
+ * @raddr: remote address
+ * @lport: local port, network order
+ * @rport: remote port, network order
+ * @kind: enum xtcp_ent_kind
+ * @hashed: on a chain
+ */
+struct xtcp_ent {
+	struct hlist_node node;
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	u8 kind;
+	bool hashed;
+};
+
+/**
+ * struct xtcp_request - a half-open connection in a listener's SYN queue
+ * @ent: ehash entry (kind XTCP_ENT_REQ), so the third segment finds it
+ * @refcnt: references: ehash, timer, lookups
+ * @listener: the listening socket (reference held)
+ * @list: link in the listener's syn queue (listener queue_lock)
+ * @timer: SYN-ACK retransmission
+ * @iss: our initial sequence number
+ * @irs: peer's initial sequence number
+ * @ts_recent: peer's last timestamp value
+ * @tsoff: our timestamp offset
+ * @mss: peer's MSS
+ * @rcv_wnd: window we advertised in the SYN-ACK (unscaled)
+ * @snd_wscale: peer's window scale
+ * @rcv_wscale: our window scale
+ * @wscale_ok: window scaling negotiated
+ * @sack_ok: SACK negotiated
+ * @ts_ok: timestamps negotiated
+ * @num_timeout: SYN-ACK retransmissions so far
+ * @acked: final ACK seen but the accept queue was full (or deferred)
+ * @iif: arrival interface
+ * @started: jiffies of the first SYN-ACK
+ * @rcu: deferred free
+ */
+struct xtcp_request {
+	struct xtcp_ent ent;
+	refcount_t refcnt;
+	struct sock *listener;
+	struct list_head list;
+	struct timer_list timer;
+	u32 iss;
+	u32 irs;
+	u32 ts_recent;
+	u32 tsoff;
+	u16 mss;
+	u16 rcv_wnd;
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	bool wscale_ok;
+	bool sack_ok;
+	bool ts_ok;
+	u8 num_timeout;
+	bool acked;
+	int iif;
+	unsigned long started;
+	struct rcu_head rcu;
+};
+
 /* ---- the socket ---- */
 
 /**
  * struct xtcp_sock - an XTCP socket
  * @inet: inet part (addresses, ports, IP options); must be first
+ * @ent: ehash entry while connected or connecting
  * @bind_node: link in xtcp_hashinfo.bhash while bound (bind_lock)
  * @listen_node: link in xtcp_hashinfo.lhash while listening (listen_lock, RCU)
  * @bound: on the bind hash
+ * @connect_bound: the port was picked by connect() (shareable by 4-tuple)
  * @listen_hashed: on the listen hash
+ *
+ * Listener part (queue_lock; SYNs are handled without the socket lock):
+ * @queue_lock: protects synq, synq_len, acceptq, sk_ack_backlog
+ * @synq: struct xtcp_request.list
+ * @synq_len: requests in @synq
+ * @acceptq: established children not yet accepted (accept_node)
+ * @accept_node: link in the listener's acceptq
+ * @defer_accept: TCP_DEFER_ACCEPT in SYN-ACK retransmissions
+ *
+ * Connection part (socket lock, or bh_lock_sock when not owned by user):
+ * snd_* / rcv_* as RFC 9293 names them; @write_seq next byte sendmsg queues,
+ * @copied_seq next byte recvmsg returns.
  */
 struct xtcp_sock {
 	struct inet_sock inet;
+	struct xtcp_ent ent;
 	struct hlist_node bind_node;
 	struct hlist_node listen_node;
 	bool bound;
+	bool connect_bound;
 	bool listen_hashed;
+
+	spinlock_t queue_lock;
+	struct list_head synq;
+	u32 synq_len;
+	struct list_head acceptq;
+	struct list_head accept_node;
+	u8 defer_accept;
+	unsigned long synq_overflow;	/* jiffies of the last cookie SYN-ACK */
+
+	u32 iss;
+	u32 irs;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_wnd;
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 max_window;
+	u32 write_seq;
+	u32 rcv_nxt;
+	u32 rcv_wnd;
+	u32 rcv_wup;
+	u32 copied_seq;
+	u32 window_clamp;
+
+	u16 mss_cache;		/* payload bytes per segment we send */
+	u16 advmss;		/* MSS we announce */
+	u16 rx_mss;		/* MSS the peer announced */
+	u16 user_mss;		/* TCP_MAXSEG */
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	bool wscale_ok;
+	bool sack_ok;
+	bool ts_ok;
+	u32 ts_recent;
+	u32 ts_recent_stamp;	/* seconds, for PAWS aging */
+	u32 tsoff;
+
+	struct sk_buff_head ofo_queue;	/* out-of-order data, by seq */
+	struct sk_buff *send_head;	/* first unsent skb in sk_write_queue */
+
+	struct timer_list retrans_timer;	/* SYN, data, FIN retransmission */
+	struct timer_list delack_timer;		/* delayed ACK */
+	struct timer_list life_timer;		/* keepalive, FIN_WAIT2, TIME_WAIT */
+	u32 srtt_us;		/* smoothed RTT << 3 */
+	u32 rttvar_us;
+	u32 rto;		/* jiffies */
+	u8 retransmits;
+	u8 backoff;
+	bool ack_pending;
+	u8 quickack;
+	u8 segs_unacked;	/* full segments received since our last ACK */
+	unsigned long retrans_stamp;	/* jiffies of first retransmission */
+	unsigned long rcv_tstamp;	/* jiffies of last segment received */
+	unsigned long challenge_stamp;
+	u32 challenge_count;
+
+	/* per-socket settings (setsockopt); 0 = use the sysctl */
+	u8 syn_retries;
+	bool nodelay;
+	bool cork;
+	int keepidle;		/* seconds */
+	int keepintvl;
+	int keepcnt;
+	int linger2;		/* seconds; <0: no FIN_WAIT2 wait */
+	u32 user_timeout;	/* ms */
+	u8 probes_out;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -159,10 +379,109 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 	return (struct xtcp_sock *)sk;
 }
 
+static inline struct xtcp_sock *xtcp_ent_sock(struct xtcp_ent *e)
+{
+	return container_of(e, struct xtcp_sock, ent);
+}
+
+static inline struct xtcp_request *xtcp_ent_req(struct xtcp_ent *e)
+{
+	return container_of(e, struct xtcp_request, ent);
+}
+
+static inline struct xtcp_sysctls *xtcp_sysctl(const struct sock *sk)
+{
+	return &xtcp_pernet(sock_net(sk))->sysctl;
+}
+
+/* free space left in the window we advertised */
+static inline u32 xtcp_receive_window(const struct xtcp_sock *xs)
+{
+	s32 win = xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt;
+
+	return win < 0 ? 0 : win;
+}
+
+/* timestamp clock: milliseconds (RFC 7323 allows 1 ms .. 1 s ticks) */
+static inline u32 xtcp_clock_ms(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC);
+}
+
 /* xtcp_af.c: socket family, proto_ops */
 int xtcp_af_init(void);
 void xtcp_af_exit(void);
 extern struct proto xtcp_prot;
+
+/* xtcp_conn.c: states, connect, accept, close */
+void xtcp_set_state(struct sock *sk, int state);
+void xtcp_done(struct sock *sk);
+void xtcp_reset(struct sock *sk, int err);
+void xtcp_sock_init(struct sock *sk);
+void xtcp_init_conn_vars(struct sock *sk);
+void xtcp_finish_connect(struct sock *sk, struct sk_buff *skb);
+u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+u32 xtcp_ts_offset(__be32 saddr, __be32 daddr);
+int xtcp_connect(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len,
+		 int flags);
+int xtcp_accept(XTCP_ACCEPT_ARGS);
+void xtcp_close(struct sock *sk, long timeout);
+int xtcp_shutdown(struct socket *sock, int how);
+void xtcp_sk_destruct(struct sock *sk);
+
+/* xtcp_listen.c: SYN queue, accept queue, syncookies */
+void xtcp_listen_rcv(struct sock *lsk, struct sk_buff *skb);
+void xtcp_request_rcv(struct xtcp_request *req, struct sk_buff *skb);
+void xtcp_listen_stop(struct sock *sk);
+void xtcp_request_put(struct xtcp_request *req);
+int xtcp_listen_init(void);
+void xtcp_listen_exit(void);
+struct sock *xtcp_accept_dequeue(struct sock *lsk);
+
+/* xtcp_state.c: segment arrival for full sockets */
+int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
+int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+int xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opt,
+		       bool syn);
+bool xtcp_paws_reject(struct xtcp_sock *xs, const struct xtcp_opts *opt,
+		      bool rst);
+
+/* xtcp_timer.c */
+void xtcp_time_wait(struct sock *sk);
+unsigned long xtcp_fin_timeout(const struct xtcp_sock *xs);
+unsigned long xtcp_tw_timeout(const struct sock *sk);
+void xtcp_init_timers(struct sock *sk);
+void xtcp_clear_timers(struct sock *sk);
+void xtcp_reset_retrans_timer(struct sock *sk, unsigned long when);
+void xtcp_stop_retrans_timer(struct sock *sk);
+void xtcp_schedule_delack(struct sock *sk);
+void xtcp_reset_life_timer(struct sock *sk, unsigned long len);
+void xtcp_keepalive_update(struct sock *sk);
+void xtcp_rtt_sample(struct sock *sk, long rtt_us);
+int xtcp_keepalive_time(const struct xtcp_sock *xs);
+int xtcp_keepalive_intvl(const struct xtcp_sock *xs);
+int xtcp_keepalive_probes(const struct xtcp_sock *xs);
+
+/* xtcp_data.c: send and receive queues, socket I/O */
+int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
+int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
+		 int flags);
+__poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);
+int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
+void xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
+		     void (*fin)(struct sock *sk));
+void xtcp_cleanup_rbuf(struct sock *sk, int copied);
+void xtcp_clean_acked(struct sock *sk, u32 ack);
+void xtcp_push(struct sock *sk);
+u32 xtcp_select_window(struct sock *sk);
+void xtcp_write_queue_purge(struct sock *sk);
+
+/* xtcp_sockopt.c */
+void xtcp_set_keepalive(struct sock *sk, int val);
+int xtcp_setsockopt(struct socket *sock, int level, int optname,
+		    sockptr_t optval, unsigned int optlen);
+int xtcp_getsockopt(struct socket *sock, int level, int optname,
+		    char __user *optval, int __user *optlen);
 
 /* xtcp_hash.c: lookup tables */
 int xtcp_hash_init_net(struct net *net);
@@ -173,11 +492,30 @@ int xtcp_hash_listen(struct sock *sk);
 void xtcp_hash_unlisten(struct sock *sk);
 struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
 				  int dif);
+void xtcp_hash_inherit_port(struct sock *child, struct sock *lsk);
+int xtcp_hash_connect(struct sock *sk);
+bool xtcp_ehash_insert(struct net *net, struct xtcp_ent *e);
+bool xtcp_ehash_replace(struct net *net, struct xtcp_ent *old,
+			struct xtcp_ent *e);
+void xtcp_ehash_remove(struct net *net, struct xtcp_ent *e);
+struct xtcp_ent *xtcp_ehash_lookup(struct net *net, __be32 laddr, __be16 lport,
+				   __be32 raddr, __be16 rport);
 
 /* xtcp_input.c / xtcp_output.c: segments */
 int xtcp_input_init(void);
 void xtcp_input_exit(void);
 void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb);
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
+void xtcp_send_syn(struct sock *sk);
+void xtcp_send_ack(struct sock *sk);
+void xtcp_send_challenge_ack(struct sock *sk);
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
+void xtcp_send_fin(struct sock *sk);
+int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss);
+void xtcp_send_probe(struct sock *sk);
+void xtcp_retransmit_head(struct sock *sk);
+u16 xtcp_mss_for_mtu(struct sock *sk, u32 mtu);
+void xtcp_sync_mss(struct sock *sk);
 
 /* xtcp_ctrl.c: sysctls */
 int xtcp_ctrl_init_net(struct net *net);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The AF_XTCP socket family: socket creation and the proto_ops calls that
- * manage local state (bind, listen, getsockname, close). Connection and data
- * calls live in their own files.
+ * manage local state (bind, listen, getsockname). Connection, data and
+ * option calls live in xtcp_conn.c, xtcp_data.c and xtcp_sockopt.c.
  *
  * A socket is created with family AF_XTCP at the socket layer, but its sock
  * is an ordinary AF_INET inet_sock (sk_family == AF_INET, sk_protocol == the
@@ -23,35 +23,25 @@ struct proto xtcp_prot = {
 	.name		= "XTCP",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct xtcp_sock),
+	.backlog_rcv	= xtcp_backlog_rcv,
+	.keepalive	= xtcp_set_keepalive,
 };
 
-/* Move @sk to @state. Context: socket lock held or socket not yet visible. */
-static void xtcp_set_state(struct sock *sk, int state)
-{
-	inet_sk_set_state(sk, state);
-}
-
 /*
- * close(): undo whatever local state the socket holds.
- * Context: process context; takes and releases the socket lock.
+ * close(): SO_LINGER decides how long to wait for the FIN exchange.
+ * Context: process context.
  */
 static int xtcp_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
+	long timeout = 0;
 
 	if (!sk)
 		return 0;
-
-	lock_sock(sk);
-	if (sk->sk_state == TCP_LISTEN)
-		xtcp_hash_unlisten(sk);
-	xtcp_set_state(sk, TCP_CLOSE);
-	xtcp_hash_unbind(sk);
-	sock_orphan(sk);
-	release_sock(sk);
-
+	if (sock_flag(sk, SOCK_LINGER) && !(current->flags & PF_EXITING))
+		timeout = sk->sk_lingertime;
 	sock->sk = NULL;
-	sock_put(sk);
+	xtcp_close(sk, timeout);	/* drops the socket's reference */
 	return 0;
 }
 
@@ -178,7 +168,7 @@ static int xtcp_listen(struct socket *sock, int backlog)
 			if (err)
 				goto out;
 		}
-		sk->sk_ack_backlog = 0;
+		WRITE_ONCE(sk->sk_ack_backlog, 0);
 		xtcp_set_state(sk, TCP_LISTEN);
 		err = xtcp_hash_listen(sk);
 		if (err) {
@@ -192,57 +182,23 @@ out:
 	return err;
 }
 
-/* poll(): Context: process context, lockless reads like tcp_poll(). */
-static __poll_t xtcp_poll(struct file *file, struct socket *sock,
-			  poll_table *wait)
-{
-	struct sock *sk = sock->sk;
-	int state = inet_sk_state_load(sk);
-	__poll_t mask = 0;
-
-	sock_poll_wait(file, sock, wait);
-	if (state == TCP_LISTEN)
-		return READ_ONCE(sk->sk_ack_backlog) ? EPOLLIN | EPOLLRDNORM : 0;
-	if (state == TCP_CLOSE)
-		mask |= EPOLLHUP;
-	if (READ_ONCE(sk->sk_err))
-		mask |= EPOLLERR;
-	return mask;
-}
-
-static int xtcp_setsockopt(struct socket *sock, int level, int optname,
-			   sockptr_t optval, unsigned int optlen)
-{
-	if (level == SOL_IP)
-		return ip_setsockopt(sock->sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
-}
-
-static int xtcp_getsockopt(struct socket *sock, int level, int optname,
-			   char __user *optval, int __user *optlen)
-{
-	if (level == SOL_IP)
-		return ip_getsockopt(sock->sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
-}
-
 static const struct proto_ops xtcp_proto_ops = {
 	.family		= PF_XTCP,
 	.owner		= THIS_MODULE,
 	.release	= xtcp_release,
 	.bind		= xtcp_bind,
-	.connect	= sock_no_connect,
+	.connect	= xtcp_connect,
 	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
+	.accept		= xtcp_accept,
 	.getname	= xtcp_getname,
 	.poll		= xtcp_poll,
-	.ioctl		= sock_no_ioctl,
+	.ioctl		= xtcp_ioctl,
 	.listen		= xtcp_listen,
-	.shutdown	= sock_no_shutdown,
+	.shutdown	= xtcp_shutdown,
 	.setsockopt	= xtcp_setsockopt,
 	.getsockopt	= xtcp_getsockopt,
-	.sendmsg	= sock_no_sendmsg,
-	.recvmsg	= sock_no_recvmsg,
+	.sendmsg	= xtcp_sendmsg,
+	.recvmsg	= xtcp_recvmsg,
 	.mmap		= sock_no_mmap,
 };
 
@@ -275,8 +231,7 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	inet->uc_ttl = -1;
 	inet->pmtudisc = READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc) ?
 			 IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
-	INIT_HLIST_NODE(&xtcp_sk(sk)->bind_node);
-	INIT_HLIST_NODE(&xtcp_sk(sk)->listen_node);
+	xtcp_sock_init(sk);
 	return 0;
 }
 

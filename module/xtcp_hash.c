@@ -270,6 +270,246 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
 }
 
 /**
+ * xtcp_hash_inherit_port() - put an accepted child on its listener's port
+ * @child: new socket created from a request
+ * @lsk: the listener
+ *
+ * Context: softirq; takes bind_lock.
+ */
+void xtcp_hash_inherit_port(struct sock *child, struct sock *lsk)
+{
+	struct xtcp_hashinfo *h = &xtcp_pernet(sock_net(child))->hash;
+
+	spin_lock_bh(&h->bind_lock);
+	__xtcp_bind_port(h, child, inet_sk(lsk)->inet_num);
+	xtcp_sk(child)->connect_bound = false;
+	spin_unlock_bh(&h->bind_lock);
+}
+
+/*
+ * May connect() use local @port for @sk's 4-tuple? Every socket on the port
+ * must have got it from connect() (ports bound explicitly are not shared
+ * with connect, as in Linux) and none may have the same 4-tuple.
+ * Caller holds bind_lock.
+ */
+static bool xtcp_connect_port_ok(struct xtcp_hashinfo *h, struct sock *sk,
+				 u16 port)
+{
+	struct xtcp_sock *xs;
+
+	hlist_for_each_entry(xs, xtcp_bhead(h, port), bind_node) {
+		struct sock *sk2 = &xs->inet.sk;
+
+		if (xs->inet.inet_num != port || sk2 == sk)
+			continue;
+		if (!xs->connect_bound)
+			return false;
+		if (sk2->sk_rcv_saddr == sk->sk_rcv_saddr &&
+		    sk2->sk_daddr == sk->sk_daddr &&
+		    sk2->sk_dport == sk->sk_dport)
+			return false;
+	}
+	return true;
+}
+
+/**
+ * xtcp_hash_connect() - give a connecting socket a unique 4-tuple and hash it
+ * @sk: socket with local address, remote address and port set
+ *
+ * An unbound socket gets an ephemeral port chosen as RFC 6056 algorithm 3:
+ * start at a keyed hash of (local, remote address, remote port) plus a
+ * counter and walk net.ipv4.ip_local_port_range.
+ * Context: process context, socket lock held; takes bind_lock, ehash lock.
+ * Return: 0, -EADDRNOTAVAIL when no port is left (or the bound port's
+ * 4-tuple is in use).
+ */
+int xtcp_hash_connect(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int low, high, i, err = -EADDRNOTAVAIL;
+	u32 span, off;
+
+	spin_lock_bh(&h->bind_lock);
+	if (xs->bound) {
+		/* explicitly bound: only the 4-tuple must be unique (ehash) */
+		err = 0;
+		goto hash;
+	}
+
+	xtcp_local_port_range(net, &low, &high);
+	span = high - low + 1;
+	off = jhash_3words((__force u32)sk->sk_rcv_saddr,
+			   (__force u32)sk->sk_daddr,
+			   (__force u32)sk->sk_dport, h->port_offset);
+	off += atomic_add_return(2, &h->port_hint);
+	for (i = 0; high >= low && i < span; i++) {
+		u16 port = low + (off + i) % span;
+
+		if (inet_is_local_reserved_port(net, port))
+			continue;
+		if (xtcp_connect_port_ok(h, sk, port)) {
+			__xtcp_bind_port(h, sk, port);
+			xs->connect_bound = true;
+			err = 0;
+			break;
+		}
+	}
+hash:
+	spin_unlock_bh(&h->bind_lock);
+	if (err)
+		return err;
+
+	xs->ent.kind = XTCP_ENT_SOCK;
+	xs->ent.laddr = sk->sk_rcv_saddr;
+	xs->ent.lport = xs->inet.inet_sport;
+	xs->ent.raddr = sk->sk_daddr;
+	xs->ent.rport = sk->sk_dport;
+	if (!xtcp_ehash_insert(net, &xs->ent))
+		return -EADDRNOTAVAIL;
+	return 0;
+}
+
+static u32 xtcp_ehashfn(struct xtcp_hashinfo *h, __be32 laddr, __be16 lport,
+			__be32 raddr, __be16 rport)
+{
+	return jhash_3words((__force u32)laddr, (__force u32)raddr,
+			    ((u32)(__force u16)lport << 16) | (__force u16)rport,
+			    h->ehash_secret) & ((1 << XTCP_EHASH_BITS) - 1);
+}
+
+static bool xtcp_ent_match(const struct xtcp_ent *e, __be32 laddr,
+			   __be16 lport, __be32 raddr, __be16 rport)
+{
+	return e->laddr == laddr && e->lport == lport &&
+	       e->raddr == raddr && e->rport == rport;
+}
+
+/**
+ * xtcp_ehash_insert() - add a connection entry, unless its 4-tuple exists
+ * @net: namespace
+ * @e: the entry, 4-tuple filled in
+ *
+ * A socket entry holds a socket reference while hashed.
+ * Context: any; takes the bucket's ehash lock (BH-safe).
+ * Return: true if inserted.
+ */
+bool xtcp_ehash_insert(struct net *net, struct xtcp_ent *e)
+{
+	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
+	u32 b = xtcp_ehashfn(h, e->laddr, e->lport, e->raddr, e->rport);
+	spinlock_t *lock = &h->ehash_locks[b % XTCP_EHASH_LOCKS];
+	struct xtcp_ent *e2;
+	bool ok = true;
+
+	spin_lock_bh(lock);
+	hlist_for_each_entry(e2, &h->ehash[b], node) {
+		if (xtcp_ent_match(e2, e->laddr, e->lport, e->raddr, e->rport)) {
+			ok = false;
+			break;
+		}
+	}
+	if (ok) {
+		if (e->kind == XTCP_ENT_SOCK)
+			sock_hold(&xtcp_ent_sock(e)->inet.sk);
+		hlist_add_head_rcu(&e->node, &h->ehash[b]);
+		e->hashed = true;
+	}
+	spin_unlock_bh(lock);
+	return ok;
+}
+
+/**
+ * xtcp_ehash_replace() - swap @old for @e (same 4-tuple) in one step
+ * @net: namespace
+ * @old: a hashed entry (a request)
+ * @e: its successor (the child socket)
+ *
+ * Context: any; takes the bucket's ehash lock (BH-safe).
+ * Return: true if @old was still hashed and @e took its place.
+ */
+bool xtcp_ehash_replace(struct net *net, struct xtcp_ent *old,
+			struct xtcp_ent *e)
+{
+	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
+	u32 b = xtcp_ehashfn(h, e->laddr, e->lport, e->raddr, e->rport);
+	spinlock_t *lock = &h->ehash_locks[b % XTCP_EHASH_LOCKS];
+	bool ok = false;
+
+	spin_lock_bh(lock);
+	if (old->hashed) {
+		if (e->kind == XTCP_ENT_SOCK)
+			sock_hold(&xtcp_ent_sock(e)->inet.sk);
+		hlist_replace_rcu(&old->node, &e->node);
+		old->hashed = false;
+		e->hashed = true;
+		ok = true;
+	}
+	spin_unlock_bh(lock);
+	return ok;
+}
+
+/**
+ * xtcp_ehash_remove() - unlink a connection entry
+ * @net: namespace
+ * @e: the entry
+ *
+ * Drops the socket reference a hashed socket entry holds (never the last
+ * one: callers hold their own).
+ * Context: any; takes the bucket's ehash lock (BH-safe).
+ */
+void xtcp_ehash_remove(struct net *net, struct xtcp_ent *e)
+{
+	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
+	u32 b = xtcp_ehashfn(h, e->laddr, e->lport, e->raddr, e->rport);
+	spinlock_t *lock = &h->ehash_locks[b % XTCP_EHASH_LOCKS];
+	bool was = false;
+
+	spin_lock_bh(lock);
+	if (e->hashed) {
+		hlist_del_init_rcu(&e->node);
+		e->hashed = false;
+		was = true;
+	}
+	spin_unlock_bh(lock);
+	if (was && e->kind == XTCP_ENT_SOCK)
+		__sock_put(&xtcp_ent_sock(e)->inet.sk);
+}
+
+/**
+ * xtcp_ehash_lookup() - find the connection entry of a 4-tuple
+ * @net: namespace
+ * @laddr: local address
+ * @lport: local port
+ * @raddr: remote address
+ * @rport: remote port
+ *
+ * Context: softirq or process context, RCU read lock held.
+ * Return: the entry with a reference taken (sock_put() or
+ * xtcp_request_put()), or NULL.
+ */
+struct xtcp_ent *xtcp_ehash_lookup(struct net *net, __be32 laddr, __be16 lport,
+				   __be32 raddr, __be16 rport)
+{
+	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
+	u32 b = xtcp_ehashfn(h, laddr, lport, raddr, rport);
+	struct xtcp_ent *e;
+
+	hlist_for_each_entry_rcu(e, &h->ehash[b], node) {
+		if (!xtcp_ent_match(e, laddr, lport, raddr, rport))
+			continue;
+		if (e->kind == XTCP_ENT_SOCK) {
+			if (refcount_inc_not_zero(&xtcp_ent_sock(e)->inet.sk.sk_refcnt))
+				return e;
+		} else if (refcount_inc_not_zero(&xtcp_ent_req(e)->refcnt)) {
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/**
  * xtcp_hash_init_net() - allocate @net's lookup tables
  * @net: the namespace
  *
@@ -296,6 +536,8 @@ int xtcp_hash_init_net(struct net *net)
 	for (i = 0; i < (1 << XTCP_EHASH_BITS); i++)
 		INIT_HLIST_HEAD(&h->ehash[i]);
 	h->port_offset = get_random_u32();
+	h->ehash_secret = get_random_u32();
+	atomic_set(&h->port_hint, 0);
 	return 0;
 }
 
@@ -312,5 +554,7 @@ void xtcp_hash_exit_net(struct net *net)
 
 	for (i = 0; i < ARRAY_SIZE(h->bhash); i++)
 		WARN_ON_ONCE(!hlist_empty(&h->bhash[i]));
+	for (i = 0; i < (1 << XTCP_EHASH_BITS); i++)
+		WARN_ON_ONCE(!hlist_empty(&h->ehash[i]));
 	kvfree(h->ehash);
 }

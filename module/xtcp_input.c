@@ -2,8 +2,8 @@
 /*
  * Receive path: the IPv4 protocol handler for XTCP's IP protocol number.
  * Validates the header and the checksum (TCP pseudo-header with protocol 6),
- * counts, finds the socket and hands the segment over; segments for which no
- * socket exists are answered with RST (RFC 9293 3.10.7.1).
+ * counts, and dispatches: a connection (ehash: socket or SYN-queue request),
+ * else a listener, else RST (RFC 9293 3.10.7.1).
  */
 #include "xtcp.h"
 
@@ -23,12 +23,42 @@ static bool xtcp_checksum_ok(struct sk_buff *skb)
 	return !skb_checksum_complete(skb);
 }
 
+/* Sequence numbers of the segment into its control block (replaces IPCB). */
+static void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
+	cb->ack_seq = ntohl(th->ack_seq);
+	cb->flags = xtcp_flag_byte(th);
+}
+
+/*
+ * Hand a segment to a full socket: process it now, or queue it on the
+ * backlog while the user holds the socket lock (release_sock() runs it).
+ * Context: softirq; reference on @sk held by the caller.
+ */
+static void xtcp_sock_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_rcv_state_process(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+					   READ_ONCE(sk->sk_sndbuf))) {
+		kfree_skb(skb);
+	}
+	bh_unlock_sock(sk);
+}
+
 /* Context: softirq (IP local delivery), RCU read lock held. */
 static int xtcp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
 	const struct tcphdr *th;
 	const struct iphdr *iph;
+	struct xtcp_ent *e;
 	struct sock *sk;
 
 	if (skb->pkt_type != PACKET_HOST)
@@ -48,20 +78,29 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 
 	th = tcp_hdr(skb);
 	iph = ip_hdr(skb);
+	xtcp_fill_cb(skb, th);
+
+	e = xtcp_ehash_lookup(net, iph->daddr, th->dest, iph->saddr, th->source);
+	if (e && e->kind == XTCP_ENT_REQ) {
+		xtcp_request_rcv(xtcp_ent_req(e), skb);
+		xtcp_request_put(xtcp_ent_req(e));
+		return 0;
+	}
+	if (e) {
+		sk = &xtcp_ent_sock(e)->inet.sk;
+		xtcp_sock_rcv(sk, skb);
+		sock_put(sk);
+		return 0;
+	}
 
 	sk = xtcp_lookup_listener(net, iph->daddr, ntohs(th->dest),
 				  inet_iif(skb));
-	if (!sk)
-		goto no_socket;
+	if (sk) {
+		xtcp_listen_rcv(sk, skb);
+		sock_put(sk);
+		return 0;
+	}
 
-	/*
-	 * A listener exists; connection establishment (SYN/accept queues)
-	 * is handled by the connection code. Until a request is created the
-	 * segment is answered as for a closed port below.
-	 */
-	sock_put(sk);
-
-no_socket:
 	xtcp_send_reset_noconn(net, skb);
 	consume_skb(skb);
 	return 0;

@@ -26,6 +26,9 @@ static int __init xtcp_init(void)
 	err = proto_register(&xtcp_prot, 1);
 	if (err)
 		goto err_proto;
+	err = xtcp_listen_init();
+	if (err)
+		goto err_listen;
 	err = xtcp_pernet_init();
 	if (err)
 		goto err_pernet;
@@ -44,6 +47,8 @@ err_af:
 err_input:
 	xtcp_pernet_exit();
 err_pernet:
+	xtcp_listen_exit();
+err_listen:
 	proto_unregister(&xtcp_prot);
 err_proto:
 	return err;
@@ -54,6 +59,7 @@ static void __exit xtcp_exit(void)
 	xtcp_af_exit();
 	xtcp_input_exit();
 	xtcp_pernet_exit();
+	xtcp_listen_exit();
 	proto_unregister(&xtcp_prot);
 	pr_info("unloaded\n");
 }

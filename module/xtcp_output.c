@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Transmit path for segments that have no socket: RST replies. The segment
- * is a TCP segment byte for byte, checksummed over the TCP pseudo-header
- * (protocol 6); only the IP header carries XTCP's protocol number.
+ * Transmit path. Every segment is a TCP segment byte for byte (RFC 9293
+ * header and options), checksummed over the TCP pseudo-header with protocol
+ * 6; only the IP header carries XTCP's protocol number. Sockets send through
+ * ip_queue_xmit() with checksum offload (CHECKSUM_PARTIAL); segments without
+ * a full socket (RST to a closed port, SYN-ACK of a request) get their IPv4
+ * header and full checksum here and leave through ip_local_out().
  */
 #include "xtcp.h"
 
@@ -12,25 +15,429 @@
 #include <net/dst.h>
 #include <net/inet_dscp.h>
 
-/*
- * Route, wrap in an IPv4 header and send a bare segment from @saddr to
- * @daddr. @skb holds the TCP header at skb->data with its checksum set.
- * Context: softirq or process context. Consumes @skb.
- */
-static void xtcp_xmit_ctl(struct net *net, struct sk_buff *skb, __be32 saddr,
-			  __be32 daddr, u8 tos, int oif)
+/* TCP option kinds and lengths (RFC 9293, 7323, 2018) */
+#define XOPT_NOP	1
+#define XOPT_MSS	2
+#define XOPT_WS		3
+#define XOPT_SACK_PERM	4
+#define XOPT_TS		8
+#define XOLEN_TS	10
+
+/* options to put on an outgoing segment */
+struct xtcp_out_opts {
+	u16 mss;
+	u8 wscale;
+	bool ws;
+	bool sack;
+	bool ts;
+	u32 tsval;
+	u32 tsecr;
+};
+
+static unsigned int xtcp_opts_size(const struct xtcp_out_opts *o, bool syn)
 {
+	unsigned int n = 0;
+
+	if (syn) {
+		n += 4;				/* MSS */
+		if (o->ts)
+			n += 12;		/* (SACK_PERM|NOP NOP) + TS */
+		else if (o->sack)
+			n += 4;			/* NOP NOP SACK_PERM */
+		if (o->ws)
+			n += 4;			/* NOP WS */
+	} else if (o->ts) {
+		n += 12;			/* NOP NOP TS */
+	}
+	return n;
+}
+
+/* Lay the options out in Linux's order, so captures look the same. */
+static void xtcp_write_opts(__be32 *p, const struct xtcp_out_opts *o, bool syn)
+{
+	if (syn)
+		*p++ = htonl((XOPT_MSS << 24) | (4 << 16) | o->mss);
+	if (o->ts) {
+		if (syn && o->sack)
+			*p++ = htonl((XOPT_SACK_PERM << 24) | (2 << 16) |
+				     (XOPT_TS << 8) | XOLEN_TS);
+		else
+			*p++ = htonl((XOPT_NOP << 24) | (XOPT_NOP << 16) |
+				     (XOPT_TS << 8) | XOLEN_TS);
+		*p++ = htonl(o->tsval);
+		*p++ = htonl(o->tsecr);
+	} else if (syn && o->sack) {
+		*p++ = htonl((XOPT_NOP << 24) | (XOPT_NOP << 16) |
+			     (XOPT_SACK_PERM << 8) | 2);
+	}
+	if (syn && o->ws)
+		*p++ = htonl((XOPT_NOP << 24) | (XOPT_WS << 16) | (3 << 8) |
+			     o->wscale);
+}
+
+/**
+ * xtcp_mss_for_mtu() - payload bytes per segment for a path MTU
+ * @sk: connected socket
+ * @mtu: path MTU
+ *
+ * Context: socket lock or bh_lock_sock held.
+ * Return: MSS minus the per-segment options (timestamps).
+ */
+u16 xtcp_mss_for_mtu(struct sock *sk, u32 mtu)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+
+	if (xs->rx_mss && mss > xs->rx_mss)
+		mss = xs->rx_mss;
+	if (xs->user_mss && mss > xs->user_mss)
+		mss = xs->user_mss;
+	if (xs->ts_ok)
+		mss -= 12;
+	return max_t(u32, mss, XTCP_MIN_MSS - 40 + 8);
+}
+
+/**
+ * xtcp_sync_mss() - recompute mss_cache from the route
+ * @sk: socket with a route
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_sync_mss(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_get(sk);
+	u32 mtu = dst ? dst_mtu(dst) : 576;
+
+	xtcp_sk(sk)->mss_cache = xtcp_mss_for_mtu(sk, mtu);
+}
+
+/**
+ * xtcp_select_window() - the window to advertise, scaled for the header
+ * @sk: connected socket
+ *
+ * Never shrinks the right edge already advertised (RFC 9293 3.8.6.2.2);
+ * grows only by at least one MSS (receiver-side silly window avoidance).
+ * Context: socket lock or bh_lock_sock held.
+ */
+u32 xtcp_select_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int space = (READ_ONCE(sk->sk_rcvbuf) -
+		     atomic_read(&sk->sk_rmem_alloc)) / 2;
+	u32 cur = xs->rcv_wnd - min(xs->rcv_wnd, xs->rcv_nxt - xs->rcv_wup);
+	u32 win;
+
+	if (space < 0)
+		space = 0;
+	win = min_t(u32, space, xs->window_clamp);
+	if (win < cur)
+		win = cur;		/* never shrink */
+	else if (win - cur < xs->advmss && win < xs->window_clamp && cur)
+		win = cur;		/* SWS avoidance: wait for an MSS */
+	win = min_t(u32, win, 65535U << xs->rcv_wscale);
+	win = round_down(win, 1U << xs->rcv_wscale);
+	xs->rcv_wnd = win;
+	xs->rcv_wup = xs->rcv_nxt;
+	return win >> xs->rcv_wscale;
+}
+
+static void xtcp_sock_out_opts(struct sock *sk, struct xtcp_out_opts *o,
+			       bool syn)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	memset(o, 0, sizeof(*o));
+	o->ts = xs->ts_ok;
+	o->tsval = xtcp_clock_ms() + xs->tsoff;
+	o->tsecr = xs->ts_recent;
+	if (syn) {
+		o->mss = xs->advmss;
+		o->sack = xs->sack_ok;
+		o->ws = xs->wscale_ok;
+		o->wscale = xs->rcv_wscale;
+	}
+}
+
+/**
+ * xtcp_transmit_skb() - put the TCP header on a segment and send it
+ * @sk: connected (or connecting) socket
+ * @skb: segment; XTCP_SKB_CB() holds seq, flags; skb->data is the payload
+ * @clone: send a clone and keep @skb (write queue) instead of consuming it
+ *
+ * Context: socket lock or bh_lock_sock held.
+ * Return: 0 or a negative errno from the IP layer.
+ */
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	bool syn = cb->flags & XTCP_SYN;
+	struct xtcp_out_opts o;
+	unsigned int hlen;
+	struct tcphdr *th;
+	u8 flags = cb->flags;
+	u32 seq = cb->seq;
+	int err;
+
+	if (clone) {
+		skb = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) :
+					skb_clone(skb, GFP_ATOMIC);
+		if (!skb)
+			return -ENOBUFS;
+	}
+
+	xtcp_sock_out_opts(sk, &o, syn);
+	hlen = sizeof(*th) + xtcp_opts_size(&o, syn);
+
+	th = skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = inet->inet_sport;
+	th->dest = inet->inet_dport;
+	th->seq = htonl(seq);
+	th->doff = hlen / 4;
+	/* everything but the first SYN of an active open carries ACK */
+	if (!syn || sk->sk_state != TCP_SYN_SENT)
+		flags |= XTCP_ACK;
+	xtcp_flag_byte(th) = flags;
+	if (flags & XTCP_ACK)
+		th->ack_seq = htonl(xs->rcv_nxt);
+	if (syn)	/* RFC 7323: the window of a SYN is never scaled */
+		th->window = htons(min(xs->rcv_wnd, 65535U));
+	else
+		th->window = htons(xtcp_select_window(sk));
+	xtcp_write_opts((__be32 *)(th + 1), &o, syn);
+
+	if (flags & XTCP_ACK) {
+		xs->ack_pending = false;
+		sk_stop_timer(sk, &xs->delack_timer);
+	}
+
+	skb_orphan(skb);
+	skb_set_owner_w(skb, sk);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+	th->check = ~csum_tcpudp_magic(inet->inet_saddr, inet->inet_daddr,
+				       skb->len, IPPROTO_TCP, 0);
+	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+
+	xtcp_inc_stats(sock_net(sk), XTCP_MIB_OUTSEGS);
+	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
+	return net_xmit_eval(err);
+}
+
+/* A bare control segment of a socket (ACK, RST, probe): no payload. */
+static struct sk_buff *xtcp_alloc_ctl(struct sock *sk, gfp_t gfp, u32 seq,
+				      u8 flags)
+{
+	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, gfp);
+
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
+	XTCP_SKB_CB(skb)->seq = seq;
+	XTCP_SKB_CB(skb)->end_seq = seq;
+	XTCP_SKB_CB(skb)->flags = flags;
+	return skb;
+}
+
+/**
+ * xtcp_send_ack() - send a pure ACK now
+ * @sk: synchronized socket
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_send_ack(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+		return;
+	skb = xtcp_alloc_ctl(sk, GFP_ATOMIC, xtcp_sk(sk)->snd_nxt, XTCP_ACK);
+	if (!skb) {
+		xtcp_schedule_delack(sk);
+		return;
+	}
+	xtcp_transmit_skb(sk, skb, false);
+}
+
+/**
+ * xtcp_send_challenge_ack() - RFC 5961 challenge ACK, rate-limited
+ * @sk: synchronized socket
+ *
+ * At most one per half second per socket and XTCP_CHALLENGE_ACK_LIMIT
+ * per second overall, like Linux (tcp_invalid_ratelimit and
+ * tcp_challenge_ack_limit).
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_send_challenge_ack(struct sock *sk)
+{
+	static DEFINE_SPINLOCK(lock);
+	static unsigned long window;
+	static u32 count;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool ok;
+
+	if (time_before(jiffies, xs->challenge_stamp + HZ / 2))
+		return;
+	xs->challenge_stamp = jiffies;
+
+	spin_lock_bh(&lock);
+	if (time_after(jiffies, window + HZ)) {
+		window = jiffies;
+		count = 0;
+	}
+	ok = ++count <= XTCP_CHALLENGE_ACK_LIMIT;
+	spin_unlock_bh(&lock);
+	if (!ok)
+		return;
+	xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPCHALLENGEACK);
+	xtcp_send_ack(sk);
+}
+
+/**
+ * xtcp_send_active_reset() - abort: send RST with the next sequence number
+ * @sk: socket being aborted
+ * @gfp: allocation context
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
+{
+	struct sk_buff *skb;
+
+	skb = xtcp_alloc_ctl(sk, gfp, xtcp_sk(sk)->snd_nxt, XTCP_RST | XTCP_ACK);
+	if (!skb)
+		return;
+	xtcp_inc_stats(sock_net(sk), XTCP_MIB_OUTRSTS);
+	xtcp_transmit_skb(sk, skb, false);
+}
+
+/**
+ * xtcp_send_probe() - keepalive probe: ACK with sequence snd_una - 1
+ * @sk: established socket
+ *
+ * The byte before snd_una is outside the peer's window, so the peer answers
+ * with an ACK (RFC 9293 3.8.4), as Linux's tcp_xmit_probe_skb() does.
+ * Context: bh_lock_sock held (timer).
+ */
+void xtcp_send_probe(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	skb = xtcp_alloc_ctl(sk, GFP_ATOMIC, xtcp_sk(sk)->snd_una - 1, XTCP_ACK);
+	if (skb)
+		xtcp_transmit_skb(sk, skb, false);
+}
+
+/* Queue a sequence-consuming control segment (SYN or FIN) and send it. */
+static void xtcp_queue_ctl(struct sock *sk, u8 flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb = alloc_skb_fclone(XTCP_MAX_HEADER, sk->sk_allocation);
+	if (!skb) {
+		/* retried by the retransmission timer via write_seq */
+		return;
+	}
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
+	XTCP_SKB_CB(skb)->seq = xs->write_seq;
+	XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
+	XTCP_SKB_CB(skb)->flags = flags;
+	xs->write_seq++;
+	sk_wmem_queued_add(sk, skb->truesize);
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	if (!xs->send_head)
+		xs->send_head = skb;
+	xtcp_push(sk);
+}
+
+/**
+ * xtcp_send_syn() - queue and send the SYN of an active open
+ * @sk: socket in SYN_SENT with iss chosen
+ *
+ * Context: socket lock held.
+ */
+void xtcp_send_syn(struct sock *sk)
+{
+	xtcp_queue_ctl(sk, XTCP_SYN);
+}
+
+/**
+ * xtcp_send_fin() - queue our FIN after any unsent data
+ * @sk: socket entering FIN_WAIT1 or LAST_ACK
+ *
+ * If unsent data is waiting, the FIN rides on its last segment.
+ * Context: socket lock held.
+ */
+void xtcp_send_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+
+	if (tail && xs->send_head && !(XTCP_SKB_CB(tail)->flags & XTCP_FIN) &&
+	    !(XTCP_SKB_CB(tail)->flags & XTCP_SYN)) {
+		XTCP_SKB_CB(tail)->flags |= XTCP_FIN;
+		XTCP_SKB_CB(tail)->end_seq++;
+		xs->write_seq++;
+		xtcp_push(sk);
+		return;
+	}
+	xtcp_queue_ctl(sk, XTCP_FIN | XTCP_ACK);
+}
+
+/**
+ * xtcp_retransmit_head() - resend the oldest unacknowledged segment
+ * @sk: socket with data, SYN or FIN outstanding
+ *
+ * Context: socket lock or bh_lock_sock held (retransmission timer).
+ */
+void xtcp_retransmit_head(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!skb || skb == xtcp_sk(sk)->send_head)
+		return;
+	XTCP_SKB_CB(skb)->retransmitted = true;
+	XTCP_SKB_CB(skb)->when = jiffies;
+	xtcp_inc_stats(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	xtcp_transmit_skb(sk, skb, true);
+}
+
+/*
+ * Route, wrap in an IPv4 header and send a segment that has no full
+ * socket. @skb holds the TCP header at skb->data with its checksum set;
+ * @sk (a listener, or NULL) lends its routing keys, mark and priority.
+ * Context: softirq or process context. Consumes @skb.
+ * Return: 0 or a negative errno.
+ */
+static int xtcp_xmit_ctl(struct net *net, const struct sock *sk,
+			 struct sk_buff *skb, __be32 saddr, __be32 daddr,
+			 u8 tos, int oif)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb->data;
 	struct flowi4 fl4;
 	struct rtable *rt;
 	struct iphdr *iph;
+	int err;
 
-	rt = ip_route_output_ports(net, &fl4, NULL, daddr, saddr, 0, 0,
-				   xtcp_ipproto, tos & INET_DSCP_MASK, oif);
+	rt = ip_route_output_ports(net, &fl4, (struct sock *)sk, daddr, saddr,
+				   th->dest, th->source, xtcp_ipproto,
+				   tos & INET_DSCP_MASK, oif);
 	if (IS_ERR(rt)) {
 		kfree_skb(skb);
-		return;
+		return PTR_ERR(rt);
 	}
 	skb_dst_set(skb, &rt->dst);
+	if (sk) {
+		skb->priority = READ_ONCE(sk->sk_priority);
+		skb->mark = READ_ONCE(sk->sk_mark);
+	}
 
 	skb_reset_transport_header(skb);
 	skb_push(skb, sizeof(*iph));
@@ -49,7 +456,11 @@ static void xtcp_xmit_ctl(struct net *net, struct sk_buff *skb, __be32 saddr,
 	skb->ip_summed = CHECKSUM_NONE;
 
 	xtcp_inc_stats(net, XTCP_MIB_OUTSEGS);
-	ip_local_out(net, NULL, skb);	/* sets tot_len and the IP checksum */
+	/* ip_local_out() sets tot_len and the IP checksum; note that
+	 * net_xmit_eval() evaluates its argument twice
+	 */
+	err = ip_local_out(net, NULL, skb);
+	return net_xmit_eval(err);
 }
 
 /**
@@ -98,6 +509,67 @@ void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb)
 				       csum_partial(rth, sizeof(*rth), 0));
 
 	xtcp_inc_stats(net, XTCP_MIB_OUTRSTS);
-	xtcp_xmit_ctl(net, nskb, iph->daddr, iph->saddr, iph->tos,
+	xtcp_xmit_ctl(net, NULL, nskb, iph->daddr, iph->saddr, iph->tos,
 		      inet_iif(skb));
+}
+
+/**
+ * xtcp_send_synack() - send (or resend) the SYN-ACK of a request
+ * @req: the request; its listener supplies routing keys (mark, device)
+ * @cookie_iss: a syncookie ISN to send for a request that is not queued
+ *		(the request is then a stack copy), or 0 to use req->iss
+ *
+ * Context: softirq (SYN arrival, request timer).
+ * Return: 0 or a negative errno.
+ */
+int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss)
+{
+	struct sock *lsk = req->listener;
+	struct net *net = sock_net(lsk);
+	struct xtcp_out_opts o = {};
+	struct sk_buff *skb;
+	struct flowi4 fl4;
+	struct rtable *rt;
+	struct tcphdr *th;
+	unsigned int hlen;
+
+	/* our MSS from the route back to the peer */
+	rt = ip_route_output_ports(net, &fl4, lsk, req->ent.raddr,
+				   req->ent.laddr, req->ent.rport,
+				   req->ent.lport, xtcp_ipproto, 0,
+				   lsk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	o.mss = min_t(u32, dst_mtu(&rt->dst) - 40, 65535);
+	ip_rt_put(rt);
+	if (xtcp_sk(lsk)->user_mss && o.mss > xtcp_sk(lsk)->user_mss)
+		o.mss = xtcp_sk(lsk)->user_mss;
+	o.ts = req->ts_ok;
+	o.tsval = xtcp_clock_ms() + req->tsoff;
+	o.tsecr = req->ts_recent;
+	o.sack = req->sack_ok;
+	o.ws = req->wscale_ok;
+	o.wscale = req->rcv_wscale;
+	hlen = sizeof(*th) + xtcp_opts_size(&o, true);
+
+	skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+	if (!skb)
+		return -ENOMEM;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	th = skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = req->ent.lport;
+	th->dest = req->ent.rport;
+	th->seq = htonl(cookie_iss ? cookie_iss : req->iss);
+	th->ack_seq = htonl(req->irs + 1);
+	th->doff = hlen / 4;
+	th->syn = 1;
+	th->ack = 1;
+	th->window = htons(req->rcv_wnd);
+	xtcp_write_opts((__be32 *)(th + 1), &o, true);
+	th->check = csum_tcpudp_magic(req->ent.laddr, req->ent.raddr, hlen,
+				      IPPROTO_TCP, csum_partial(th, hlen, 0));
+	return xtcp_xmit_ctl(net, lsk, skb, req->ent.laddr, req->ent.raddr, 0,
+			     lsk->sk_bound_dev_if);
 }

@@ -61,12 +61,6 @@ static void *xtcp_iter_find(struct seq_file *seq)
 	return NULL;
 }
 
-static struct sock *xtcp_iter_sock(struct xtcp_iter *st, struct hlist_node *n)
-{
-	if (st->phase == 0)
-		return &hlist_entry(n, struct xtcp_sock, listen_node)->inet.sk;
-	return NULL;	/* connection entries: added with the connection code */
-}
 
 static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 	__acquires(RCU)
@@ -116,40 +110,103 @@ static void xtcp_seq_stop(struct seq_file *seq, void *v)
 	rcu_read_unlock();
 }
 
+/* Which timer /proc/net/tcp would show: 1 retransmit, 4 zero-window
+ * probe, 2 keepalive/FIN_WAIT2, 3 TIME_WAIT, 0 none.
+ */
+static int xtcp_timer_info(struct sock *sk, int state, unsigned long *expires)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (timer_pending(&xs->retrans_timer)) {
+		*expires = xs->retrans_timer.expires;
+		return xs->snd_una == xs->snd_nxt ? 4 : 1;
+	}
+	if (timer_pending(&xs->life_timer)) {
+		*expires = xs->life_timer.expires;
+		return state == TCP_TIME_WAIT ? 3 : 2;
+	}
+	*expires = jiffies;
+	return 0;
+}
+
 static void xtcp_show_sock(struct seq_file *f, struct sock *sk, int i)
 {
 	const struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	int state = inet_sk_state_load(sk);
-	u32 tx_queue = 0, rx_queue = 0;
+	u32 tx_queue, rx_queue;
+	unsigned long expires;
+	int timer;
 
 	if (state == TCP_LISTEN) {
 		rx_queue = READ_ONCE(sk->sk_ack_backlog);
 		tx_queue = READ_ONCE(sk->sk_max_ack_backlog);
+	} else {
+		tx_queue = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+		rx_queue = max_t(int, READ_ONCE(xs->rcv_nxt) -
+				      READ_ONCE(xs->copied_seq), 0);
+		if ((1 << state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
+			tx_queue = 0;
+	}
+	timer = xtcp_timer_info(sk, state, &expires);
+	if (state == TCP_TIME_WAIT) {
+		/* as get_timewait4_sock(): no queues, no owner, no inode */
+		seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX "
+			   "%08X %5d %8d %d %d %016x",
+			   i, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
+			   inet->inet_daddr, ntohs(inet->inet_dport), state,
+			   0, 0, 3, jiffies_delta_to_clock_t(expires - jiffies),
+			   0, 0, 0, 0, refcount_read(&sk->sk_refcnt), 0);
+		return;
 	}
 	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX "
 		   "%08X %5u %8d %lu %d %016x %lu %lu %u %u %d",
 		   i, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
 		   inet->inet_daddr, ntohs(inet->inet_dport), state,
-		   tx_queue, rx_queue, 0, 0UL, 0,
+		   tx_queue, rx_queue, timer,
+		   jiffies_delta_to_clock_t(expires - jiffies),
+		   xs->retransmits,
 		   from_kuid_munged(seq_user_ns(f), xtcp_sk_uid(sk)),
-		   0, sock_i_ino(sk), refcount_read(&sk->sk_refcnt), 0,
-		   jiffies_to_clock_t(XTCP_TIMEOUT_INIT), 0UL, 0,
-		   XTCP_INIT_CWND, 0);
+		   xs->probes_out, sock_i_ino(sk),
+		   refcount_read(&sk->sk_refcnt), 0,
+		   jiffies_to_clock_t(xs->rto), jiffies_to_clock_t(HZ / 25),
+		   (xs->quickack ? 1 : 0) << 1, XTCP_INIT_CWND,
+		   state == TCP_LISTEN ? 0 : -1);
+}
+
+/* A SYN_RECV request, as get_openreq4(). */
+static void xtcp_show_req(struct seq_file *f, struct xtcp_request *req, int i)
+{
+	long ttd = req->timer.expires - jiffies;
+
+	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX "
+		   "%08X %5u %8d %d %d %016x",
+		   i, req->ent.laddr, ntohs(req->ent.lport), req->ent.raddr,
+		   ntohs(req->ent.rport), TCP_SYN_RECV, 0, 0, 1,
+		   jiffies_delta_to_clock_t(ttd), req->num_timeout,
+		   from_kuid_munged(seq_user_ns(f), xtcp_sk_uid(req->listener)),
+		   0, 0, 0, 0);
 }
 
 static int xtcp_seq_show(struct seq_file *seq, void *v)
 {
 	struct xtcp_iter *st = seq->private;
-	struct sock *sk;
+	int i = st->last_pos - 1;
 
 	seq_setwidth(seq, XTCP_PROC_LINE - 1);
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "  sl  local_address rem_address   st tx_queue "
 			 "rx_queue tr tm->when retrnsmt   uid  timeout inode");
+	} else if (st->phase == 0) {
+		xtcp_show_sock(seq, &hlist_entry(v, struct xtcp_sock,
+						 listen_node)->inet.sk, i);
 	} else {
-		sk = xtcp_iter_sock(st, v);
-		if (sk)
-			xtcp_show_sock(seq, sk, st->last_pos - 1);
+		struct xtcp_ent *e = hlist_entry(v, struct xtcp_ent, node);
+
+		if (e->kind == XTCP_ENT_SOCK)
+			xtcp_show_sock(seq, &xtcp_ent_sock(e)->inet.sk, i);
+		else
+			xtcp_show_req(seq, xtcp_ent_req(e), i);
 	}
 	seq_pad(seq, '\n');
 	return 0;

@@ -1,0 +1,641 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connection lifecycle: state changes and their counters, ISNs (RFC 6528),
+ * connect() (active open), accept(), close() and shutdown(). Errno values
+ * and their order follow Linux's inet_stream_connect(), inet_accept(),
+ * tcp_close() and inet_shutdown().
+ */
+#include "xtcp.h"
+
+#include <linux/siphash.h>
+#include <linux/tcp.h>
+#include <net/route.h>
+#include <net/ip.h>
+#include <net/inet_common.h>
+
+static siphash_aligned_key_t xtcp_isn_key;
+static siphash_aligned_key_t xtcp_ts_key;
+
+static void xtcp_keys_init(void)
+{
+	static DEFINE_SPINLOCK(lock);
+	static bool done;
+
+	if (likely(READ_ONCE(done)))
+		return;
+	spin_lock_bh(&lock);
+	if (!done) {
+		get_random_bytes(&xtcp_isn_key, sizeof(xtcp_isn_key));
+		get_random_bytes(&xtcp_ts_key, sizeof(xtcp_ts_key));
+		smp_store_release(&done, true);
+	}
+	spin_unlock_bh(&lock);
+}
+
+/**
+ * xtcp_isn() - RFC 6528 initial sequence number
+ * @saddr: local address
+ * @daddr: remote address
+ * @sport: local port
+ * @dport: remote port
+ *
+ * ISN = M + F(4-tuple, secret): a 4 microsecond clock plus a keyed
+ * SipHash of the connection, so ISNs are not guessable across connections.
+ */
+u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
+{
+	u32 hash;
+
+	xtcp_keys_init();
+	hash = siphash_3u32((__force u32)saddr, (__force u32)daddr,
+			    (u32)(__force u16)sport << 16 | (__force u16)dport,
+			    &xtcp_isn_key);
+	return hash + (u32)(ktime_get_real_ns() >> 12);
+}
+
+/**
+ * xtcp_ts_offset() - per-pair random offset of our timestamp clock
+ * @saddr: local address
+ * @daddr: remote address
+ */
+u32 xtcp_ts_offset(__be32 saddr, __be32 daddr)
+{
+	xtcp_keys_init();
+	return siphash_2u32((__force u32)saddr, (__force u32)daddr,
+			    &xtcp_ts_key);
+}
+
+/**
+ * xtcp_set_state() - change state, keeping the MIB counters as Linux does
+ * @sk: socket
+ * @state: new state
+ *
+ * Entering CLOSE unhashes the connection and frees an automatically
+ * chosen port. Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_set_state(struct sock *sk, int state)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	int old = sk->sk_state;
+
+	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED)
+		xtcp_inc_stats(net, XTCP_MIB_CURRESTAB);
+	if (old == TCP_ESTABLISHED && state != TCP_ESTABLISHED)
+		xtcp_dec_stats(net, XTCP_MIB_CURRESTAB);
+	if (state == TCP_CLOSE) {
+		if (old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT)
+			xtcp_inc_stats(net, XTCP_MIB_ESTABRESETS);
+		if (xs->ent.hashed)
+			xtcp_ehash_remove(net, &xs->ent);
+		/* an explicit bind() keeps the port until close() */
+		if (xs->bound && (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK) ||
+				  sock_flag(sk, SOCK_DEAD)))
+			xtcp_hash_unbind(sk);
+	}
+	inet_sk_set_state(sk, state);
+}
+
+/**
+ * xtcp_done() - the connection is over: CLOSE, no timers, wake the user
+ * @sk: socket
+ *
+ * Context: socket lock or bh_lock_sock held; the caller holds a reference.
+ */
+void xtcp_done(struct sock *sk)
+{
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
+	xtcp_set_state(sk, TCP_CLOSE);
+	xtcp_clear_timers(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+}
+
+/**
+ * xtcp_reset() - the connection died with @err (RST received, timeout)
+ * @sk: socket
+ * @err: positive errno for the next call: ECONNRESET, ECONNREFUSED,
+ *	 EPIPE, ETIMEDOUT
+ *
+ * Context: socket lock or bh_lock_sock held; the caller holds a reference.
+ */
+void xtcp_reset(struct sock *sk, int err)
+{
+	WRITE_ONCE(sk->sk_err, err);
+	smp_wmb();
+	xtcp_write_queue_purge(sk);
+	xtcp_done(sk);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+}
+
+/* sk_write_space: wake writers once a third of the send buffer is free */
+static void xtcp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !sk_stream_is_writeable(sk))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+						      EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/**
+ * xtcp_sock_init() - initialise XTCP fields of a new or cloned socket
+ * @sk: socket
+ */
+void xtcp_sock_init(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_sysctls *sc = xtcp_sysctl(sk);
+
+	INIT_HLIST_NODE(&xs->bind_node);
+	INIT_HLIST_NODE(&xs->listen_node);
+	INIT_HLIST_NODE(&xs->ent.node);
+	xs->ent.hashed = false;
+	xs->bound = false;
+	xs->connect_bound = false;
+	xs->listen_hashed = false;
+	spin_lock_init(&xs->queue_lock);
+	INIT_LIST_HEAD(&xs->synq);
+	INIT_LIST_HEAD(&xs->acceptq);
+	INIT_LIST_HEAD(&xs->accept_node);
+	xs->synq_len = 0;
+	skb_queue_head_init(&xs->ofo_queue);
+	xs->send_head = NULL;
+	xtcp_init_timers(sk);
+	xs->rto = XTCP_TIMEOUT_INIT;
+	xs->srtt_us = 0;
+	xs->rttvar_us = 0;
+	xs->retransmits = 0;
+	xs->backoff = 0;
+	xs->retrans_stamp = 0;
+	xs->probes_out = 0;
+	xs->ack_pending = false;
+	xs->quickack = 16;		/* quick-ACK mode at start, as Linux */
+	xs->challenge_stamp = jiffies - HZ;
+
+	sk->sk_write_space = xtcp_write_space;
+	sk->sk_destruct = xtcp_sk_destruct;
+	sk->sk_backlog_rcv = xtcp_backlog_rcv;
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(sc->rmem[1]));
+	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
+		WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(sc->wmem[1]));
+}
+
+/**
+ * xtcp_sk_destruct() - free what a dying socket still holds
+ * @sk: socket with no references left
+ */
+void xtcp_sk_destruct(struct sock *sk)
+{
+	WARN_ON_ONCE(xtcp_sk(sk)->bound || xtcp_sk(sk)->ent.hashed ||
+		     xtcp_sk(sk)->listen_hashed);
+	skb_queue_purge(&xtcp_sk(sk)->ofo_queue);
+	xtcp_write_queue_purge(sk);
+	inet_sock_destruct(sk);
+}
+
+/*
+ * Active open on a locked, unconnected socket: route, pick the 4-tuple,
+ * send SYN. Context: process context, socket lock held.
+ */
+static int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
+	__be32 daddr = usin->sin_addr.s_addr;
+	struct rtable *rt;
+	u32 mss;
+	int err;
+
+	rt = ip_route_connect(fl4, daddr, inet->inet_saddr,
+			      sk->sk_bound_dev_if, sk->sk_protocol,
+			      inet->inet_sport, usin->sin_port, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt) == -ENETUNREACH ? -ENETUNREACH : PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	if (!inet->inet_saddr) {
+		inet->inet_saddr = fl4->saddr;
+		inet->inet_rcv_saddr = fl4->saddr;
+	}
+	inet->inet_dport = usin->sin_port;
+	inet->inet_daddr = daddr;
+	xtcp_set_state(sk, TCP_SYN_SENT);
+
+	err = xtcp_hash_connect(sk);
+	if (err)
+		goto failure;
+	rt = ip_route_newports(fl4, rt, 0, usin->sin_port, inet->inet_sport,
+			       inet->inet_dport, sk);
+	if (IS_ERR(rt)) {
+		err = PTR_ERR(rt);
+		rt = NULL;
+		goto failure;
+	}
+	sk_setup_caps(sk, &rt->dst);
+	rt = NULL;
+
+	/* our side of the SYN options */
+	xs->advmss = min_t(u32, dst_mtu(__sk_dst_get(sk)) - 40, 65535);
+	if (xs->user_mss && xs->advmss > xs->user_mss)
+		xs->advmss = xs->user_mss;
+	xs->ts_ok = true;
+	xs->sack_ok = true;
+	xs->wscale_ok = true;
+	xs->rcv_wscale = 0;
+	mss = max_t(int, READ_ONCE(sk->sk_rcvbuf), xtcp_sysctl(sk)->rmem[2]);
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		mss = READ_ONCE(sk->sk_rcvbuf);
+	while (mss > 65535 && xs->rcv_wscale < XTCP_MAX_WSCALE) {
+		mss >>= 1;
+		xs->rcv_wscale++;
+	}
+	xs->window_clamp = 65535U << xs->rcv_wscale;
+	xs->rcv_wnd = max_t(u32, rounddown(min(READ_ONCE(sk->sk_rcvbuf) / 2,
+						65535), xs->advmss), xs->advmss);
+	xs->rx_mss = 0;
+	xs->mss_cache = xs->advmss;
+	xs->tsoff = xtcp_ts_offset(inet->inet_saddr, inet->inet_daddr);
+	xs->ts_recent = 0;
+
+	xs->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
+			   inet->inet_sport, inet->inet_dport);
+	xs->write_seq = xs->iss;
+	xs->snd_una = xs->iss;
+	xs->snd_nxt = xs->iss;
+	xs->snd_wnd = 0;
+	xs->rcv_nxt = 0;
+	xs->rcv_tstamp = jiffies;
+	xs->retransmits = 0;
+	xs->retrans_stamp = 0;
+	atomic_set(&inet->inet_id, get_random_u16());
+
+	xtcp_inc_stats(net, XTCP_MIB_ACTIVEOPENS);
+	xtcp_send_syn(sk);
+	return 0;
+
+failure:
+	xtcp_set_state(sk, TCP_CLOSE);
+	if (rt)
+		ip_rt_put(rt);
+	sk->sk_route_caps = 0;
+	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
+		inet->inet_saddr = 0;
+		inet->inet_rcv_saddr = 0;
+	}
+	return err;
+}
+
+/* Abort whatever is in progress (connect(AF_UNSPEC), failed connect). */
+static int xtcp_disconnect(struct sock *sk)
+{
+	int old = sk->sk_state;
+
+	if (old == TCP_LISTEN) {
+		xtcp_set_state(sk, TCP_CLOSE);
+		xtcp_hash_unlisten(sk);
+		xtcp_listen_stop(sk);
+	} else if (old != TCP_CLOSE && old != TCP_SYN_SENT) {
+		xtcp_send_active_reset(sk, GFP_KERNEL);
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	}
+	if (old != TCP_CLOSE && old != TCP_LISTEN)
+		xtcp_done(sk);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	skb_queue_purge(&xtcp_sk(sk)->ofo_queue);
+	xtcp_write_queue_purge(sk);
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	inet_sk(sk)->inet_dport = 0;
+	inet_sk(sk)->inet_daddr = 0;
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
+		inet_sk(sk)->inet_saddr = 0;
+		inet_sk(sk)->inet_rcv_saddr = 0;
+	}
+	sk_dst_reset(sk);
+	return 0;
+}
+
+/* Wait until the handshake is over. Context: socket lock held. */
+static long xtcp_wait_for_connect(struct sock *sk, long timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		release_sock(sk);
+		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
+		lock_sock(sk);
+		if (signal_pending(current) || !timeo)
+			break;
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return timeo;
+}
+
+/**
+ * xtcp_connect() - proto_ops.connect, as Linux's inet_stream_connect()
+ * @sock: socket
+ * @uaddr: struct sockaddr_in (AF_UNSPEC disconnects)
+ * @addr_len: its length
+ * @flags: O_NONBLOCK for a non-blocking connect
+ *
+ * Context: process context; takes the socket lock.
+ * Return: 0, -EINPROGRESS, -EALREADY, -EISCONN, or the error that ended
+ * the attempt (-ECONNREFUSED, -ETIMEDOUT, -ENETUNREACH, ...).
+ */
+int xtcp_connect(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len,
+		 int flags)
+{
+	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
+	struct sock *sk = sock->sk;
+	long timeo;
+	int err;
+
+	if (addr_len < (int)sizeof(uaddr->sa_family))
+		return -EINVAL;
+	lock_sock(sk);
+	if (uaddr->sa_family == AF_UNSPEC) {
+		err = xtcp_disconnect(sk);
+		sock->state = err ? SS_DISCONNECTING : SS_UNCONNECTED;
+		goto out;
+	}
+
+	switch (sock->state) {
+	default:
+		err = -EINVAL;
+		goto out;
+	case SS_CONNECTED:
+		err = -EISCONN;
+		goto out;
+	case SS_CONNECTING:
+		err = -EALREADY;
+		break;
+	case SS_UNCONNECTED:
+		err = -EISCONN;
+		if (sk->sk_state != TCP_CLOSE)
+			goto out;
+		err = -EINVAL;
+		if (addr_len < (int)sizeof(struct sockaddr_in))
+			goto out;
+		err = -EAFNOSUPPORT;
+		if (usin->sin_family != AF_INET)
+			goto out;
+		err = xtcp_v4_connect(sk, usin);
+		if (err < 0)
+			goto out;
+		sock->state = SS_CONNECTING;
+		err = -EINPROGRESS;
+		break;
+	}
+
+	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		/* err is -EINPROGRESS or -EALREADY from above */
+		if (!timeo)
+			goto out;
+		timeo = xtcp_wait_for_connect(sk, timeo);
+		if (!timeo)
+			goto out;
+		err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			goto out;
+	}
+	if (sk->sk_state == TCP_CLOSE)
+		goto sock_error;
+	sock->state = SS_CONNECTED;
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
+sock_error:
+	err = sock_error(sk) ? : -ECONNABORTED;
+	sock->state = SS_UNCONNECTED;
+	xtcp_disconnect(sk);
+	goto out;
+}
+
+/* Wait for a child. Context: listener socket lock held. */
+static int xtcp_wait_for_child(struct sock *sk, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue_exclusive(sk_sleep(sk), &wait);
+	for (;;) {
+		if (!list_empty(&xtcp_sk(sk)->acceptq))
+			break;
+		err = -EINVAL;
+		if (sk->sk_state != TCP_LISTEN)
+			break;
+		err = sock_intr_errno(*timeo);
+		if (signal_pending(current))
+			break;
+		err = -EAGAIN;
+		if (!*timeo)
+			break;
+		release_sock(sk);
+		*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
+		lock_sock(sk);
+		err = 0;
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+/**
+ * xtcp_accept() - proto_ops.accept (arguments per kernel: see compat.h)
+ * @XTCP_ACCEPT_ARGS: listening socket, new socket, flags (O_NONBLOCK)
+ *
+ * Context: process context; takes the listener's and the child's socket
+ * locks in turn.
+ * Return: 0, -EINVAL (not listening), -EAGAIN (non-blocking, or
+ * SO_RCVTIMEO expired), -ERESTARTSYS/-EINTR.
+ */
+int xtcp_accept(XTCP_ACCEPT_ARGS)
+{
+	struct sock *sk = sock->sk, *child = NULL;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	err = -EINVAL;
+	if (sk->sk_state != TCP_LISTEN)
+		goto out;
+	timeo = sock_rcvtimeo(sk, XTCP_ACCEPT_FLAGS & O_NONBLOCK);
+	err = xtcp_wait_for_child(sk, &timeo);
+	if (!err) {
+		child = xtcp_accept_dequeue(sk);
+		if (!child)
+			err = -EAGAIN;
+	}
+out:
+	release_sock(sk);
+	if (!child)
+		return err;
+
+	lock_sock(child);
+	sock_graft(child, newsock);
+	newsock->state = SS_CONNECTED;
+	release_sock(child);
+	return 0;
+}
+
+/* The state after close()/shutdown(SHUT_WR); true if a FIN must go out. */
+static bool xtcp_close_state(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		xtcp_set_state(sk, TCP_FIN_WAIT1);
+		return true;
+	case TCP_CLOSE_WAIT:
+		xtcp_set_state(sk, TCP_LAST_ACK);
+		return true;
+	case TCP_SYN_SENT:
+		xtcp_done(sk);
+		return false;
+	default:
+		return false;
+	}
+}
+
+/**
+ * xtcp_close() - the application is done with the socket (close(), or an
+ * unaccepted child of a closing listener)
+ * @sk: socket
+ * @timeout: SO_LINGER time to wait for the FIN exchange, jiffies
+ *
+ * As Linux's tcp_close(): unread data or SO_LINGER{1,0} abort with RST;
+ * otherwise FIN, and the orphan finishes the close on its own.
+ * Drops the caller's reference.
+ * Context: process context; takes the socket lock.
+ */
+void xtcp_close(struct sock *sk, long timeout)
+{
+	struct net *net = sock_net(sk);
+	struct sk_buff *skb;
+	u32 unread = 0;
+
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+
+	if (sk->sk_state == TCP_LISTEN) {
+		xtcp_set_state(sk, TCP_CLOSE);
+		xtcp_hash_unlisten(sk);
+		xtcp_listen_stop(sk);
+		goto adjudge;
+	}
+
+	while ((skb = __skb_dequeue(&sk->sk_receive_queue)) != NULL) {
+		unread += skb->len;
+		__kfree_skb(skb);
+	}
+
+	if (sk->sk_state == TCP_CLOSE)
+		goto adjudge;
+
+	if (unread) {
+		xtcp_inc_stats(net, XTCP_MIB_TCPABORTONCLOSE);
+		xtcp_send_active_reset(sk, sk->sk_allocation);
+		xtcp_done(sk);
+	} else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
+		xtcp_inc_stats(net, XTCP_MIB_TCPABORTONLINGER);
+		xtcp_disconnect(sk);
+	} else if (xtcp_close_state(sk)) {
+		xtcp_send_fin(sk);
+	}
+	sk_stream_wait_close(sk, timeout);
+
+adjudge:
+	sock_orphan(sk);
+	if (sk->sk_state == TCP_FIN_WAIT2) {
+		struct xtcp_sock *xs = xtcp_sk(sk);
+
+		if (READ_ONCE(xs->linger2) < 0) {
+			xtcp_inc_stats(net, XTCP_MIB_TCPABORTONLINGER);
+			xtcp_send_active_reset(sk, GFP_KERNEL);
+			xtcp_done(sk);
+		} else {
+			xtcp_reset_life_timer(sk, xtcp_fin_timeout(xs));
+		}
+	}
+	if (sk->sk_state == TCP_CLOSE) {
+		xtcp_clear_timers(sk);
+		xtcp_write_queue_purge(sk);
+		xtcp_hash_unbind(sk);
+	}
+	release_sock(sk);
+	sock_put(sk);
+}
+
+/**
+ * xtcp_shutdown() - proto_ops.shutdown, as Linux's inet_shutdown()
+ * @sock: socket
+ * @how: SHUT_RD, SHUT_WR or SHUT_RDWR
+ *
+ * Context: process context; takes the socket lock.
+ * Return: 0, -EINVAL for a bad @how, -ENOTCONN when not connected.
+ */
+int xtcp_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+	int err = 0;
+
+	how++;	/* SHUT_RD -> RCV_SHUTDOWN, SHUT_WR -> SEND_SHUTDOWN ... */
+	if ((how & ~SHUTDOWN_MASK) || !how)
+		return -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state == SS_CONNECTING) {
+		if ((1 << sk->sk_state) &
+		    (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE))
+			sock->state = SS_DISCONNECTING;
+		else
+			sock->state = SS_CONNECTED;
+	}
+
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+		err = -ENOTCONN;
+		fallthrough;
+	default:
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+		if ((how & SEND_SHUTDOWN) &&
+		    ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_SYN_SENT |
+					    TCPF_SYN_RECV | TCPF_CLOSE_WAIT)) &&
+		    xtcp_close_state(sk))
+			xtcp_send_fin(sk);
+		break;
+	case TCP_LISTEN:
+		if (!(how & RCV_SHUTDOWN))
+			break;
+		fallthrough;
+	case TCP_SYN_SENT:
+		err = xtcp_disconnect(sk);
+		sock->state = err ? SS_DISCONNECTING : SS_UNCONNECTED;
+		break;
+	}
+	sk->sk_state_change(sk);
+	release_sock(sk);
+	return err;
+}

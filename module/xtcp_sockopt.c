@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Socket options at level SOL_TCP (== SOL_XTCP), with Linux's numbers,
+ * bounds and errno values. One allowlist: the options below work; every
+ * other SOL_TCP option fails with ENOPROTOOPT, so nothing is silently
+ * ignored. SOL_IP options go to the IPv4 layer; SOL_SOCKET ones are the
+ * socket layer's (SO_KEEPALIVE reaches xtcp_set_keepalive()).
+ *
+ *   TCP_NODELAY TCP_MAXSEG TCP_CORK TCP_KEEPIDLE TCP_KEEPINTVL TCP_KEEPCNT
+ *   TCP_SYNCNT TCP_LINGER2 TCP_DEFER_ACCEPT TCP_INFO TCP_QUICKACK
+ *   TCP_USER_TIMEOUT
+ */
+#include "xtcp.h"
+
+#include <linux/tcp.h>
+#include <net/ip.h>
+
+#define XTCP_MAX_KEEPIDLE	32767
+#define XTCP_MAX_KEEPINTVL	32767
+#define XTCP_MAX_KEEPCNT	127
+#define XTCP_MAX_SYNCNT		127
+#define XTCP_MAX_WINDOW		32767	/* MAX_TCP_WINDOW bound of TCP_MAXSEG */
+#define XTCP_FIN_TIMEOUT_MAX	120	/* seconds, TCP_LINGER2 ceiling */
+
+/* TCP_DEFER_ACCEPT seconds <-> SYN-ACK retransmissions (Linux's rules) */
+static u8 xtcp_secs_to_retrans(int seconds)
+{
+	int timeout = 1, period = 1;
+	u8 res = 0;
+
+	if (seconds > 0) {
+		res = 1;
+		while (seconds > period && res < 255) {
+			res++;
+			timeout = min(timeout << 1, XTCP_RTO_MAX / HZ);
+			period += timeout;
+		}
+	}
+	return res;
+}
+
+static int xtcp_retrans_to_secs(u8 retrans)
+{
+	int timeout = 1, period = 0;
+
+	if (retrans > 0) {
+		period = 1;
+		while (--retrans) {
+			timeout = min(timeout << 1, XTCP_RTO_MAX / HZ);
+			period += timeout;
+		}
+	}
+	return period;
+}
+
+/**
+ * xtcp_set_keepalive() - proto.keepalive: SO_KEEPALIVE was set or cleared
+ * @sk: socket (locked by the socket layer)
+ * @val: new value
+ */
+void xtcp_set_keepalive(struct sock *sk, int val)
+{
+	/* the socket layer updates SOCK_KEEPOPEN after calling us */
+	if (val)
+		sock_set_flag(sk, SOCK_KEEPOPEN);
+	else
+		sock_reset_flag(sk, SOCK_KEEPOPEN);
+	xtcp_keepalive_update(sk);
+}
+
+/* Context: socket lock held. */
+static int xtcp_setsockopt_locked(struct sock *sk, int optname, int val)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	switch (optname) {
+	case TCP_NODELAY:
+		xs->nodelay = !!val;
+		if (val)
+			xtcp_push(sk);
+		return 0;
+	case TCP_CORK:
+		xs->cork = !!val;
+		if (!val)
+			xtcp_push(sk);
+		return 0;
+	case TCP_MAXSEG:
+		if (val && (val < XTCP_MIN_MSS || val > XTCP_MAX_WINDOW))
+			return -EINVAL;
+		xs->user_mss = val;
+		return 0;
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > XTCP_MAX_KEEPIDLE)
+			return -EINVAL;
+		WRITE_ONCE(xs->keepidle, val);
+		xtcp_keepalive_update(sk);
+		return 0;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > XTCP_MAX_KEEPINTVL)
+			return -EINVAL;
+		WRITE_ONCE(xs->keepintvl, val);
+		return 0;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > XTCP_MAX_KEEPCNT)
+			return -EINVAL;
+		WRITE_ONCE(xs->keepcnt, val);
+		return 0;
+	case TCP_SYNCNT:
+		if (val < 1 || val > XTCP_MAX_SYNCNT)
+			return -EINVAL;
+		WRITE_ONCE(xs->syn_retries, val);
+		return 0;
+	case TCP_LINGER2:
+		if (val < 0)
+			val = -1;
+		else if (val > XTCP_FIN_TIMEOUT_MAX)
+			val = XTCP_FIN_TIMEOUT_MAX;
+		WRITE_ONCE(xs->linger2, val);
+		return 0;
+	case TCP_DEFER_ACCEPT:
+		WRITE_ONCE(xs->defer_accept, xtcp_secs_to_retrans(val));
+		return 0;
+	case TCP_QUICKACK:
+		if (val) {
+			xs->quickack = 16;
+			if (xs->ack_pending)
+				xtcp_send_ack(sk);
+		} else {
+			xs->quickack = 0;
+		}
+		return 0;
+	case TCP_USER_TIMEOUT:
+		if (val < 0)
+			return -EINVAL;
+		WRITE_ONCE(xs->user_timeout, val);
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
+/**
+ * xtcp_setsockopt() - proto_ops.setsockopt
+ * @sock: socket
+ * @level: SOL_TCP or SOL_IP
+ * @optname: option
+ * @optval: value (an int)
+ * @optlen: its length
+ *
+ * Context: process context; takes the socket lock.
+ * Return: 0, -EINVAL (short option, out of bounds), -EFAULT,
+ * -ENOPROTOOPT (not in the allowlist).
+ */
+int xtcp_setsockopt(struct socket *sock, int level, int optname,
+		    sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	int val, err;
+
+	if (level == SOL_IP)
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	if (level != SOL_TCP)
+		return -ENOPROTOOPT;
+	switch (optname) {
+	case TCP_NODELAY: case TCP_CORK: case TCP_MAXSEG: case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL: case TCP_KEEPCNT: case TCP_SYNCNT: case TCP_LINGER2:
+	case TCP_DEFER_ACCEPT: case TCP_QUICKACK: case TCP_USER_TIMEOUT:
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	err = xtcp_setsockopt_locked(sk, optname, val);
+	release_sock(sk);
+	return err;
+}
+
+/* Fill struct tcp_info with what XTCP tracks; the rest stays zero. */
+static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	memset(info, 0, sizeof(*info));
+	info->tcpi_state = inet_sk_state_load(sk);
+	if (info->tcpi_state == TCP_LISTEN) {
+		info->tcpi_unacked = READ_ONCE(sk->sk_ack_backlog);
+		info->tcpi_sacked = READ_ONCE(sk->sk_max_ack_backlog);
+		return;
+	}
+	lock_sock(sk);
+	info->tcpi_retransmits = xs->retransmits;
+	info->tcpi_probes = xs->probes_out;
+	info->tcpi_backoff = xs->backoff;
+	if (xs->ts_ok)
+		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+	if (xs->sack_ok)
+		info->tcpi_options |= TCPI_OPT_SACK;
+	if (xs->wscale_ok) {
+		info->tcpi_options |= TCPI_OPT_WSCALE;
+		info->tcpi_snd_wscale = xs->snd_wscale;
+		info->tcpi_rcv_wscale = xs->rcv_wscale;
+	}
+	info->tcpi_rto = jiffies_to_usecs(xs->rto);
+	info->tcpi_snd_mss = xs->mss_cache;
+	info->tcpi_rcv_mss = xs->rx_mss;
+	info->tcpi_advmss = xs->advmss;
+	info->tcpi_rtt = xs->srtt_us >> 3;
+	info->tcpi_rttvar = xs->rttvar_us >> 2;
+	info->tcpi_snd_cwnd = XTCP_INIT_CWND;
+	info->tcpi_snd_ssthresh = 0x7fffffff;	/* TCP_INFINITE_SSTHRESH */
+	info->tcpi_rcv_space = xs->rcv_wnd;
+	info->tcpi_last_data_recv = jiffies_to_msecs(jiffies - xs->rcv_tstamp);
+	info->tcpi_last_ack_recv = info->tcpi_last_data_recv;
+	info->tcpi_total_retrans = 0;
+	info->tcpi_snd_wnd = xs->snd_wnd;
+	release_sock(sk);
+}
+
+/**
+ * xtcp_getsockopt() - proto_ops.getsockopt
+ * @sock: socket
+ * @level: SOL_TCP or SOL_IP
+ * @optname: option
+ * @optval: user buffer
+ * @optlen: user buffer length, updated
+ *
+ * Context: process context.
+ * Return: 0, -EINVAL (negative length), -EFAULT, -ENOPROTOOPT.
+ */
+int xtcp_getsockopt(struct socket *sock, int level, int optname,
+		    char __user *optval, int __user *optlen)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int val, len;
+
+	if (level == SOL_IP)
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	if (level != SOL_TCP)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+
+	switch (optname) {
+	case TCP_INFO: {
+		struct tcp_info info;
+
+		xtcp_get_info(sk, &info);
+		len = min_t(unsigned int, len, sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
+	case TCP_NODELAY:
+		val = xs->nodelay;
+		break;
+	case TCP_CORK:
+		val = xs->cork;
+		break;
+	case TCP_MAXSEG:
+		val = xs->mss_cache;
+		if (!val || (1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+			val = xs->user_mss ? : XTCP_MSS_DEFAULT;
+		break;
+	case TCP_KEEPIDLE:
+		val = xtcp_keepalive_time(xs) / HZ;
+		break;
+	case TCP_KEEPINTVL:
+		val = xtcp_keepalive_intvl(xs) / HZ;
+		break;
+	case TCP_KEEPCNT:
+		val = xtcp_keepalive_probes(xs);
+		break;
+	case TCP_SYNCNT:
+		val = READ_ONCE(xs->syn_retries) ? :
+		      READ_ONCE(xtcp_sysctl(sk)->syn_retries);
+		break;
+	case TCP_LINGER2:
+		val = READ_ONCE(xs->linger2);
+		if (val >= 0)
+			val = val ? : READ_ONCE(xtcp_sysctl(sk)->fin_timeout);
+		break;
+	case TCP_DEFER_ACCEPT:
+		val = xtcp_retrans_to_secs(READ_ONCE(xs->defer_accept));
+		break;
+	case TCP_QUICKACK:
+		val = xs->quickack > 0;
+		break;
+	case TCP_USER_TIMEOUT:
+		val = READ_ONCE(xs->user_timeout);
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}

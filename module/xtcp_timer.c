@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP socket timers. Each armed timer holds a socket reference
+ * (sk_reset_timer/sk_stop_timer); handlers run in softirq, take
+ * bh_lock_sock and retry shortly if the user owns the socket.
+ *
+ *   retrans_timer  SYN, data and FIN retransmission with exponential
+ *                  backoff (RFC 6298); zero-window probes when the peer's
+ *                  window is closed and nothing is in flight. Gives up
+ *                  after syn_retries (SYN_SENT) or retries2 / orphan_retries
+ *                  / TCP_USER_TIMEOUT with ETIMEDOUT.
+ *   delack_timer   sends an ACK that was held back (40 ms).
+ *   life_timer     one timer, three jobs by state: keepalive (ESTABLISHED
+ *                  with SO_KEEPALIVE), FIN_WAIT2 timeout of orphans
+ *                  (fin_timeout / TCP_LINGER2), and TIME_WAIT expiry
+ *                  (net.xtcp.tw_timeout).
+ */
+#include "xtcp.h"
+
+#define XTCP_DELACK_MIN		(HZ / 25)	/* 40 ms, as Linux */
+#define XTCP_RETRY_BUSY		(HZ / 20)	/* user owns the socket */
+
+/**
+ * xtcp_keepalive_time() - idle time before the first probe, in jiffies
+ * @xs: socket
+ */
+int xtcp_keepalive_time(const struct xtcp_sock *xs)
+{
+	int v = READ_ONCE(xs->keepidle);
+
+	return (v ? v : READ_ONCE(xtcp_sysctl(&xs->inet.sk)->keepalive_time)) * HZ;
+}
+
+/**
+ * xtcp_keepalive_intvl() - time between probes, in jiffies
+ * @xs: socket
+ */
+int xtcp_keepalive_intvl(const struct xtcp_sock *xs)
+{
+	int v = READ_ONCE(xs->keepintvl);
+
+	return (v ? v : READ_ONCE(xtcp_sysctl(&xs->inet.sk)->keepalive_intvl)) * HZ;
+}
+
+/**
+ * xtcp_keepalive_probes() - unanswered probes before the connection dies
+ * @xs: socket
+ */
+int xtcp_keepalive_probes(const struct xtcp_sock *xs)
+{
+	int v = READ_ONCE(xs->keepcnt);
+
+	return v ? v : READ_ONCE(xtcp_sysctl(&xs->inet.sk)->keepalive_probes);
+}
+
+/**
+ * xtcp_fin_timeout() - how long an orphan waits in FIN_WAIT2, in jiffies
+ * @xs: socket
+ */
+unsigned long xtcp_fin_timeout(const struct xtcp_sock *xs)
+{
+	int v = READ_ONCE(xs->linger2);
+
+	if (v > 0)
+		return (unsigned long)v * HZ;
+	return (unsigned long)READ_ONCE(xtcp_sysctl(&xs->inet.sk)->fin_timeout) * HZ;
+}
+
+/**
+ * xtcp_tw_timeout() - TIME_WAIT length (net.xtcp.tw_timeout), in jiffies
+ * @sk: socket
+ */
+unsigned long xtcp_tw_timeout(const struct sock *sk)
+{
+	return (unsigned long)READ_ONCE(xtcp_sysctl(sk)->tw_timeout) * HZ;
+}
+
+/**
+ * xtcp_reset_retrans_timer() - (re)arm the retransmission timer
+ * @sk: socket
+ * @when: delay in jiffies
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_reset_retrans_timer(struct sock *sk, unsigned long when)
+{
+	sk_reset_timer(sk, &xtcp_sk(sk)->retrans_timer, jiffies + when);
+}
+
+/**
+ * xtcp_stop_retrans_timer() - nothing is outstanding any more
+ * @sk: socket
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_stop_retrans_timer(struct sock *sk)
+{
+	sk_stop_timer(sk, &xtcp_sk(sk)->retrans_timer);
+}
+
+/**
+ * xtcp_schedule_delack() - hold an ACK back for up to 40 ms
+ * @sk: socket
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_schedule_delack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->ack_pending = true;
+	if (!timer_pending(&xs->delack_timer))
+		sk_reset_timer(sk, &xs->delack_timer, jiffies + XTCP_DELACK_MIN);
+}
+
+/**
+ * xtcp_reset_life_timer() - arm the keepalive/FIN_WAIT2/TIME_WAIT timer
+ * @sk: socket
+ * @len: delay in jiffies
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_reset_life_timer(struct sock *sk, unsigned long len)
+{
+	sk_reset_timer(sk, &xtcp_sk(sk)->life_timer, jiffies + len);
+}
+
+/**
+ * xtcp_keepalive_update() - SO_KEEPALIVE or its times changed, or the
+ * connection was established: arm or stop the keepalive timer
+ * @sk: socket
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_keepalive_update(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+				     TCPF_FIN_WAIT1)))
+		return;
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		xtcp_reset_life_timer(sk, xtcp_keepalive_time(xs));
+	else
+		sk_stop_timer(sk, &xs->life_timer);
+}
+
+/**
+ * xtcp_rtt_sample() - RFC 6298 SRTT/RTTVAR/RTO update from one sample
+ * @sk: socket
+ * @rtt_us: measured round trip, microseconds (Karn: never from a
+ *	    retransmitted segment)
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_rtt_sample(struct sock *sk, long rtt_us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	long m = rtt_us ? rtt_us : 1;
+	u32 rto_us;
+
+	if (!xs->srtt_us) {
+		xs->srtt_us = m << 3;
+		xs->rttvar_us = m << 1;			/* RTTVAR = R/2, x4 */
+	} else {
+		long err = m - (xs->srtt_us >> 3);
+
+		xs->srtt_us += err;			/* SRTT += (R - SRTT)/8 */
+		if (err < 0)
+			err = -err;
+		xs->rttvar_us += err - (xs->rttvar_us >> 2);
+	}
+	rto_us = (xs->srtt_us >> 3) + max_t(u32, xs->rttvar_us, 1000);
+	xs->rto = clamp_t(u32, usecs_to_jiffies(rto_us), XTCP_RTO_MIN,
+			  XTCP_RTO_MAX);
+}
+
+/* Connection aborted by a timeout: ETIMEDOUT (or the soft error). */
+static void xtcp_write_err(struct sock *sk)
+{
+	int err = READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT;
+
+	xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPABORTONTIMEOUT);
+	xtcp_reset(sk, err);
+}
+
+static bool xtcp_user_timeout_expired(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 ut = READ_ONCE(xs->user_timeout);
+
+	return ut && xs->retrans_stamp &&
+	       time_after_eq(jiffies, xs->retrans_stamp + msecs_to_jiffies(ut));
+}
+
+/* Context: bh_lock_sock held, not owned by the user. */
+static void xtcp_retransmit_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int limit;
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN || !head)
+		return;
+
+	if (head == xs->send_head) {
+		/* nothing in flight: the peer's window is closed, probe it */
+		if (!xs->snd_wnd) {
+			xtcp_send_probe(sk);
+			xs->backoff = min_t(u8, xs->backoff + 1, 15);
+			xtcp_reset_retrans_timer(sk, min_t(unsigned long,
+					xs->rto << xs->backoff, XTCP_RTO_MAX));
+		}
+		return;
+	}
+
+	if (!xs->retrans_stamp)
+		xs->retrans_stamp = jiffies;
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
+		limit = READ_ONCE(xs->syn_retries) ? :
+			    READ_ONCE(xtcp_sysctl(sk)->syn_retries);
+	else if (sock_flag(sk, SOCK_DEAD))
+		limit = READ_ONCE(xtcp_sysctl(sk)->orphan_retries) ? : 8;
+	else
+		limit = READ_ONCE(xtcp_sysctl(sk)->retries2);
+
+	if (xs->retransmits >= limit || xtcp_user_timeout_expired(sk)) {
+		xtcp_write_err(sk);
+		return;
+	}
+	xtcp_retransmit_head(sk);
+	xs->retransmits++;
+	xs->backoff = min_t(u8, xs->backoff + 1, 15);
+	xtcp_reset_retrans_timer(sk, min_t(unsigned long,
+					   (unsigned long)xs->rto << xs->backoff,
+					   XTCP_RTO_MAX));
+}
+
+static void xtcp_retrans_timer_fn(struct timer_list *t)
+{
+	struct xtcp_sock *xs = timer_container_of(xs, t, retrans_timer);
+	struct sock *sk = &xs->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		xtcp_reset_retrans_timer(sk, XTCP_RETRY_BUSY);
+	else
+		xtcp_retransmit_timeout(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void xtcp_delack_timer_fn(struct timer_list *t)
+{
+	struct xtcp_sock *xs = timer_container_of(xs, t, delack_timer);
+	struct sock *sk = &xs->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		sk_reset_timer(sk, &xs->delack_timer, jiffies + XTCP_RETRY_BUSY);
+	else if (xs->ack_pending)
+		xtcp_send_ack(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/* Keepalive: RFC 9293 3.8.4, with Linux's probe and abort rules. */
+static void xtcp_keepalive(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned long idle = jiffies - xs->rcv_tstamp;
+	unsigned long ktime = xtcp_keepalive_time(xs);
+	u32 ut = READ_ONCE(xs->user_timeout);
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN))
+		return;
+	/* data in flight: the retransmission timer is in charge */
+	if (xs->snd_una != xs->snd_nxt) {
+		xtcp_reset_life_timer(sk, ktime);
+		return;
+	}
+	if (idle < ktime) {
+		xtcp_reset_life_timer(sk, ktime - idle);
+		return;
+	}
+	if ((ut && idle >= msecs_to_jiffies(ut) && xs->probes_out > 0) ||
+	    (!ut && xs->probes_out >= xtcp_keepalive_probes(xs))) {
+		xtcp_write_err(sk);
+		return;
+	}
+	xtcp_send_probe(sk);
+	xs->probes_out++;
+	xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPKEEPALIVE);
+	xtcp_reset_life_timer(sk, xtcp_keepalive_intvl(xs));
+}
+
+static void xtcp_life_timer_fn(struct timer_list *t)
+{
+	struct xtcp_sock *xs = timer_container_of(xs, t, life_timer);
+	struct sock *sk = &xs->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		xtcp_reset_life_timer(sk, XTCP_RETRY_BUSY);
+		goto out;
+	}
+	switch (sk->sk_state) {
+	case TCP_TIME_WAIT:
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TIMEWAITED);
+		xtcp_done(sk);
+		break;
+	case TCP_FIN_WAIT2:
+		if (sock_flag(sk, SOCK_DEAD)) {
+			xtcp_send_active_reset(sk, GFP_ATOMIC);
+			xtcp_done(sk);
+			break;
+		}
+		fallthrough;
+	default:
+		xtcp_keepalive(sk);
+	}
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
+ * xtcp_time_wait() - enter TIME_WAIT for net.xtcp.tw_timeout seconds
+ * @sk: socket whose FIN exchange completed
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_time_wait(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_set_state(sk, TCP_TIME_WAIT);
+	sk_stop_timer(sk, &xs->retrans_timer);
+	sk_stop_timer(sk, &xs->delack_timer);
+	xtcp_reset_life_timer(sk, xtcp_tw_timeout(sk));
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+}
+
+/**
+ * xtcp_init_timers() - set up a new socket's timers
+ * @sk: socket
+ */
+void xtcp_init_timers(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	timer_setup(&xs->retrans_timer, xtcp_retrans_timer_fn, 0);
+	timer_setup(&xs->delack_timer, xtcp_delack_timer_fn, 0);
+	timer_setup(&xs->life_timer, xtcp_life_timer_fn, 0);
+}
+
+/**
+ * xtcp_clear_timers() - stop every timer (each drops its reference)
+ * @sk: socket
+ *
+ * Context: any; does not wait for a running handler (which holds its own
+ * reference).
+ */
+void xtcp_clear_timers(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	sk_stop_timer(sk, &xs->retrans_timer);
+	sk_stop_timer(sk, &xs->delack_timer);
+	sk_stop_timer(sk, &xs->life_timer);
+}
