@@ -357,6 +357,7 @@ struct xtcp_sock {
 	bool ack_pending;
 	u8 quickack;
 	u8 segs_unacked;	/* full segments received since our last ACK */
+	u8 rcv_ratio;		/* payload/truesize of received skbs, /256 */
 	unsigned long retrans_stamp;	/* jiffies of first retransmission */
 	unsigned long rcv_tstamp;	/* jiffies of last segment received */
 	unsigned long challenge_stamp;
@@ -400,6 +401,12 @@ static inline u32 xtcp_receive_window(const struct xtcp_sock *xs)
 	s32 win = xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt;
 
 	return win < 0 ? 0 : win;
+}
+
+/* receive buffer space in payload bytes (Linux's scaling_ratio idea) */
+static inline int xtcp_space_to_win(const struct xtcp_sock *xs, int space)
+{
+	return space <= 0 ? 0 : (int)(((u64)space * xs->rcv_ratio) >> 8);
 }
 
 /* timestamp clock: milliseconds (RFC 7323 allows 1 ms .. 1 s ticks) */

@@ -183,6 +183,7 @@ void xtcp_sock_init(struct sock *sk)
 	xs->probes_out = 0;
 	xs->ack_pending = false;
 	xs->quickack = 16;		/* quick-ACK mode at start, as Linux */
+	xs->rcv_ratio = 128;		/* until segments tell us better */
 	xs->challenge_stamp = jiffies - HZ;
 
 	sk->sk_write_space = xtcp_write_space;

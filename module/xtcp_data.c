@@ -211,6 +211,11 @@ void xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		goto drop;
 	}
 
+	if (skb->len) {	/* learn how much memory a payload byte costs */
+		u32 r = ((u64)skb->len << 8) / skb->truesize;
+
+		xs->rcv_ratio = clamp_t(u32, (xs->rcv_ratio * 7 + r) / 8, 16, 255);
+	}
 	if (xtcp_after(cb->seq, xs->rcv_nxt)) {
 		xtcp_ofo_insert(sk, skb);
 		xtcp_send_ack(sk);		/* duplicate ACK */
@@ -283,8 +288,8 @@ void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 	if (sk->sk_shutdown & RCV_SHUTDOWN)
 		return;
 	now = xtcp_receive_window(xs);
-	space = max(0, (READ_ONCE(sk->sk_rcvbuf) -
-			atomic_read(&sk->sk_rmem_alloc)) / 2);
+	space = xtcp_space_to_win(xs, READ_ONCE(sk->sk_rcvbuf) -
+				  atomic_read(&sk->sk_rmem_alloc));
 	space = min(space, xs->window_clamp);
 	if (2 * now <= xs->window_clamp && space >= 2 * now &&
 	    space - now >= xs->advmss)

@@ -122,8 +122,8 @@ void xtcp_sync_mss(struct sock *sk)
 u32 xtcp_select_window(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	int space = (READ_ONCE(sk->sk_rcvbuf) -
-		     atomic_read(&sk->sk_rmem_alloc)) / 2;
+	int space = xtcp_space_to_win(xs, READ_ONCE(sk->sk_rcvbuf) -
+					 atomic_read(&sk->sk_rmem_alloc));
 	u32 cur = xs->rcv_wnd - min(xs->rcv_wnd, xs->rcv_nxt - xs->rcv_wup);
 	u32 win;
 
