@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm-init.sh - PID 1 of a scripts/vm-run.sh guest (do not run it by hand).
+#
+# The initramfs has already mounted the host root read-only over 9p on /,
+# with /dev /proc /sys, tmpfs on /tmp /var/tmp /run /root /mnt /dev/shm,
+# /run/netns, and the writable results share on /mnt/out. This script runs
+# the command described by /mnt/out/.vmrun/cmd with its output on ttyS0 (the
+# host's stdout), stores its exit status and the full dmesg in /mnt/out and
+# powers the guest off. Its own messages and the kernel's go to the console
+# (ttyS1, the host's out/console.log).
+#
+# Every program started here is loaded over 9p (slow under TCG), so this
+# script sticks to bash builtins where it can.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=${TERM:-linux}
+umask 022
+exec </dev/console >/dev/console 2>&1
+
+OUT=/mnt/out
+
+log() { echo "vm-init: $*"; }
+
+halt_vm() {
+	# stty applies settings with TCSADRAIN: it returns once everything
+	# queued for the serial port has reached the host.
+	stty -F /dev/ttyS0 -onlcr 2>/dev/null
+	/bin/busybox reboot -f
+	sleep 5
+	echo b >/proc/sysrq-trigger
+	sleep 60
+}
+
+die() {
+	log "$*"
+	echo "vm-init: $*" >/dev/ttyS0
+	halt_vm
+}
+
+[ -r "$OUT/.vmrun/cmd" ] || die "no command file $OUT/.vmrun/cmd"
+VM_REPO= VM_INTERACTIVE=0 VM_DEADLINE=0 VM_ENV=() VM_CMD=()
+. "$OUT/.vmrun/cmd" || die "cannot read $OUT/.vmrun/cmd"
+[ ${#VM_CMD[@]} -gt 0 ] || die "empty command"
+cd "$VM_REPO" || die "repository $VM_REPO not visible in the guest"
+for e in "${VM_ENV[@]}"; do export "$e"; done
+export XTCP_OUT=$OUT
+
+printf -v now '%(%s)T' -1
+remaining=$(( VM_DEADLINE - now ))
+[ "$remaining" -ge 5 ] || remaining=5
+read -r uptime _ </proc/uptime
+log "booted in ${uptime}s; running ${VM_CMD[*]} (limit ${remaining}s)"
+echo "vm-init: start ${VM_CMD[*]}" >/dev/kmsg
+
+if [ "$VM_INTERACTIVE" = 1 ]; then
+	# Own session with ttyS0 as controlling terminal, for job control.
+	setsid -c -w timeout --foreground -k 5 "$remaining" "${VM_CMD[@]}" \
+		</dev/ttyS0 >/dev/ttyS0 2>&1
+	rc=$?
+else
+	# No CR before LF: the host gets the output byte for byte.
+	stty -F /dev/ttyS0 -onlcr 2>/dev/null
+	timeout -k 5 "$remaining" "${VM_CMD[@]}" </dev/null >/dev/ttyS0 2>&1
+	rc=$?
+fi
+printf -v end '%(%s)T' -1
+if [ "$rc" = 124 ] || { [ "$rc" = 137 ] && [ "$end" -ge $(( now + remaining )) ]; }; then
+	rc=124
+	echo "vm-init: command killed at the in-guest deadline (${remaining}s)" >/dev/ttyS0
+fi
+
+echo "vm-init: end rc=$rc" >/dev/kmsg
+log "command exited $rc"
+dmesg >"$OUT/dmesg.txt" 2>&1
+echo "$rc" >"$OUT/exit_code"
+halt_vm

@@ -1,0 +1,324 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm-run.sh - run one command as root inside a throw-away QEMU guest that
+# boots an installed Debian kernel and sees this machine's root filesystem.
+#
+# Usage:
+#   scripts/vm-run.sh [--kernel KVER] [--timeout SECS] [--mem MB] [--smp N]
+#                     [--kvm] [--out DIR] [--env NAME=VALUE]... [--interactive]
+#                     -- CMD [ARGS...]
+#
+#   --kernel KVER   kernel to boot: /boot/vmlinuz-KVER + /lib/modules/KVER
+#                   (default: the newest version under /lib/modules)
+#   --timeout SECS  wall-clock limit for boot + CMD (default 900); on expiry
+#                   the guest is killed and vm-run exits 124
+#   --mem MB        guest memory (default 2048)
+#   --smp N         guest CPUs (default 2)
+#   --kvm           use KVM if /dev/kvm is usable (default: TCG; KVM guests
+#                   hang on the project machines, see DESIGN.md)
+#   --out DIR       host directory for results (default: a fresh mktemp dir);
+#                   writable in the guest at /mnt/out ($XTCP_OUT)
+#   --env N=V       export N=V to CMD (XTCP_* variables of the caller are
+#                   forwarded automatically)
+#   --interactive   attach the terminal to CMD's stdin (e.g. `-- bash -i`);
+#                   QEMU's monitor is on Ctrl-A c
+#
+# Guest environment: the host root (/) mounted read-only over virtio-9p,
+# fresh tmpfs on /tmp /run /root /mnt /var/tmp /dev/shm, /run/netns ready for
+# `ip netns`, modules from the host's /lib/modules/KVER (modprobe works), CMD
+# run with cwd = the repository root, HOME=/root, stdin = /dev/null.
+#
+# Results in the out dir:
+#   output.log    CMD's stdout+stderr (also streamed live to our stdout)
+#   exit_code     CMD's exit status
+#   dmesg.txt     the guest's full dmesg, taken after CMD finished
+#   console.log   the kernel console (all boot messages, oopses and panics;
+#                 the only record when the guest dies)
+#
+# Exit status: CMD's exit status; 124 if the time limit expired (QEMU killed,
+# or CMD killed by the in-guest deadline); 125 if the guest never reported an
+# exit code (panic, crash); 2 for usage or setup errors on the host.
+#
+# The initramfs (busybox + virtio/9p modules) is built once per kernel into
+# build/initramfs-KVER.cpio.gz and rebuilt when this script, busybox or the
+# kernel changes. The guest-side setup lives in scripts/vm-init.sh.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$SCRIPT_DIR/.." && pwd)
+CACHE_DIR=${XTCP_VM_CACHE:-$REPO/build}
+
+# Modules the initramfs loads to reach the 9p root, in load order. Built-in
+# or absent ones are skipped; dependencies found in modules.dep come first.
+INITRD_MODULES=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev
+		virtio_pci netfs fscache 9pnet 9pnet_virtio 9p)
+
+die() { echo "vm-run: $*" >&2; exit 2; }
+usage() { sed -n '4,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
+
+kver=
+timeout_s=900
+mem=2048
+smp=2
+use_kvm=0
+out=
+interactive=0
+envs=()
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) [ $# -ge 2 ] || usage; kver=$2; shift 2 ;;
+	--timeout) [ $# -ge 2 ] || usage; timeout_s=$2; shift 2 ;;
+	--mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
+	--smp) [ $# -ge 2 ] || usage; smp=$2; shift 2 ;;
+	--out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
+	--env) [ $# -ge 2 ] || usage; envs+=("$2"); shift 2 ;;
+	--kvm) use_kvm=1; shift ;;
+	--interactive) interactive=1; shift ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	*) echo "vm-run: unknown option '$1'" >&2; usage ;;
+	esac
+done
+[ $# -gt 0 ] || { echo "vm-run: no command given" >&2; usage; }
+
+for v in timeout_s mem smp; do
+	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--${v%_s} needs a positive integer, got '${!v}'"
+done
+for e in "${envs[@]+"${envs[@]}"}"; do
+	[[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--env needs NAME=VALUE, got '$e'"
+done
+
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not installed (run scripts/install-deps.sh)"
+[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
+	die "/bin/busybox is missing or not static (install busybox-static)"
+
+if [ -z "$kver" ]; then
+	kver=$(ls -1 /lib/modules 2>/dev/null | while read -r k; do
+		[ -f "/boot/vmlinuz-$k" ] && echo "$k"; done | sort -V | tail -n1)
+	[ -n "$kver" ] || die "no installed kernel found (/boot/vmlinuz-* with /lib/modules/*)"
+fi
+kernel=/boot/vmlinuz-$kver
+moddir=/lib/modules/$kver
+[ -f "$kernel" ] && [ -d "$moddir" ] || die "kernel $kver not installed ($kernel, $moddir)"
+[ -r "$kernel" ] || die "cannot read $kernel (run as root)"
+
+# ---------------------------------------------------------------- initramfs
+# Resolve a module name to "path ..." (dependencies first, itself last), or
+# nothing when it is built in or absent.
+mod_chain() {
+	local name=$1 line path deps d
+	line=$(grep -E "(^|/)${name}\.ko(\.xz|\.zst|\.gz)?:" "$moddir/modules.dep" | head -n1) || true
+	[ -n "$line" ] || return 0
+	path=${line%%:*}
+	deps=${line#*:}
+	# modules.dep lists dependencies so that the last one loads first.
+	for d in $(echo $deps | tr ' ' '\n' | tac); do echo "$d"; done
+	echo "$path"
+}
+
+build_initramfs() {
+	local img=$1 stage m f dst order=()
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/vm-initramfs.XXXXXX")
+	trap 'rm -rf "$stage"' RETURN
+	mkdir -p "$stage"/{bin,dev,proc,sys,newroot,lib/modules}
+	cp /bin/busybox "$stage/bin/busybox"
+	for m in $(/bin/busybox --list); do
+		[ "$m" = busybox ] || ln -s busybox "$stage/bin/$m"
+	done
+	for m in "${INITRD_MODULES[@]}"; do
+		for f in $(mod_chain "$m"); do
+			case " ${order[*]-} " in *" $f "*) continue ;; esac
+			order+=("$f")
+		done
+	done
+	: >"$stage/modules.order"
+	for f in "${order[@]+"${order[@]}"}"; do
+		dst=$stage/lib/modules/$(basename "${f%.xz}")
+		dst=${dst%.zst}; dst=${dst%.gz}
+		case "$f" in
+		*.xz) xz -dc "$moddir/$f" >"$dst" ;;
+		*.zst) zstd -qdc "$moddir/$f" >"$dst" ;;
+		*.gz) gzip -dc "$moddir/$f" >"$dst" ;;
+		*) cp "$moddir/$f" "$dst" ;;
+		esac
+		basename "$dst" >>"$stage/modules.order"
+	done
+	cat >"$stage/init" <<'INIT_EOF'
+#!/bin/sh
+# XTCP vm-run initramfs /init: load virtio + 9p, mount the host root
+# read-only on /newroot and prepare it (done here with busybox from RAM,
+# which is far faster than running programs over 9p), then switch_root and
+# exec the repository's scripts/vm-init.sh (path from xtcp.vminit=).
+export PATH=/bin
+mount -t devtmpfs dev /dev
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+fail() {
+	echo "vm-run initramfs: $*"
+	echo "vm-run initramfs: $*" >/dev/ttyS0
+	sleep 1
+	reboot -f
+}
+opt() { mount "$@" 2>/dev/null || echo "vm-run initramfs: optional mount failed: $*"; }
+while read -r m; do
+	insmod "/lib/modules/$m" || fail "insmod $m failed"
+done </modules.order
+vminit=
+for a in $(cat /proc/cmdline); do
+	case "$a" in xtcp.vminit=*) vminit=${a#xtcp.vminit=} ;; esac
+done
+[ -n "$vminit" ] || fail "no xtcp.vminit= on the kernel command line"
+R=/newroot
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro root $R ||
+	fail "cannot mount the 9p root"
+[ -x "$R$vminit" ] || fail "$vminit not found or not executable in the guest"
+# /usr (programs and libraries) comes from its own export with cache=loose:
+# with the uncached root every exec re-reads its binary and libraries into
+# fresh pages, which TCG must translate again; cached, repeated execs are
+# several times faster. Nothing is ever mounted on top of /usr.
+if grep -q ' xtcp.usrcache=1' /proc/cmdline; then
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro,cache=loose usr $R/usr ||
+		echo "vm-run initramfs: cached /usr mount failed, using the uncached root"
+fi
+mount --move /dev $R/dev
+mount --move /proc $R/proc
+mount --move /sys $R/sys
+mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $R/dev/pts
+mkdir -p $R/dev/shm $R/dev/mqueue
+mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm
+ln -sf /proc/self/fd $R/dev/fd
+ln -sf /proc/self/fd/0 $R/dev/stdin
+ln -sf /proc/self/fd/1 $R/dev/stdout
+ln -sf /proc/self/fd/2 $R/dev/stderr
+for d in tmp var/tmp; do
+	mount -t tmpfs -o mode=1777 tmpfs $R/$d || fail "cannot mount tmpfs on /$d"
+done
+for d in run root mnt; do
+	mount -t tmpfs -o mode=755 tmpfs $R/$d || fail "cannot mount tmpfs on /$d"
+done
+mkdir -p $R/run/netns $R/run/lock $R/run/user $R/mnt/out
+chmod 1777 $R/run/lock
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out $R/mnt/out ||
+	fail "cannot mount the results share on /mnt/out"
+opt -t mqueue mqueue $R/dev/mqueue
+opt -t bpf bpf $R/sys/fs/bpf
+opt -t debugfs debugfs $R/sys/kernel/debug
+opt -t tracefs tracefs $R/sys/kernel/tracing
+opt -t cgroup2 cgroup2 $R/sys/fs/cgroup
+hostname xtcp-vm
+ip link set lo up
+exec switch_root $R "$vminit"
+INIT_EOF
+	chmod 755 "$stage/init"
+	(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --quiet -R 0:0) | gzip -1 >"$img.tmp"
+	mv -f "$img.tmp" "$img"
+}
+
+mkdir -p "$CACHE_DIR" || die "cannot create cache dir $CACHE_DIR"
+initrd=$CACHE_DIR/initramfs-$kver.cpio.gz
+key=$( { sha256sum "$0"; stat -c '%n %s %Y' "$kernel" "$moddir/modules.dep" /bin/busybox; } | sha256sum | cut -d' ' -f1)
+exec 9>"$CACHE_DIR/.initramfs-$kver.lock"
+flock 9
+if [ ! -s "$initrd" ] || [ "$(cat "$initrd.key" 2>/dev/null)" != "$key" ]; then
+	echo "vm-run: building $initrd" >&2
+	build_initramfs "$initrd"
+	echo "$key" >"$initrd.key"
+fi
+flock -u 9
+exec 9>&-
+
+# ------------------------------------------------------------- out + command
+if [ -z "$out" ]; then
+	out=$(mktemp -d "${TMPDIR:-/tmp}/vm-run.XXXXXX")
+else
+	mkdir -p "$out" || die "cannot create $out"
+fi
+out=$(cd "$out" && pwd)
+rm -f "$out/exit_code" "$out/dmesg.txt" "$out/console.log" "$out/output.log"
+ctl=$out/.vmrun
+rm -rf "$ctl"
+mkdir -p "$ctl"
+
+# The command file is sourced by vm-init.sh in the guest.
+{
+	printf 'VM_REPO=%q\n' "$REPO"
+	printf 'VM_INTERACTIVE=%q\n' "$interactive"
+	# Deadline in host wall-clock seconds: the guest stops CMD a little
+	# earlier so that it can still save dmesg and report 124 itself.
+	printf 'VM_DEADLINE=%q\n' "$(( $(date +%s) + timeout_s - 15 ))"
+	printf 'VM_ENV=('
+	while IFS= read -r e; do printf '%q ' "$e"; done < <(env | grep -E '^XTCP_[A-Za-z0-9_]*=' | grep -v '^XTCP_OUT=' || true)
+	for e in "${envs[@]+"${envs[@]}"}"; do printf '%q ' "$e"; done
+	printf ')\n'
+	printf 'VM_CMD=('
+	for a in "$@"; do printf '%q ' "$a"; done
+	printf ')\n'
+} >"$ctl/cmd"
+
+# ---------------------------------------------------------------------- QEMU
+accel=tcg
+if [ "$use_kvm" = 1 ]; then
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		accel=kvm
+	else
+		echo "vm-run: /dev/kvm not usable, falling back to TCG" >&2
+	fi
+fi
+if [ "$accel" = kvm ]; then
+	accel_args=(-accel kvm -cpu host)
+else
+	accel_args=(-accel tcg,thread=multi -cpu max)
+fi
+
+cmdline="console=ttyS1,115200 loglevel=7 panic=-1 panic_on_warn=0 net.ifnames=0 edd=off"
+cmdline+=" mitigations=off tsc=reliable no_timer_check random.trust_cpu=on"
+cmdline+=" rdinit=/init xtcp.vminit=$SCRIPT_DIR/vm-init.sh xtcp.usrcache=${XTCP_VM_USR_CACHE:-1}"
+
+if [ "$interactive" = 1 ]; then
+	serial0=(-serial mon:stdio)
+	stdin_src=/dev/stdin
+else
+	serial0=(-chardev "stdio,id=ser0,signal=off,logfile=$out/output.log" -serial chardev:ser0)
+	stdin_src=/dev/null
+fi
+
+# qboot: a minimal firmware, faster than SeaBIOS and silent on the serial port.
+bios=()
+[ -f /usr/share/qemu/qboot.rom ] && [ "${XTCP_VM_BIOS:-qboot}" = qboot ] && bios=(-bios /usr/share/qemu/qboot.rom)
+
+qemu=(qemu-system-x86_64 -machine q35 "${accel_args[@]}" -m "$mem" -smp "$smp" "${bios[@]}"
+	-nodefaults -no-user-config -nographic -no-reboot
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
+	"${serial0[@]}" -serial "file:$out/console.log"
+	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap
+	-virtfs local,path=/usr,mount_tag=usr,security_model=none,readonly=on,multidevs=remap
+	-virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap"
+	-device virtio-rng-pci -nic none)
+
+echo "vm-run: booting $kver ($accel, ${smp} cpu, ${mem} MB, timeout ${timeout_s}s), results in $out" >&2
+start=$(date +%s)
+set +e
+timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" <"$stdin_src"
+qrc=$?
+set -e
+elapsed=$(( $(date +%s) - start ))
+rm -rf "$ctl"
+[ "$interactive" = 1 ] && stty sane 2>/dev/null || true
+
+if [ -s "$out/exit_code" ]; then
+	rc=$(cat "$out/exit_code")
+	[[ $rc =~ ^[0-9]+$ ]] || rc=125
+	echo "vm-run: $kver: command exited $rc after ${elapsed}s" >&2
+	exit "$rc"
+fi
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	echo "vm-run: $kver: timed out after ${timeout_s}s, QEMU killed (kernel log: $out/console.log)" >&2
+	exit 124
+fi
+echo "vm-run: $kver: guest never reported an exit code (QEMU exit $qrc after ${elapsed}s); kernel log: $out/console.log" >&2
+tail -n 30 "$out/console.log" 2>/dev/null | sed 's/^/vm-run: console: /' >&2 || true
+exit 125

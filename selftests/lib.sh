@@ -1,0 +1,156 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Small TAP library for the XTCP shell selftests. Source it, then:
+#   tap_plan N                    print "TAP version 13" and "1..N"
+#   tap_ok DESC | tap_fail DESC [why] | tap_skip DESC REASON
+#   tap_check DESC CMD...         ok if CMD succeeds, else not ok
+#   tap_diag MSG...               "# MSG" comment line
+#   fail MSG                      abort the whole script: the remaining planned
+#                                 tests are reported "not ok", then "Bail out!"
+#                                 and exit 1 (call it from the main shell)
+#   tap_done                      exit 0 if all planned tests ran and passed
+#   ns_create NS...               make network namespaces (names "$NS_PREFIX-x")
+#   ns_batch NS <<EOF             run ip commands inside NS (ip -n NS -batch -)
+#   veth_create NSA IFA NSB IFB   veth pair between two namespaces
+#   bg_track PID                  kill PID on exit
+#   tsleep SECS                   sleep without starting a process
+#   wait_for_file FILE SECS PAT   wait until FILE contains PAT
+#   $TMPD                         scratch directory, removed on exit
+# Everything made through these helpers is removed by an EXIT trap.
+#
+# Under QEMU/TCG with a 9p root every exec costs ~0.5-1 s, so the helpers
+# use bash builtins and batch ip commands; tests should do the same (read
+# another namespace's /proc/net files via /proc/PID/net of a process in it).
+
+XTCP_TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+NS_PREFIX="xtcp$$"
+TAP_N=0
+TAP_PLANNED=0
+TAP_FAILED=0
+_LIB_NS=()
+_LIB_PIDS=()
+TMPD=$(mktemp -d /tmp/xtcp-selftest.XXXXXX) || { echo "Bail out! mktemp"; exit 1; }
+
+tap_plan() {
+	TAP_PLANNED=$1
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+tap_ok() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N $1"
+}
+
+tap_fail() {
+	TAP_N=$((TAP_N + 1))
+	TAP_FAILED=$((TAP_FAILED + 1))
+	[ -n "${2:-}" ] && echo "# $1: $2"
+	echo "not ok $TAP_N $1"
+}
+
+tap_skip() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N $1 # SKIP $2"
+}
+
+# tap_check DESC CMD... : one test case from a command's exit status
+tap_check() {
+	local desc=$1
+	shift
+	if "$@"; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc" "failed: $*"
+	fi
+}
+
+tap_diag() {
+	echo "# $*"
+}
+
+fail() {
+	echo "# FATAL: $*"
+	while [ "$TAP_N" -lt "$TAP_PLANNED" ]; do
+		tap_fail "not run (aborted)"
+	done
+	echo "Bail out! $*"
+	exit 1
+}
+
+tap_done() {
+	if [ "$TAP_N" -ne "$TAP_PLANNED" ]; then
+		echo "# planned $TAP_PLANNED tests, ran $TAP_N"
+		exit 1
+	fi
+	echo "# $((TAP_N - TAP_FAILED))/$TAP_N passed"
+	[ "$TAP_FAILED" -eq 0 ] && exit 0
+	exit 1
+}
+
+ns_create() {
+	local ns cmds=""
+
+	for ns in "$@"; do
+		cmds+="netns add $ns"$'\n'
+		_LIB_NS+=("$ns")
+	done
+	ip -batch - <<<"$cmds" || fail "ip netns add $*"
+}
+
+ns_batch() {
+	ip -n "$1" -batch - || fail "ip commands in $1 failed"
+}
+
+veth_create() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" ||
+		fail "veth $1/$2 <-> $3/$4"
+}
+
+bg_track() {
+	_LIB_PIDS+=("$1")
+}
+
+exec {_LIB_SLEEP_FD}<> <(:)
+tsleep() {
+	read -r -t "$1" -u "$_LIB_SLEEP_FD" _
+	return 0
+}
+
+# wait_for_file FILE [SECS [PATTERN]]: poll (builtins only) until FILE
+# contains PATTERN (a bash glob fragment; default: anything)
+wait_for_file() {
+	local file=$1 secs=${2:-20} pat=${3:-} i c
+
+	for ((i = 0; i < secs * 10; i++)); do
+		if [ -s "$file" ]; then
+			c=$(<"$file")
+			[[ "$c" == *"$pat"* ]] && return 0
+		fi
+		tsleep 0.1
+	done
+	return 1
+}
+
+_lib_cleanup() {
+	local p cmds=""
+
+	for p in "${_LIB_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${_LIB_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	for p in "${_LIB_NS[@]}"; do
+		cmds+="netns del $p"$'\n'
+	done
+	[ -n "$cmds" ] && ip -force -batch - <<<"$cmds" 2>/dev/null
+	[ -n "$TMPD" ] && rm -rf "$TMPD"
+}
+trap _lib_cleanup EXIT
+trap 'exit 1' INT TERM
+
+need_cmd() {
+	command -v "$1" >/dev/null 2>&1
+}
