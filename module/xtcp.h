@@ -433,6 +433,7 @@ int xtcp_connect(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len,
 		 int flags);
 int xtcp_accept(XTCP_ACCEPT_ARGS);
 void xtcp_close(struct sock *sk, long timeout);
+void xtcp_child_forget(struct sock *child);
 int xtcp_shutdown(struct socket *sock, int how);
 void xtcp_sk_destruct(struct sock *sk);
 

@@ -336,6 +336,24 @@ static int xtcp_disconnect(struct sock *sk)
 	return 0;
 }
 
+/**
+ * xtcp_child_forget() - drop a child that was never accepted
+ * @child: established child taken off a closing listener's accept queue
+ *
+ * As Linux's inet_child_forget(): the peer gets a RST. Drops the accept
+ * queue's reference.
+ * Context: process context.
+ */
+void xtcp_child_forget(struct sock *child)
+{
+	lock_sock(child);
+	xtcp_disconnect(child);
+	sock_orphan(child);
+	xtcp_hash_unbind(child);
+	release_sock(child);
+	sock_put(child);
+}
+
 /* Wait until the handshake is over. Context: socket lock held. */
 static long xtcp_wait_for_connect(struct sock *sk, long timeo)
 {

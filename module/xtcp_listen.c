@@ -328,8 +328,9 @@ static struct sock *xtcp_create_child(struct sock *lsk,
 				   inet->inet_sport, sk->sk_protocol, 0,
 				   sk->sk_bound_dev_if);
 	if (IS_ERR(rt)) {
-		bh_unlock_sock(sk);
 		sk->sk_state = TCP_CLOSE;
+		sock_set_flag(sk, SOCK_DEAD);
+		bh_unlock_sock(sk);
 		sock_put(sk);
 		return NULL;
 	}
@@ -341,6 +342,16 @@ static struct sock *xtcp_create_child(struct sock *lsk,
 	xtcp_sync_mss(sk);
 	xtcp_hash_inherit_port(sk, lsk);
 	return sk;
+}
+
+/* Undo a child nobody will see: bh-locked, one reference. */
+static void xtcp_drop_child(struct sock *child)
+{
+	xtcp_done(child);
+	sock_set_flag(child, SOCK_DEAD);
+	xtcp_hash_unbind(child);
+	bh_unlock_sock(child);
+	sock_put(child);
 }
 
 /*
@@ -396,9 +407,7 @@ static void xtcp_child_complete(struct sock *lsk, struct sock *child,
 abort:
 	kfree_skb(skb);
 	xtcp_send_active_reset(child, GFP_ATOMIC);
-	xtcp_done(child);
-	bh_unlock_sock(child);
-	sock_put(child);
+	xtcp_drop_child(child);
 }
 
 /*
@@ -522,9 +531,7 @@ void xtcp_request_rcv(struct xtcp_request *req, struct sk_buff *skb)
 	/* off the SYN queue (keeping the hash slot for the swap) */
 	if (!xtcp_request_unlink(req, true)) {
 		/* lost a race with the timer or another ACK */
-		xtcp_done(child);
-		bh_unlock_sock(child);
-		sock_put(child);
+		xtcp_drop_child(child);
 		goto drop;
 	}
 	xtcp_child_complete(lsk, child, req, skb);
@@ -700,7 +707,7 @@ void xtcp_listen_stop(struct sock *sk)
 
 		list_del_init(&cxs->accept_node);
 		sk_acceptq_removed(sk);
-		xtcp_close(child, 0);	/* unaccepted: RST, like Linux */
+		xtcp_child_forget(child);	/* RST, like Linux */
 	}
 }
 

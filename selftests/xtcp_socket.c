@@ -70,6 +70,17 @@ TEST(so_domain_is_address_family)
 	close(fd);
 }
 
+TEST(so_protocol_is_wire_protocol)
+{
+	int fd = xtcp_socket(), val = -1;
+	socklen_t len = sizeof(val);
+
+	ASSERT_LE(0, fd) TH_LOG("socket: %s", strerror(errno));
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &val, &len));
+	EXPECT_EQ(IPPROTO_XTCP, val);
+	close(fd);
+}
+
 TEST(so_type_is_stream)
 {
 	int fd = xtcp_socket(), val = -1;
