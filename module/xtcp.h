@@ -112,12 +112,14 @@ struct xtcp_hashinfo {
  * @sysctl_hdr: registered sysctl table (kmemdup'd per namespace)
  * @mib: per-CPU counters
  * @hash: bind, listen and connection lookup tables
+ * @tw_count: TIME_WAIT entries (bounded by net.xtcp.max_tw_buckets)
  */
 struct xtcp_net {
 	struct xtcp_sysctls sysctl;
 	struct ctl_table_header *sysctl_hdr;
 	struct xtcp_mib_percpu __percpu *mib;
 	struct xtcp_hashinfo hash;
+	atomic_t tw_count;
 };
 
 extern unsigned int xtcp_net_id;
@@ -176,6 +178,7 @@ static inline bool xtcp_between(u32 b, u32 a, u32 c)
  * @flags: TCP flags (XTCP_*)
  * @when: jiffies when last sent (write queue), for RTT samples
  * @retransmitted: sent more than once (Karn's rule)
+ * @tw_isn: ISN to use for a SYN that replaced a TIME_WAIT entry
  */
 struct xtcp_skb_cb {
 	u32 seq;
@@ -184,6 +187,7 @@ struct xtcp_skb_cb {
 	u8 flags;
 	bool retransmitted;
 	unsigned long when;
+	u32 tw_isn;		/* ISN for a SYN that reuses TIME_WAIT */
 };
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
@@ -204,6 +208,18 @@ struct xtcp_opts {
 enum xtcp_ent_kind {
 	XTCP_ENT_SOCK,		/* struct xtcp_sock */
 	XTCP_ENT_REQ,		/* struct xtcp_request (SYN queue) */
+	XTCP_ENT_TW,		/* struct xtcp_tw (TIME_WAIT) */
+};
+
+/**
+ * struct xtcp_bnode - what bind-hash chains link: a socket or a TIME_WAIT
+ * entry holding a local port
+ * @node: chain link (bind_lock)
+ * @is_tw: embedded in struct xtcp_tw, else in struct xtcp_sock
+ */
+struct xtcp_bnode {
+	struct hlist_node node;
+	bool is_tw;
 };
 
 /**
@@ -274,13 +290,58 @@ struct xtcp_request {
 	struct rcu_head rcu;
 };
 
+/**
+ * struct xtcp_tw - a connection in TIME_WAIT: only what RFC 9293 and
+ * Linux's tcp_timewait_state_process() need, a fraction of a socket
+ * @ent: ehash entry (kind XTCP_ENT_TW)
+ * @bnode: bind-hash entry: TIME_WAIT keeps the local port
+ * @refcnt: references: hashes, timer, lookups
+ * @hashed: still on both hashes (cleared once by whoever unhashes)
+ * @timer: expiry after net.xtcp.tw_timeout
+ * @net: namespace (no reference: the namespace purges its entries)
+ * @rcv_nxt: next sequence number expected from the peer
+ * @snd_nxt: our next sequence number
+ * @ts_recent: peer's last timestamp value
+ * @ts_recent_stamp: when @ts_recent was taken, seconds
+ * @tsoff: our timestamp offset
+ * @rcv_wnd: window we advertise, unscaled bytes
+ * @rcv_wscale: our window scale
+ * @ts_ok: timestamps were negotiated
+ * @reuse: SO_REUSEADDR of the socket it replaces (bind conflicts)
+ * @reuseport: SO_REUSEPORT of that socket
+ * @connect_bound: the port was chosen by connect()
+ * @dif: bound device of that socket
+ * @rcu: deferred free
+ */
+struct xtcp_tw {
+	struct xtcp_ent ent;
+	struct xtcp_bnode bnode;
+	refcount_t refcnt;
+	atomic_t hashed;
+	struct timer_list timer;
+	possible_net_t net;
+	u32 rcv_nxt;
+	u32 snd_nxt;
+	u32 ts_recent;
+	u32 ts_recent_stamp;
+	u32 tsoff;
+	u32 rcv_wnd;
+	u8 rcv_wscale;
+	bool ts_ok;
+	bool reuse;
+	bool reuseport;
+	bool connect_bound;
+	int dif;
+	struct rcu_head rcu;
+};
+
 /* ---- the socket ---- */
 
 /**
  * struct xtcp_sock - an XTCP socket
  * @inet: inet part (addresses, ports, IP options); must be first
  * @ent: ehash entry while connected or connecting
- * @bind_node: link in xtcp_hashinfo.bhash while bound (bind_lock)
+ * @bnode: link in xtcp_hashinfo.bhash while bound (bind_lock)
  * @listen_node: link in xtcp_hashinfo.lhash while listening (listen_lock, RCU)
  * @bound: on the bind hash
  * @connect_bound: the port was picked by connect() (shareable by 4-tuple)
@@ -301,7 +362,7 @@ struct xtcp_request {
 struct xtcp_sock {
 	struct inet_sock inet;
 	struct xtcp_ent ent;
-	struct hlist_node bind_node;
+	struct xtcp_bnode bnode;
 	struct hlist_node listen_node;
 	bool bound;
 	bool connect_bound;
@@ -390,6 +451,11 @@ static inline struct xtcp_request *xtcp_ent_req(struct xtcp_ent *e)
 	return container_of(e, struct xtcp_request, ent);
 }
 
+static inline struct xtcp_tw *xtcp_ent_tw(struct xtcp_ent *e)
+{
+	return container_of(e, struct xtcp_tw, ent);
+}
+
 static inline struct xtcp_sysctls *xtcp_sysctl(const struct sock *sk)
 {
 	return &xtcp_pernet(sock_net(sk))->sysctl;
@@ -454,10 +520,19 @@ int xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opt,
 bool xtcp_paws_reject(struct xtcp_sock *xs, const struct xtcp_opts *opt,
 		      bool rst);
 
-/* xtcp_timer.c */
+/* xtcp_timewait.c */
+enum xtcp_tw_action { XTCP_TW_DONE, XTCP_TW_SYN };
 void xtcp_time_wait(struct sock *sk);
+enum xtcp_tw_action xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb);
+void xtcp_tw_put(struct xtcp_tw *tw);
+void xtcp_tw_kill(struct xtcp_tw *tw);
+void xtcp_tw_purge_net(struct net *net);
+u32 xtcp_tw_reuse_ok(struct net *net, struct xtcp_tw *tw);
+int xtcp_tw_init(void);
+void xtcp_tw_exit(void);
+
+/* xtcp_timer.c */
 unsigned long xtcp_fin_timeout(const struct xtcp_sock *xs);
-unsigned long xtcp_tw_timeout(const struct sock *sk);
 void xtcp_init_timers(struct sock *sk);
 void xtcp_clear_timers(struct sock *sk);
 void xtcp_reset_retrans_timer(struct sock *sk, unsigned long when);
@@ -501,7 +576,9 @@ void xtcp_hash_unlisten(struct sock *sk);
 struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
 				  int dif);
 void xtcp_hash_inherit_port(struct sock *child, struct sock *lsk);
-int xtcp_hash_connect(struct sock *sk);
+void xtcp_hash_tw_bind(struct net *net, struct xtcp_tw *tw, u16 port);
+void xtcp_hash_tw_unbind(struct net *net, struct xtcp_tw *tw);
+int xtcp_hash_connect(struct sock *sk, u32 *tw_isn);
 bool xtcp_ehash_insert(struct net *net, struct xtcp_ent *e);
 bool xtcp_ehash_replace(struct net *net, struct xtcp_ent *old,
 			struct xtcp_ent *e);
@@ -521,6 +598,7 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 void xtcp_send_fin(struct sock *sk);
 int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss);
 void xtcp_send_probe(struct sock *sk);
+void xtcp_send_tw_ack(struct xtcp_tw *tw);
 void xtcp_retransmit_head(struct sock *sk);
 u16 xtcp_mss_for_mtu(struct sock *sk, u32 mtu);
 void xtcp_sync_mss(struct sock *sk);

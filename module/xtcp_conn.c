@@ -159,7 +159,8 @@ void xtcp_sock_init(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_sysctls *sc = xtcp_sysctl(sk);
 
-	INIT_HLIST_NODE(&xs->bind_node);
+	INIT_HLIST_NODE(&xs->bnode.node);
+	xs->bnode.is_tw = false;
 	INIT_HLIST_NODE(&xs->listen_node);
 	INIT_HLIST_NODE(&xs->ent.node);
 	xs->ent.hashed = false;
@@ -220,7 +221,7 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
 	__be32 daddr = usin->sin_addr.s_addr;
 	struct rtable *rt;
-	u32 mss;
+	u32 mss, tw_isn = 0;
 	int err;
 
 	rt = ip_route_connect(fl4, daddr, inet->inet_saddr,
@@ -240,7 +241,7 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 	inet->inet_daddr = daddr;
 	xtcp_set_state(sk, TCP_SYN_SENT);
 
-	err = xtcp_hash_connect(sk);
+	err = xtcp_hash_connect(sk, &tw_isn);
 	if (err)
 		goto failure;
 	rt = ip_route_newports(fl4, rt, 0, usin->sin_port, inet->inet_sport,
@@ -276,7 +277,8 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 	xs->tsoff = xtcp_ts_offset(inet->inet_saddr, inet->inet_daddr);
 	xs->ts_recent = 0;
 
-	xs->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
+	xs->iss = tw_isn ? tw_isn :
+		  xtcp_isn(inet->inet_saddr, inet->inet_daddr,
 			   inet->inet_sport, inet->inet_dport);
 	xs->write_seq = xs->iss;
 	xs->snd_una = xs->iss;

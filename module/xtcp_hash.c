@@ -31,37 +31,83 @@ static struct hlist_head *xtcp_lhead(struct xtcp_hashinfo *h, u16 port)
 	return &h->lhash[hash_32(port, XTCP_LHASH_BITS)];
 }
 
-/* Same local address, a wildcard on either side counting as equal. */
-static bool xtcp_rcv_saddr_equal(const struct sock *sk, const struct sock *sk2)
+/* A bind-hash entry seen the same way whether it is a socket or TIME_WAIT. */
+struct xtcp_bview {
+	const struct sock *sk;		/* NULL for TIME_WAIT */
+	u16 port;
+	__be32 rcv_saddr;
+	__be32 daddr;
+	__be16 dport;
+	int dif;
+	bool reuse;
+	bool reuseport;
+	bool connect_bound;
+	bool listening;
+	bool tw;
+	kuid_t uid;
+};
+
+static void xtcp_bview(const struct xtcp_bnode *bn, struct xtcp_bview *v)
 {
-	return !sk->sk_rcv_saddr || !sk2->sk_rcv_saddr ||
-	       sk->sk_rcv_saddr == sk2->sk_rcv_saddr;
+	if (bn->is_tw) {
+		const struct xtcp_tw *tw = container_of(bn, struct xtcp_tw, bnode);
+
+		v->sk = NULL;
+		v->port = ntohs(tw->ent.lport);
+		v->rcv_saddr = tw->ent.laddr;
+		v->daddr = tw->ent.raddr;
+		v->dport = tw->ent.rport;
+		v->dif = tw->dif;
+		v->reuse = tw->reuse;
+		v->reuseport = tw->reuseport;
+		v->connect_bound = tw->connect_bound;
+		v->listening = false;
+		v->tw = true;
+		v->uid = GLOBAL_ROOT_UID;
+	} else {
+		const struct xtcp_sock *xs = container_of(bn, struct xtcp_sock, bnode);
+		const struct sock *sk = &xs->inet.sk;
+
+		v->sk = sk;
+		v->port = xs->inet.inet_num;
+		v->rcv_saddr = sk->sk_rcv_saddr;
+		v->daddr = sk->sk_daddr;
+		v->dport = sk->sk_dport;
+		v->dif = READ_ONCE(sk->sk_bound_dev_if);
+		v->reuse = sk->sk_reuse;
+		v->reuseport = sk->sk_reuseport;
+		v->connect_bound = xs->connect_bound;
+		v->listening = sk->sk_state == TCP_LISTEN;
+		v->tw = false;
+		v->uid = xtcp_sk_uid(sk);
+	}
 }
 
 /*
- * Does @sk (binding or starting to listen) conflict with the bound @sk2 of
- * the same port? @relax: the explicit-port rules (bind to a given port and
- * listen); without it any sharing is refused (ephemeral search).
+ * Does @sk (binding or starting to listen) conflict with the entry @v of
+ * the same port? Linux's inet_bind_conflict(): @relax gives the
+ * explicit-port rules (bind to a given port, listen); without it any
+ * sharing is refused (ephemeral search).
  */
-static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2,
-			       bool relax)
+static bool xtcp_bind_conflict(const struct sock *sk,
+			       const struct xtcp_bview *v, bool relax)
 {
-	int dif = sk->sk_bound_dev_if, dif2 = READ_ONCE(sk2->sk_bound_dev_if);
-	bool same_owner;
+	int dif = sk->sk_bound_dev_if;
 
-	if (sk == sk2)
+	if (v->sk == sk)
 		return false;
-	if (dif && dif2 && dif != dif2)
+	if (dif && v->dif && dif != v->dif)
 		return false;
-	if (!xtcp_rcv_saddr_equal(sk, sk2))
+	/* same local address, a wildcard on either side counting as equal */
+	if (sk->sk_rcv_saddr && v->rcv_saddr && sk->sk_rcv_saddr != v->rcv_saddr)
 		return false;
 	if (!relax)
 		return true;
 
-	if (sk->sk_reuse && sk2->sk_reuse && sk2->sk_state != TCP_LISTEN)
+	if (sk->sk_reuse && v->reuse && !v->listening)
 		return false;
-	same_owner = uid_eq(xtcp_sk_uid(sk), xtcp_sk_uid(sk2));
-	if (sk->sk_reuseport && sk2->sk_reuseport && same_owner)
+	if (sk->sk_reuseport && v->reuseport &&
+	    (v->tw || uid_eq(xtcp_sk_uid(sk), v->uid)))
 		return false;
 	return true;
 }
@@ -70,12 +116,12 @@ static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2,
 static bool xtcp_port_conflict(struct xtcp_hashinfo *h, const struct sock *sk,
 			       u16 port, bool relax)
 {
-	struct xtcp_sock *xs;
+	struct xtcp_bnode *bn;
+	struct xtcp_bview v;
 
-	hlist_for_each_entry(xs, xtcp_bhead(h, port), bind_node) {
-		if (xs->inet.inet_num != port)
-			continue;
-		if (xtcp_bind_conflict(sk, &xs->inet.sk, relax))
+	hlist_for_each_entry(bn, xtcp_bhead(h, port), node) {
+		xtcp_bview(bn, &v);
+		if (v.port == port && xtcp_bind_conflict(sk, &v, relax))
 			return true;
 	}
 	return false;
@@ -88,7 +134,7 @@ static void __xtcp_bind_port(struct xtcp_hashinfo *h, struct sock *sk, u16 port)
 
 	xs->inet.inet_num = port;
 	xs->inet.inet_sport = htons(port);
-	hlist_add_head(&xs->bind_node, xtcp_bhead(h, port));
+	hlist_add_head(&xs->bnode.node, xtcp_bhead(h, port));
 	xs->bound = true;
 }
 
@@ -159,7 +205,7 @@ void xtcp_hash_unbind(struct sock *sk)
 
 	spin_lock_bh(&h->bind_lock);
 	if (xs->bound) {
-		hlist_del_init(&xs->bind_node);
+		hlist_del_init(&xs->bnode.node);
 		xs->bound = false;
 		xs->inet.inet_num = 0;
 		xs->inet.inet_sport = 0;
@@ -295,26 +341,60 @@ void xtcp_hash_inherit_port(struct sock *child, struct sock *lsk)
 static bool xtcp_connect_port_ok(struct xtcp_hashinfo *h, struct sock *sk,
 				 u16 port)
 {
-	struct xtcp_sock *xs;
+	struct xtcp_bnode *bn;
+	struct xtcp_bview v;
 
-	hlist_for_each_entry(xs, xtcp_bhead(h, port), bind_node) {
-		struct sock *sk2 = &xs->inet.sk;
-
-		if (xs->inet.inet_num != port || sk2 == sk)
+	hlist_for_each_entry(bn, xtcp_bhead(h, port), node) {
+		xtcp_bview(bn, &v);
+		if (v.port != port || v.sk == sk)
 			continue;
-		if (!xs->connect_bound)
+		if (!v.connect_bound)
 			return false;
-		if (sk2->sk_rcv_saddr == sk->sk_rcv_saddr &&
-		    sk2->sk_daddr == sk->sk_daddr &&
-		    sk2->sk_dport == sk->sk_dport)
-			return false;
+		if (v.rcv_saddr == sk->sk_rcv_saddr && v.daddr == sk->sk_daddr &&
+		    v.dport == sk->sk_dport)
+			return false;	/* same 4-tuple (also in TIME_WAIT) */
 	}
 	return true;
 }
 
 /**
+ * xtcp_hash_tw_bind() - a TIME_WAIT entry takes over its socket's port
+ * @net: namespace
+ * @tw: the entry
+ * @port: host-order local port
+ *
+ * Context: any; takes bind_lock.
+ */
+void xtcp_hash_tw_bind(struct net *net, struct xtcp_tw *tw, u16 port)
+{
+	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
+
+	spin_lock_bh(&h->bind_lock);
+	hlist_add_head(&tw->bnode.node, xtcp_bhead(h, port));
+	spin_unlock_bh(&h->bind_lock);
+}
+
+/**
+ * xtcp_hash_tw_unbind() - a TIME_WAIT entry releases its port
+ * @net: namespace
+ * @tw: the entry
+ *
+ * Context: any; takes bind_lock.
+ */
+void xtcp_hash_tw_unbind(struct net *net, struct xtcp_tw *tw)
+{
+	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
+
+	spin_lock_bh(&h->bind_lock);
+	hlist_del_init(&tw->bnode.node);
+	spin_unlock_bh(&h->bind_lock);
+}
+
+/**
  * xtcp_hash_connect() - give a connecting socket a unique 4-tuple and hash it
  * @sk: socket with local address, remote address and port set
+ * @tw_isn: set to the ISN to use when a TIME_WAIT entry was taken over
+ *	    (net.xtcp.tw_reuse), else left alone
  *
  * An unbound socket gets an ephemeral port chosen as RFC 6056 algorithm 3:
  * start at a keyed hash of (local, remote address, remote port) plus a
@@ -323,12 +403,13 @@ static bool xtcp_connect_port_ok(struct xtcp_hashinfo *h, struct sock *sk,
  * Return: 0, -EADDRNOTAVAIL when no port is left (or the bound port's
  * 4-tuple is in use).
  */
-int xtcp_hash_connect(struct sock *sk)
+int xtcp_hash_connect(struct sock *sk, u32 *tw_isn)
 {
 	struct net *net = sock_net(sk);
 	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int low, high, i, err = -EADDRNOTAVAIL;
+	struct xtcp_ent *e;
 	u32 span, off;
 
 	spin_lock_bh(&h->bind_lock);
@@ -366,9 +447,30 @@ hash:
 	xs->ent.lport = xs->inet.inet_sport;
 	xs->ent.raddr = sk->sk_daddr;
 	xs->ent.rport = sk->sk_dport;
-	if (!xtcp_ehash_insert(net, &xs->ent))
-		return -EADDRNOTAVAIL;
-	return 0;
+	if (xtcp_ehash_insert(net, &xs->ent))
+		return 0;
+
+	/* the 4-tuple is taken: by TIME_WAIT that tw_reuse lets us take? */
+	rcu_read_lock();
+	e = xtcp_ehash_lookup(net, xs->ent.laddr, xs->ent.lport, xs->ent.raddr,
+			      xs->ent.rport);
+	rcu_read_unlock();
+	if (e && e->kind == XTCP_ENT_TW) {
+		u32 isn = xtcp_tw_reuse_ok(net, xtcp_ent_tw(e));
+
+		if (isn) {
+			xtcp_tw_kill(xtcp_ent_tw(e));
+			*tw_isn = isn;
+		}
+		xtcp_tw_put(xtcp_ent_tw(e));
+		if (isn && xtcp_ehash_insert(net, &xs->ent))
+			return 0;
+	} else if (e && e->kind == XTCP_ENT_SOCK) {
+		sock_put(&xtcp_ent_sock(e)->inet.sk);
+	} else if (e) {
+		xtcp_request_put(xtcp_ent_req(e));
+	}
+	return -EADDRNOTAVAIL;
 }
 
 static u32 xtcp_ehashfn(struct xtcp_hashinfo *h, __be32 laddr, __be16 lport,
@@ -501,6 +603,9 @@ struct xtcp_ent *xtcp_ehash_lookup(struct net *net, __be32 laddr, __be16 lport,
 			continue;
 		if (e->kind == XTCP_ENT_SOCK) {
 			if (refcount_inc_not_zero(&xtcp_ent_sock(e)->inet.sk.sk_refcnt))
+				return e;
+		} else if (e->kind == XTCP_ENT_TW) {
+			if (refcount_inc_not_zero(&xtcp_ent_tw(e)->refcnt))
 				return e;
 		} else if (refcount_inc_not_zero(&xtcp_ent_req(e)->refcnt)) {
 			return e;

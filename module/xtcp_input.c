@@ -2,8 +2,8 @@
 /*
  * Receive path: the IPv4 protocol handler for XTCP's IP protocol number.
  * Validates the header and the checksum (TCP pseudo-header with protocol 6),
- * counts, and dispatches: a connection (ehash: socket or SYN-queue request),
- * else a listener, else RST (RFC 9293 3.10.7.1).
+ * counts, and dispatches: a connection (ehash: socket, SYN-queue request or
+ * TIME_WAIT entry), else a listener, else RST (RFC 9293 3.10.7.1).
  */
 #include "xtcp.h"
 
@@ -85,6 +85,14 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 		xtcp_request_rcv(xtcp_ent_req(e), skb);
 		xtcp_request_put(xtcp_ent_req(e));
 		return 0;
+	}
+	if (e && e->kind == XTCP_ENT_TW) {
+		enum xtcp_tw_action act = xtcp_tw_rcv(xtcp_ent_tw(e), skb);
+
+		xtcp_tw_put(xtcp_ent_tw(e));
+		if (act == XTCP_TW_DONE)
+			return 0;
+		e = NULL;	/* a new SYN: on to the listener */
 	}
 	if (e) {
 		sk = &xtcp_ent_sock(e)->inet.sk;

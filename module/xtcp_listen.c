@@ -146,7 +146,7 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 	qlen = READ_ONCE(lxs->synq_len);
 	limit = min_t(u32, READ_ONCE(lsk->sk_max_ack_backlog),
 		      READ_ONCE(sc->max_syn_backlog));
-	if (syncookies == 2 || qlen >= limit) {
+	if ((syncookies == 2 || qlen >= limit) && !XTCP_SKB_CB(skb)->tw_isn) {
 		if (!syncookies) {
 			xtcp_inc_stats(net, XTCP_MIB_TCPREQQFULLDROP);
 			goto drop;
@@ -194,7 +194,8 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 		return;
 	}
 
-	req->iss = xtcp_isn(req->ent.laddr, req->ent.raddr, req->ent.lport,
+	req->iss = XTCP_SKB_CB(skb)->tw_isn ? :
+		   xtcp_isn(req->ent.laddr, req->ent.raddr, req->ent.lport,
 			    req->ent.rport);
 	/* references: the queue/hash one (have it) and the timer's */
 	spin_lock_bh(&lxs->queue_lock);

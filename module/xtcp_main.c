@@ -29,6 +29,9 @@ static int __init xtcp_init(void)
 	err = xtcp_listen_init();
 	if (err)
 		goto err_listen;
+	err = xtcp_tw_init();
+	if (err)
+		goto err_tw;
 	err = xtcp_pernet_init();
 	if (err)
 		goto err_pernet;
@@ -47,6 +50,8 @@ err_af:
 err_input:
 	xtcp_pernet_exit();
 err_pernet:
+	xtcp_tw_exit();
+err_tw:
 	xtcp_listen_exit();
 err_listen:
 	proto_unregister(&xtcp_prot);
@@ -59,6 +64,7 @@ static void __exit xtcp_exit(void)
 	xtcp_af_exit();
 	xtcp_input_exit();
 	xtcp_pernet_exit();
+	xtcp_tw_exit();
 	xtcp_listen_exit();
 	proto_unregister(&xtcp_prot);
 	pr_info("unloaded\n");

@@ -514,6 +514,45 @@ void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb)
 }
 
 /**
+ * xtcp_send_tw_ack() - ACK from a TIME_WAIT entry
+ * @tw: the entry
+ *
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> with the timestamps the connection
+ * used, as Linux's tcp_v4_timewait_ack().
+ * Context: softirq.
+ */
+void xtcp_send_tw_ack(struct xtcp_tw *tw)
+{
+	struct net *net = read_pnet(&tw->net);
+	struct xtcp_out_opts o = {};
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	unsigned int hlen;
+
+	o.ts = tw->ts_ok;
+	o.tsval = xtcp_clock_ms() + tw->tsoff;
+	o.tsecr = tw->ts_recent;
+	hlen = sizeof(*th) + xtcp_opts_size(&o, false);
+	skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	th = skb_push(skb, hlen);
+	memset(th, 0, sizeof(*th));
+	th->source = tw->ent.lport;
+	th->dest = tw->ent.rport;
+	th->seq = htonl(tw->snd_nxt);
+	th->ack_seq = htonl(tw->rcv_nxt);
+	th->doff = hlen / 4;
+	th->ack = 1;
+	th->window = htons(min(tw->rcv_wnd >> tw->rcv_wscale, 65535U));
+	xtcp_write_opts((__be32 *)(th + 1), &o, false);
+	th->check = csum_tcpudp_magic(tw->ent.laddr, tw->ent.raddr, hlen,
+				      IPPROTO_TCP, csum_partial(th, hlen, 0));
+	xtcp_xmit_ctl(net, NULL, skb, tw->ent.laddr, tw->ent.raddr, 0, tw->dif);
+}
+
+/**
  * xtcp_send_synack() - send (or resend) the SYN-ACK of a request
  * @req: the request; its listener supplies routing keys (mark, device)
  * @cookie_iss: a syncookie ISN to send for a request that is not queued

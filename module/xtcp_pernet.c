@@ -16,6 +16,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	struct xtcp_net *xn = xtcp_pernet(net);
 	int err;
 
+	atomic_set(&xn->tw_count, 0);
 	xn->mib = alloc_percpu(struct xtcp_mib_percpu);
 	if (!xn->mib)
 		return -ENOMEM;
@@ -45,6 +46,7 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	struct xtcp_net *xn = xtcp_pernet(net);
 
 	xtcp_proc_exit_net(net);
+	xtcp_tw_purge_net(net);
 	xtcp_ctrl_exit_net(net);
 	xtcp_hash_exit_net(net);
 	free_percpu(xn->mib);

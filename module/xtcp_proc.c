@@ -123,7 +123,7 @@ static int xtcp_timer_info(struct sock *sk, int state, unsigned long *expires)
 	}
 	if (timer_pending(&xs->life_timer)) {
 		*expires = xs->life_timer.expires;
-		return state == TCP_TIME_WAIT ? 3 : 2;
+		return 2;
 	}
 	*expires = jiffies;
 	return 0;
@@ -149,16 +149,6 @@ static void xtcp_show_sock(struct seq_file *f, struct sock *sk, int i)
 			tx_queue = 0;
 	}
 	timer = xtcp_timer_info(sk, state, &expires);
-	if (state == TCP_TIME_WAIT) {
-		/* as get_timewait4_sock(): no queues, no owner, no inode */
-		seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX "
-			   "%08X %5d %8d %d %d %016x",
-			   i, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
-			   inet->inet_daddr, ntohs(inet->inet_dport), state,
-			   0, 0, 3, jiffies_delta_to_clock_t(expires - jiffies),
-			   0, 0, 0, 0, refcount_read(&sk->sk_refcnt), 0);
-		return;
-	}
 	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX "
 		   "%08X %5u %8d %lu %d %016x %lu %lu %u %u %d",
 		   i, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
@@ -172,6 +162,19 @@ static void xtcp_show_sock(struct seq_file *f, struct sock *sk, int i)
 		   jiffies_to_clock_t(xs->rto), jiffies_to_clock_t(HZ / 25),
 		   (xs->quickack ? 1 : 0) << 1, XTCP_INIT_CWND,
 		   state == TCP_LISTEN ? 0 : -1);
+}
+
+/* A TIME_WAIT entry, as get_timewait4_sock(): no queues, owner or inode. */
+static void xtcp_show_tw(struct seq_file *f, struct xtcp_tw *tw, int i)
+{
+	long delta = tw->timer.expires - jiffies;
+
+	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX "
+		   "%08X %5d %8d %d %d %016x",
+		   i, tw->ent.laddr, ntohs(tw->ent.lport), tw->ent.raddr,
+		   ntohs(tw->ent.rport), TCP_TIME_WAIT, 0, 0, 3,
+		   jiffies_delta_to_clock_t(delta), 0, 0, 0, 0,
+		   refcount_read(&tw->refcnt), 0);
 }
 
 /* A SYN_RECV request, as get_openreq4(). */
@@ -205,6 +208,8 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 
 		if (e->kind == XTCP_ENT_SOCK)
 			xtcp_show_sock(seq, &xtcp_ent_sock(e)->inet.sk, i);
+		else if (e->kind == XTCP_ENT_TW)
+			xtcp_show_tw(seq, xtcp_ent_tw(e), i);
 		else
 			xtcp_show_req(seq, xtcp_ent_req(e), i);
 	}

@@ -341,12 +341,6 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 				err = ECONNREFUSED;
 			else if (sk->sk_state == TCP_CLOSE_WAIT)
 				err = EPIPE;
-			if (sk->sk_state == TCP_TIME_WAIT) {
-				/* RFC 1337: TIME_WAIT assassination */
-				if (!READ_ONCE(xtcp_sysctl(sk)->rfc1337))
-					xtcp_done(sk);
-				goto drop;
-			}
 			xtcp_reset(sk, err);
 		} else {
 			xtcp_send_challenge_ack(sk);
@@ -375,13 +369,6 @@ pass:
 		xtcp_store_ts_recent(xs, opt, cb->seq);
 
 	switch (sk->sk_state) {
-	case TCP_TIME_WAIT:
-		/* a retransmitted FIN: ACK it again and restart the wait */
-		if (th->fin) {
-			xtcp_send_ack(sk);
-			xtcp_reset_life_timer(sk, xtcp_tw_timeout(sk));
-		}
-		goto drop;
 	case TCP_CLOSE_WAIT:
 	case TCP_CLOSING:
 	case TCP_LAST_ACK:

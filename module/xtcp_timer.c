@@ -10,10 +10,10 @@
  *                  after syn_retries (SYN_SENT) or retries2 / orphan_retries
  *                  / TCP_USER_TIMEOUT with ETIMEDOUT.
  *   delack_timer   sends an ACK that was held back (40 ms).
- *   life_timer     one timer, three jobs by state: keepalive (ESTABLISHED
- *                  with SO_KEEPALIVE), FIN_WAIT2 timeout of orphans
- *                  (fin_timeout / TCP_LINGER2), and TIME_WAIT expiry
- *                  (net.xtcp.tw_timeout).
+ *   life_timer     one timer, two jobs by state: keepalive (ESTABLISHED
+ *                  with SO_KEEPALIVE) and the FIN_WAIT2 timeout of orphans
+ *                  (fin_timeout / TCP_LINGER2). TIME_WAIT has its own
+ *                  lightweight object and timer (xtcp_timewait.c).
  */
 #include "xtcp.h"
 
@@ -64,15 +64,6 @@ unsigned long xtcp_fin_timeout(const struct xtcp_sock *xs)
 	if (v > 0)
 		return (unsigned long)v * HZ;
 	return (unsigned long)READ_ONCE(xtcp_sysctl(&xs->inet.sk)->fin_timeout) * HZ;
-}
-
-/**
- * xtcp_tw_timeout() - TIME_WAIT length (net.xtcp.tw_timeout), in jiffies
- * @sk: socket
- */
-unsigned long xtcp_tw_timeout(const struct sock *sk)
-{
-	return (unsigned long)READ_ONCE(xtcp_sysctl(sk)->tw_timeout) * HZ;
 }
 
 /**
@@ -305,10 +296,6 @@ static void xtcp_life_timer_fn(struct timer_list *t)
 		goto out;
 	}
 	switch (sk->sk_state) {
-	case TCP_TIME_WAIT:
-		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TIMEWAITED);
-		xtcp_done(sk);
-		break;
 	case TCP_FIN_WAIT2:
 		if (sock_flag(sk, SOCK_DEAD)) {
 			xtcp_send_active_reset(sk, GFP_ATOMIC);
@@ -322,24 +309,6 @@ static void xtcp_life_timer_fn(struct timer_list *t)
 out:
 	bh_unlock_sock(sk);
 	sock_put(sk);
-}
-
-/**
- * xtcp_time_wait() - enter TIME_WAIT for net.xtcp.tw_timeout seconds
- * @sk: socket whose FIN exchange completed
- *
- * Context: socket lock or bh_lock_sock held.
- */
-void xtcp_time_wait(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	xtcp_set_state(sk, TCP_TIME_WAIT);
-	sk_stop_timer(sk, &xs->retrans_timer);
-	sk_stop_timer(sk, &xs->delack_timer);
-	xtcp_reset_life_timer(sk, xtcp_tw_timeout(sk));
-	if (!sock_flag(sk, SOCK_DEAD))
-		sk->sk_state_change(sk);
 }
 
 /**
