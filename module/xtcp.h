@@ -59,6 +59,15 @@ enum xtcp_mib {
 	XTCP_MIB_TCPCHALLENGEACK,
 	XTCP_MIB_TCPREQQFULLDROP,
 	XTCP_MIB_TCPREQQFULLDOCOOKIES,
+	XTCP_MIB_TCPRCVQDROP,
+	XTCP_MIB_TCPOFODROP,
+	XTCP_MIB_TCPZEROWINDOWDROP,
+	XTCP_MIB_TCPTIMEOUTS,
+	XTCP_MIB_TCPSACKRECOVERY,
+	XTCP_MIB_TCPRENORECOVERY,
+	XTCP_MIB_TCPOFOQUEUE,
+	XTCP_MIB_TCPFULLUNDO,
+	XTCP_MIB_TCPLOSSUNDO,
 	XTCP_MIB_MAX
 };
 
@@ -177,6 +186,7 @@ static inline bool xtcp_between(u32 b, u32 a, u32 c)
  * @ack_seq: acknowledgment number of a received segment
  * @flags: TCP flags (XTCP_*)
  * @when: jiffies when last sent (write queue), for RTT samples
+ * @sacked: scoreboard bits of a sent segment (write queue)
  * @retransmitted: sent more than once (Karn's rule)
  * @tw_isn: ISN to use for a SYN that replaced a TIME_WAIT entry
  */
@@ -185,11 +195,27 @@ struct xtcp_skb_cb {
 	u32 end_seq;
 	u32 ack_seq;
 	u8 flags;
+	u8 sacked;		/* XTCP_SACKED | XTCP_LOST | XTCP_RETRANS */
 	bool retransmitted;
 	unsigned long when;
 	u32 tw_isn;		/* ISN for a SYN that reuses TIME_WAIT */
 };
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/* scoreboard bits (RFC 6675) */
+#define XTCP_SACKED	0x01	/* the peer holds it (SACK) */
+#define XTCP_LOST	0x02	/* considered lost: to be retransmitted */
+#define XTCP_RETRANS	0x04	/* retransmitted, still outstanding */
+
+#define XTCP_MAX_SACKS	4
+
+/**
+ * struct xtcp_sack - a SACK block, [start, end)
+ */
+struct xtcp_sack {
+	u32 start;
+	u32 end;
+};
 
 /**
  * struct xtcp_opts - TCP options of a received segment
@@ -202,6 +228,31 @@ struct xtcp_opts {
 	bool ts_ok;
 	u32 tsval;
 	u32 tsecr;
+	u8 num_sacks;
+	struct xtcp_sack sacks[XTCP_MAX_SACKS];
+};
+
+/* congestion states (Linux's names) */
+enum xtcp_ca_state {
+	XTCP_CA_OPEN,
+	XTCP_CA_RECOVERY,	/* fast recovery (RFC 5681/6582/6675) */
+	XTCP_CA_LOSS,		/* after a retransmission timeout */
+};
+
+struct xtcp_sock;
+
+/**
+ * struct xtcp_cong_ops - a congestion control algorithm
+ * @name: as shown by TCP_CONGESTION-like interfaces
+ * @init: set cwnd/ssthresh for a new connection
+ * @ssthresh: new slow-start threshold on loss
+ * @cong_avoid: grow cwnd for @acked newly acknowledged segments
+ */
+struct xtcp_cong_ops {
+	const char *name;
+	void (*init)(struct xtcp_sock *xs);
+	u32 (*ssthresh)(struct xtcp_sock *xs, u32 in_flight);
+	void (*cong_avoid)(struct xtcp_sock *xs, u32 acked);
 };
 
 /* ---- entries of the connection hash (ehash) ---- */
@@ -419,6 +470,24 @@ struct xtcp_sock {
 	u8 quickack;
 	u8 segs_unacked;	/* full segments received since our last ACK */
 	u8 rcv_ratio;		/* payload/truesize of received skbs, /256 */
+
+	/* congestion control and loss recovery */
+	const struct xtcp_cong_ops *ca_ops;
+	u32 cwnd;		/* segments */
+	u32 cwnd_cnt;
+	u32 ssthresh;
+	u8 ca_state;		/* enum xtcp_ca_state */
+	u32 recover;		/* snd_nxt when recovery started */
+	u32 dupacks;
+	u32 reno_sacked;	/* dupacks standing in for SACKs, no SACK */
+	u32 total_retrans;
+	u32 sack_recent;	/* seq of the latest out-of-order arrival */
+	bool reo_timer_armed;	/* retrans_timer set for a reordering window */
+	u32 reordering;		/* DupThresh learnt from late arrivals */
+	u32 high_sacked;	/* highest SACKed end_seq */
+	u32 prior_cwnd;		/* before recovery/loss, for undo */
+	u32 prior_ssthresh;
+	u32 undo_tsval;		/* our TSval on the episode's first retransmission */
 	unsigned long retrans_stamp;	/* jiffies of first retransmission */
 	unsigned long rcv_tstamp;	/* jiffies of last segment received */
 	unsigned long challenge_stamp;
@@ -554,10 +623,22 @@ int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
 void xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		     void (*fin)(struct sock *sk));
 void xtcp_cleanup_rbuf(struct sock *sk, int copied);
-void xtcp_clean_acked(struct sock *sk, u32 ack);
+u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample);
 void xtcp_push(struct sock *sk);
 u32 xtcp_select_window(struct sock *sk);
 void xtcp_write_queue_purge(struct sock *sk);
+
+/* xtcp_cong.c: congestion control, SACK scoreboard, loss recovery */
+extern const struct xtcp_cong_ops xtcp_newreno;
+void xtcp_cong_init(struct sock *sk);
+void xtcp_cong_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
+		      const struct xtcp_opts *opt, bool dupack);
+void xtcp_cong_on_timeout(struct sock *sk);
+bool xtcp_cong_reo_timeout(struct sock *sk);
+void xtcp_cong_reordered(struct sock *sk, u32 seq);
+u32 xtcp_packets_in_flight(struct sock *sk);
+void xtcp_xmit_lost(struct sock *sk);
+int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max);
 
 /* xtcp_sockopt.c */
 void xtcp_set_keepalive(struct sock *sk, int val);
@@ -600,6 +681,7 @@ int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_tw_ack(struct xtcp_tw *tw);
 void xtcp_retransmit_head(struct sock *sk);
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 u16 xtcp_mss_for_mtu(struct sock *sk, u32 mtu);
 void xtcp_sync_mss(struct sock *sk);
 

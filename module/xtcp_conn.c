@@ -185,6 +185,10 @@ void xtcp_sock_init(struct sock *sk)
 	xs->ack_pending = false;
 	xs->quickack = 16;		/* quick-ACK mode at start, as Linux */
 	xs->rcv_ratio = 128;		/* until segments tell us better */
+	xs->ca_ops = &xtcp_newreno;
+	xs->ca_ops->init(xs);
+	xs->ca_state = XTCP_CA_OPEN;
+	xs->reordering = 3;
 	xs->challenge_stamp = jiffies - HZ;
 
 	sk->sk_write_space = xtcp_write_space;

@@ -38,17 +38,21 @@ void xtcp_write_queue_purge(struct sock *sk)
  * xtcp_clean_acked() - the peer acknowledged everything before @ack
  * @sk: socket
  * @ack: new snd_una
+ * @rtt_sample: take an RTT sample from the oldest never-retransmitted
+ *		segment (Karn's rule); false when timestamps give one
  *
- * Frees acknowledged segments, takes an RTT sample (Karn's rule), resets
- * the backoff and re-arms or stops the retransmission timer.
+ * Frees acknowledged segments, resets the backoff and re-arms or stops
+ * the retransmission timer.
  * Context: socket lock or bh_lock_sock held.
+ * Return: segments acknowledged.
  */
-void xtcp_clean_acked(struct sock *sk, u32 ack)
+u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 	long rtt_us = -1;
 	bool freed = false;
+	u32 segs = 0;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -66,23 +70,32 @@ void xtcp_clean_acked(struct sock *sk, u32 ack)
 		}
 		if (!cb->retransmitted && rtt_us < 0)
 			rtt_us = jiffies_to_usecs(jiffies - cb->when);
+		/* filled a hole below SACKed data without a retransmission */
+		if (!cb->retransmitted && !(cb->sacked & XTCP_SACKED) &&
+		    xs->sack_ok)
+			xtcp_cong_reordered(sk, cb->seq);
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		consume_skb(skb);
 		freed = true;
+		segs++;
 	}
 	xs->snd_una = ack;
-	if (rtt_us >= 0)
+	if (xtcp_before(xs->high_sacked, ack))
+		xs->high_sacked = ack;
+	if (rtt_sample && rtt_us >= 0)
 		xtcp_rtt_sample(sk, rtt_us);
 	xs->retransmits = 0;
 	xs->backoff = 0;
 	xs->retrans_stamp = 0;
+	xs->reo_timer_armed = false;
 	if (xs->snd_una == xs->snd_nxt)
 		xtcp_stop_retrans_timer(sk);
 	else
 		xtcp_reset_retrans_timer(sk, xs->rto);
 	if (freed && sk->sk_socket)
 		sk->sk_write_space(sk);
+	return segs;
 }
 
 /**
@@ -95,11 +108,17 @@ void xtcp_push(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
+	u32 pipe;
 
+	if (!xs->send_head)
+		return;
+	pipe = xtcp_packets_in_flight(sk);
 	while ((skb = xs->send_head) != NULL) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
 
+		if (pipe >= xs->cwnd && !(cb->flags & XTCP_SYN))
+			break;			/* congestion window full */
 		if (skb->len &&
 		    xtcp_after(cb->seq + skb->len, xs->snd_una + xs->snd_wnd))
 			break;			/* window full */
@@ -115,6 +134,7 @@ void xtcp_push(struct sock *sk)
 		if (xtcp_after(cb->end_seq, xs->snd_nxt))
 			xs->snd_nxt = cb->end_seq;
 		xs->send_head = last ? NULL : skb->next;
+		pipe++;
 		if (!timer_pending(&xs->retrans_timer))
 			xtcp_reset_retrans_timer(sk, xs->rto);
 	}
@@ -203,10 +223,13 @@ void xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 	}
 	if (!xtcp_before(cb->seq, xs->rcv_nxt + xtcp_receive_window(xs)) &&
 	    skb->len) {
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPZEROWINDOWDROP);
 		xtcp_send_ack(sk);		/* beyond the window */
 		goto drop;
 	}
 	if (skb->len && atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf)) {
+		xtcp_inc_stats(sock_net(sk), xtcp_after(cb->seq, xs->rcv_nxt) ?
+			       XTCP_MIB_TCPOFODROP : XTCP_MIB_TCPRCVQDROP);
 		xtcp_send_ack(sk);		/* no memory: sender retries */
 		goto drop;
 	}
@@ -217,6 +240,8 @@ void xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		xs->rcv_ratio = clamp_t(u32, (xs->rcv_ratio * 7 + r) / 8, 16, 255);
 	}
 	if (xtcp_after(cb->seq, xs->rcv_nxt)) {
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPOFOQUEUE);
+		xs->sack_recent = cb->seq;
 		xtcp_ofo_insert(sk, skb);
 		xtcp_send_ack(sk);		/* duplicate ACK */
 		return;

@@ -20,6 +20,7 @@
 #define XOPT_MSS	2
 #define XOPT_WS		3
 #define XOPT_SACK_PERM	4
+#define XOPT_SACK	5
 #define XOPT_TS		8
 #define XOLEN_TS	10
 
@@ -32,6 +33,8 @@ struct xtcp_out_opts {
 	bool ts;
 	u32 tsval;
 	u32 tsecr;
+	int num_sacks;
+	struct xtcp_sack sacks[XTCP_MAX_SACKS];
 };
 
 static unsigned int xtcp_opts_size(const struct xtcp_out_opts *o, bool syn)
@@ -49,6 +52,8 @@ static unsigned int xtcp_opts_size(const struct xtcp_out_opts *o, bool syn)
 	} else if (o->ts) {
 		n += 12;			/* NOP NOP TS */
 	}
+	if (!syn && o->num_sacks)
+		n += 4 + 8 * o->num_sacks;	/* NOP NOP SACK blocks */
 	return n;
 }
 
@@ -73,6 +78,16 @@ static void xtcp_write_opts(__be32 *p, const struct xtcp_out_opts *o, bool syn)
 	if (syn && o->ws)
 		*p++ = htonl((XOPT_NOP << 24) | (XOPT_WS << 16) | (3 << 8) |
 			     o->wscale);
+	if (!syn && o->num_sacks) {
+		int i;
+
+		*p++ = htonl((XOPT_NOP << 24) | (XOPT_NOP << 16) |
+			     (XOPT_SACK << 8) | (2 + 8 * o->num_sacks));
+		for (i = 0; i < o->num_sacks; i++) {
+			*p++ = htonl(o->sacks[i].start);
+			*p++ = htonl(o->sacks[i].end);
+		}
+	}
 }
 
 /**
@@ -155,6 +170,8 @@ static void xtcp_sock_out_opts(struct sock *sk, struct xtcp_out_opts *o,
 		o->sack = xs->sack_ok;
 		o->ws = xs->wscale_ok;
 		o->wscale = xs->rcv_wscale;
+	} else if (xs->sack_ok && !skb_queue_empty(&xs->ofo_queue)) {
+		o->num_sacks = xtcp_sack_blocks(sk, o->sacks, o->ts ? 3 : 4);
 	}
 }
 
@@ -392,6 +409,32 @@ void xtcp_send_fin(struct sock *sk)
 }
 
 /**
+ * xtcp_retransmit_skb() - send a segment of the write queue again
+ * @sk: socket
+ * @skb: a sent, unacknowledged segment
+ *
+ * Context: socket lock or bh_lock_sock held.
+ * Return: 0 or a negative errno from the IP layer.
+ */
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	int err;
+
+	cb->when = jiffies;
+	err = xtcp_transmit_skb(sk, skb, true);
+	if (err)
+		return err;
+	cb->retransmitted = true;
+	cb->sacked |= XTCP_RETRANS;
+	if (!xtcp_sk(sk)->undo_tsval && xtcp_sk(sk)->ts_ok)
+		xtcp_sk(sk)->undo_tsval = (xtcp_clock_ms() + xtcp_sk(sk)->tsoff) ? : 1;
+	xtcp_sk(sk)->total_retrans++;
+	xtcp_inc_stats(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	return 0;
+}
+
+/**
  * xtcp_retransmit_head() - resend the oldest unacknowledged segment
  * @sk: socket with data, SYN or FIN outstanding
  *
@@ -403,10 +446,7 @@ void xtcp_retransmit_head(struct sock *sk)
 
 	if (!skb || skb == xtcp_sk(sk)->send_head)
 		return;
-	XTCP_SKB_CB(skb)->retransmitted = true;
-	XTCP_SKB_CB(skb)->when = jiffies;
-	xtcp_inc_stats(sock_net(sk), XTCP_MIB_RETRANSSEGS);
-	xtcp_transmit_skb(sk, skb, true);
+	xtcp_retransmit_skb(sk, skb);
 }
 
 /*

@@ -160,8 +160,11 @@ static void xtcp_show_sock(struct seq_file *f, struct sock *sk, int i)
 		   xs->probes_out, sock_i_ino(sk),
 		   refcount_read(&sk->sk_refcnt), 0,
 		   jiffies_to_clock_t(xs->rto), jiffies_to_clock_t(HZ / 25),
-		   (xs->quickack ? 1 : 0) << 1, XTCP_INIT_CWND,
-		   state == TCP_LISTEN ? 0 : -1);
+		   (xs->quickack ? 1 : 0) << 1,
+		   xs->cwnd ? xs->cwnd : XTCP_INIT_CWND,
+		   state == TCP_LISTEN ? 0 :
+		   (xs->ssthresh >= 0x7fffffff || !xs->ssthresh) ? -1 :
+		   (int)xs->ssthresh);
 }
 
 /* A TIME_WAIT entry, as get_timewait4_sock(): no queues, owner or inode. */
@@ -252,6 +255,15 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TCPCHALLENGEACK]	= "TCPChallengeACK",
 	[XTCP_MIB_TCPREQQFULLDROP]	= "TCPReqQFullDrop",
 	[XTCP_MIB_TCPREQQFULLDOCOOKIES]	= "TCPReqQFullDoCookies",
+	[XTCP_MIB_TCPRCVQDROP]		= "TCPRcvQDrop",
+	[XTCP_MIB_TCPOFODROP]		= "TCPOFODrop",
+	[XTCP_MIB_TCPZEROWINDOWDROP]	= "TCPZeroWindowDrop",
+	[XTCP_MIB_TCPTIMEOUTS]		= "TCPTimeouts",
+	[XTCP_MIB_TCPSACKRECOVERY]	= "TCPSackRecovery",
+	[XTCP_MIB_TCPRENORECOVERY]	= "TCPRenoRecovery",
+	[XTCP_MIB_TCPOFOQUEUE]		= "TCPOFOQueue",
+	[XTCP_MIB_TCPFULLUNDO]		= "TCPFullUndo",
+	[XTCP_MIB_TCPLOSSUNDO]		= "TCPLossUndo",
 };
 
 /* Context: process context (read of /proc/net/xtcp_stat). */

@@ -210,12 +210,14 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_advmss = xs->advmss;
 	info->tcpi_rtt = xs->srtt_us >> 3;
 	info->tcpi_rttvar = xs->rttvar_us >> 2;
-	info->tcpi_snd_cwnd = XTCP_INIT_CWND;
-	info->tcpi_snd_ssthresh = 0x7fffffff;	/* TCP_INFINITE_SSTHRESH */
+	info->tcpi_ca_state = xs->ca_state;
+	info->tcpi_snd_cwnd = xs->cwnd;
+	info->tcpi_snd_ssthresh = xs->ssthresh;
+	info->tcpi_unacked = xtcp_packets_in_flight(sk);
+	info->tcpi_total_retrans = xs->total_retrans;
 	info->tcpi_rcv_space = xs->rcv_wnd;
 	info->tcpi_last_data_recv = jiffies_to_msecs(jiffies - xs->rcv_tstamp);
 	info->tcpi_last_ack_recv = info->tcpi_last_data_recv;
-	info->tcpi_total_retrans = 0;
 	info->tcpi_snd_wnd = xs->snd_wnd;
 	release_sock(sk);
 }

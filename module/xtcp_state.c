@@ -59,6 +59,17 @@ int xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opt,
 			if (sz == 2 && syn)
 				opt->sack_ok = true;
 			break;
+		case 5:		/* SACK: 1..4 blocks */
+			if (!syn && sz >= 10 && (sz - 2) % 8 == 0) {
+				int i, n = min((sz - 2) / 8, XTCP_MAX_SACKS);
+
+				for (i = 0; i < n; i++) {
+					opt->sacks[i].start = get_unaligned_be32(p + 8 * i);
+					opt->sacks[i].end = get_unaligned_be32(p + 8 * i + 4);
+				}
+				opt->num_sacks = n;
+			}
+			break;
 		case 8:
 			if (sz == 10) {
 				opt->ts_ok = true;
@@ -165,8 +176,9 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 	xtcp_take_syn_opts(sk, skb, opt);
 	if (th->ack) {
 		xs->snd_wl2 = cb->ack_seq;
-		xtcp_clean_acked(sk, cb->ack_seq);	/* the SYN */
+		xtcp_clean_acked(sk, cb->ack_seq, true);	/* the SYN */
 		xtcp_set_state(sk, TCP_ESTABLISHED);
+		xtcp_cong_init(sk);
 		xs->rcv_tstamp = jiffies;
 		xtcp_keepalive_update(sk);
 		sk->sk_state_change(sk);
@@ -227,25 +239,28 @@ static void xtcp_fin(struct sock *sk)
  * "fifth, check the ACK field". Return: false if the segment must be
  * dropped (the reply, if any, was sent).
  */
-static bool xtcp_ack(struct sock *sk, struct sk_buff *skb)
+static bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
+		     const struct xtcp_opts *opt)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	u32 ack = cb->ack_seq;
+	u32 ack = cb->ack_seq, prior_una = xs->snd_una, acked = 0;
 	u32 win = ntohs(th->window) << xs->snd_wscale;
+	bool dupack, ts_rtt;
 
 	if (sk->sk_state == TCP_SYN_RECV) {
 		if (!xtcp_between(ack, xs->snd_una + 1, xs->snd_nxt)) {
 			xtcp_send_reset_noconn(sock_net(sk), skb);
 			return false;
 		}
-		xtcp_clean_acked(sk, ack);
+		xtcp_clean_acked(sk, ack, true);
 		xs->snd_wnd = win;
 		xs->max_window = max(xs->max_window, win);
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = ack;
 		xtcp_set_state(sk, TCP_ESTABLISHED);
+		xtcp_cong_init(sk);
 		xtcp_keepalive_update(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
 			sk->sk_state_change(sk);
@@ -263,8 +278,24 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb)
 		xtcp_send_challenge_ack(sk);
 		return false;
 	}
+	/* RFC 5681: a duplicate ACK carries nothing new and the window
+	 * did not change while data is outstanding
+	 */
+	dupack = ack == prior_una && cb->seq == cb->end_seq &&
+		 win == xs->snd_wnd && xs->snd_una != xs->snd_nxt;
+	/* RFC 7323 RTTM: timestamps give a sample even for retransmissions */
+	ts_rtt = xs->ts_ok && opt->ts_ok && opt->tsecr &&
+		 xtcp_after(ack, prior_una);
+	if (ts_rtt) {
+		u32 rtt_ms = xtcp_clock_ms() + xs->tsoff - opt->tsecr;
+
+		if (rtt_ms < 60 * MSEC_PER_SEC)
+			xtcp_rtt_sample(sk, rtt_ms * USEC_PER_MSEC);
+		else
+			ts_rtt = false;
+	}
 	if (xtcp_after(ack, xs->snd_una))
-		xtcp_clean_acked(sk, ack);
+		acked = xtcp_clean_acked(sk, ack, !ts_rtt);
 
 	if (xtcp_before(xs->snd_wl1, cb->seq) ||
 	    (xs->snd_wl1 == cb->seq && !xtcp_before(ack, xs->snd_wl2))) {
@@ -273,6 +304,7 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb)
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = ack;
 	}
+	xtcp_cong_on_ack(sk, prior_una, acked, opt, dupack);
 
 	/* has our FIN been acknowledged? */
 	if (xs->snd_una == xs->write_seq && !xs->send_head) {
@@ -363,7 +395,7 @@ pass:
 		goto drop;
 	xs->rcv_tstamp = jiffies;
 	xs->probes_out = 0;
-	if (!xtcp_ack(sk, skb))
+	if (!xtcp_ack(sk, skb, opt))
 		goto drop;
 	if (xs->ts_ok)
 		xtcp_store_ts_recent(xs, opt, cb->seq);

@@ -205,6 +205,13 @@ static void xtcp_retransmit_timeout(struct sock *sk)
 		return;
 	}
 
+	/* the timer ran for a reordering window, not a timeout */
+	if (xs->reo_timer_armed) {
+		if (!xtcp_cong_reo_timeout(sk))
+			xtcp_reset_retrans_timer(sk, xs->rto);	/* the real RTO */
+		return;
+	}
+
 	if (!xs->retrans_stamp)
 		xs->retrans_stamp = jiffies;
 	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
@@ -219,6 +226,8 @@ static void xtcp_retransmit_timeout(struct sock *sk)
 		xtcp_write_err(sk);
 		return;
 	}
+	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV)
+		xtcp_cong_on_timeout(sk);
 	xtcp_retransmit_head(sk);
 	xs->retransmits++;
 	xs->backoff = min_t(u8, xs->backoff + 1, 15);
