@@ -95,6 +95,9 @@ struct xtcp_sysctls {
 	int tw_timeout;		/* seconds; Linux fixes this at 60 */
 	int rmem[3];
 	int wmem[3];
+	int sack;
+	int timestamps;
+	int window_scaling;
 };
 
 /* ---- lookup tables, one set per namespace ---- */

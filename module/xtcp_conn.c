@@ -262,14 +262,14 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 	xs->advmss = min_t(u32, dst_mtu(__sk_dst_get(sk)) - 40, 65535);
 	if (xs->user_mss && xs->advmss > xs->user_mss)
 		xs->advmss = xs->user_mss;
-	xs->ts_ok = true;
-	xs->sack_ok = true;
-	xs->wscale_ok = true;
+	xs->ts_ok = READ_ONCE(xtcp_sysctl(sk)->timestamps);
+	xs->sack_ok = READ_ONCE(xtcp_sysctl(sk)->sack);
+	xs->wscale_ok = READ_ONCE(xtcp_sysctl(sk)->window_scaling);
 	xs->rcv_wscale = 0;
 	mss = max_t(int, READ_ONCE(sk->sk_rcvbuf), xtcp_sysctl(sk)->rmem[2]);
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
 		mss = READ_ONCE(sk->sk_rcvbuf);
-	while (mss > 65535 && xs->rcv_wscale < XTCP_MAX_WSCALE) {
+	while (xs->wscale_ok && mss > 65535 && xs->rcv_wscale < XTCP_MAX_WSCALE) {
 		mss >>= 1;
 		xs->rcv_wscale++;
 	}

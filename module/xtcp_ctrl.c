@@ -81,6 +81,9 @@ static const struct ctl_table xtcp_sysctl_tmpl[] = {
 	XTCP_INT(tw_timeout, &xtcp_one, &xtcp_secs_max),
 	XTCP_TRIPLE(rmem),
 	XTCP_TRIPLE(wmem),
+	XTCP_INT(sack, &xtcp_zero, &xtcp_one),
+	XTCP_INT(timestamps, &xtcp_zero, &xtcp_one),
+	XTCP_INT(window_scaling, &xtcp_zero, &xtcp_one),
 };
 
 /* Linux TCP's defaults; the memory-sized ones are read from @net's TCP. */
@@ -105,6 +108,9 @@ static void xtcp_sysctl_defaults(struct net *net, struct xtcp_sysctls *s)
 	memcpy(s->rmem, init_net.ipv4.sysctl_tcp_rmem, sizeof(s->rmem));
 	memcpy(s->wmem, init_net.ipv4.sysctl_tcp_wmem, sizeof(s->wmem));
 	s->max_syn_backlog = clamp(s->max_syn_backlog, 1, xtcp_syn_backlog_max);
+	s->sack = 1;
+	s->timestamps = 1;
+	s->window_scaling = 1;
 }
 
 /**

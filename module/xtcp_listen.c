@@ -114,12 +114,13 @@ static void xtcp_request_init(struct xtcp_request *req, struct sock *lsk,
 	req->listener = lsk;
 	req->irs = ntohl(th->seq);
 	req->mss = opt->mss ? opt->mss : XTCP_MSS_DEFAULT;
-	req->ts_ok = opt->ts_ok;
+	req->ts_ok = opt->ts_ok && READ_ONCE(xtcp_sysctl(lsk)->timestamps);
 	req->ts_recent = opt->tsval;
-	req->sack_ok = opt->sack_ok;
-	req->wscale_ok = opt->wscale_ok;
-	req->snd_wscale = opt->wscale_ok ? min_t(u8, opt->wscale, XTCP_MAX_WSCALE) : 0;
-	req->rcv_wscale = opt->wscale_ok ? xtcp_rcv_wscale(lsk) : 0;
+	req->sack_ok = opt->sack_ok && READ_ONCE(xtcp_sysctl(lsk)->sack);
+	req->wscale_ok = opt->wscale_ok &&
+			 READ_ONCE(xtcp_sysctl(lsk)->window_scaling);
+	req->snd_wscale = req->wscale_ok ? min_t(u8, opt->wscale, XTCP_MAX_WSCALE) : 0;
+	req->rcv_wscale = req->wscale_ok ? xtcp_rcv_wscale(lsk) : 0;
 	req->tsoff = xtcp_ts_offset(req->ent.laddr, req->ent.raddr);
 	req->iif = inet_iif(skb);
 	req->started = jiffies;
