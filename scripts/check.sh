@@ -84,7 +84,7 @@ for k in "${kvers[@]}"; do
 	tot_pass=$((tot_pass + pass)) tot_fail=$((tot_fail + fail)) tot_skip=$((tot_skip + skip))
 	summary+=("$(printf '%-24s %4d passed, %3d failed, %3d skipped  (%ds, VM %s)' \
 		"$k:" "$pass" "$fail" "$skip" "$dur" "$vm")")
-	summary+=("$(printf '%-24s results in %s' '' "${out#$REPO/}")")
+	summary+=("$(printf '%-24s results in %s' '' "${out#"$REPO"/}")")
 done
 
 echo

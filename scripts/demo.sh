@@ -18,8 +18,9 @@ REPO=$(cd "$SCRIPT_DIR/.." && pwd)
 
 kver=${1:-}
 if [ -z "$kver" ]; then
-	kver=$(ls -1 /lib/modules 2>/dev/null | grep -E '^6\.1\.' | sort -V | tail -n1 || true)
-	[ -n "$kver" ] || kver=$(ls -1 /lib/modules 2>/dev/null | sort -V | tail -n1 || true)
+	all=$(for d in /lib/modules/*; do [ -f "/boot/vmlinuz-${d##*/}" ] && echo "${d##*/}"; done | sort -V)
+	kver=$(grep -E '^6\.1\.' <<<"$all" | tail -n1 || true)
+	[ -n "$kver" ] || kver=$(tail -n1 <<<"$all")
 	[ -n "$kver" ] || { echo "demo: no kernel under /lib/modules (run scripts/install-deps.sh)" >&2; exit 2; }
 fi
 [ -f "$REPO/build/$kver/xtcp.ko" ] || { echo "demo: build/$kver/xtcp.ko missing (run make)" >&2; exit 2; }
@@ -33,5 +34,5 @@ mkdir -p "$out"
 rc=0
 "$SCRIPT_DIR/vm-run.sh" --kernel "$kver" --timeout 600 --out "$out" \
 	--env XTCP_DEMO_COLOR=$color -- scripts/guest-demo.sh "$kver" || rc=$?
-echo "demo: output, dmesg and kernel console saved in ${out#$REPO/}/" >&2
+echo "demo: output, dmesg and kernel console saved in ${out#"$REPO"/}/" >&2
 exit $rc

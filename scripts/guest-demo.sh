@@ -11,6 +11,8 @@
 # failing step is reported and the tour goes on. To grow the demo, write a
 # new step_ function and add its name to STEPS.
 # Exit status: 0 if every step worked, 1 otherwise.
+# Steps are called indirectly (step_$name).
+# shellcheck disable=SC2317
 set -uo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -54,7 +56,7 @@ trap cleanup EXIT
 if [ "${XTCP_DEMO_COLOR:-0}" = 1 ]; then
 	B=$'\033[1m' C=$'\033[36m' R=$'\033[31m' N=$'\033[0m'
 else
-	B= C= R= N=
+	B='' C='' R='' N=''
 fi
 heading() { printf '\n%s==== %s ====%s\n' "$B" "$*" "$N"; }
 say() { printf '%s\n' "$*"; }
@@ -101,9 +103,9 @@ step_proc_net() {
 	heading "/proc/net/xtcp: the listener, in /proc/net/tcp's format (st 0A = LISTEN)"
 	say "/proc/net/tcp's header, for comparison:"
 	head -n 1 /proc/net/tcp
-	say "/proc/net/xtcp (port $PORT = 0x$(printf '%04X' $PORT)):"
+	say "/proc/net/xtcp (port $PORT = 0x$(printf '%04X' "$PORT")):"
 	show cat /proc/net/xtcp || return 1
-	grep -qE ":$(printf '%04X' $PORT) 00000000:0000 0A " /proc/net/xtcp ||
+	grep -qE ":$(printf '%04X' "$PORT") 00000000:0000 0A " /proc/net/xtcp ||
 		{ say "(no LISTEN row for port $PORT)"; return 1; }
 }
 
@@ -157,15 +159,15 @@ step_rst() {
 	wait "$cap_pid" 2>/dev/null
 	cap_pid=
 	say "The capture, decoded as TCP (tshark -d ip.proto==253,tcp):"
-	show tshark -n -r "$cap" -d ip.proto==253,tcp \
+	show tshark -n -o tcp.check_checksum:TRUE -r "$cap" -d ip.proto==253,tcp \
 		-T fields -E header=y -e frame.number -e ip.src -e ip.dst -e ip.proto \
 		-e tcp.srcport -e tcp.dstport -e tcp.flags.str -e tcp.seq_raw -e tcp.ack_raw \
 		-e tcp.checksum.status 2>/dev/null
 	say "(tcp.checksum.status 1 = good: the checksum uses the TCP pseudo-header, protocol 6)"
-	show tshark -n -r "$cap" -d ip.proto==253,tcp 2>/dev/null
+	show tshark -n -o tcp.check_checksum:TRUE -r "$cap" -d ip.proto==253,tcp 2>/dev/null
 	say "Counters in $NSA after answering:"
 	ip netns exec "$NSA" cat /proc/net/xtcp_stat | grep -E '^(InSegs|OutSegs|OutRsts) '
-	[ $rc = 0 ]
+	[ "$rc" = 0 ]
 }
 
 step_close() {
@@ -177,7 +179,7 @@ step_close() {
 	listen_pid=
 	tail -n 2 "$LISTEN_LOG"
 	show cat /proc/net/xtcp
-	[ $rc = 0 ]
+	[ "$rc" = 0 ]
 }
 
 step_rmmod() {

@@ -40,11 +40,11 @@ die() {
 }
 
 [ -r "$OUT/.vmrun/cmd" ] || die "no command file $OUT/.vmrun/cmd"
-VM_REPO= VM_INTERACTIVE=0 VM_DEADLINE=0 VM_ENV=() VM_CMD=()
+VM_REPO='' VM_INTERACTIVE=0 VM_DEADLINE=0 VM_ENV=() VM_CMD=()
 . "$OUT/.vmrun/cmd" || die "cannot read $OUT/.vmrun/cmd"
 [ ${#VM_CMD[@]} -gt 0 ] || die "empty command"
 cd "$VM_REPO" || die "repository $VM_REPO not visible in the guest"
-for e in "${VM_ENV[@]}"; do export "$e"; done
+for e in "${VM_ENV[@]}"; do export "${e?}"; done
 export XTCP_OUT=$OUT
 
 printf -v now '%(%s)T' -1

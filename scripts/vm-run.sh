@@ -24,10 +24,16 @@
 #   --interactive   attach the terminal to CMD's stdin (e.g. `-- bash -i`);
 #                   QEMU's monitor is on Ctrl-A c
 #
-# Guest environment: the host root (/) mounted read-only over virtio-9p,
-# fresh tmpfs on /tmp /run /root /mnt /var/tmp /dev/shm, /run/netns ready for
-# `ip netns`, modules from the host's /lib/modules/KVER (modprobe works), CMD
-# run with cwd = the repository root, HOME=/root, stdin = /dev/null.
+# Guest environment: the host root (/) mounted read-only over virtio-9p
+# (uncached, so host changes show at once), /usr from a second read-only
+# export with cache=loose (programs start several times faster), fresh tmpfs
+# on /tmp /run /root /mnt /var/tmp /dev/shm, /run/netns ready for `ip netns`,
+# modules from the host's /lib/modules/KVER (modprobe works). The repository
+# is read-only: write to /tmp, or to $XTCP_OUT (= /mnt/out) to keep results.
+# CMD runs as root with cwd = the repository root, HOME=/root, stdin =
+# /dev/null, the caller's XTCP_* variables, and the kernel command line
+# "console=ttyS1 loglevel=7 panic=-1 panic_on_warn=0 ..." (WARNs do not
+# panic; look for them in dmesg.txt).
 #
 # Results in the out dir:
 #   output.log    CMD's stdout+stderr (also streamed live to our stdout)
@@ -91,17 +97,20 @@ for e in "${envs[@]+"${envs[@]}"}"; do
 done
 
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not installed (run scripts/install-deps.sh)"
-[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
-	die "/bin/busybox is missing or not static (install busybox-static)"
+if [ ! -x /bin/busybox ] || ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed'; then
+	die "static /bin/busybox missing (install busybox-static: scripts/install-deps.sh)"
+fi
 
 if [ -z "$kver" ]; then
-	kver=$(ls -1 /lib/modules 2>/dev/null | while read -r k; do
-		[ -f "/boot/vmlinuz-$k" ] && echo "$k"; done | sort -V | tail -n1)
+	kver=$(for d in /lib/modules/*; do
+		[ -f "/boot/vmlinuz-${d##*/}" ] && echo "${d##*/}"; done | sort -V | tail -n1)
 	[ -n "$kver" ] || die "no installed kernel found (/boot/vmlinuz-* with /lib/modules/*)"
 fi
 kernel=/boot/vmlinuz-$kver
 moddir=/lib/modules/$kver
-[ -f "$kernel" ] && [ -d "$moddir" ] || die "kernel $kver not installed ($kernel, $moddir)"
+if [ ! -f "$kernel" ] || [ ! -d "$moddir" ]; then
+	die "kernel $kver not installed ($kernel, $moddir)"
+fi
 [ -r "$kernel" ] || die "cannot read $kernel (run as root)"
 
 # ---------------------------------------------------------------- initramfs
@@ -114,7 +123,7 @@ mod_chain() {
 	path=${line%%:*}
 	deps=${line#*:}
 	# modules.dep lists dependencies so that the last one loads first.
-	for d in $(echo $deps | tr ' ' '\n' | tac); do echo "$d"; done
+	for d in $(printf '%s\n' $deps | tac); do echo "$d"; done
 	echo "$path"
 }
 
@@ -220,7 +229,7 @@ INIT_EOF
 
 mkdir -p "$CACHE_DIR" || die "cannot create cache dir $CACHE_DIR"
 initrd=$CACHE_DIR/initramfs-$kver.cpio.gz
-key=$( { sha256sum "$0"; stat -c '%n %s %Y' "$kernel" "$moddir/modules.dep" /bin/busybox; } | sha256sum | cut -d' ' -f1)
+key=$( { sha256sum <"$0"; stat -c '%n %s %Y' "$kernel" "$moddir/modules.dep" /bin/busybox; } | sha256sum | cut -d' ' -f1)
 exec 9>"$CACHE_DIR/.initramfs-$kver.lock"
 flock 9
 if [ ! -s "$initrd" ] || [ "$(cat "$initrd.key" 2>/dev/null)" != "$key" ]; then
@@ -251,7 +260,9 @@ mkdir -p "$ctl"
 	# earlier so that it can still save dmesg and report 124 itself.
 	printf 'VM_DEADLINE=%q\n' "$(( $(date +%s) + timeout_s - 15 ))"
 	printf 'VM_ENV=('
-	while IFS= read -r e; do printf '%q ' "$e"; done < <(env | grep -E '^XTCP_[A-Za-z0-9_]*=' | grep -v '^XTCP_OUT=' || true)
+	for e in $(compgen -e); do
+		case $e in XTCP_OUT) ;; XTCP_*) printf '%q ' "$e=${!e}" ;; esac
+	done
 	for e in "${envs[@]+"${envs[@]}"}"; do printf '%q ' "$e"; done
 	printf ')\n'
 	printf 'VM_CMD=('
@@ -307,7 +318,7 @@ qrc=$?
 set -e
 elapsed=$(( $(date +%s) - start ))
 rm -rf "$ctl"
-[ "$interactive" = 1 ] && stty sane 2>/dev/null || true
+if [ "$interactive" = 1 ]; then stty sane 2>/dev/null || true; fi
 
 if [ -s "$out/exit_code" ]; then
 	rc=$(cat "$out/exit_code")
@@ -320,5 +331,12 @@ if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	exit 124
 fi
 echo "vm-run: $kver: guest never reported an exit code (QEMU exit $qrc after ${elapsed}s); kernel log: $out/console.log" >&2
-tail -n 30 "$out/console.log" 2>/dev/null | sed 's/^/vm-run: console: /' >&2 || true
+# Show the start of the first oops/panic report, else the end of the log.
+first=$(grep -nE 'Kernel panic|BUG:|Oops|general protection|WARNING:|vm-run initramfs:' "$out/console.log" 2>/dev/null |
+	head -n1 | cut -d: -f1)
+if [ -n "$first" ]; then
+	sed -n "${first},$((first + 39))p" "$out/console.log"
+else
+	tail -n 30 "$out/console.log" 2>/dev/null
+fi | sed 's/^/vm-run: console: /' >&2 || true
 exit 125
