@@ -11,6 +11,8 @@
 #include <net/protocol.h>
 #include <net/ip.h>
 #include <net/inet_common.h>
+#include <net/icmp.h>
+#include <linux/icmp.h>
 
 /*
  * Verify the checksum unless the device already did (CHECKSUM_UNNECESSARY,
@@ -122,8 +124,84 @@ discard:
 	return 0;
 }
 
+/*
+ * ICMP error about a segment we sent (quoted header in @skb): as Linux's
+ * tcp_v4_err(), a destination/protocol/port unreachable or time exceeded
+ * ends a connection still in its handshake (connect() then fails with the
+ * mapped errno, e.g. ENOPROTOOPT when the peer has no XTCP) and is kept as
+ * a soft error on an established one (reported if it then times out).
+ * Fragmentation-needed (PMTU) is not acted on yet.
+ * Context: softirq, RCU read lock held.
+ */
+static int xtcp_v4_err(struct sk_buff *skb, u32 info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	const struct tcphdr *th = (const struct tcphdr *)(skb->data +
+							   (iph->ihl << 2));
+	struct net *net = dev_net(skb->dev);
+	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code;
+	struct xtcp_sock *xs;
+	struct xtcp_ent *e;
+	struct sock *sk;
+	u32 seq = ntohl(th->seq);
+	int err;
+
+	switch (type) {
+	case ICMP_DEST_UNREACH:
+		if (code > NR_ICMP_UNREACH || code == ICMP_FRAG_NEEDED)
+			return 0;
+		err = icmp_err_convert[code].errno;
+		break;
+	case ICMP_TIME_EXCEEDED:
+		err = EHOSTUNREACH;
+		break;
+	case ICMP_PARAMETERPROB:
+		err = EPROTO;
+		break;
+	default:
+		return 0;
+	}
+
+	e = xtcp_ehash_lookup(net, iph->saddr, th->source, iph->daddr,
+			      th->dest);
+	if (!e)
+		return -ENOENT;
+	if (e->kind == XTCP_ENT_TW) {
+		xtcp_tw_put(xtcp_ent_tw(e));
+		return 0;
+	}
+	if (e->kind == XTCP_ENT_REQ) {
+		/* the SYN-ACK could not be delivered: keep retrying, as Linux
+		 * drops the request only for a matching ISN and then just
+		 * counts; the request timer bounds it anyway
+		 */
+		xtcp_request_put(xtcp_ent_req(e));
+		return 0;
+	}
+
+	sk = &xtcp_ent_sock(e)->inet.sk;
+	xs = xtcp_sk(sk);
+	bh_lock_sock(sk);
+	if (!xtcp_between(seq, xs->snd_una, xs->snd_nxt))
+		goto out;	/* not about anything outstanding */
+	if ((sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) &&
+	    !sock_owned_by_user(sk)) {
+		WRITE_ONCE(sk->sk_err, err);
+		xtcp_write_queue_purge(sk);
+		xtcp_done(sk);
+		sk_error_report(sk);
+	} else {
+		WRITE_ONCE(sk->sk_err_soft, err);
+	}
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+}
+
 static struct net_protocol xtcp_protocol = {
 	.handler	= xtcp_v4_rcv,
+	.err_handler	= xtcp_v4_err,
 	.no_policy	= 1,
 };
 

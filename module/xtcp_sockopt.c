@@ -8,7 +8,7 @@
  *
  *   TCP_NODELAY TCP_MAXSEG TCP_CORK TCP_KEEPIDLE TCP_KEEPINTVL TCP_KEEPCNT
  *   TCP_SYNCNT TCP_LINGER2 TCP_DEFER_ACCEPT TCP_INFO TCP_QUICKACK
- *   TCP_USER_TIMEOUT
+ *   TCP_USER_TIMEOUT TCP_CONGESTION ("reno", the one algorithm so far)
  */
 #include "xtcp.h"
 
@@ -21,6 +21,7 @@
 #define XTCP_MAX_SYNCNT		127
 #define XTCP_MAX_WINDOW		32767	/* MAX_TCP_WINDOW bound of TCP_MAXSEG */
 #define XTCP_FIN_TIMEOUT_MAX	120	/* seconds, TCP_LINGER2 ceiling */
+#define XTCP_CA_NAME_MAX	16	/* XTCP_CA_NAME_MAX */
 
 /* TCP_DEFER_ACCEPT seconds <-> SYN-ACK retransmissions (Linux's rules) */
 static u8 xtcp_secs_to_retrans(int seconds)
@@ -160,6 +161,15 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
+	if (optname == TCP_CONGESTION) {
+		char name[XTCP_CA_NAME_MAX] = {};
+
+		if (copy_from_sockptr(name, optval,
+				      min_t(unsigned int, optlen, sizeof(name) - 1)))
+			return -EFAULT;
+		/* Linux: unknown algorithm -> ENOENT */
+		return strcmp(name, xtcp_newreno.name) ? -ENOENT : 0;
+	}
 	switch (optname) {
 	case TCP_NODELAY: case TCP_CORK: case TCP_MAXSEG: case TCP_KEEPIDLE:
 	case TCP_KEEPINTVL: case TCP_KEEPCNT: case TCP_SYNCNT: case TCP_LINGER2:
@@ -250,6 +260,16 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		return -EINVAL;
 
 	switch (optname) {
+	case TCP_CONGESTION: {
+		const char *name = xs->ca_ops ? xs->ca_ops->name :
+						xtcp_newreno.name;
+
+		len = min_t(unsigned int, len, XTCP_CA_NAME_MAX);
+		if (put_user(len, optlen) || copy_to_user(optval, name,
+				min_t(unsigned int, len, strlen(name) + 1)))
+			return -EFAULT;
+		return 0;
+	}
 	case TCP_INFO: {
 		struct tcp_info info;
 
