@@ -21,7 +21,7 @@
 #define XTCP_MAX_SYNCNT		127
 #define XTCP_MAX_WINDOW		32767	/* MAX_TCP_WINDOW bound of TCP_MAXSEG */
 #define XTCP_FIN_TIMEOUT_MAX	120	/* seconds, TCP_LINGER2 ceiling */
-#define XTCP_CA_NAME_MAX	16	/* XTCP_CA_NAME_MAX */
+#define XTCP_CA_NAME_MAX	16	/* Linux TCP_CA_NAME_MAX */
 
 /* TCP_DEFER_ACCEPT seconds <-> SYN-ACK retransmissions (Linux's rules) */
 static u8 xtcp_secs_to_retrans(int seconds)
