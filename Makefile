@@ -26,7 +26,7 @@ DEMO_KVER ?= $(firstword $(filter 6.1.%,$(KVERS)) $(KVERS))
 MODULE_SRCS := $(wildcard $(REPO)/module/*.c $(REPO)/module/*.h) $(REPO)/Kbuild \
 	       $(REPO)/uapi/linux/xtcp.h
 
-.PHONY: all modules deps demo check selftests tools clean checkpatch
+.PHONY: all modules _modules deps demo check selftests tools clean checkpatch
 
 all: modules
 
@@ -34,8 +34,14 @@ deps:
 	@bash $(REPO)/scripts/install-deps.sh
 
 # One out-of-tree build per kernel, each in its own copy of the sources so
-# that object files of different kernels never mix.
+# that object files of different kernels never mix; builds started at the
+# same time (several shells, a running check) take turns on a lock.
 modules:
+	@mkdir -p $(REPO)/build
+	@flock $(REPO)/build/.lock $(MAKE) -s --no-print-directory _modules \
+		KVERS="$(KVERS)" W=$(W)
+
+_modules:
 	@if [ -z "$(KVERS)" ]; then \
 		echo "xtcp: no kernel headers under /lib/modules/*/build (run: make deps)" >&2; \
 		exit 1; fi
