@@ -49,13 +49,13 @@ _modules:
 		kdir=$${KDIR:-/lib/modules/$$k/build}; \
 		out=$(REPO)/build/$$k; \
 		mkdir -p $$out/src/module $$out/src/uapi/linux; \
-		rm -f $$out/xtcp.ko; \
 		cp -u $(REPO)/Kbuild $$out/src/; \
 		cp -u $(REPO)/module/*.c $(REPO)/module/*.h $$out/src/module/; \
 		cp -u $(REPO)/uapi/linux/xtcp.h $$out/src/uapi/linux/; \
 		echo "  KBUILD  $$k"; \
 		$(MAKE) -s -C $$kdir M=$$out/src W=$(W) modules; \
-		cp $$out/src/xtcp.ko $$out/xtcp.ko; \
+		cp $$out/src/xtcp.ko $$out/.xtcp.ko.tmp; \
+		mv -f $$out/.xtcp.ko.tmp $$out/xtcp.ko; \
 	done
 
 selftests:
