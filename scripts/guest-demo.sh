@@ -39,6 +39,7 @@ STEPS=(
 	sysctl_netns
 	stat
 	rst
+	connection
 	close
 	rmmod
 )
@@ -168,6 +169,59 @@ step_rst() {
 	say "Counters in $NSA after answering:"
 	ip netns exec "$NSA" cat /proc/net/xtcp_stat | grep -E '^(InSegs|OutSegs|OutRsts) '
 	[ "$rc" = 0 ]
+}
+
+# The whole life of a connection between the two namespaces of step_rst:
+# handshake, data, keepalive probes and their ACKs, close, TIME_WAIT
+# (net.xtcp.tw_timeout=3 in the client's namespace) expiring.
+step_connection() {
+	heading "A connection: handshake, data, keepalive, close, TIME_WAIT"
+	local cap=$TMPD/conn.pcap srv=$TMPD/serve.log cli=$TMPD/client.log
+	local spid rc=0 i
+	ip netns list | grep -qw "$NSB" || { say "(needs step rst's namespaces)"; return 1; }
+	# fill in checksums in software so that tshark can verify them
+	ip netns exec "$NSA" ethtool -K veth-a tx off >/dev/null 2>&1
+	ip netns exec "$NSB" ethtool -K veth-b tx off >/dev/null 2>&1
+	show ip netns exec "$NSB" sysctl -w net.xtcp.tw_timeout=3
+	ip netns exec "$NSB" dumpcap -q -i veth-b -f 'ip proto 253' -w "$cap" \
+		>"$TMPD/cap2.log" 2>&1 &
+	cap_pid=$!
+	wait_for "$TMPD/cap2.log" "Capturing on" 60 || { cat "$TMPD/cap2.log"; return 1; }
+	say "# ip netns exec $NSA xtcp_demo serve 10.0.0.1 5002 &"
+	ip netns exec "$NSA" "$DEMO" serve 10.0.0.1 5002 >"$srv" 2>&1 &
+	spid=$!
+	wait_for "$srv" "listening" 30 || { cat "$srv"; return 1; }
+	say "# ip netns exec $NSB xtcp_demo connect 10.0.0.1 5002 hello 3 &"
+	ip netns exec "$NSB" "$DEMO" connect 10.0.0.1 5002 hello 3 >"$cli" 2>&1 &
+	wait_for "$cli" "SO_KEEPALIVE" 30 || { cat "$cli"; rc=1; }
+	say "While connected (st 01 = ESTABLISHED), client side then server side:"
+	ip netns exec "$NSB" cat /proc/net/xtcp
+	ip netns exec "$NSA" cat /proc/net/xtcp | tail -n +2
+	wait_for "$cli" "close()" 30 || rc=1
+	sleep 0.5
+	say "After the client's close(): the client holds TIME_WAIT (st 06, timer 03):"
+	ip netns exec "$NSB" cat /proc/net/xtcp
+	wait "$spid" || rc=1
+	cat "$cli" "$srv"
+	for ((i = 0; i < 50; i++)); do
+		ip netns exec "$NSB" grep -q ' 06 ' /proc/net/xtcp || break
+		sleep 0.1
+	done
+	say "About 3 s later (net.xtcp.tw_timeout=3) the TIME_WAIT entry has expired:"
+	ip netns exec "$NSB" cat /proc/net/xtcp
+	ip netns exec "$NSB" grep -E '^(ActiveOpens|CurrEstab|TCPKeepAlive|TimeWaited) ' \
+		/proc/net/xtcp_stat
+	ip netns exec "$NSB" grep -q ' 06 ' /proc/net/xtcp && rc=1
+	sleep 0.5
+	kill -INT "$cap_pid" 2>/dev/null
+	wait "$cap_pid" 2>/dev/null
+	cap_pid=
+	say "The capture, decoded as TCP with Wireshark's analysis (tshark -d ip.proto==253,tcp):"
+	show tshark -n -o tcp.check_checksum:TRUE -o tcp.relative_sequence_numbers:TRUE \
+		-r "$cap" -d ip.proto==253,tcp 2>/dev/null
+	tshark -n -r "$cap" -d ip.proto==253,tcp -Y tcp.analysis.keep_alive 2>/dev/null |
+		grep -q . || { say "(no keepalive probe in the capture)"; rc=1; }
+	return "$rc"
 }
 
 step_close() {
