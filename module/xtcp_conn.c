@@ -27,6 +27,7 @@ static void xtcp_keys_init(void)
 	if (!done) {
 		get_random_bytes(&xtcp_isn_key, sizeof(xtcp_isn_key));
 		get_random_bytes(&xtcp_ts_key, sizeof(xtcp_ts_key));
+		/* keys visible before 'done' (pairs with READ_ONCE above) */
 		smp_store_release(&done, true);
 	}
 	spin_unlock_bh(&lock);
@@ -124,6 +125,7 @@ void xtcp_done(struct sock *sk)
 void xtcp_reset(struct sock *sk, int err)
 {
 	WRITE_ONCE(sk->sk_err, err);
+	/* sk_err before the state change poll() reads (pairs with its smp_rmb) */
 	smp_wmb();
 	xtcp_write_queue_purge(sk);
 	xtcp_done(sk);

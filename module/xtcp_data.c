@@ -558,6 +558,7 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 			} else {
 				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* NOSPACE before re-checking (pairs with write_space) */
 				smp_mb__after_atomic();
 				if (sk_stream_is_writeable(sk))
 					mask |= EPOLLOUT | EPOLLWRNORM;
@@ -566,6 +567,7 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}
+	/* the state before sk_err (pairs with smp_wmb in xtcp_reset) */
 	smp_rmb();
 	if (READ_ONCE(sk->sk_err) ||
 	    !skb_queue_empty_lockless(&sk->sk_error_queue))
