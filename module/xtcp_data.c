@@ -98,6 +98,51 @@ u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 	return segs;
 }
 
+/*
+ * Cut the unsent @skb after @len payload bytes; the rest becomes the next
+ * unsent segment (FIN and PSH move with it). Return: 0 or -ENOMEM.
+ */
+static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
+	u32 rest = skb->len - len;
+	struct sk_buff *nskb;
+
+	nskb = alloc_skb_fclone(XTCP_MAX_HEADER + rest, GFP_ATOMIC);
+	if (!nskb)
+		return -ENOMEM;
+	skb_reserve(nskb, XTCP_MAX_HEADER);
+	skb_put_data(nskb, skb->data + len, rest);
+	skb_trim(skb, len);
+	ncb = XTCP_SKB_CB(nskb);
+	memset(ncb, 0, sizeof(*ncb));
+	ncb->seq = cb->seq + len;
+	ncb->end_seq = cb->end_seq;
+	ncb->flags = cb->flags;
+	cb->end_seq = cb->seq + len;
+	cb->flags &= ~(XTCP_FIN | XTCP_PSH);
+	sk_wmem_queued_add(sk, nskb->truesize);
+	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+	return 0;
+}
+
+/*
+ * The peer's window is open but smaller than the next segment: RFC 9293
+ * 3.8.6.2.1 lets the sender fill it when nothing is in flight and at least
+ * half of the largest window the peer ever offered is open (so a tiny
+ * SO_RCVBUF cannot stall the connection). Return: the segment now fits.
+ */
+static bool xtcp_fit_window(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 avail = xs->snd_una + xs->snd_wnd - XTCP_SKB_CB(skb)->seq;
+
+	if (xs->snd_una != xs->snd_nxt || !avail || (s32)avail < 0 ||
+	    avail >= skb->len || avail < xs->max_window / 2)
+		return false;
+	return !xtcp_split_skb(sk, skb, avail);
+}
+
 /**
  * xtcp_push() - send queued segments the window and Nagle allow
  * @sk: synchronized socket (or SYN_SENT for the SYN itself)
@@ -120,7 +165,8 @@ void xtcp_push(struct sock *sk)
 		if (pipe >= xs->cwnd && !(cb->flags & XTCP_SYN))
 			break;			/* congestion window full */
 		if (skb->len &&
-		    xtcp_after(cb->seq + skb->len, xs->snd_una + xs->snd_wnd))
+		    xtcp_after(cb->seq + skb->len, xs->snd_una + xs->snd_wnd) &&
+		    !xtcp_fit_window(sk, skb))
 			break;			/* window full */
 		if (skb->len && skb->len < xs->mss_cache && last &&
 		    !(cb->flags & XTCP_FIN) &&
