@@ -86,12 +86,38 @@ static u8 xtcp_rcv_wscale(struct sock *sk)
 	return ws;
 }
 
-/* Initial window: the receive space, at most 64 KiB, in whole segments. */
-static u16 xtcp_initial_rcv_wnd(struct sock *sk, u16 mss)
+/* Our MSS toward the peer of @req: route MTU - 40, TCP_MAXSEG-clamped. */
+static u32 xtcp_route_mss(struct sock *lsk, struct xtcp_request *req)
 {
-	u32 space = READ_ONCE(sk->sk_rcvbuf) / 2;
+	struct flowi4 fl4;
+	struct rtable *rt;
+	u32 mss = 536;
 
-	space = min(space, 65535U);
+	rt = ip_route_output_ports(sock_net(lsk), &fl4, lsk, req->ent.raddr,
+				   req->ent.laddr, req->ent.rport,
+				   req->ent.lport, xtcp_ipproto, 0,
+				   lsk->sk_bound_dev_if);
+	if (!IS_ERR(rt)) {
+		mss = min_t(u32, dst_mtu(&rt->dst) - 40, 65535);
+		ip_rt_put(rt);
+	}
+	if (xtcp_sk(lsk)->user_mss && mss > xtcp_sk(lsk)->user_mss)
+		mss = xtcp_sk(lsk)->user_mss;
+	return mss;
+}
+
+/*
+ * Initial window of a SYN-ACK: the receive space, at most 64 KiB, in whole
+ * segments of our MSS less the timestamp option, as Linux's
+ * tcp_openreq_init_rwin() (45 x 1448 = 65160 on an Ethernet path).
+ */
+static u16 xtcp_initial_rcv_wnd(struct sock *lsk, struct xtcp_request *req)
+{
+	u32 space = min(READ_ONCE(lsk->sk_rcvbuf) / 2, 65535);
+	u32 mss = xtcp_route_mss(lsk, req);
+
+	if (req->ts_ok)
+		mss -= 12;
 	return max_t(u32, rounddown(space, mss), mss);
 }
 
@@ -153,8 +179,7 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 			goto drop;
 		}
 		want_cookie = true;
-		if (syncookies != 2)
-			xtcp_inc_stats(net, XTCP_MIB_TCPREQQFULLDOCOOKIES);
+		xtcp_inc_stats(net, XTCP_MIB_TCPREQQFULLDOCOOKIES);
 		WRITE_ONCE(lxs->synq_overflow, jiffies);
 	}
 	if (READ_ONCE(lsk->sk_ack_backlog) > READ_ONCE(lsk->sk_max_ack_backlog)) {
@@ -170,7 +195,7 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 	sock_hold(lsk);
 	refcount_set(&req->refcnt, 1);
 	xtcp_request_init(req, lsk, skb, &opt);
-	req->rcv_wnd = xtcp_initial_rcv_wnd(lsk, req->mss);
+	req->rcv_wnd = xtcp_initial_rcv_wnd(lsk, req);
 
 	if (want_cookie) {
 		u16 mss = req->mss;
@@ -602,7 +627,7 @@ static void xtcp_cookie_ack(struct sock *lsk, struct sk_buff *skb)
 			req->rcv_wscale = xtcp_rcv_wscale(lsk);
 		}
 	}
-	req->rcv_wnd = xtcp_initial_rcv_wnd(lsk, req->mss);
+	req->rcv_wnd = xtcp_initial_rcv_wnd(lsk, req);
 	child = xtcp_create_child(lsk, req, skb);
 	if (!child) {
 		xtcp_request_put(req);

@@ -150,7 +150,9 @@ u32 xtcp_select_window(struct sock *sk)
 	else if (win - cur < xs->advmss && win < xs->window_clamp && cur)
 		win = cur;		/* SWS avoidance: wait for an MSS */
 	win = min_t(u32, win, 65535U << xs->rcv_wscale);
-	win = round_down(win, 1U << xs->rcv_wscale);
+	/* as Linux: round up so the scaled value does not lose the space */
+	win = min_t(u32, ALIGN(win, 1U << xs->rcv_wscale),
+		    65535U << xs->rcv_wscale);
 	xs->rcv_wnd = win;
 	xs->rcv_wup = xs->rcv_nxt;
 	return win >> xs->rcv_wscale;
