@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP under SYN flood: net.xtcp.syncookies 0/1/2 with Linux's meaning,
+ * the SYN queue limit min(listen backlog, net.xtcp.max_syn_backlog), and
+ * the counters (SyncookiesSent/Recv/Failed, TCPReqQFullDoCookies,
+ * TCPReqQFullDrop, ListenDrops). A Linux TCP listener gets the same
+ * treatment next to the XTCP one and the results are compared.
+ *
+ *   netns A (server)                          netns B (clients, flooder)
+ *   10.0.0.1/24 "va"  <------- veth ------->  "vb" 10.0.0.2/24
+ *   route 10.99.0.0/16 via 10.0.0.2
+ *
+ * The flooder sends SYNs (raw IP_HDRINCL, XTCP's IP protocol 253 or TCP's
+ * 6) from random spoofed sources in 10.99.0.0/16; A's SYN-ACKs to them go
+ * to B, which does not forward and drops them, so nobody ever answers.
+ */
+#define CONN_LIB_NO_MAIN
+#include "helpers/conn_lib.c"
+#include "kselftest_harness.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#define NSA 0
+#define NSB 1
+#define SRV "10.0.0.1"
+#define CLI "10.0.0.2"
+#define PORT 5000		/* XTCP listener; TCP's is PORT + 1 */
+#define ST_SYN_RECV 0x03
+
+#define NS(x) cl_use(self->t.ns[x])
+
+static int proto_of(int kind)
+{
+	return kind == CL_XTCP ? IPPROTO_XTCP : IPPROTO_TCP;
+}
+
+static const char *sysctl_name(int kind, const char *what)
+{
+	static char b[4][64];
+	static int i;
+	char *p = b[i++ & 3];
+
+	if (kind == CL_XTCP)
+		snprintf(p, 64, "net.xtcp.%s", what);
+	else
+		snprintf(p, 64, "net.ipv4.tcp_%s", what);
+	return p;
+}
+
+/* One spoofed SYN from 10.99.@hi.@lo:@sport to A:@dport. */
+static int flood_syn(int raw, int kind, unsigned int hi, unsigned int lo,
+		     uint16_t sport, uint16_t dport, uint32_t seq)
+{
+	struct cl_raw r = { .proto = proto_of(kind), .daddr = cl_ip(SRV),
+			    .sport = sport, .dport = dport, .seq = seq,
+			    .flags = CL_F_SYN, .win = 64240,
+			    .opts = cl_syn_opts, .optlen = sizeof(cl_syn_opts) };
+
+	r.saddr = htonl(0x0a630000u | (hi & 0xff) << 8 | (lo & 0xff));
+	return cl_raw_send(raw, &r);
+}
+
+/*
+ * Fork a flooder in namespace @nsfd: random spoofed SYNs to both
+ * listeners (XTCP PORT, TCP PORT+1) for @ms milliseconds, paced to about
+ * 1000 per second. Returns its pid.
+ */
+static pid_t flood_start(int nsfd, int ms)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	{
+		int raw, i = 0;
+		double t0 = cl_now();
+
+		if (setns(nsfd, CLONE_NEWNET))
+			_exit(1);
+		raw = cl_raw_open();
+		if (raw < 0)
+			_exit(1);
+		srandom(getpid());
+		while ((cl_now() - t0) * 1000 < ms) {
+			long r = random();
+
+			flood_syn(raw, i & 1, 1 + (r & 0xff) % 250, 1 + (r >> 8 & 0xff) % 250,
+				  1024 + (r >> 16) % 60000, PORT + (i & 1), random());
+			if (++i % 8 == 0)
+				cl_msleep(8);
+		}
+		_exit(0);
+	}
+}
+
+/* Move @total bytes from @wfd to @rfd (both non-blocking), checking them. */
+static int pump(int wfd, int rfd, size_t total, int ms)
+{
+	static unsigned char wbuf[32768], rbuf[32768];
+	size_t sent = 0, got = 0, i;
+	double t0 = cl_now();
+
+	for (i = 0; i < sizeof(wbuf); i++)
+		wbuf[i] = i * 7 + 3;
+	cl_set_nonblock(wfd, 1);
+	cl_set_nonblock(rfd, 1);
+	while (got < total) {
+		struct pollfd p[2] = { { .fd = rfd, .events = POLLIN },
+				       { .fd = wfd, .events = sent < total ? POLLOUT : 0 } };
+		ssize_t n;
+
+		if ((cl_now() - t0) * 1000 > ms)
+			return ETIMEDOUT;
+		poll(p, 2, 200);
+		if (sent < total && (p[1].revents & POLLOUT)) {
+			size_t off = sent % sizeof(wbuf), len = sizeof(wbuf) - off;
+
+			if (len > total - sent)
+				len = total - sent;
+			n = send(wfd, wbuf + off, len, MSG_DONTWAIT);
+			if (n < 0 && errno != EAGAIN)
+				return errno;
+			if (n > 0)
+				sent += n;
+		}
+		if (p[0].revents & (POLLIN | POLLERR | POLLHUP)) {
+			n = recv(rfd, rbuf, sizeof(rbuf), MSG_DONTWAIT);
+			if (n < 0 && errno != EAGAIN)
+				return errno;
+			if (n == 0)
+				return EPIPE;
+			for (i = 0; n > 0 && i < (size_t)n; i++)
+				if (rbuf[i] != (unsigned char)((got + i) % sizeof(wbuf) * 7 + 3))
+					return EBADMSG;
+			if (n > 0)
+				got += n;
+		}
+	}
+	return 0;
+}
+
+/* One legitimate client of @kind: connect from B, accept in A, ping-pong. */
+static int legit_client(struct cl_topo *t, int kind, int lfd, int *cfd, int *afd)
+{
+	int e, r;
+
+	*afd = -1;
+	cl_use(t->ns[NSB]);
+	*cfd = cl_connect_nb(kind, SRV, PORT + kind, &e);
+	if (*cfd < 0)
+		return errno;
+	r = cl_wait_connected(*cfd, 8000);
+	cl_use(t->ns[NSA]);
+	if (r)
+		return r < 0 ? ETIMEDOUT : r;
+	if (!cl_readable(lfd, 5000))
+		return EAGAIN;
+	*afd = accept(lfd, NULL, NULL);
+	if (*afd < 0)
+		return errno;
+	r = cl_xfer(*cfd, *afd, "ping", 5000);
+	return r ? r : cl_xfer(*afd, *cfd, "pong", 5000);
+}
+
+static const char *stat_names[] = {
+	"SyncookiesSent", "SyncookiesRecv", "SyncookiesFailed", "TCPReqQFullDoCookies",
+	"TCPReqQFullDrop", "ListenDrops", "ListenOverflows",
+};
+enum { S_SENT, S_RECV, S_FAILED, S_DOCOOKIES, S_QFULLDROP, S_LDROPS, S_LOVF, S_N };
+
+static void stats(int kind, long *v)
+{
+	int i;
+
+	for (i = 0; i < S_N; i++)
+		v[i] = cl_kstat(kind, stat_names[i]);
+}
+
+static void log_delta(struct __test_metadata *_metadata, int kind, const long *a, const long *b)
+{
+	TH_LOG("%s: SyncookiesSent +%ld Recv +%ld Failed +%ld TCPReqQFullDoCookies +%ld "
+	       "TCPReqQFullDrop +%ld ListenDrops +%ld ListenOverflows +%ld", cl_name(kind),
+	       b[0] - a[0], b[1] - a[1], b[2] - a[2], b[3] - a[3], b[4] - a[4], b[5] - a[5],
+	       b[6] - a[6]);
+}
+
+FIXTURE(topo) {
+	struct cl_topo t;
+	int lfd[2];
+};
+
+FIXTURE_SETUP(topo)
+{
+	int err = cl_topo_init(&self->t);
+
+	self->lfd[0] = self->lfd[1] = -1;
+	if (err == ENOENT)
+		SKIP(return, "net.xtcp sysctls missing: is xtcp.ko loaded?");
+	ASSERT_EQ(0, err) TH_LOG("topology: %s", strerror(err));
+	ASSERT_EQ(0, cl_route_add("10.99.0.0", 16, CLI, NULL));
+}
+
+FIXTURE_TEARDOWN(topo)
+{
+	if (self->lfd[0] >= 0)
+		close(self->lfd[0]);
+	if (self->lfd[1] >= 0)
+		close(self->lfd[1]);
+	cl_topo_fini(&self->t);
+}
+
+/* syncookies=1 without pressure: plain SYN queue, no cookies. */
+TEST_F(topo, cookies1_no_flood_no_cookies)
+{
+	long s0[2][S_N], s1[2][S_N];
+	int kind, i;
+
+	NS(NSA);
+	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+		ASSERT_EQ(0, cl_sysctl(sysctl_name(kind, "syncookies"), "1"));
+		self->lfd[kind] = cl_listen(kind, SRV, PORT + kind, 8);
+		ASSERT_LE(0, self->lfd[kind]);
+		stats(kind, s0[kind]);
+		for (i = 0; i < 5; i++) {
+			int c, a;
+
+			EXPECT_EQ(0, legit_client(&self->t, kind, self->lfd[kind], &c, &a));
+			cl_close_abort(c);
+			cl_close_abort(a);
+		}
+		stats(kind, s1[kind]);
+		log_delta(_metadata, kind, s0[kind], s1[kind]);
+	}
+	EXPECT_EQ(0, s1[CL_XTCP][S_SENT] - s0[CL_XTCP][S_SENT]);
+	EXPECT_EQ(0, s1[CL_XTCP][S_RECV] - s0[CL_XTCP][S_RECV]);
+	EXPECT_EQ(0, s1[CL_XTCP][S_DOCOOKIES] - s0[CL_XTCP][S_DOCOOKIES]);
+}
+
+/*
+ * syncookies=1, listen(fd, 8), spoofed SYN flood: the SYN queue is full,
+ * cookies are sent, legitimate clients still connect and talk.
+ */
+TEST_F_TIMEOUT(topo, cookies1_flood_legit_clients_connect, 120)
+{
+	long s0[2][S_N], s1[2][S_N];
+	int kind, i, ok[2] = { 0, 0 }, synq[2], status;
+	pid_t pid;
+
+	NS(NSA);
+	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+		ASSERT_EQ(0, cl_sysctl(sysctl_name(kind, "syncookies"), "1"));
+		self->lfd[kind] = cl_listen(kind, SRV, PORT + kind, 8);
+		ASSERT_LE(0, self->lfd[kind]);
+		stats(kind, s0[kind]);
+	}
+	pid = flood_start(self->t.ns[NSB], 12000);
+	ASSERT_LT(0, pid);
+	cl_msleep(1000);
+	for (kind = CL_XTCP; kind <= CL_TCP; kind++)
+		synq[kind] = cl_rows(kind, PORT + kind, ST_SYN_RECV, NULL, 0);
+	for (i = 0; i < 10; i++) {
+		for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+			int c, a, r;
+
+			r = legit_client(&self->t, kind, self->lfd[kind], &c, &a);
+			if (!r)
+				ok[kind]++;
+			else
+				TH_LOG("%s client %d: %s", cl_name(kind), i, strerror(r));
+			cl_close_abort(c);
+			cl_close_abort(a);
+		}
+	}
+	NS(NSA);
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+		stats(kind, s1[kind]);
+		log_delta(_metadata, kind, s0[kind], s1[kind]);
+		TH_LOG("%s: %d/10 legitimate clients, %d SYN_RECV rows during the flood",
+		       cl_name(kind), ok[kind], synq[kind]);
+	}
+	EXPECT_EQ(10, ok[CL_XTCP]);
+	EXPECT_EQ(10, ok[CL_TCP]) TH_LOG("the Linux TCP reference failed: test setup?");
+	EXPECT_EQ(8, synq[CL_XTCP]);
+	EXPECT_LT(0, s1[CL_XTCP][S_SENT] - s0[CL_XTCP][S_SENT]);
+	EXPECT_LT(0, s1[CL_XTCP][S_RECV] - s0[CL_XTCP][S_RECV]);
+	EXPECT_LT(0, s1[CL_XTCP][S_DOCOOKIES] - s0[CL_XTCP][S_DOCOOKIES]);
+	EXPECT_EQ(0, s1[CL_XTCP][S_FAILED] - s0[CL_XTCP][S_FAILED]);
+}
+
+/*
+ * syncookies=2: every connection is made from a cookie (SyncookiesSent
+ * and SyncookiesRecv == connections, no SYN_RECV rows), and the options
+ * the cookie carried in the timestamp (SACK, window scale) hold: the
+ * accepted sockets report the same TCP_INFO options as Linux's, and bulk
+ * data flows both ways.
+ */
+TEST_F_TIMEOUT(topo, cookies2_every_connection, 90)
+{
+	long s0[2][S_N], s1[2][S_N];
+	int kind, i, ok[2] = { 0, 0 }, rows[2] = { 0, 0 };
+	struct tcp_info ti[2];
+
+	NS(NSA);
+	memset(ti, 0, sizeof(ti));
+	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+		ASSERT_EQ(0, cl_sysctl(sysctl_name(kind, "syncookies"), "2"));
+		self->lfd[kind] = cl_listen(kind, SRV, PORT + kind, 128);
+		ASSERT_LE(0, self->lfd[kind]);
+		stats(kind, s0[kind]);
+		for (i = 0; i < 5; i++) {
+			int c, a, r;
+			socklen_t l = sizeof(ti[kind]);
+
+			r = legit_client(&self->t, kind, self->lfd[kind], &c, &a);
+			rows[kind] += cl_rows(kind, PORT + kind, ST_SYN_RECV, NULL, 0);
+			if (!r && i == 0) {
+				getsockopt(a, SOL_TCP, TCP_INFO, &ti[kind], &l);
+				r = pump(c, a, 300000, 30000);
+				if (r)
+					TH_LOG("%s client->server bulk: %s", cl_name(kind), strerror(r));
+				if (!r)
+					r = pump(a, c, 300000, 30000);
+				if (r)
+					TH_LOG("%s server->client bulk: %s", cl_name(kind), strerror(r));
+			}
+			if (!r)
+				ok[kind]++;
+			else
+				TH_LOG("%s client %d: %s", cl_name(kind), i, strerror(r));
+			cl_close_abort(c);
+			cl_close_abort(a);
+		}
+		stats(kind, s1[kind]);
+		log_delta(_metadata, kind, s0[kind], s1[kind]);
+		TH_LOG("%s: accepted child options 0x%x snd_wscale %u rcv_wscale %u", cl_name(kind),
+		       ti[kind].tcpi_options, ti[kind].tcpi_snd_wscale, ti[kind].tcpi_rcv_wscale);
+	}
+	EXPECT_EQ(5, ok[CL_XTCP]);
+	EXPECT_EQ(5, ok[CL_TCP]);
+	EXPECT_EQ(5, s1[CL_XTCP][S_SENT] - s0[CL_XTCP][S_SENT]);
+	EXPECT_EQ(5, s1[CL_XTCP][S_RECV] - s0[CL_XTCP][S_RECV]);
+	EXPECT_EQ(s1[CL_TCP][S_RECV] - s0[CL_TCP][S_RECV], s1[CL_XTCP][S_RECV] - s0[CL_XTCP][S_RECV]);
+	EXPECT_EQ(0, rows[CL_XTCP]);
+	EXPECT_EQ(ti[CL_TCP].tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE),
+		  ti[CL_XTCP].tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE));
+	{
+		int ws[2][2] = { { ti[0].tcpi_snd_wscale, ti[0].tcpi_rcv_wscale },
+				 { ti[1].tcpi_snd_wscale, ti[1].tcpi_rcv_wscale } };
+
+		EXPECT_EQ(ws[CL_TCP][0], ws[CL_XTCP][0]);
+		EXPECT_EQ(ws[CL_TCP][1], ws[CL_XTCP][1]);
+	}
+}
+
+/*
+ * syncookies=2 counts every cookie in TCPReqQFullDoCookies too, as Linux's
+ * tcp_syn_flood_action() does for any non-zero syncookies.
+ */
+TEST_F(topo, cookies2_docookies_counter_as_linux)
+{
+	long s0[2][S_N], s1[2][S_N];
+	int kind, i;
+
+	NS(NSA);
+	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+		ASSERT_EQ(0, cl_sysctl(sysctl_name(kind, "syncookies"), "2"));
+		self->lfd[kind] = cl_listen(kind, SRV, PORT + kind, 128);
+		ASSERT_LE(0, self->lfd[kind]);
+		stats(kind, s0[kind]);
+		for (i = 0; i < 3; i++) {
+			int c, a;
+
+			EXPECT_EQ(0, legit_client(&self->t, kind, self->lfd[kind], &c, &a));
+			cl_close_abort(c);
+			cl_close_abort(a);
+		}
+		stats(kind, s1[kind]);
+		log_delta(_metadata, kind, s0[kind], s1[kind]);
+	}
+	EXPECT_EQ(3, s1[CL_TCP][S_DOCOOKIES] - s0[CL_TCP][S_DOCOOKIES]);
+	EXPECT_EQ(s1[CL_TCP][S_DOCOOKIES] - s0[CL_TCP][S_DOCOOKIES],
+		  s1[CL_XTCP][S_DOCOOKIES] - s0[CL_XTCP][S_DOCOOKIES]);
+}
+
+/*
+ * syncookies=0, max_syn_backlog=4, listen(fd, 128): 50 spoofed SYNs leave
+ * 4 SYN_RECV rows (the queue limit is min(backlog, max_syn_backlog)); the
+ * other 46 are dropped and counted (TCPReqQFullDrop, ListenDrops).
+ * Linux TCP keeps the same 4 (its last-quarter rule with
+ * tcp_max_syn_backlog=4) and counts them as ListenDrops only.
+ */
+TEST_F(topo, cookies0_syn_queue_limit)
+{
+	long s0[2][S_N], s1[2][S_N];
+	int kind, i, raw, rows[2];
+
+	NS(NSA);
+	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+		ASSERT_EQ(0, cl_sysctl(sysctl_name(kind, "syncookies"), "0"));
+		ASSERT_EQ(0, cl_sysctl(kind == CL_XTCP ? "net.xtcp.max_syn_backlog" :
+				       "net.ipv4.tcp_max_syn_backlog", "4"));
+		self->lfd[kind] = cl_listen(kind, SRV, PORT + kind, 128);
+		ASSERT_LE(0, self->lfd[kind]);
+		stats(kind, s0[kind]);
+	}
+	NS(NSB);
+	raw = cl_raw_open();
+	ASSERT_LE(0, raw);
+	for (i = 0; i < 50; i++)
+		for (kind = CL_XTCP; kind <= CL_TCP; kind++)
+			ASSERT_EQ(0, flood_syn(raw, kind, 1, 1 + i, 3000 + i, PORT + kind, 7777 * i));
+	close(raw);
+	NS(NSA);
+	cl_msleep(500);
+	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+		rows[kind] = cl_rows(kind, PORT + kind, ST_SYN_RECV, NULL, 0);
+		stats(kind, s1[kind]);
+		log_delta(_metadata, kind, s0[kind], s1[kind]);
+		TH_LOG("%s: %d SYN_RECV rows", cl_name(kind), rows[kind]);
+	}
+	EXPECT_EQ(4, rows[CL_XTCP]);
+	EXPECT_EQ(rows[CL_TCP], rows[CL_XTCP]);
+	EXPECT_EQ(46, s1[CL_XTCP][S_QFULLDROP] - s0[CL_XTCP][S_QFULLDROP]);
+	EXPECT_EQ(46, s1[CL_XTCP][S_LDROPS] - s0[CL_XTCP][S_LDROPS]);
+	EXPECT_EQ(s1[CL_TCP][S_LDROPS] - s0[CL_TCP][S_LDROPS],
+		  s1[CL_XTCP][S_LDROPS] - s0[CL_XTCP][S_LDROPS]);
+	EXPECT_EQ(0, s1[CL_XTCP][S_SENT] - s0[CL_XTCP][S_SENT]);
+}
+
+TEST_HARNESS_MAIN
