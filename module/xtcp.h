@@ -308,6 +308,7 @@ struct xtcp_ent {
  * @ts_recent: peer's last timestamp value
  * @tsoff: our timestamp offset
  * @mss: peer's MSS
+ * @advmss: MSS we announce (route MTU - 40, TCP_MAXSEG-clamped)
  * @rcv_wnd: window we advertised in the SYN-ACK (unscaled)
  * @snd_wscale: peer's window scale
  * @rcv_wscale: our window scale
@@ -331,6 +332,7 @@ struct xtcp_request {
 	u32 ts_recent;
 	u32 tsoff;
 	u16 mss;
+	u16 advmss;
 	u16 rcv_wnd;
 	u8 snd_wscale;
 	u8 rcv_wscale;

@@ -114,7 +114,7 @@ static u32 xtcp_route_mss(struct sock *lsk, struct xtcp_request *req)
 static u16 xtcp_initial_rcv_wnd(struct sock *lsk, struct xtcp_request *req)
 {
 	u32 space = min(READ_ONCE(lsk->sk_rcvbuf) / 2, 65535);
-	u32 mss = xtcp_route_mss(lsk, req);
+	u32 mss = req->advmss;
 
 	if (req->ts_ok)
 		mss -= 12;
@@ -153,6 +153,22 @@ static void xtcp_request_init(struct xtcp_request *req, struct sock *lsk,
 	timer_setup(&req->timer, xtcp_request_timer, 0);
 }
 
+/* A request for @skb's connection to @lsk (one reference, not queued). */
+static struct xtcp_request *xtcp_request_alloc(struct sock *lsk,
+					       struct sk_buff *skb,
+					       const struct xtcp_opts *opt)
+{
+	struct xtcp_request *req = kmem_cache_zalloc(xtcp_req_cache, GFP_ATOMIC);
+
+	if (!req)
+		return NULL;
+	sock_hold(lsk);
+	refcount_set(&req->refcnt, 1);
+	xtcp_request_init(req, lsk, skb, opt);
+	req->advmss = xtcp_route_mss(lsk, req);
+	return req;
+}
+
 /*
  * A SYN for a listener: queue a request, or answer with a cookie, or drop.
  * Context: softirq, RCU; listener reference held by the caller.
@@ -189,12 +205,9 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 	if (xtcp_parse_options(th, &opt, true) < 0)
 		goto drop;
 
-	req = kmem_cache_zalloc(xtcp_req_cache, GFP_ATOMIC);
+	req = xtcp_request_alloc(lsk, skb, &opt);
 	if (!req)
 		goto drop;
-	sock_hold(lsk);
-	refcount_set(&req->refcnt, 1);
-	xtcp_request_init(req, lsk, skb, &opt);
 	req->rcv_wnd = xtcp_initial_rcv_wnd(lsk, req);
 
 	if (want_cookie) {
@@ -604,13 +617,10 @@ static void xtcp_cookie_ack(struct sock *lsk, struct sk_buff *skb)
 		xtcp_inc_stats(net, XTCP_MIB_LISTENDROPS);
 		goto drop;
 	}
-	req = kmem_cache_zalloc(xtcp_req_cache, GFP_ATOMIC);
+	opt.mss = mss;
+	req = xtcp_request_alloc(lsk, skb, &opt);
 	if (!req)
 		goto drop;
-	sock_hold(lsk);
-	refcount_set(&req->refcnt, 1);
-	opt.mss = mss;
-	xtcp_request_init(req, lsk, skb, &opt);
 	req->irs = cb->seq - 1;
 	req->iss = cb->ack_seq - 1;
 	req->ts_ok = opt.ts_ok;

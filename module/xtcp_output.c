@@ -609,22 +609,10 @@ int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss)
 	struct net *net = sock_net(lsk);
 	struct xtcp_out_opts o = {};
 	struct sk_buff *skb;
-	struct flowi4 fl4;
-	struct rtable *rt;
 	struct tcphdr *th;
 	unsigned int hlen;
 
-	/* our MSS from the route back to the peer */
-	rt = ip_route_output_ports(net, &fl4, lsk, req->ent.raddr,
-				   req->ent.laddr, req->ent.rport,
-				   req->ent.lport, xtcp_ipproto, 0,
-				   lsk->sk_bound_dev_if);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
-	o.mss = min_t(u32, dst_mtu(&rt->dst) - 40, 65535);
-	ip_rt_put(rt);
-	if (xtcp_sk(lsk)->user_mss && o.mss > xtcp_sk(lsk)->user_mss)
-		o.mss = xtcp_sk(lsk)->user_mss;
+	o.mss = req->advmss;
 	o.ts = req->ts_ok;
 	o.tsval = xtcp_clock_ms() + req->tsoff;
 	o.tsecr = req->ts_recent;
