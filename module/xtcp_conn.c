@@ -586,7 +586,8 @@ void xtcp_close(struct sock *sk, long timeout)
 		xtcp_send_active_reset(sk, sk->sk_allocation);
 		xtcp_done(sk);
 	} else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
-		xtcp_inc_stats(net, XTCP_MIB_TCPABORTONLINGER);
+		/* Linux's tcp_close() counts this one as TCPAbortOnData */
+		xtcp_inc_stats(net, XTCP_MIB_TCPABORTONDATA);
 		xtcp_disconnect(sk);
 	} else if (xtcp_close_state(sk)) {
 		xtcp_send_fin(sk);

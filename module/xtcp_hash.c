@@ -350,9 +350,15 @@ static bool xtcp_connect_port_ok(struct xtcp_hashinfo *h, struct sock *sk,
 			continue;
 		if (!v.connect_bound)
 			return false;
-		if (v.rcv_saddr == sk->sk_rcv_saddr && v.daddr == sk->sk_daddr &&
-		    v.dport == sk->sk_dport)
-			return false;	/* same 4-tuple (also in TIME_WAIT) */
+		if (v.rcv_saddr != sk->sk_rcv_saddr || v.daddr != sk->sk_daddr ||
+		    v.dport != sk->sk_dport)
+			continue;
+		/* same 4-tuple: only a TIME_WAIT entry tw_reuse lets us take
+		 * (xtcp_hash_connect() takes it over after the ehash clash)
+		 */
+		if (!v.tw || !xtcp_tw_reuse_ok(sock_net(sk),
+					       container_of(bn, struct xtcp_tw, bnode)))
+			return false;
 	}
 	return true;
 }

@@ -312,7 +312,8 @@ drop:
  */
 static struct sock *xtcp_create_child(struct sock *lsk,
 				      struct xtcp_request *req,
-				      struct sk_buff *skb)
+				      struct sk_buff *skb,
+				      const struct xtcp_opts *opt)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct inet_sock *inet;
@@ -381,6 +382,19 @@ static struct sock *xtcp_create_child(struct sock *lsk,
 	xs->window_clamp = 65535U << xs->rcv_wscale;
 	xtcp_sync_mss(sk);
 	xtcp_hash_inherit_port(sk, lsk);
+
+	/* first RTT sample: SYN-ACK to ACK, from the echoed timestamp, or the
+	 * clock when the SYN-ACK was never retransmitted (Karn)
+	 */
+	if (xs->ts_ok && opt->ts_ok && opt->tsecr) {
+		u32 ms = xtcp_clock_ms() + xs->tsoff - opt->tsecr;
+
+		if (ms < 60 * MSEC_PER_SEC)
+			xtcp_rtt_sample(sk, ms * USEC_PER_MSEC);
+	} else if (!req->num_timeout && !list_empty(&req->list)) {
+		/* (a cookie's request was never queued: nothing to time) */
+		xtcp_rtt_sample(sk, jiffies_to_usecs(jiffies - req->started));
+	}
 	return sk;
 }
 
@@ -563,7 +577,7 @@ void xtcp_request_rcv(struct xtcp_request *req, struct sk_buff *skb)
 		xtcp_listen_overflow(lsk, req, skb);
 		goto drop;
 	}
-	child = xtcp_create_child(lsk, req, skb);
+	child = xtcp_create_child(lsk, req, skb, &opt);
 	if (!child) {
 		xtcp_inc_stats(net, XTCP_MIB_LISTENDROPS);
 		goto drop;
@@ -638,7 +652,7 @@ static void xtcp_cookie_ack(struct sock *lsk, struct sk_buff *skb)
 		}
 	}
 	req->rcv_wnd = xtcp_initial_rcv_wnd(lsk, req);
-	child = xtcp_create_child(lsk, req, skb);
+	child = xtcp_create_child(lsk, req, skb, &opt);
 	if (!child) {
 		xtcp_request_put(req);
 		goto drop;

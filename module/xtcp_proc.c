@@ -123,7 +123,8 @@ static int xtcp_timer_info(struct sock *sk, int state, unsigned long *expires)
 	}
 	if (timer_pending(&xs->life_timer)) {
 		*expires = xs->life_timer.expires;
-		return 2;
+		/* Linux shows an orphan in FIN_WAIT2 as a timewait entry */
+		return state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD) ? 3 : 2;
 	}
 	*expires = jiffies;
 	return 0;

@@ -285,6 +285,7 @@ static void xtcp_keepalive(struct sock *sk)
 	}
 	if ((ut && idle >= msecs_to_jiffies(ut) && xs->probes_out > 0) ||
 	    (!ut && xs->probes_out >= xtcp_keepalive_probes(xs))) {
+		xtcp_send_active_reset(sk, GFP_ATOMIC);	/* as Linux */
 		xtcp_write_err(sk);
 		return;
 	}
@@ -306,8 +307,10 @@ static void xtcp_life_timer_fn(struct timer_list *t)
 	}
 	switch (sk->sk_state) {
 	case TCP_FIN_WAIT2:
+		/* an orphan's FIN_WAIT2 ends silently, as Linux's FIN_WAIT2
+		 * timewait entry does (only TCP_LINGER2 < 0 resets at once)
+		 */
 		if (sock_flag(sk, SOCK_DEAD)) {
-			xtcp_send_active_reset(sk, GFP_ATOMIC);
 			xtcp_done(sk);
 			break;
 		}
