@@ -19,14 +19,14 @@
 # when K > 0). Exit status: 0 iff nothing failed.
 #
 # Environment:
-#   XTCP_VM_TIMEOUT     per-kernel VM limit in seconds (default 540, so that
-#                       two kernels stay under 20 minutes)
+#   XTCP_VM_TIMEOUT     per-kernel VM limit in seconds (default 1500, so that
+#                       two kernels stay well inside CI's 90 minutes)
 #   XTCP_TESTS, XTCP_TEST_TIMEOUT   passed to scripts/guest-check.sh
 set -uo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$SCRIPT_DIR/.." && pwd)
-VM_TIMEOUT=${XTCP_VM_TIMEOUT:-540}
+VM_TIMEOUT=${XTCP_VM_TIMEOUT:-1500}
 
 kvers=("$@")
 if [ ${#kvers[@]} -eq 0 ]; then

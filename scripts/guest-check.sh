@@ -16,7 +16,7 @@
 # Environment:
 #   XTCP_TESTS          space-separated basenames to run only those
 #                       (e.g. "xtcp_socket xtcp_rst.sh"; ".sh" may be omitted)
-#   XTCP_TEST_TIMEOUT   per-program limit in seconds (default 300)
+#   XTCP_TEST_TIMEOUT   per-program limit in seconds (default 600)
 #
 # Output is TAP: each program's own output passes through after a
 # "# === name ===" line; this script adds "ok - KVER insmod", "ok - KVER
@@ -35,7 +35,7 @@ if [ $# -ne 1 ] || [ -z "$1" ]; then
 	exit 2
 fi
 KVER=$1
-TEST_TIMEOUT=${XTCP_TEST_TIMEOUT:-300}
+TEST_TIMEOUT=${XTCP_TEST_TIMEOUT:-600}
 [[ $TEST_TIMEOUT =~ ^[1-9][0-9]*$ ]] || { echo "guest-check: bad XTCP_TEST_TIMEOUT '$TEST_TIMEOUT'" >&2; exit 2; }
 
 if [ "$(uname -r)" != "$KVER" ]; then
