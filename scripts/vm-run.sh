@@ -183,7 +183,6 @@ done
 R=/newroot
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro root $R ||
 	fail "cannot mount the 9p root"
-[ -x "$R$vminit" ] || fail "$vminit not found or not executable in the guest"
 # /usr (programs and libraries) comes from its own export with cache=loose:
 # with the uncached root every exec re-reads its binary and libraries into
 # fresh pages, which TCG must translate again; cached, repeated execs are
@@ -212,6 +211,18 @@ mkdir -p $R/run/netns $R/run/lock $R/run/user $R/mnt/out
 chmod 1777 $R/run/lock
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out $R/mnt/out ||
 	fail "cannot mount the results share on /mnt/out"
+# The repository has its own export, mounted back at its host path: a clone
+# under /tmp, /root, /run or /mnt would otherwise be hidden by the tmpfs above.
+repo=
+for a in $(cat /proc/cmdline); do
+	case "$a" in xtcp.repo=*) repo=${a#xtcp.repo=} ;; esac
+done
+if [ -n "$repo" ]; then
+	mkdir -p "$R$repo" 2>/dev/null
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro repo "$R$repo" ||
+		fail "cannot mount the repository share on $repo"
+fi
+[ -x "$R$vminit" ] || fail "$vminit not found or not executable in the guest"
 opt -t mqueue mqueue $R/dev/mqueue
 opt -t bpf bpf $R/sys/fs/bpf
 opt -t debugfs debugfs $R/sys/kernel/debug
@@ -288,6 +299,7 @@ fi
 cmdline="console=ttyS1,115200 loglevel=7 panic=-1 panic_on_warn=0 net.ifnames=0 edd=off"
 cmdline+=" mitigations=off tsc=reliable no_timer_check random.trust_cpu=on"
 cmdline+=" rdinit=/init xtcp.vminit=$SCRIPT_DIR/vm-init.sh xtcp.usrcache=${XTCP_VM_USR_CACHE:-1}"
+cmdline+=" xtcp.repo=$REPO"
 
 if [ "$interactive" = 1 ]; then
 	serial0=(-serial mon:stdio)
@@ -308,6 +320,7 @@ qemu=(qemu-system-x86_64 -machine q35 "${accel_args[@]}" -m "$mem" -smp "$smp" "
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap
 	-virtfs local,path=/usr,mount_tag=usr,security_model=none,readonly=on,multidevs=remap
 	-virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap"
+	-virtfs "local,path=$REPO,mount_tag=repo,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-rng-pci -nic none)
 
 echo "vm-run: booting $kver ($accel, ${smp} cpu, ${mem} MB, timeout ${timeout_s}s), results in $out" >&2
