@@ -53,6 +53,9 @@ set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$SCRIPT_DIR/.." && pwd)
+case "$REPO" in
+*[[:space:]]*) echo "vm-run: the repository path must not contain spaces: $REPO" >&2; exit 2 ;;
+esac
 CACHE_DIR=${XTCP_VM_CACHE:-$REPO/build}
 
 # Modules the initramfs loads to reach the 9p root, in load order. Built-in
@@ -176,8 +179,12 @@ while read -r m; do
 	insmod "/lib/modules/$m" || fail "insmod $m failed"
 done </modules.order
 vminit=
+repo=
 for a in $(cat /proc/cmdline); do
-	case "$a" in xtcp.vminit=*) vminit=${a#xtcp.vminit=} ;; esac
+	case "$a" in
+	xtcp.vminit=*) vminit=${a#xtcp.vminit=} ;;
+	xtcp.repo=*) repo=${a#xtcp.repo=} ;;
+	esac
 done
 [ -n "$vminit" ] || fail "no xtcp.vminit= on the kernel command line"
 R=/newroot
@@ -213,10 +220,6 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out $R/mnt/out ||
 	fail "cannot mount the results share on /mnt/out"
 # The repository has its own export, mounted back at its host path: a clone
 # under /tmp, /root, /run or /mnt would otherwise be hidden by the tmpfs above.
-repo=
-for a in $(cat /proc/cmdline); do
-	case "$a" in xtcp.repo=*) repo=${a#xtcp.repo=} ;; esac
-done
 if [ -n "$repo" ]; then
 	mkdir -p "$R$repo" 2>/dev/null
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro repo "$R$repo" ||
