@@ -68,6 +68,8 @@ enum xtcp_mib {
 	XTCP_MIB_TCPOFOQUEUE,
 	XTCP_MIB_TCPFULLUNDO,
 	XTCP_MIB_TCPLOSSUNDO,
+	XTCP_MIB_TCPBACKLOGDROP,
+	XTCP_MIB_OFOPRUNED,
 	XTCP_MIB_MAX
 };
 
@@ -493,6 +495,7 @@ struct xtcp_sock {
 	u32 prior_cwnd;		/* before recovery/loss, for undo */
 	u32 prior_ssthresh;
 	u32 undo_tsval;		/* our TSval on the episode's first retransmission */
+	bool cwnd_limited;	/* the last push stopped at cwnd (RFC 7661) */
 	unsigned long retrans_stamp;	/* jiffies of first retransmission */
 	unsigned long rcv_tstamp;	/* jiffies of last segment received */
 	unsigned long challenge_stamp;

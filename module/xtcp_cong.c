@@ -33,9 +33,10 @@ static void newreno_init(struct xtcp_sock *xs)
 	xs->ssthresh = XTCP_INFINITE_SSTHRESH;
 }
 
+/* Linux's tcp_reno_ssthresh(): half the window in use, at least 2 */
 static u32 newreno_ssthresh(struct xtcp_sock *xs, u32 in_flight)
 {
-	return max(in_flight >> 1, 2U);
+	return max(min(xs->cwnd, max(in_flight, 2U)) >> 1, 2U);
 }
 
 static void newreno_cong_avoid(struct xtcp_sock *xs, u32 acked)
@@ -201,14 +202,34 @@ static bool xtcp_sack_mark_lost(struct sock *sk, unsigned long *next)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	unsigned long wnd = xtcp_reo_wnd(xs);
-	bool head = true, head_lost = false;
+	bool head = true, head_lost = false, rack = false;
+	unsigned long rack_when = 0;
 	struct sk_buff *skb;
 	u32 above = 0;
 
 	*next = 0;
-	xtcp_for_each_sent(sk, skb)
-		if (XTCP_SKB_CB(skb)->sacked & XTCP_SACKED)
-			above++;
+	xtcp_for_each_sent(sk, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (!(cb->sacked & XTCP_SACKED))
+			continue;
+		above++;
+		if (!rack || time_after(cb->when, rack_when)) {
+			rack_when = cb->when;	/* latest delivered send time */
+			rack = true;
+		}
+	}
+	/* RACK: a retransmission is lost too once something sent after it
+	 * was delivered and the reordering window has passed
+	 */
+	xtcp_for_each_sent(sk, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if ((cb->sacked & (XTCP_SACKED | XTCP_RETRANS)) == XTCP_RETRANS &&
+		    rack && time_after(rack_when, cb->when) &&
+		    time_after_eq(jiffies, cb->when + wnd))
+			cb->sacked = XTCP_LOST;
+	}
 	xtcp_for_each_sent(sk, skb) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
@@ -285,10 +306,21 @@ static bool xtcp_try_undo(struct sock *sk, u32 prior_una,
 	return true;
 }
 
+/* RFC 5681 FlightSize: segments sent and not cumulatively acknowledged */
+static u32 xtcp_flight_size(struct sock *sk)
+{
+	struct sk_buff *skb;
+	u32 n = 0;
+
+	xtcp_for_each_sent(sk, skb)
+		n++;
+	return n;
+}
+
 static void xtcp_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 in_flight = xtcp_packets_in_flight(sk) + xs->reno_sacked;
+	u32 in_flight = xtcp_flight_size(sk);
 
 	xtcp_save_undo(xs);
 	xs->ssthresh = xs->ca_ops->ssthresh(xs, in_flight);
@@ -373,7 +405,9 @@ void xtcp_cong_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
 
 	switch (xs->ca_state) {
 	case XTCP_CA_OPEN:
-		if (acked_segs)
+		/* RFC 7661: grow only a window that is in use */
+		if (acked_segs && (xs->cwnd_limited ||
+				   2 * xtcp_packets_in_flight(sk) >= xs->cwnd))
 			xs->ca_ops->cong_avoid(xs, acked_segs);
 		if (sack ? xtcp_sack_mark_lost(sk, &next) :
 			   xs->dupacks >= XTCP_DUPTHRESH) {
@@ -455,8 +489,7 @@ void xtcp_cong_on_timeout(struct sock *sk)
 	if (xs->ca_state != XTCP_CA_LOSS || !xs->retransmits) {
 		if (xs->ca_state == XTCP_CA_OPEN)
 			xtcp_save_undo(xs);
-		xs->ssthresh = xs->ca_ops->ssthresh(xs,
-				xtcp_packets_in_flight(sk) + xs->reno_sacked);
+		xs->ssthresh = xs->ca_ops->ssthresh(xs, xtcp_flight_size(sk));
 	}
 	xs->cwnd = 1;
 	xs->cwnd_cnt = 0;

@@ -29,7 +29,7 @@ void xtcp_write_queue_purge(struct sock *sk)
 
 	while ((skb = __skb_dequeue(&sk->sk_write_queue)) != NULL) {
 		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
+		consume_skb(skb);
 	}
 	xtcp_sk(sk)->send_head = NULL;
 }
@@ -158,12 +158,15 @@ void xtcp_push(struct sock *sk)
 	if (!xs->send_head)
 		return;
 	pipe = xtcp_packets_in_flight(sk);
+	xs->cwnd_limited = false;
 	while ((skb = xs->send_head) != NULL) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
 
-		if (pipe >= xs->cwnd && !(cb->flags & XTCP_SYN))
+		if (pipe >= xs->cwnd && !(cb->flags & XTCP_SYN)) {
+			xs->cwnd_limited = true;
 			break;			/* congestion window full */
+		}
 		if (skb->len &&
 		    xtcp_after(cb->seq + skb->len, xs->snd_una + xs->snd_wnd) &&
 		    !xtcp_fit_window(sk, skb))
@@ -188,6 +191,25 @@ void xtcp_push(struct sock *sk)
 	if (xs->send_head && xs->snd_una == xs->snd_nxt &&
 	    !timer_pending(&xs->retrans_timer))
 		xtcp_reset_retrans_timer(sk, xs->rto);
+}
+
+/* Drop out-of-order data from the highest sequence down until the socket
+ * is back under its receive buffer.
+ */
+static void xtcp_prune_ofo(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool pruned = false;
+
+	while (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf) &&
+	       (skb = skb_peek_tail(&xs->ofo_queue)) != NULL) {
+		__skb_unlink(skb, &xs->ofo_queue);
+		kfree_skb(skb);
+		pruned = true;
+	}
+	if (pruned)
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_OFOPRUNED);
 }
 
 /* Insert into the out-of-order queue, sorted by sequence number. */
@@ -274,10 +296,19 @@ void xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		goto drop;
 	}
 	if (skb->len && atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf)) {
-		xtcp_inc_stats(sock_net(sk), xtcp_after(cb->seq, xs->rcv_nxt) ?
-			       XTCP_MIB_TCPOFODROP : XTCP_MIB_TCPRCVQDROP);
-		xtcp_send_ack(sk);		/* no memory: sender retries */
-		goto drop;
+		/* out of memory: in-order data comes first, the out-of-order
+		 * queue makes room for it (Linux's tcp_prune_ofo_queue()), or
+		 * the in-order hole could never be filled
+		 */
+		if (!xtcp_after(cb->seq, xs->rcv_nxt))
+			xtcp_prune_ofo(sk);
+		if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf)) {
+			xtcp_inc_stats(sock_net(sk),
+				       xtcp_after(cb->seq, xs->rcv_nxt) ?
+				       XTCP_MIB_TCPOFODROP : XTCP_MIB_TCPRCVQDROP);
+			xtcp_send_ack(sk);	/* no memory: sender retries */
+			goto drop;
+		}
 	}
 
 	if (skb->len) {	/* learn how much memory a payload byte costs */

@@ -44,11 +44,17 @@ static void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
  */
 static void xtcp_sock_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	/* Linux's tcp_add_backlog() limit: the receive queue's memory counts
+	 * against it too, so leave room for a full window plus ACKs
+	 */
+	u32 limit = (READ_ONCE(sk->sk_rcvbuf) << 1) +
+		    (READ_ONCE(sk->sk_sndbuf) >> 1) + 64 * 1024;
+
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv_state_process(sk, skb);
-	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-					   READ_ONCE(sk->sk_sndbuf))) {
+	} else if (sk_add_backlog(sk, skb, limit)) {
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPBACKLOGDROP);
 		kfree_skb(skb);
 	}
 	bh_unlock_sock(sk);

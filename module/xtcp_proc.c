@@ -265,6 +265,8 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TCPOFOQUEUE]		= "TCPOFOQueue",
 	[XTCP_MIB_TCPFULLUNDO]		= "TCPFullUndo",
 	[XTCP_MIB_TCPLOSSUNDO]		= "TCPLossUndo",
+	[XTCP_MIB_TCPBACKLOGDROP]	= "TCPBacklogDrop",
+	[XTCP_MIB_OFOPRUNED]		= "OfoPruned",
 };
 
 /* Context: process context (read of /proc/net/xtcp_stat). */

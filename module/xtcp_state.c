@@ -432,6 +432,8 @@ pass:
 		goto drop;
 	}
 	xtcp_push(sk);
+	consume_skb(skb);	/* processed: ACK, window update */
+	return;
 drop:
 	kfree_skb(skb);
 }
