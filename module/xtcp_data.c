@@ -300,9 +300,18 @@ void xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		 * queue makes room for it (Linux's tcp_prune_ofo_queue()), or
 		 * the in-order hole could never be filled
 		 */
-		if (!xtcp_after(cb->seq, xs->rcv_nxt))
+		bool in_order = !xtcp_after(cb->seq, xs->rcv_nxt);
+		int limit = READ_ONCE(sk->sk_rcvbuf);
+
+		/* a window once advertised cannot shrink: in-order data inside
+		 * it may overshoot the buffer estimate, up to twice the buffer
+		 * (Linux collapses buffers instead; this keeps a hard bound)
+		 */
+		if (in_order) {
 			xtcp_prune_ofo(sk);
-		if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf)) {
+			limit *= 2;
+		}
+		if (atomic_read(&sk->sk_rmem_alloc) > limit) {
 			xtcp_inc_stats(sock_net(sk),
 				       xtcp_after(cb->seq, xs->rcv_nxt) ?
 				       XTCP_MIB_TCPOFODROP : XTCP_MIB_TCPRCVQDROP);

@@ -1,0 +1,320 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unmodified Debian programs on XTCP at both ends, through the xtcpize
+# LD_PRELOAD shim (tools/xtcpize): nginx + curl (16 MiB file, sendfile on),
+# redis-server + redis-cli + redis-benchmark, iperf3 (10 s, control and data
+# connections). Each program's own output is checked (HTTP status, sizes,
+# SHA-256, replies, JSON report), and /proc/net/xtcp + counters show that the
+# connections were XTCP, not Linux TCP.
+#
+#   netns S (servers) 10.78.0.1 "sv" <-- veth --> "cv" 10.78.0.2 netns C (clients)
+#   IP protocol 253 on the wire; tx checksum offload, TSO, GSO off on both
+#   ends; dumpcap on cv during the nginx/curl and redis phases (iperf3 is not
+#   captured: 10 s at full speed is too much for tshark under TCG), decoded
+#   with tshark -d ip.proto==253,tcp.
+#
+# Servers listen on IPv4 addresses only: the shim leaves AF_INET6 sockets on
+# Linux TCP (XTCP has no IPv6 yet).
+
+source "$(dirname "$0")/lib.sh"
+
+XF=$XTCP_TESTS_DIR/build/helpers/io_xfer
+XTCPIZE=$(cd "$XTCP_TESTS_DIR/../tools/xtcpize" && pwd)/xtcpize
+NSS=$NS_PREFIX-s
+NSC=$NS_PREFIX-c
+SADDR=10.78.0.1
+CADDR=10.78.0.2
+CAP=$TMPD/realprog.pcapng
+FSIZE=16777216
+
+tap_plan 13
+
+[ -x "$XF" ] || fail "$XF missing: run make -C selftests"
+[ -r "$(dirname "$XTCPIZE")/build/libxtcpize.so" ] || fail "libxtcpize.so missing: run make -C tools"
+[ -r /proc/net/xtcp_stat ] || fail "/proc/net/xtcp_stat missing: is xtcp.ko loaded?"
+for c in nginx curl iperf3 redis-server redis-cli redis-benchmark tshark ethtool python3; do
+	need_cmd "$c" || fail "$c not installed (scripts/install-deps.sh)"
+done
+
+ns_create "$NSS" "$NSC"
+veth_create "$NSS" sv "$NSC" cv
+ns_batch "$NSS" <<-END
+	link set lo up
+	addr add $SADDR/24 dev sv
+	link set sv up
+END
+ns_batch "$NSC" <<-END
+	link set lo up
+	addr add $CADDR/24 dev cv
+	link set cv up
+END
+# veth hands each packet to the backlog of the CPU that sent it, so with two
+# vCPUs a loss-free link still reorders (Linux TCP hides that by sending
+# 64 KB GSO packets). RPS steers each end's receive path to CPU 0: the link
+# is then really loss- and reorder-free, as the capture check expects.
+for n in "$NSS:sv" "$NSC:cv"; do
+	ip netns exec "${n%%:*}" sh -c "ethtool -K ${n#*:} tx off tso off gso off >/dev/null &&
+		echo 1 >/sys/class/net/${n#*:}/queues/rx-0/rps_cpus &&
+		echo 1 >/proc/sys/net/xtcp/tw_timeout" || fail "ethtool/rps/sysctl in ${n%%:*}"
+done
+
+# rows PID PORTHEX FILE: rows of /proc/PID/net/FILE with local port PORTHEX
+rows() {
+	local l n=0
+	while read -r l; do
+		[[ $l == *:*" "*:*" "* ]] || continue
+		l=${l#*: }
+		[ "${l:9:4}" = "$2" ] && n=$((n + 1))
+	done <"/proc/$1/net/$3"
+	echo $n
+}
+
+# xstat FILE NAME
+xstat() {
+	local l
+	while read -r l; do
+		[ "${l%% *}" = "$2" ] && { echo "${l#* }"; return; }
+	done <"$1"
+	echo 0
+}
+
+# processes that stay in NSC and NSS, to read their /proc/net files without exec
+ip netns exec "$NSC" sleep 1000 &
+cpid=$!
+bg_track $cpid
+ip netns exec "$NSS" sleep 1000 &
+spid=$!
+bg_track $spid
+
+# snap TAG: copy both namespaces' /proc/net/xtcp_stat
+snap() {
+	cat "/proc/$cpid/net/xtcp_stat" >"$TMPD/$1.c"
+	cat "/proc/$spid/net/xtcp_stat" >"$TMPD/$1.s"
+}
+# deltas FROM TO: the counters that changed, both sides (diagnostics)
+deltas() {
+	local side n v out="" k
+	declare -A a
+	for side in c s; do
+		while read -r n v; do a[$side$n]=$v; done <"$TMPD/$1.$side"
+		if [ $side = c ]; then out+=" client:"; else out+=" server:"; fi
+		while read -r n v; do
+			k=$((v - ${a[$side$n]:-0}))
+			[ "$k" != 0 ] && out+=" $n+$k"
+		done <"$TMPD/$2.$side"
+	done
+	echo "$out"
+}
+
+ip netns exec "$NSC" dumpcap -q -i cv -w "$CAP" 2>"$TMPD/cap.err" &
+cap_pid=$!
+bg_track $cap_pid
+wait_for_file "$TMPD/cap.err" 60 "Capturing on" || fail "capture did not start: $(<"$TMPD/cap.err")"
+
+# ------------------------------------------------------------ nginx + curl
+mkdir -p "$TMPD/www" "$TMPD/ng"
+"$XF" gen -b $FSIZE -s 77 >"$TMPD/www/f16.bin"
+cat >"$TMPD/ng/nginx.conf" <<-EOF
+	daemon off;
+	master_process on;
+	worker_processes 1;
+	user root;
+	pid $TMPD/ng/nginx.pid;
+	error_log $TMPD/ng/error.log info;
+	events { worker_connections 64; }
+	http {
+		access_log $TMPD/ng/access.log;
+		client_body_temp_path $TMPD/ng/body;
+		proxy_temp_path $TMPD/ng/proxy;
+		fastcgi_temp_path $TMPD/ng/fastcgi;
+		uwsgi_temp_path $TMPD/ng/uwsgi;
+		scgi_temp_path $TMPD/ng/scgi;
+		sendfile on;
+		tcp_nopush on;
+		keepalive_timeout 5;
+		default_type application/octet-stream;
+		server {
+			listen $SADDR:8080;
+			root $TMPD/www;
+		}
+	}
+EOF
+ip netns exec "$NSS" "$XTCPIZE" run nginx -p "$TMPD/ng" -c "$TMPD/ng/nginx.conf" \
+	-e "$TMPD/ng/error.log" >"$TMPD/ng/stdout" 2>&1 &
+ngpid=$!
+bg_track $ngpid
+wait_for_file "$TMPD/ng/error.log" 60 "start worker process" ||
+	fail "nginx did not start: $(<"$TMPD/ng/error.log") $(<"$TMPD/ng/stdout")"
+tsleep 0.5
+n_x=$(rows $ngpid 1F90 xtcp) n_t=$(rows $ngpid 1F90 tcp)
+tap_check "nginx (xtcpize) listens on $SADDR:8080 over XTCP: /proc/net/xtcp rows $n_x, /proc/net/tcp rows $n_t" \
+	test "$n_x" = 1 -a "$n_t" = 0
+
+snap st0
+t0=$SECONDS
+ip netns exec "$NSC" "$XTCPIZE" run curl -sS --max-time 150 -o "$TMPD/got.bin" \
+	-w 'code=%{http_code} size=%{size_download} secs=%{time_total} remote=%{remote_ip}:%{remote_port}\n' \
+	"http://$SADDR:8080/f16.bin" >"$TMPD/curl.out" 2>"$TMPD/curl.err"
+rc=$?
+snap st1
+tap_diag "curl rc $rc in $((SECONDS - t0)) s: $(<"$TMPD/curl.out") $(<"$TMPD/curl.err")"
+tap_diag "XTCP counters during curl:$(deltas st0 st1)"
+tap_check "curl (xtcpize) GET 16 MiB from nginx: exit 0, HTTP 200, $FSIZE bytes" \
+	test "$rc" = 0 -a "$(<"$TMPD/curl.out")" != "" -a \
+	"$(sed -n 's/^code=\([0-9]*\) size=\([0-9]*\).*/\1 \2/p' "$TMPD/curl.out")" = "200 $FSIZE"
+sha=$(sha256sum "$TMPD/www/f16.bin" "$TMPD/got.bin" 2>&1)
+tap_diag "$sha"
+sha_a=${sha%%$'\n'*} sha_b=${sha#*$'\n'}
+tap_check "curl's file has the SHA-256 of nginx's" test "${sha_a%% *}" = "${sha_b%% *}"
+ao=$(($(xstat "$TMPD/st1.c" ActiveOpens) - $(xstat "$TMPD/st0.c" ActiveOpens)))
+if grep -q "\"GET /f16.bin HTTP/1.1\" 200 $FSIZE " "$TMPD/ng/access.log" && [ "$ao" -ge 1 ]; then
+	tap_ok "nginx logged the GET (200, $FSIZE bytes); curl's connection was XTCP (ActiveOpens +$ao)"
+else
+	tap_fail "nginx logged the GET (200, $FSIZE bytes); curl's connection was XTCP (ActiveOpens +$ao)" \
+		"access.log: $(<"$TMPD/ng/access.log")"
+fi
+kill "$ngpid"
+wait "$ngpid" 2>/dev/null
+if grep -qE '\[(alert|crit|emerg)\]' "$TMPD/ng/error.log"; then
+	tap_fail "nginx error log has no alert/crit/emerg entries" "$(grep -E '\[(alert|crit|emerg)\]' "$TMPD/ng/error.log" | head -3)"
+else
+	tap_ok "nginx error log has no alert/crit/emerg entries"
+fi
+
+# ------------------------------------------------------------------ redis
+ip netns exec "$NSS" "$XTCPIZE" run redis-server --bind "$SADDR" --port 6379 --save "" \
+	--appendonly no --protected-mode no --dir "$TMPD" --logfile "$TMPD/redis.log" \
+	>"$TMPD/redis.out" 2>&1 &
+rpid=$!
+bg_track $rpid
+wait_for_file "$TMPD/redis.log" 60 "Ready to accept connections" ||
+	fail "redis-server did not start: $(<"$TMPD/redis.log") $(<"$TMPD/redis.out")"
+n_x=$(rows $rpid 18EB xtcp) n_t=$(rows $rpid 18EB tcp)
+snap st0
+ip netns exec "$NSC" "$XTCPIZE" run bash -c "
+	redis-cli -h $SADDR SET xtcpkey 'hello over xtcp' && redis-cli -h $SADDR GET xtcpkey &&
+	redis-cli -h $SADDR INCRBY counter 41 && redis-cli -h $SADDR INCR counter" >"$TMPD/rcli.out" 2>&1
+tap_diag "redis-cli: $(tr '\n' '|' <"$TMPD/rcli.out")"
+tap_check "redis-server (xtcpize) on XTCP (xtcp rows $n_x, tcp rows $n_t); redis-cli SET/GET/INCRBY/INCR replies right" \
+	test "$n_x" = 1 -a "$n_t" = 0 -a "$(tr '\n' '|' <"$TMPD/rcli.out")" = "OK|hello over xtcp|41|42|"
+t0=$SECONDS
+ip netns exec "$NSC" "$XTCPIZE" run redis-benchmark -h "$SADDR" -p 6379 -t set,get -n 1000 -c 4 \
+	--csv >"$TMPD/bench.out" 2>&1
+rc=$?
+snap st1
+tap_diag "redis-benchmark rc $rc in $((SECONDS - t0)) s: $(tr '\n' ' ' <"$TMPD/bench.out")"
+tap_diag "XTCP counters during redis-cli and redis-benchmark:$(deltas st0 st1)"
+ok=0
+set_rps=$(sed -n 's/^"SET","\([0-9.]*\)".*/\1/p' "$TMPD/bench.out")
+get_rps=$(sed -n 's/^"GET","\([0-9.]*\)".*/\1/p' "$TMPD/bench.out")
+[ $rc = 0 ] && [ -n "$set_rps" ] && [ -n "$get_rps" ] && [ "${set_rps%.*}" -gt 0 ] &&
+	[ "${get_rps%.*}" -gt 0 ] && ! grep -qi "error" "$TMPD/bench.out" && ok=1
+ao=$(($(xstat "$TMPD/st1.c" ActiveOpens) - $(xstat "$TMPD/st0.c" ActiveOpens)))
+tap_check "redis-benchmark (xtcpize) -t set,get -n 1000 -c 4: SET $set_rps rps, GET $get_rps rps, no errors, XTCP ActiveOpens +$ao" \
+	test "$ok" = 1 -a "$ao" -ge 4
+ip netns exec "$NSC" "$XTCPIZE" run redis-cli -h "$SADDR" INFO stats >"$TMPD/rinfo" 2>&1
+tc=$(sed -n 's/^total_connections_received:\([0-9]*\).*/\1/p' "$TMPD/rinfo")
+tap_check "redis-server counted the clients' connections (total_connections_received $tc)" \
+	test "${tc:-0}" -ge 10
+kill "$rpid"
+wait "$rpid" 2>/dev/null
+
+tsleep 0.5
+kill -INT "$cap_pid"
+wait "$cap_pid"
+
+# ----------------------------------------------------------------- iperf3
+ip netns exec "$NSS" "$XTCPIZE" run iperf3 -s -4 -B "$SADDR" -p 5201 -1 \
+	>"$TMPD/iperf-s.out" 2>&1 &
+ipid=$!
+bg_track $ipid
+for ((i = 0; i < 100; i++)); do
+	[ "$(rows $ipid 1451 xtcp 2>/dev/null)" = 1 ] && break
+	tsleep 0.2
+done
+snap st0
+t0=$SECONDS
+ip netns exec "$NSC" "$XTCPIZE" run iperf3 -4 -c "$SADDR" -p 5201 -t 10 -J \
+	>"$TMPD/iperf.json" 2>"$TMPD/iperf.err"
+rc=$?
+snap st1
+wait $ipid
+tap_diag "XTCP counters during iperf3:$(deltas st0 st1)"
+tap_diag "iperf3 client rc $rc in $((SECONDS - t0)) s; server: $(tail -n 3 "$TMPD/iperf-s.out" | tr '\n' ' ')"
+python3 - "$TMPD/iperf.json" >"$TMPD/iperf.sum" 2>&1 <<-'EOF'
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	e = j.get("end", {})
+	s, r = e.get("sum_sent", {}), e.get("sum_received", {})
+	print("error=%s sent=%d received=%d secs=%.1f mbit=%.1f retransmits=%s cong=%s intervals=%d" % (
+	    repr(j.get("error", "")), s.get("bytes", 0), r.get("bytes", 0), s.get("seconds", 0),
+	    r.get("bits_per_second", 0) / 1e6, s.get("retransmits", "-"),
+	    e.get("sender_tcp_congestion", "-"), len(j.get("intervals", []))))
+EOF
+tap_diag "iperf3: $(<"$TMPD/iperf.sum") $(head -c 300 "$TMPD/iperf.err")"
+sum=$(<"$TMPD/iperf.sum")
+sent=$(sed -n 's/.* sent=\([0-9]*\) .*/\1/p' <<<"$sum")
+recv=$(sed -n 's/.* received=\([0-9]*\) .*/\1/p' <<<"$sum")
+tap_check "iperf3 (xtcpize) -4 -t 10 -J: no error, bytes sent ${sent:-?} and received ${recv:-?} > 0" \
+	test "$rc" = 0 -a "${sum%% *}" = "error=''" -a "${sent:-0}" -gt 0 -a "${recv:-0}" -gt 0
+ao=$(($(xstat "$TMPD/st1.c" ActiveOpens) - $(xstat "$TMPD/st0.c" ActiveOpens)))
+tap_check "iperf3's control and data connections were both XTCP (ActiveOpens +$ao)" test "$ao" -ge 2
+
+# ------------------------------------------------------------ the capture
+# 0 frame 1 ip.proto 2 dport 3 sport 4 tcp csum 5 ip csum 6 malformed 7 flags
+# 8 window_update 9 expert 10 tcp.checksum
+tshark -r "$CAP" -d ip.proto==253,tcp -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE \
+	-T fields -E separator='|' -E occurrence=f -e frame.number -e ip.proto -e tcp.dstport \
+	-e tcp.srcport -e tcp.checksum.status -e ip.checksum.status -e _ws.malformed \
+	-e tcp.analysis.flags -e tcp.analysis.window_update -e _ws.expert.message -e tcp.checksum >"$TMPD/pkts" 2>"$TMPD/tshark.err" ||
+	fail "tshark: $(<"$TMPD/tshark.err")"
+frames=0 ip4=0 x=0 t=0 good=0 bad=0 mangled0=0 malformed=0 ipbad=0 flagged=0 wupd=0 flist=""
+declare -A kinds=()
+while IFS='|' read -r -a f; do
+	frames=$((frames + 1))
+	[ -n "${f[1]}" ] && ip4=$((ip4 + 1))
+	[ "${f[1]}" = 253 ] && x=$((x + 1))
+	[ "${f[1]}" = 6 ] && t=$((t + 1))
+	[ -n "${f[6]}" ] && malformed=$((malformed + 1))
+	[ "${f[5]}" = 0 ] && ipbad=$((ipbad + 1))
+	[ -n "${f[2]}" ] || continue
+	[ "${f[4]}" = 1 ] && good=$((good + 1))
+	# 0xffff for a zero sum: what the kernel's skb_checksum_help() writes
+	# (CSUM_MANGLED_0) with checksum offload off, for Linux TCP as for XTCP
+	if [ "${f[4]}" = 0 ]; then
+		if [ "${f[10]}" = 0xffff ]; then
+			good=$((good + 1)) mangled0=$((mangled0 + 1))
+		else
+			bad=$((bad + 1))
+		fi
+	fi
+	[ -n "${f[7]}" ] || continue
+	if [ -n "${f[8]}" ]; then
+		wupd=$((wupd + 1))	# a window update is no anomaly
+		continue
+	fi
+	flagged=$((flagged + 1))
+	k=${f[9]##*,}	# the last expert message is the analysis one
+	k=${k% (#*}	# "Duplicate ACK (#12)" -> "Duplicate ACK"
+	kinds[$k]=$((${kinds[$k]:-0} + 1))
+	[ $flagged -le 5 ] && flist+=" [frame ${f[0]} ${f[3]}->${f[2]}: ${f[9]}]"
+done <"$TMPD/pkts"
+summary=""
+for k in "${!kinds[@]}"; do
+	summary+=" {$k}=${kinds[$k]}"
+done
+tap_diag "capture: $frames frames, IPv4 $ip4, IP proto 253: $x, 6: $t; TCP checksum good $good (0xffff for 0: $mangled0) bad $bad; IP bad $ipbad"
+tap_diag "analysis flags (besides $wupd window updates):${summary:- none}"
+tap_check "capture: decodes as TCP with -d ip.proto==253,tcp, no malformed packets, all on IP protocol 253" \
+	test "$frames" -gt 1000 -a "$malformed" = 0 -a "$x" = "$ip4" -a "$t" = 0
+tap_check "capture: every TCP checksum good ($good of $((good + bad))), IPv4 header checksums good" \
+	test "$bad" = 0 -a "$good" -gt 0 -a "$ipbad" = 0
+if [ "$flagged" = 0 ]; then
+	tap_ok "capture: no TCP analysis flags but window updates on a loss-free link"
+else
+	tap_fail "capture: no TCP analysis flags but window updates on a loss-free link" "$flagged flagged:$flist"
+fi
+
+[ -n "${XTCP_OUT:-}" ] && cp "$CAP" "$XTCP_OUT/realprog.pcapng" 2>/dev/null
+tap_done
