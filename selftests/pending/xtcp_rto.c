@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Retransmission timeout after a link cut, XTCP next to the kernel's TCP
+ * (one connection of each, cut at the same moment, same sysctls in the
+ * same namespaces):
+ *   - the retransmissions of the unacknowledged data are spaced with
+ *     exponential backoff (tshark timestamps of the segments flagged
+ *     tcp.analysis.retransmission: the first >= 200 ms after the original,
+ *     then each gap about twice the previous);
+ *   - with net.xtcp.retries2 = net.ipv4.tcp_retries2 = 3 the connection
+ *     aborts: recv() fails with ETIMEDOUT, TCPAbortOnTimeout +1, not
+ *     before Linux's model time ((2^(retries2+1) - 1) x 200 ms) and not
+ *     after TCP does here (TCP also sends a tail loss probe first);
+ *   - the next send() after the abort fails with ETIMEDOUT too;
+ *   - TCP_USER_TIMEOUT (1500 ms, retries2 left at 15) bounds the time too.
+ *
+ * The cut: every packet arriving at vb is dropped (tc clsact ingress,
+ * gact drop), so everything A sends is captured on va and then lost on
+ * the "wire"; A's stack sees no local error. One more test takes vb down
+ * instead: then the veth drops A's packets at transmission
+ * (NET_XMIT_DROP, a local error): the data must still be retried and the
+ * connection time out.
+ *
+ *   A 10.0.0.1 va  <--- veth --->  vb 10.0.0.2 B
+ */
+#define DT_LIB_NO_MAIN
+#include "helpers/dt_lib.c"
+#include "kselftest_harness.h"
+
+#define RETRIES2 3
+
+FIXTURE(rto) {
+	struct dt_topo t;
+	int c[2], s[2];		/* [0] XTCP, [1] TCP */
+	unsigned short cport[2];
+	struct dt_cap cap;
+	char pcap[64];
+};
+
+FIXTURE_SETUP(rto)
+{
+	int err, k;
+
+	memset(&self->cap, 0, sizeof(self->cap));
+	self->pcap[0] = 0;
+	for (k = 0; k < 2; k++)
+		self->c[k] = self->s[k] = -1;
+	err = dt_topo_init(&self->t);
+	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
+	for (k = 0; k < 2; k++) {
+		err = dt_pair(&self->t, k ? DT_TCP : DT_XTCP, 6500 + k, NULL, &self->c[k],
+			      &self->s[k]);
+		ASSERT_EQ(0, err) TH_LOG("pair: %s", strerror(err));
+		self->cport[k] = xtcp_local_port(self->c[k]);
+		/* some traffic first: RTT samples, RTO at its 200 ms floor */
+		ASSERT_EQ(0, dt_oneway(self->c[k], self->s[k], 100000, 1, 10));
+		ASSERT_EQ(0, dt_oneway(self->s[k], self->c[k], 100000, 2, 10));
+	}
+}
+
+FIXTURE_TEARDOWN(rto)
+{
+	int k;
+
+	dt_cap_stop(&self->cap);
+	if (self->pcap[0])
+		unlink(self->pcap);
+	dt_drop_nth(&self->t, DT_B, 0);
+	DT_IN(&self->t, DT_B, dt_if_set("vb", true));
+	for (k = 0; k < 2; k++) {
+		dt_abort(self->c[k]);
+		dt_abort(self->s[k]);
+	}
+	dt_settle(&self->t, 3);
+}
+
+/*
+ * Cut the link (@down: vb down, else drop everything arriving at vb) and
+ * have both clients send 100 bytes; wait until both report an error
+ * (POLLERR) or @max_s pass. t_err[k]: seconds from the send to the error
+ * (-1: none).
+ */
+static int cut_and_send_x(FIXTURE_DATA(rto) *self, double max_s, double *t_err, bool down)
+{
+	double t0;
+	int k, done = 0;
+	char b[100];
+
+	memset(b, 'x', sizeof(b));
+	if (down ? DT_IN(&self->t, DT_B, dt_if_set("vb", false)) : dt_drop_nth(&self->t, DT_B, 1))
+		return -1;
+	t0 = dt_now();
+	for (k = 0; k < 2; k++) {
+		t_err[k] = -1;
+		send(self->c[k], b, sizeof(b), MSG_NOSIGNAL);
+	}
+	while (done < 2 && dt_now() - t0 < max_s) {
+		struct pollfd p[2] = { { self->c[0], 0, 0 }, { self->c[1], 0, 0 } };
+
+		poll(p, 2, 20);
+		for (k = 0; k < 2; k++)
+			if (t_err[k] < 0 && (p[k].revents & POLLERR)) {
+				t_err[k] = dt_now() - t0;
+				done++;
+			}
+	}
+	return 0;
+}
+
+static int cut_and_send(FIXTURE_DATA(rto) *self, double max_s, double *t_err)
+{
+	return cut_and_send_x(self, max_s, t_err, false);
+}
+
+/* Linux's abort time for retries2 = n with RTO 200 ms: (2^(n+1) - 1) x 0.2 */
+static double linux_timeout(int n)
+{
+	return ((2 << n) - 1) * 0.2;
+}
+
+/* recv() after the abort: -1 ETIMEDOUT; TCPAbortOnTimeout +1; time
+ * close to TCP's and to Linux's formula */
+TEST_F_TIMEOUT(rto, etimedout_after_retries2, 60)
+{
+	double t_err[2];
+	long ab0[2], ab1[2];
+	char b[16];
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		ab0[k] = dt_stat_ns(self->t.ns[DT_A], k ? DT_TCP : DT_XTCP, "TCPAbortOnTimeout");
+		ASSERT_EQ(0, DT_IN(&self->t, DT_A, dt_sysctl_both("retries2", "tcp_retries2",
+								   RETRIES2)));
+	}
+	ASSERT_EQ(0, cut_and_send(self, 5 * linux_timeout(RETRIES2), t_err));
+	for (k = 0; k < 2; k++) {
+		const char *name = k ? "TCP" : "XTCP";
+		ssize_t n;
+
+		ab1[k] = dt_stat_ns(self->t.ns[DT_A], k ? DT_TCP : DT_XTCP, "TCPAbortOnTimeout");
+		n = recv(self->c[k], b, sizeof(b), MSG_DONTWAIT);
+		TH_LOG("%s: retries2=%d: error after %.2f s (Linux's formula %.1f s); recv %zd %s; "
+		       "TCPAbortOnTimeout +%ld", name, RETRIES2, t_err[k], linux_timeout(RETRIES2), n,
+		       n < 0 ? dt_errname(errno) : "", ab1[k] - ab0[k]);
+		EXPECT_EQ(-1, n);
+		EXPECT_EQ(ETIMEDOUT, errno) TH_LOG("%s", name);
+		EXPECT_EQ(1, ab1[k] - ab0[k]) TH_LOG("%s", name);
+		EXPECT_GT(t_err[k], 0) TH_LOG("%s", name);
+	}
+	/* not before Linux's model time, not after TCP measured here */
+	EXPECT_GE(t_err[0], linux_timeout(RETRIES2) * 0.9);
+	if (t_err[1] > 0)
+		EXPECT_LE(t_err[0], t_err[1] * 1.25 + 0.3);
+}
+
+/* send() after the abort: -1 ETIMEDOUT (the pending error, once), then
+ * EPIPE */
+TEST_F_TIMEOUT(rto, send_after_abort_etimedout_then_epipe, 60)
+{
+	double t_err[2];
+	int k;
+
+	ASSERT_EQ(0, DT_IN(&self->t, DT_A, dt_sysctl_both("retries2", "tcp_retries2", RETRIES2)));
+	ASSERT_EQ(0, cut_and_send(self, 5 * linux_timeout(RETRIES2), t_err));
+	for (k = 0; k < 2; k++) {
+		const char *name = k ? "TCP" : "XTCP";
+		ssize_t n1, n2;
+		int e1, e2;
+
+		n1 = send(self->c[k], "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		e1 = errno;
+		n2 = send(self->c[k], "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		e2 = errno;
+		TH_LOG("%s: after %.2f s: send %zd %s, then %zd %s", name, t_err[k], n1,
+		       dt_errname(e1), n2, dt_errname(e2));
+		EXPECT_EQ(-1, n1);
+		EXPECT_EQ(ETIMEDOUT, e1) TH_LOG("%s", name);
+		EXPECT_EQ(-1, n2);
+		EXPECT_EQ(EPIPE, e2) TH_LOG("%s", name);
+	}
+}
+
+/* TCP_USER_TIMEOUT 1500 ms (retries2 15): aborted with ETIMEDOUT at about
+ * 1.5 s (1.4 - 2.1 s), as TCP */
+TEST_F_TIMEOUT(rto, user_timeout_bounds_abort, 60)
+{
+	double t_err[2];
+	int k;
+
+	for (k = 0; k < 2; k++)
+		ASSERT_EQ(0, xtcp_setint(self->c[k], SOL_TCP, TCP_USER_TIMEOUT, 1500));
+	ASSERT_EQ(0, cut_and_send(self, 10, t_err));
+	for (k = 0; k < 2; k++) {
+		const char *name = k ? "TCP" : "XTCP";
+
+		TH_LOG("%s: TCP_USER_TIMEOUT 1500 ms: error after %.2f s, SO_ERROR %s", name,
+		       t_err[k], dt_errname(dt_getint(self->c[k], SOL_SOCKET, SO_ERROR)));
+		EXPECT_GE(t_err[k], 1.4) TH_LOG("%s", name);
+		EXPECT_LE(t_err[k], 2.1) TH_LOG("%s", name);
+	}
+}
+
+struct rtx {
+	double t[2][64];	/* [XTCP/TCP] data segments from the client, in order */
+	int n[2];
+	int rtx[2];		/* of which flagged retransmissions */
+	bool flagged[2][64];
+	unsigned short cport[2];
+};
+
+static void rtx_cb(void *ctx, char **f, int nf)
+{
+	struct rtx *r = ctx;
+	int k, proto, sport;
+
+	if (nf < 5 || atoi(f[3]) <= 0)
+		return;				/* data segments only */
+	proto = atoi(f[1]);
+	sport = atoi(f[2]);
+	k = proto == IPPROTO_TCP ? 1 : 0;
+	if (sport != r->cport[k] || r->n[k] >= 64)
+		return;
+	r->t[k][r->n[k]] = atof(f[0]);
+	r->flagged[k][r->n[k]] = *f[4];
+	r->rtx[k] += *f[4] != 0;
+	r->n[k]++;
+}
+
+/* XTCP's retransmissions on the wire (tshark): as many as retries2, the
+ * first >= 200 ms after the original, each gap 1.6-2.5 x the previous
+ * (TCP's gaps logged for reference) */
+TEST_F_TIMEOUT(rto, backoff_doubles_on_the_wire, 120)
+{
+	static struct rtx r;
+	double t_err[2];
+	int k, i, n;
+
+	snprintf(self->pcap, sizeof(self->pcap), "/tmp/dt_rto.%d.pcap", getpid());
+	ASSERT_EQ(0, dt_cap_start(&self->cap, self->t.ns[DT_A], "va", self->pcap, 128));
+	dt_msleep(50);
+	ASSERT_EQ(0, DT_IN(&self->t, DT_A, dt_sysctl_both("retries2", "tcp_retries2", RETRIES2)));
+	ASSERT_EQ(0, cut_and_send(self, 5 * linux_timeout(RETRIES2), t_err));
+	dt_cap_stop(&self->cap);
+	memset(&r, 0, sizeof(r));
+	r.cport[0] = self->cport[0];
+	r.cport[1] = self->cport[1];
+	/* only the 100 bytes sent after the cut: its tcp.len is 100 */
+	n = dt_tshark(self->pcap, "tcp.len == 100",
+		      "frame.time_relative,ip.proto,tcp.srcport,tcp.len,tcp.analysis.retransmission",
+		      rtx_cb, &r);
+	ASSERT_GT(n, 0) TH_LOG("tshark failed");
+	for (k = 0; k < 2; k++) {
+		const char *name = k ? "TCP" : "XTCP";
+		char line[512];
+		int l = 0;
+
+		line[0] = 0;
+		for (i = 1; i < r.n[k]; i++)
+			l += snprintf(line + l, sizeof(line) - l, " %.3f", r.t[k][i] - r.t[k][i - 1]);
+		TH_LOG("%s: original + %d segments flagged retransmission; gaps (s):%s", name,
+		       r.rtx[k], line);
+	}
+	/* XTCP: exactly retries2 retransmissions, RTO backoff; TCP's list
+	 * (reference) starts with a tail loss probe */
+	EXPECT_EQ(RETRIES2, r.rtx[0]);
+	EXPECT_EQ(RETRIES2 + 1, r.n[0]);
+	if (r.n[0] >= 3) {
+		EXPECT_GE(r.t[0][1] - r.t[0][0], 0.195) TH_LOG("first RTO");
+		for (i = 2; i < r.n[0]; i++) {
+			double ratio = (r.t[0][i] - r.t[0][i - 1]) / (r.t[0][i - 1] - r.t[0][i - 2]);
+
+			EXPECT_GE(ratio, 1.6) TH_LOG("gap %d / gap %d = %.2f", i, i - 1, ratio);
+			EXPECT_LE(ratio, 2.5) TH_LOG("gap %d / gap %d = %.2f", i, i - 1, ratio);
+		}
+	}
+}
+
+/* vb down: A's (re)transmissions fail locally at the veth (NET_XMIT_DROP);
+ * they are still retried and the connection still aborts with ETIMEDOUT
+ * (retries2=3; Linux retries local failures every 500 ms) */
+TEST_F_TIMEOUT(rto, local_drop_retried_then_etimedout, 60)
+{
+	double t_err[2];
+	int k;
+
+	ASSERT_EQ(0, DT_IN(&self->t, DT_A, dt_sysctl_both("retries2", "tcp_retries2", RETRIES2)));
+	ASSERT_EQ(0, cut_and_send_x(self, 15, t_err, true));
+	for (k = 0; k < 2; k++) {
+		const char *name = k ? "TCP" : "XTCP";
+
+		TH_LOG("%s: vb down: error after %.2f s, SO_ERROR %s; RetransSegs %ld", name,
+		       t_err[k], dt_errname(dt_getint(self->c[k], SOL_SOCKET, SO_ERROR)),
+		       dt_stat_ns(self->t.ns[DT_A], k ? DT_TCP : DT_XTCP, "RetransSegs"));
+		EXPECT_GT(t_err[k], 0) TH_LOG("%s: no error within 15 s", name);
+		if (t_err[k] < 0)
+			dt_diag(name, self->c[k]);
+	}
+}
+
+TEST_HARNESS_MAIN
