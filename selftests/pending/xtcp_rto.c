@@ -12,7 +12,8 @@
  *     before Linux's model time ((2^(retries2+1) - 1) x 200 ms) and not
  *     after TCP does here (TCP also sends a tail loss probe first);
  *   - the next send() after the abort fails with ETIMEDOUT too;
- *   - TCP_USER_TIMEOUT (1500 ms, retries2 left at 15) bounds the time too.
+ *   - TCP_USER_TIMEOUT (1500 ms, retries2 left at 15) bounds the time too;
+ *   - TCP_INFO reports the Loss state (tcpi_ca_state 4) during RTO recovery.
  *
  * The cut: every packet arriving at vb is dropped (tc clsact ingress,
  * gact drop), so everything A sends is captured on va and then lost on
@@ -294,6 +295,30 @@ TEST_F_TIMEOUT(rto, local_drop_retried_then_etimedout, 60)
 		EXPECT_GT(t_err[k], 0) TH_LOG("%s: no error within 15 s", name);
 		if (t_err[k] < 0)
 			dt_diag(name, self->c[k]);
+	}
+}
+
+/* TCP_INFO during RTO recovery: tcpi_ca_state is TCP_CA_Loss (4, Linux's
+ * enum tcp_ca_state), tcpi_retransmits and tcpi_backoff count the RTOs */
+TEST_F_TIMEOUT(rto, tcp_info_ca_state_loss_after_rto, 60)
+{
+	double t_err[2];
+	int k;
+
+	/* 1 s without ACKs: RTOs at ~0.2 and ~0.6 s (TCP: a tail loss probe
+	 * at ~0.2 s, RTOs at ~0.4 and ~0.8 s) */
+	ASSERT_EQ(0, cut_and_send(self, 1.0, t_err));
+	for (k = 0; k < 2; k++) {
+		const char *name = k ? "TCP" : "XTCP";
+		struct dt_tcp_info ti;
+
+		ASSERT_EQ(0, dt_tcp_info(self->c[k], &ti));
+		TH_LOG("%s: ca_state %u retransmits %u backoff %u total_retrans %u", name,
+		       ti.tcpi_ca_state, ti.tcpi_retransmits, ti.tcpi_backoff,
+		       ti.tcpi_total_retrans);
+		EXPECT_EQ(4, ti.tcpi_ca_state) TH_LOG("%s", name);
+		EXPECT_GE(ti.tcpi_retransmits, 1) TH_LOG("%s", name);
+		EXPECT_GE(ti.tcpi_backoff, 1) TH_LOG("%s", name);
 	}
 }
 

@@ -284,6 +284,8 @@ TEST(zero_window_probes_on_the_wire)
 	for (k = 0; k < 2; k++)
 		tot[k] = dt_fill(c[k], 4, 0, 200);
 	dt_msleep(3500);
+	dt_diag("XTCP sender after 3.5 s", c[0]);
+	dt_diag("XTCP receiver after 3.5 s", s[0]);
 	for (k = 0; k < 2; k++)
 		printf("# %s during the stall: sender RetransSegs %ld TCPTimeouts %ld, receiver "
 		       "TCPRcvQDrop %ld TCPOFODrop %ld\n", k ? "TCP" : "XTCP",
@@ -414,7 +416,8 @@ TEST(zero_window_probes_on_the_wire)
 			EXPECT_EQ(probes - 2 > 62 ? 62 : probes - 2, growing)
 				TH_LOG("%s: probe intervals do not grow", name);
 		}
-		EXPECT_GT(last_data, 0) TH_LOG("%s: no data after the stall", name);
+		if (zwacks)
+			EXPECT_GT(last_data, 0) TH_LOG("%s: no data after the stall", name);
 	}
 	dt_settle(&t, 3);
 }
