@@ -239,9 +239,9 @@ struct xtcp_opts {
 
 /* congestion states (Linux's names) */
 enum xtcp_ca_state {
-	XTCP_CA_OPEN,
-	XTCP_CA_RECOVERY,	/* fast recovery (RFC 5681/6582/6675) */
-	XTCP_CA_LOSS,		/* after a retransmission timeout */
+	XTCP_CA_OPEN = 0,	/* Linux's TCP_CA_Open: tcpi_ca_state reads alike */
+	XTCP_CA_RECOVERY = 3,	/* fast recovery (RFC 5681/6582/6675) */
+	XTCP_CA_LOSS = 4,	/* after a retransmission timeout */
 };
 
 struct xtcp_sock;

@@ -177,6 +177,22 @@ static void xtcp_sock_out_opts(struct sock *sk, struct xtcp_out_opts *o,
 	}
 }
 
+/* mss_cache leaves room for the timestamp only: a full-size data segment
+ * carries as many SACK blocks as still fit in the path MTU (the pure ACKs
+ * sent for out-of-order arrivals carry them all).
+ */
+static void xtcp_fit_sacks(struct sock *sk, struct xtcp_out_opts *o,
+			   unsigned int payload)
+{
+	struct dst_entry *dst = __sk_dst_get(sk);
+	int room = (dst ? dst_mtu(dst) : 576) - (int)sizeof(struct iphdr) -
+		   (int)sizeof(struct tcphdr) - (int)payload - (o->ts ? 12 : 0);
+	int fit = room >= 12 ? (room - 4) / 8 : 0;	/* NOP NOP kind len */
+
+	if (o->num_sacks > fit)
+		o->num_sacks = fit;
+}
+
 /**
  * xtcp_transmit_skb() - put the TCP header on a segment and send it
  * @sk: connected (or connecting) socket
@@ -207,6 +223,8 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	}
 
 	xtcp_sock_out_opts(sk, &o, syn);
+	if (o.num_sacks)
+		xtcp_fit_sacks(sk, &o, skb->len);
 	hlen = sizeof(*th) + xtcp_opts_size(&o, syn);
 
 	th = skb_push(skb, hlen);

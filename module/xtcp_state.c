@@ -404,10 +404,15 @@ pass:
 	case TCP_CLOSE_WAIT:
 	case TCP_CLOSING:
 	case TCP_LAST_ACK:
-		/* the peer's FIN is in: later data is its error */
-		if (!xtcp_before(cb->seq, xs->rcv_nxt) && cb->end_seq != cb->seq)
+		/* the peer's FIN is in: data at or past it is its error and
+		 * only processed as an ACK; a retransmission of what came
+		 * before (the FIN included) is re-ACKed by the data path
+		 */
+		if (!xtcp_before(cb->seq, xs->rcv_nxt) || cb->end_seq == cb->seq)
 			break;
-		goto drop;
+		xtcp_data_queue(sk, skb, xtcp_fin);
+		xtcp_push(sk);
+		return;
 	case TCP_FIN_WAIT1:
 	case TCP_FIN_WAIT2:
 		/* RFC 9293: data after our close() was called and the socket

@@ -107,7 +107,8 @@ deltas() {
 	echo "$out"
 }
 
-ip netns exec "$NSC" dumpcap -q -i cv -w "$CAP" 2>"$TMPD/cap.err" &
+# -B 64: a 64 MiB kernel ring, so a TCG-slow dumpcap keeps up with curl's burst
+ip netns exec "$NSC" dumpcap -q -B 64 -i cv -w "$CAP" 2>"$TMPD/cap.err" &
 cap_pid=$!
 bg_track $cap_pid
 wait_for_file "$TMPD/cap.err" 60 "Capturing on" || fail "capture did not start: $(<"$TMPD/cap.err")"
@@ -223,6 +224,8 @@ wait "$rpid" 2>/dev/null
 tsleep 0.5
 kill -INT "$cap_pid"
 wait "$cap_pid"
+# "Packets received/dropped on interface 'cv': 25879/0 (pcap:0/...)"
+capdrop=$(sed -n 's|.*received/dropped on interface.*: [0-9]*/\([0-9]*\) .*|\1|p' "$TMPD/cap.err")
 
 # ----------------------------------------------------------------- iperf3
 ip netns exec "$NSS" "$XTCPIZE" run iperf3 -s -4 -B "$SADDR" -p 5201 -1 \
@@ -310,7 +313,21 @@ tap_check "capture: decodes as TCP with -d ip.proto==253,tcp, no malformed packe
 	test "$frames" -gt 1000 -a "$malformed" = 0 -a "$x" = "$ip4" -a "$t" = 0
 tap_check "capture: every TCP checksum good ($good of $((good + bad))), IPv4 header checksums good" \
 	test "$bad" = 0 -a "$good" -gt 0 -a "$ipbad" = 0
-if [ "$flagged" = 0 ]; then
+# A frame the capture itself dropped (dumpcap counts it) shows up as the pair
+# "Previous segment(s) not captured" + "ACKed segment that wasn't captured":
+# the receiver ACKed what the ring lost. Only then are those two excused.
+excused=0
+if [ "${capdrop:-0}" -gt 0 ]; then
+	for k in "${!kinds[@]}"; do
+		case $k in
+		"Previous segment(s) not captured"* | "ACKed segment that wasn't captured"*)
+			v=${kinds[$k]}
+			excused=$((excused + v)) ;;
+		esac
+	done
+fi
+tap_diag "capture: dumpcap dropped ${capdrop:-?} frames; $excused not-captured flags excused by that"
+if [ "$((flagged - excused))" = 0 ]; then
 	tap_ok "capture: no TCP analysis flags but window updates on a loss-free link"
 else
 	tap_fail "capture: no TCP analysis flags but window updates on a loss-free link" "$flagged flagged:$flist"
