@@ -70,6 +70,7 @@ enum xtcp_mib {
 	XTCP_MIB_TCPLOSSUNDO,
 	XTCP_MIB_TCPBACKLOGDROP,
 	XTCP_MIB_OFOPRUNED,
+	XTCP_MIB_TCPRCVCOLLAPSED,
 	XTCP_MIB_MAX
 };
 
@@ -179,6 +180,8 @@ static inline bool xtcp_between(u32 b, u32 a, u32 c)
 /* RFC 6298 / Linux limits */
 #define XTCP_RTO_MIN		(HZ / 5)
 #define XTCP_RTO_MAX		(120 * HZ)
+/* a probe that failed locally is retried after this (Linux's value) */
+#define XTCP_RESOURCE_PROBE_INTERVAL	(HZ / 2)
 #define XTCP_MSS_DEFAULT	536U	/* RFC 9293 when the peer sends no MSS */
 #define XTCP_MIN_MSS		88U	/* TCP_MIN_MSS */
 #define XTCP_MAX_WSCALE		14
@@ -451,6 +454,7 @@ struct xtcp_sock {
 
 	u16 mss_cache;		/* payload bytes per segment we send */
 	u16 advmss;		/* MSS we announce */
+	u16 rcv_mss;		/* largest segment received (Linux's rcv_mss) */
 	u16 rx_mss;		/* MSS the peer announced */
 	u16 user_mss;		/* TCP_MAXSEG */
 	u8 snd_wscale;
@@ -511,6 +515,7 @@ struct xtcp_sock {
 	int linger2;		/* seconds; <0: no FIN_WAIT2 wait */
 	u32 user_timeout;	/* ms */
 	u8 probes_out;
+	unsigned long probe_stamp;	/* jiffies of the first window probe, 0 none */
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -546,10 +551,32 @@ static inline u32 xtcp_receive_window(const struct xtcp_sock *xs)
 	return win < 0 ? 0 : win;
 }
 
+/* the receiver's unit for silly-window avoidance: the largest segment
+ * seen so far (536 until one arrives), never above what we announced
+ */
+/*
+ * Window of a SYN or SYN-ACK for @space bytes of receive space: whole
+ * segments, or all of it when that is less than one segment (Linux's
+ * tcp_select_initial_window(): a tiny SO_RCVBUF must not announce more
+ * than it will ever open again).
+ */
+static inline u32 xtcp_initial_window(u32 space, u32 mss)
+{
+	return space > mss ? rounddown(space, mss) : space;
+}
+
 /* receive buffer space in payload bytes (Linux's scaling_ratio idea) */
 static inline int xtcp_space_to_win(const struct xtcp_sock *xs, int space)
 {
 	return space <= 0 ? 0 : (int)(((u64)space * xs->rcv_ratio) >> 8);
+}
+
+static inline u32 xtcp_rcv_mss(const struct xtcp_sock *xs)
+{
+	/* a tiny SO_RCVBUF: half its whole window is the unit instead */
+	u32 full = xtcp_space_to_win(xs, READ_ONCE(xs->inet.sk.sk_rcvbuf));
+
+	return max_t(u32, min3((u32)xs->rcv_mss, (u32)xs->advmss, full / 2), 1);
 }
 
 /* timestamp clock: milliseconds (RFC 7323 allows 1 ms .. 1 s ticks) */
@@ -633,6 +660,7 @@ void xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 void xtcp_cleanup_rbuf(struct sock *sk, int copied);
 u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample);
 void xtcp_push(struct sock *sk);
+int xtcp_write_wakeup(struct sock *sk);
 u32 xtcp_select_window(struct sock *sk);
 void xtcp_write_queue_purge(struct sock *sk);
 

@@ -184,9 +184,11 @@ void xtcp_sock_init(struct sock *sk)
 	xs->backoff = 0;
 	xs->retrans_stamp = 0;
 	xs->probes_out = 0;
+	xs->probe_stamp = 0;
 	xs->ack_pending = false;
 	xs->quickack = 16;		/* quick-ACK mode at start, as Linux */
 	xs->rcv_ratio = 128;		/* until segments tell us better */
+	xs->rcv_mss = XTCP_MSS_DEFAULT;	/* until segments tell us better */
 	xs->ca_ops = &xtcp_newreno;
 	xs->ca_ops->init(xs);
 	xs->ca_state = XTCP_CA_OPEN;
@@ -276,8 +278,8 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 		xs->rcv_wscale++;
 	}
 	xs->window_clamp = 65535U << xs->rcv_wscale;
-	xs->rcv_wnd = max_t(u32, rounddown(min(READ_ONCE(sk->sk_rcvbuf) / 2,
-						65535), xs->advmss), xs->advmss);
+	xs->rcv_wnd = xtcp_initial_window(min(READ_ONCE(sk->sk_rcvbuf) / 2,
+					      65535), xs->advmss);
 	xs->rx_mss = 0;
 	xs->mss_cache = xs->advmss;
 	xs->tsoff = xtcp_ts_offset(inet->inet_saddr, inet->inet_daddr);
@@ -290,6 +292,7 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss;
 	xs->snd_wnd = 0;
+	xs->max_window = 0;
 	xs->rcv_nxt = 0;
 	xs->rcv_tstamp = jiffies;
 	xs->retransmits = 0;

@@ -143,6 +143,62 @@ static bool xtcp_fit_window(struct sock *sk, struct sk_buff *skb)
 	return !xtcp_split_skb(sk, skb, avail);
 }
 
+/* Send the unsent segment @skb (the send head) for the first time. */
+static int xtcp_xmit_new(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
+	int err;
+
+	cb->when = jiffies;
+	err = xtcp_transmit_skb(sk, skb, true);
+	if (err)
+		return err;
+	if (xtcp_after(cb->end_seq, xs->snd_nxt))
+		xs->snd_nxt = cb->end_seq;
+	xs->send_head = last ? NULL : skb->next;
+	xs->probe_stamp = 0;		/* the window took new data */
+	if (!timer_pending(&xs->retrans_timer))
+		xtcp_reset_retrans_timer(sk, xs->rto);
+	return 0;
+}
+
+/**
+ * xtcp_write_wakeup() - the persist timer's probe (Linux's tcp_write_wakeup)
+ * @sk: synchronized socket with unsent data and nothing in flight
+ *
+ * Sends what of the send head fits the peer's window (at most one MSS,
+ * whatever Nagle or TCP_CORK say: this is also how corked data leaves
+ * after one RTO, the "200 ms ceiling"), or, with the window closed, a
+ * window probe (sequence snd_una - 1, no data).
+ * Context: socket lock or bh_lock_sock held (retransmission timer).
+ * Return: 1 new data went out, 0 a window probe went out, or a negative
+ * errno when the segment could not be sent (a local failure).
+ */
+int xtcp_write_wakeup(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xs->send_head;
+	u32 avail;
+	int err;
+
+	if (!skb)
+		return 1;
+	avail = xs->snd_una + xs->snd_wnd - XTCP_SKB_CB(skb)->seq;
+	if (skb->len && (s32)avail > 0) {
+		u32 seg = min_t(u32, avail, xs->mss_cache);
+
+		if (seg < skb->len && xtcp_split_skb(sk, skb, seg))
+			return -ENOMEM;
+		XTCP_SKB_CB(skb)->flags |= XTCP_PSH;
+		err = xtcp_xmit_new(sk, skb);
+		return err ? (err < 0 ? err : -ENOBUFS) : 1;
+	}
+	xtcp_send_probe(sk);
+	return 0;
+}
+
 /**
  * xtcp_push() - send queued segments the window and Nagle allow
  * @sk: synchronized socket (or SYN_SENT for the SYN itself)
@@ -177,20 +233,82 @@ void xtcp_push(struct sock *sk)
 			break;			/* Nagle / cork */
 		if (last && skb->len)
 			cb->flags |= XTCP_PSH;
-		cb->when = jiffies;
-		if (xtcp_transmit_skb(sk, skb, true))
+		if (xtcp_xmit_new(sk, skb))
 			break;			/* retried by the timer */
-		if (xtcp_after(cb->end_seq, xs->snd_nxt))
-			xs->snd_nxt = cb->end_seq;
-		xs->send_head = last ? NULL : skb->next;
 		pipe++;
-		if (!timer_pending(&xs->retrans_timer))
-			xtcp_reset_retrans_timer(sk, xs->rto);
 	}
-	/* unsent data, nothing in flight: the timer probes a zero window */
+	/* unsent data, nothing in flight: the timer probes the window, or
+	 * retries what failed locally, or sends what Nagle/cork hold back
+	 */
 	if (xs->send_head && xs->snd_una == xs->snd_nxt &&
 	    !timer_pending(&xs->retrans_timer))
 		xtcp_reset_retrans_timer(sk, xs->rto);
+}
+
+/*
+ * Linux's tcp_collapse(), for the in-order queue: from the first segment
+ * that costs much more memory than it carries (a 1448-byte segment can pin
+ * 2-4 KB, loopback's up to 64 KB), copy the unread bytes into linear
+ * buffers of at most a page. Sequence numbers stay exact, so recvmsg() and a MSG_PEEK
+ * in progress read on unchanged. On allocation failure the copies made
+ * stay queued before the partly copied segment; recvmsg() reads by
+ * sequence number, so that overlap is harmless.
+ * Context: socket lock or bh_lock_sock held.
+ */
+static void xtcp_collapse_rcvq(struct sock *sk)
+{
+	struct sk_buff_head *list = &sk->sk_receive_queue;
+	struct sk_buff *skb, *next, *nskb = NULL;
+	u32 seq = xtcp_sk(sk)->copied_seq;
+	bool done = false;
+	u32 left = 0;
+
+	skb_queue_walk(list, skb)
+		if (skb->truesize > skb->len + skb->len / 2)
+			break;
+	if (skb == (struct sk_buff *)list)
+		return;			/* nothing wasteful */
+	for (next = skb; next != (struct sk_buff *)list; next = next->next)
+		left += next->len;
+	left -= xtcp_after(seq, XTCP_SKB_CB(skb)->seq) ?
+		seq - XTCP_SKB_CB(skb)->seq : 0;
+	while (skb != (struct sk_buff *)list) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u32 off = xtcp_after(seq, cb->seq) ? seq - cb->seq : 0;
+
+		next = skb->next;
+		while (off < skb->len) {
+			u32 n;
+
+			if (!nskb || !skb_tailroom(nskb)) {
+				/* as Linux: no bigger than what is left */
+				nskb = alloc_skb(min_t(u32, left,
+						       SKB_MAX_ORDER(0, 0)),
+						 GFP_ATOMIC);
+				if (!nskb)
+					goto out;
+				memset(XTCP_SKB_CB(nskb), 0, sizeof(*cb));
+				XTCP_SKB_CB(nskb)->seq = cb->seq + off;
+				XTCP_SKB_CB(nskb)->end_seq = cb->seq + off;
+				skb_set_owner_r(nskb, sk);
+				__skb_queue_before(list, skb, nskb);
+			}
+			n = min_t(u32, skb_tailroom(nskb), skb->len - off);
+			if (skb_copy_bits(skb, off, skb_put(nskb, n), n))
+				BUG();	/* off + n <= skb->len */
+			XTCP_SKB_CB(nskb)->end_seq += n;
+			off += n;
+			left -= n;
+		}
+		seq = cb->seq + skb->len;
+		__skb_unlink(skb, list);
+		consume_skb(skb);
+		done = true;
+		skb = next;
+	}
+out:
+	if (done)
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPRCVCOLLAPSED);
 }
 
 /* Drop out-of-order data from the highest sequence down until the socket
@@ -307,6 +425,7 @@ void xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		 * it may overshoot the buffer estimate, up to twice the buffer
 		 * (Linux collapses buffers instead; this keeps a hard bound)
 		 */
+		xtcp_collapse_rcvq(sk);
 		if (in_order) {
 			xtcp_prune_ofo(sk);
 			limit *= 2;
@@ -320,7 +439,14 @@ void xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		}
 	}
 
-	if (skb->len) {	/* learn how much memory a payload byte costs */
+	if (skb->len > xs->rcv_mss)
+		xs->rcv_mss = min_t(u32, skb->len, xs->advmss);
+	/* learn how much memory a payload byte costs, from full-sized
+	 * segments only (as Linux's scaling_ratio): a window-limited small
+	 * segment's poor ratio would shrink the window, the segments, the
+	 * ratio again
+	 */
+	if (skb->len && skb->len >= xs->rcv_mss) {
 		u32 r = ((u64)skb->len << 8) / skb->truesize;
 
 		xs->rcv_ratio = clamp_t(u32, (xs->rcv_ratio * 7 + r) / 8, 16, 255);
@@ -403,7 +529,7 @@ void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 				  atomic_read(&sk->sk_rmem_alloc));
 	space = min(space, xs->window_clamp);
 	if (2 * now <= xs->window_clamp && space >= 2 * now &&
-	    space - now >= xs->advmss)
+	    space - now >= xtcp_rcv_mss(xs))
 		xtcp_send_ack(sk);		/* window update */
 }
 
@@ -453,9 +579,20 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 				skb = NULL;
 		}
 		if (!skb) {
+			/* room for a full segment when that much is being
+			 * written, else for what is (Nagle merges small
+			 * writes into the tailroom): loopback's 32-64 KB
+			 * segments must not pin 64 KB per small write
+			 */
+			size_t room = max_t(size_t, msg_data_left(msg),
+					    SKB_WITH_OVERHEAD(2048) -
+					    XTCP_MAX_HEADER);
+
+			room = min_t(size_t, room, xs->mss_cache);
+
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			skb = alloc_skb_fclone(XTCP_MAX_HEADER + xs->mss_cache,
+			skb = alloc_skb_fclone(XTCP_MAX_HEADER + room,
 					       sk->sk_allocation);
 			if (!skb)
 				goto wait_for_space;

@@ -118,7 +118,7 @@ static u16 xtcp_initial_rcv_wnd(struct sock *lsk, struct xtcp_request *req)
 
 	if (req->ts_ok)
 		mss -= 12;
-	return max_t(u32, rounddown(space, mss), mss);
+	return xtcp_initial_window(space, mss);
 }
 
 static void xtcp_request_timer(struct timer_list *t);

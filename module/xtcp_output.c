@@ -109,7 +109,20 @@ u16 xtcp_mss_for_mtu(struct sock *sk, u32 mtu)
 		mss = xs->user_mss;
 	if (xs->ts_ok)
 		mss -= 12;
-	return max_t(u32, mss, XTCP_MIN_MSS - 40 + 8);
+	mss = max_t(u32, mss, XTCP_MIN_MSS - 40 + 8);
+	/* as Linux's tcp_bound_to_half_wnd(): a segment never needs more
+	 * than half the largest window the peer offered (loopback's MSS
+	 * would otherwise exceed a small receive buffer's whole window)
+	 */
+	if (xs->max_window) {
+		u32 cut = xs->max_window > XTCP_MSS_DEFAULT ?
+			  xs->max_window / 2 : xs->max_window;
+
+		if (mss > cut)
+			mss = max_t(u32, cut, 68 - sizeof(struct tcphdr) -
+					      (xs->ts_ok ? 12 : 0));
+	}
+	return mss;
 }
 
 /**
@@ -147,7 +160,7 @@ u32 xtcp_select_window(struct sock *sk)
 	win = min_t(u32, space, xs->window_clamp);
 	if (win < cur)
 		win = cur;		/* never shrink */
-	else if (win - cur < xs->advmss && win < xs->window_clamp && cur)
+	else if (win - cur < xtcp_rcv_mss(xs) && win < xs->window_clamp && cur)
 		win = cur;		/* SWS avoidance: wait for an MSS */
 	win = min_t(u32, win, 65535U << xs->rcv_wscale);
 	/* as Linux: round up so the scaled value does not lose the space */
@@ -439,12 +452,17 @@ void xtcp_send_fin(struct sock *sk)
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned long sent = cb->when;
 	int err;
 
 	cb->when = jiffies;
 	err = xtcp_transmit_skb(sk, skb, true);
 	if (err)
 		return err;
+	/* as Linux: the episode started when the segment was first sent */
+	if (!xs->retrans_stamp)
+		xs->retrans_stamp = sent ? : 1;
 	cb->retransmitted = true;
 	cb->sacked |= XTCP_RETRANS;
 	if (!xtcp_sk(sk)->undo_tsval && xtcp_sk(sk)->ts_ok)

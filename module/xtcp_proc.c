@@ -267,6 +267,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TCPLOSSUNDO]		= "TCPLossUndo",
 	[XTCP_MIB_TCPBACKLOGDROP]	= "TCPBacklogDrop",
 	[XTCP_MIB_OFOPRUNED]		= "OfoPruned",
+	[XTCP_MIB_TCPRCVCOLLAPSED]	= "TCPRcvCollapsed",
 };
 
 /* Context: process context (read of /proc/net/xtcp_stat). */

@@ -216,7 +216,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	}
 	info->tcpi_rto = jiffies_to_usecs(xs->rto);
 	info->tcpi_snd_mss = xs->mss_cache;
-	info->tcpi_rcv_mss = xs->rx_mss;
+	info->tcpi_rcv_mss = xtcp_rcv_mss(xs);
 	info->tcpi_advmss = xs->advmss;
 	info->tcpi_rtt = xs->srtt_us >> 3;
 	info->tcpi_rttvar = xs->rttvar_us >> 2;

@@ -142,9 +142,9 @@ static void xtcp_take_syn_opts(struct sock *sk, struct sk_buff *skb,
 		xs->ts_recent_stamp = ktime_get_seconds();
 	}
 	xs->rx_mss = opt->mss ? opt->mss : XTCP_MSS_DEFAULT;
-	xtcp_sync_mss(sk);
 	xs->snd_wnd = ntohs(th->window);	/* never scaled on a SYN */
 	xs->max_window = xs->snd_wnd;
+	xtcp_sync_mss(sk);
 	xs->snd_wl1 = XTCP_SKB_CB(skb)->seq;
 }
 
@@ -257,6 +257,7 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		xtcp_clean_acked(sk, ack, true);
 		xs->snd_wnd = win;
 		xs->max_window = max(xs->max_window, win);
+		xtcp_sync_mss(sk);
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = ack;
 		xtcp_set_state(sk, TCP_ESTABLISHED);
@@ -300,9 +301,12 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	if (xtcp_before(xs->snd_wl1, cb->seq) ||
 	    (xs->snd_wl1 == cb->seq && !xtcp_before(ack, xs->snd_wl2))) {
 		xs->snd_wnd = win;
-		xs->max_window = max(xs->max_window, win);
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = ack;
+		if (win > xs->max_window) {	/* the MSS bound may lift */
+			xs->max_window = win;
+			xtcp_sync_mss(sk);
+		}
 	}
 	xtcp_cong_on_ack(sk, prior_una, acked, opt, dupack);
 

@@ -175,33 +175,95 @@ static void xtcp_write_err(struct sock *sk)
 	xtcp_reset(sk, err);
 }
 
-static bool xtcp_user_timeout_expired(struct sock *sk)
+/* TCP_USER_TIMEOUT: has @start + the timeout passed? */
+static bool xtcp_user_timeout_expired(struct sock *sk, unsigned long start)
+{
+	u32 ut = READ_ONCE(xtcp_sk(sk)->user_timeout);
+
+	return ut && start &&
+	       time_after_eq(jiffies, start + msecs_to_jiffies(ut));
+}
+
+/* As Linux's tcp_clamp_rto_to_user_timeout(): the timer fires no later
+ * than the user timeout counted from @start.
+ */
+static unsigned long xtcp_clamp_to_user_timeout(struct sock *sk,
+						unsigned long start,
+						unsigned long when)
+{
+	u32 ut = READ_ONCE(xtcp_sk(sk)->user_timeout);
+	long left;
+
+	if (!ut || !start)
+		return when;
+	left = (long)(start + msecs_to_jiffies(ut) - jiffies);
+	return left <= 0 ? 1 : min_t(unsigned long, when, left);
+}
+
+/* Retransmissions (or window probes) allowed before ETIMEDOUT. */
+static int xtcp_retry_limit(struct sock *sk)
+{
+	if (sock_flag(sk, SOCK_DEAD))
+		return READ_ONCE(xtcp_sysctl(sk)->orphan_retries) ? : 8;
+	return READ_ONCE(xtcp_sysctl(sk)->retries2);
+}
+
+/*
+ * Persist timer (shares the retransmission timer: nothing is in flight):
+ * Linux's tcp_probe_timer()/tcp_send_probe0(). Unanswered probes count in
+ * probes_out (any ACK clears it, so a peer that answers keeps the
+ * connection, RFC 1122 4.2.2.17); TCP_USER_TIMEOUT bounds the time from
+ * the first probe. A probe that fails locally is retried every 500 ms.
+ * Context: bh_lock_sock held, not owned by the user.
+ */
+static void xtcp_probe_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 ut = READ_ONCE(xs->user_timeout);
+	unsigned long when;
+	int err;
 
-	return ut && xs->retrans_stamp &&
-	       time_after_eq(jiffies, xs->retrans_stamp + msecs_to_jiffies(ut));
+	if (!xs->probe_stamp)
+		xs->probe_stamp = jiffies ? : 1;
+	else if (xtcp_user_timeout_expired(sk, xs->probe_stamp))
+		goto abort;
+	if (xs->probes_out >= xtcp_retry_limit(sk))
+		goto abort;
+
+	err = xtcp_write_wakeup(sk);
+	if (err > 0) {			/* data in flight: the RTO takes over */
+		xs->probes_out = 0;
+		return;
+	}
+	if (xs->probes_out < U8_MAX)
+		xs->probes_out++;
+	if (!err) {
+		xs->backoff = min_t(u8, xs->backoff + 1, 15);
+		when = min_t(unsigned long, xs->rto << xs->backoff,
+			     XTCP_RTO_MAX);
+	} else {
+		when = XTCP_RESOURCE_PROBE_INTERVAL;
+	}
+	xtcp_reset_retrans_timer(sk, xtcp_clamp_to_user_timeout(sk,
+					xs->probe_stamp, when));
+	return;
+abort:
+	xtcp_write_err(sk);
 }
 
 /* Context: bh_lock_sock held, not owned by the user. */
 static void xtcp_retransmit_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	int limit;
 	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	unsigned long when;
+	bool syn, expired;
 
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN || !head)
 		return;
 
-	if (head == xs->send_head) {
-		/* nothing in flight: the peer's window is closed, probe it */
-		if (!xs->snd_wnd) {
-			xtcp_send_probe(sk);
-			xs->backoff = min_t(u8, xs->backoff + 1, 15);
-			xtcp_reset_retrans_timer(sk, min_t(unsigned long,
-					xs->rto << xs->backoff, XTCP_RTO_MAX));
-		}
+	if (head == xs->send_head) {	/* nothing in flight */
+		if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV)
+			xtcp_probe_timeout(sk);
 		return;
 	}
 
@@ -212,28 +274,31 @@ static void xtcp_retransmit_timeout(struct sock *sk)
 		return;
 	}
 
-	if (!xs->retrans_stamp)
-		xs->retrans_stamp = jiffies;
-	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
-		limit = READ_ONCE(xs->syn_retries) ? :
-			    READ_ONCE(xtcp_sysctl(sk)->syn_retries);
-	else if (sock_flag(sk, SOCK_DEAD))
-		limit = READ_ONCE(xtcp_sysctl(sk)->orphan_retries) ? : 8;
+	if (!xs->retrans_stamp)		/* when the head was first sent */
+		xs->retrans_stamp = XTCP_SKB_CB(head)->when ? : 1;
+	syn = sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV;
+	/* as Linux: TCP_USER_TIMEOUT, when set, replaces retries2 */
+	if (syn)
+		expired = xs->retransmits >= (READ_ONCE(xs->syn_retries) ? :
+				READ_ONCE(xtcp_sysctl(sk)->syn_retries));
+	else if (READ_ONCE(xs->user_timeout))
+		expired = xtcp_user_timeout_expired(sk, xs->retrans_stamp);
 	else
-		limit = READ_ONCE(xtcp_sysctl(sk)->retries2);
-
-	if (xs->retransmits >= limit || xtcp_user_timeout_expired(sk)) {
+		expired = xs->retransmits >= xtcp_retry_limit(sk);
+	if (expired) {
 		xtcp_write_err(sk);
 		return;
 	}
-	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV)
+	if (!syn)
 		xtcp_cong_on_timeout(sk);
 	xtcp_retransmit_head(sk);
 	xs->retransmits++;
 	xs->backoff = min_t(u8, xs->backoff + 1, 15);
-	xtcp_reset_retrans_timer(sk, min_t(unsigned long,
-					   (unsigned long)xs->rto << xs->backoff,
-					   XTCP_RTO_MAX));
+	when = min_t(unsigned long, (unsigned long)xs->rto << xs->backoff,
+		     XTCP_RTO_MAX);
+	if (!syn)
+		when = xtcp_clamp_to_user_timeout(sk, xs->retrans_stamp, when);
+	xtcp_reset_retrans_timer(sk, when);
 }
 
 static void xtcp_retrans_timer_fn(struct timer_list *t)
