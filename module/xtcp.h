@@ -207,6 +207,7 @@ struct xtcp_skb_cb {
 	bool retransmitted;
 	unsigned long when;
 	u32 tw_isn;		/* ISN for a SYN that reuses TIME_WAIT */
+	u64 xmit_ns;		/* ktime_get_ns() when last sent (RACK) */
 };
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
@@ -500,6 +501,26 @@ struct xtcp_sock {
 	u32 prior_ssthresh;
 	u32 undo_tsval;		/* our TSval on the episode's first retransmission */
 	bool cwnd_limited;	/* the last push stopped at cwnd (RFC 7661) */
+	/* RACK-TLP (RFC 8985) and DSACK (RFC 2883) */
+	u64 rack_xmit_ns;	/* RACK.xmit_ts: latest send time delivered */
+	u32 rack_end_seq;	/* RACK.end_seq */
+	u32 rack_rtt_us;	/* RACK.rtt */
+	u32 min_rtt_us;		/* lowest RTT sample (0: none yet) */
+	unsigned long min_rtt_stamp;	/* jiffies of min_rtt_us */
+	u32 rack_dsack_seq;	/* snd_nxt when reo_wnd_steps last grew */
+	u8 rack_reo_steps;	/* reo_wnd in min_rtt/4 units (DSACK grown) */
+	u8 rack_recoveries;	/* recoveries since reo_wnd_steps grew */
+	bool rack_reord;	/* reordering seen on this connection */
+	bool tlp_pending;	/* retrans_timer runs for a loss probe */
+	bool tlp_retrans;	/* the probe was a retransmission */
+	u32 tlp_high_seq;	/* snd_nxt at the probe (0: none out) */
+	u32 undo_retrans;	/* retransmissions not yet proven spurious */
+	u32 dsack_start;	/* receiver: duplicate range to report */
+	u32 dsack_end;
+	bool dsack_pending;
+	u32 prr_delivered;	/* PRR (RFC 6937): delivered since recovery */
+	u32 prr_out;		/* sent since recovery began */
+	u32 acked_unsacked;	/* cumulatively ACKed, never SACKed (this ACK) */
 	unsigned long retrans_stamp;	/* jiffies of first retransmission */
 	unsigned long rcv_tstamp;	/* jiffies of last segment received */
 	unsigned long challenge_stamp;
@@ -673,6 +694,9 @@ void xtcp_cong_on_timeout(struct sock *sk);
 bool xtcp_cong_reo_timeout(struct sock *sk);
 void xtcp_cong_reordered(struct sock *sk, u32 seq);
 u32 xtcp_packets_in_flight(struct sock *sk);
+void xtcp_cong_skb_sent(struct sock *sk, struct sk_buff *skb);
+void xtcp_cong_skb_acked(struct sock *sk, struct sk_buff *skb);
+void xtcp_dsack_note(struct sock *sk, u32 seq, u32 end_seq);
 void xtcp_xmit_lost(struct sock *sk);
 int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max);
 

@@ -7,16 +7,32 @@
  * initial window 10 (RFC 6928), ssthresh = FlightSize / 2 on loss.
  *
  * Recovery is pipe-based (RFC 6675) with a SACK scoreboard in each sent
- * segment's control block (SACKED, LOST, RETRANS):
- *   - SACK blocks mark segments SACKED; an un-SACKed segment with three
- *     SACKed segments above it is LOST (DupThresh 3);
+ * segment's control block (SACKED, LOST, RETRANS) and loss detection by
+ * RACK-TLP (RFC 8985), as Linux does it:
+ *   - SACK blocks mark segments SACKED; every segment delivered (SACKed or
+ *     cumulatively ACKed) advances RACK: the latest send time delivered and
+ *     its RTT. A segment sent before that one is LOST once RACK.rtt plus a
+ *     reordering window has passed since it was sent (a timer looks again
+ *     for the others), retransmissions included. The window is 0 until the
+ *     path is seen to reorder (a never-retransmitted segment delivered below
+ *     one delivered before it, a DSACK, an Eifel undo), then min_rtt/4,
+ *     growing a step per round trip with DSACKs (RFC 8985 6.2);
+ *   - reordering (DupThresh) grows only on that evidence, up to Linux's
+ *     tcp_max_reordering, and decides with RACK when no window is needed;
+ *   - a tail loss probe (TLP) after two RTTs in the Open state sends new
+ *     data or the last segment again, so a lost tail is repaired by RACK
+ *     instead of the RTO (RFC 8985 7);
+ *   - the receiver reports duplicates in a DSACK block (RFC 2883);
  *   - without SACK, three duplicate ACKs mark the first segment LOST and each
  *     duplicate ACK stands for one segment that left the network; a partial
  *     ACK marks the next one LOST (NewReno, RFC 6582);
- *   - LOST segments are retransmitted while pipe < cwnd; recovery ends when
- *     the ACK passes the sequence number sent when it began;
+ *   - in recovery cwnd follows Proportional Rate Reduction (RFC 6937) down
+ *     to ssthresh; LOST segments are retransmitted while pipe < cwnd;
+ *     recovery ends when the ACK passes the sequence number sent when it
+ *     began;
  *   - a retransmission timeout marks every un-SACKed segment LOST, cwnd 1,
- *     and retransmits in slow start (Linux's Loss state).
+ *     and retransmits in slow start (Linux's Loss state);
+ *   - Eifel (RFC 3522) undoes a reduction that timestamps prove spurious.
  * Context for all of it: socket lock or bh_lock_sock held.
  */
 #include "xtcp.h"
@@ -100,27 +116,127 @@ void xtcp_cong_init(struct sock *sk)
 	xs->reno_sacked = 0;
 	xs->reordering = XTCP_DUPTHRESH;
 	xs->high_sacked = xs->snd_una;
+	xs->rack_xmit_ns = 0;
+	xs->rack_end_seq = xs->snd_una;
+	xs->rack_rtt_us = 0;
+	xs->rack_reo_steps = 1;
+	xs->rack_recoveries = 0;
+	xs->rack_reord = false;
+	xs->rack_dsack_seq = xs->snd_una;
+	xs->tlp_pending = false;
+	xs->tlp_high_seq = 0;
+	xs->acked_unsacked = 0;
 	xtcp_sndbuf_expand(sk);
 }
 
+/* RACK's clock: ns, like Linux's tcp_clock_ns() */
+static u64 xtcp_rack_now(void)
+{
+	return ktime_get_ns();
+}
+
+/* RFC 8985 RACK_sent_after(): (t1, seq1) was sent after (t2, seq2) */
+static bool xtcp_sent_after(u64 t1, u32 seq1, u64 t2, u32 seq2)
+{
+	return t1 > t2 || (t1 == t2 && xtcp_after(seq1, seq2));
+}
+
 /**
- * xtcp_cong_reordered() - a segment never retransmitted arrived after
- * segments sent later: the path reorders, raise DupThresh to the distance
- * (Linux's tcp_check_sack_reordering())
+ * xtcp_cong_skb_sent() - a segment of the write queue leaves (first time
+ * or again): stamp it for RACK, count it for PRR
+ * @sk: socket
+ * @skb: the write-queue segment
+ */
+void xtcp_cong_skb_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	XTCP_SKB_CB(skb)->xmit_ns = xtcp_rack_now();
+	if (xs->ca_state == XTCP_CA_RECOVERY)
+		xs->prr_out++;
+}
+
+/* Lowest RTT seen, over Linux's default window (tcp_min_rtt_wlen 300 s) */
+static void xtcp_update_min_rtt(struct xtcp_sock *xs, u32 rtt_us)
+{
+	rtt_us = max(rtt_us, 1U);
+	if (!xs->min_rtt_us || rtt_us <= xs->min_rtt_us ||
+	    time_after(jiffies, xs->min_rtt_stamp + 300 * HZ)) {
+		xs->min_rtt_us = rtt_us;
+		xs->min_rtt_stamp = jiffies;
+	}
+}
+
+/*
+ * RFC 8985 6.2 step 2, as Linux's tcp_rack_advance(): @cb was delivered
+ * (SACKed or cumulatively ACKed); remember the latest send time delivered
+ * and that segment's RTT. A retransmission ACKed sooner than min_rtt may
+ * be the original's ACK: it says nothing.
+ */
+static void xtcp_rack_advance(struct xtcp_sock *xs,
+			      const struct xtcp_skb_cb *cb, u64 now)
+{
+	u32 rtt_us;
+
+	if (!cb->xmit_ns || now < cb->xmit_ns)
+		return;
+	rtt_us = div_u64(now - cb->xmit_ns, NSEC_PER_USEC);
+	if (cb->retransmitted) {
+		if (rtt_us < xs->min_rtt_us)
+			return;
+	} else {
+		xtcp_update_min_rtt(xs, rtt_us);
+	}
+	xs->rack_rtt_us = rtt_us;
+	if (xtcp_sent_after(cb->xmit_ns, cb->end_seq, xs->rack_xmit_ns,
+			    xs->rack_end_seq)) {
+		xs->rack_xmit_ns = cb->xmit_ns;
+		xs->rack_end_seq = cb->end_seq;
+	}
+}
+
+/**
+ * xtcp_cong_reordered() - a segment never retransmitted was delivered
+ * below one delivered before it (SACKed or cumulatively ACKed): the path
+ * reorders (Linux's tcp_check_sack_reordering())
  * @sk: socket
  * @seq: start of the late segment
+ *
+ * The reordering degree only grows past what was seen, in segments, up
+ * to Linux's tcp_max_reordering; RACK widens its window from then on.
  */
 void xtcp_cong_reordered(struct sock *sk, u32 seq)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 mss = max_t(u32, xs->mss_cache, 1);
-	u32 dist;
+	u32 metric;
 
 	if (!xtcp_after(xs->high_sacked, seq))
 		return;
-	dist = (xs->high_sacked - seq + mss - 1) / mss;
-	xs->reordering = clamp_t(u32, max(xs->reordering, dist + 1),
-				 XTCP_DUPTHRESH, XTCP_MAX_REORDERING);
+	metric = xs->high_sacked - seq;
+	if (metric > xs->reordering * mss)
+		xs->reordering = min_t(u32, DIV_ROUND_UP(metric, mss),
+				       XTCP_MAX_REORDERING);
+	xs->rack_reord = true;
+}
+
+/**
+ * xtcp_cong_skb_acked() - a sent segment is cumulatively acknowledged and
+ * about to be freed
+ * @sk: socket
+ * @skb: the segment
+ */
+void xtcp_cong_skb_acked(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->flags & XTCP_SYN)
+		return;
+	if (cb->sacked & XTCP_SACKED)
+		return;			/* counted when it was SACKed */
+	xs->acked_unsacked++;
+	xtcp_rack_advance(xs, cb, xtcp_rack_now());
 }
 
 /**
@@ -144,126 +260,275 @@ u32 xtcp_packets_in_flight(struct sock *sk)
 	return pipe - min(pipe, xs->reno_sacked);
 }
 
-/* Mark segments the peer's SACK blocks cover. Return: new information. */
-static bool xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opt)
+/* RFC 5681 FlightSize: segments sent and not cumulatively acknowledged */
+static u32 xtcp_flight_size(struct sock *sk)
+{
+	struct sk_buff *skb;
+	u32 n = 0;
+
+	xtcp_for_each_sent(sk, skb)
+		n++;
+	return n;
+}
+
+static bool xtcp_flight_size_is_one(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	return skb && skb != xtcp_sk(sk)->send_head &&
+	       (skb_queue_is_last(&sk->sk_write_queue, skb) ||
+		skb->next == xtcp_sk(sk)->send_head);
+}
+
+/* SACKed segments on the scoreboard */
+static u32 xtcp_sacked_out(struct sock *sk)
+{
+	struct sk_buff *skb;
+	u32 n = 0;
+
+	xtcp_for_each_sent(sk, skb)
+		if (XTCP_SKB_CB(skb)->sacked & XTCP_SACKED)
+			n++;
+	return n;
+}
+
+/* RFC 2883 DSACK seen: RACK's reordering window grows a step, at most
+ * once a round trip (Linux's tcp_rack_update_reo_wnd()).
+ */
+static void xtcp_rack_dsack(struct xtcp_sock *xs)
+{
+	if (xtcp_before(xs->snd_una, xs->rack_dsack_seq))
+		return;
+	xs->rack_reo_steps = min_t(u32, xs->rack_reo_steps + 1, 0xff);
+	xs->rack_dsack_seq = xs->snd_nxt;
+	xs->rack_recoveries = 16;	/* Linux's TCP_RACK_RECOVERY_THRESH */
+}
+
+/*
+ * Mark segments the peer's SACK blocks cover, as Linux's
+ * tcp_sacktag_write_queue(): a first block below the ACK or inside the
+ * second is a DSACK (RFC 2883); the others are walked in sequence order,
+ * so that an ACK reporting several new blocks at once (an ACK before it
+ * was lost) is not mistaken for reordering.
+ * *@dsack: a DSACK arrived; *@dsack_tlp: it covers the loss probe.
+ * Return: segments newly SACKed.
+ */
+static u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opt,
+			bool *dsack, bool *dsack_tlp)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool newly = false;
-	int i;
+	struct xtcp_sack blk[XTCP_MAX_SACKS];
+	u32 reord = xs->snd_nxt, newly = 0;
+	u64 now = xtcp_rack_now();
+	int i, j, n = 0, first = 0;
 
-	for (i = 0; i < opt->num_sacks; i++) {
-		u32 start = opt->sacks[i].start, end = opt->sacks[i].end;
-		struct sk_buff *skb;
+	*dsack = *dsack_tlp = false;
+	if (!opt->num_sacks)
+		return 0;
+	if (xtcp_before(opt->sacks[0].start, xs->snd_una) ||
+	    (opt->num_sacks > 1 &&
+	     !xtcp_after(opt->sacks[0].end, opt->sacks[1].end) &&
+	     !xtcp_before(opt->sacks[0].start, opt->sacks[1].start))) {
+		*dsack = true;
+		first = 1;
+		*dsack_tlp = xs->tlp_high_seq && xs->tlp_retrans &&
+			     opt->sacks[0].end == xs->tlp_high_seq;
+	}
+	for (i = first; i < opt->num_sacks && i < XTCP_MAX_SACKS; i++) {
+		struct xtcp_sack b = opt->sacks[i];
 
 		/* RFC 2018: ignore blocks outside what is outstanding */
-		if (!xtcp_before(start, end) || xtcp_before(start, xs->snd_una) ||
-		    xtcp_after(end, xs->snd_nxt))
+		if (!xtcp_before(b.start, b.end) ||
+		    xtcp_before(b.start, xs->snd_una) ||
+		    xtcp_after(b.end, xs->snd_nxt))
 			continue;
+		for (j = n; j > 0 && xtcp_before(b.start, blk[j - 1].start); j--)
+			blk[j] = blk[j - 1];
+		blk[j] = b;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		struct sk_buff *skb;
+
 		xtcp_for_each_sent(sk, skb) {
 			struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-			if (!xtcp_before(cb->seq, end))
+			if (!xtcp_before(cb->seq, blk[i].end))
 				break;
-			if (xtcp_before(cb->seq, start) ||
-			    xtcp_after(cb->end_seq, end) ||
+			if (xtcp_before(cb->seq, blk[i].start) ||
+			    xtcp_after(cb->end_seq, blk[i].end) ||
 			    (cb->sacked & XTCP_SACKED))
 				continue;
-			if (!cb->retransmitted)
-				xtcp_cong_reordered(sk, cb->seq);
-			cb->sacked |= XTCP_SACKED;
-			cb->sacked &= ~XTCP_LOST;
+			/* never retransmitted, yet below one delivered earlier */
+			if (!cb->retransmitted &&
+			    xtcp_before(cb->seq, xs->high_sacked) &&
+			    xtcp_before(cb->seq, reord))
+				reord = cb->seq;
+			cb->sacked = XTCP_SACKED;
+			xtcp_rack_advance(xs, cb, now);
 			if (xtcp_after(cb->end_seq, xs->high_sacked))
 				xs->high_sacked = cb->end_seq;
-			newly = true;
+			newly++;
 		}
+	}
+	if (xtcp_before(reord, xs->snd_nxt))
+		xtcp_cong_reordered(sk, reord);
+	/* a DSACK not explained by the loss probe: a spurious
+	 * retransmission, the reordering window was too short
+	 */
+	if (*dsack && !*dsack_tlp) {
+		xs->rack_reord = true;
+		xtcp_rack_dsack(xs);
 	}
 	return newly;
 }
 
-/* How long a hole may stay open before reordering no longer explains it:
- * RTT plus a quarter RTT (RACK, RFC 8985), at least two ticks.
+/*
+ * RACK's reordering window (RFC 8985 6.2 step 4, Linux's
+ * tcp_rack_reo_wnd()), in us: none while no reordering was ever seen and
+ * recovery is under way or DupThresh segments were SACKed; else a quarter
+ * of min_rtt per step, at most one smoothed RTT.
  */
-static unsigned long xtcp_reo_wnd(const struct xtcp_sock *xs)
+static u32 xtcp_rack_reo_wnd(struct sock *sk)
 {
-	u32 rtt_us = xs->srtt_us >> 3;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 srtt = max(xs->srtt_us >> 3, xs->rack_rtt_us);
 
-	return max_t(unsigned long, usecs_to_jiffies(rtt_us + rtt_us / 4), 2);
+	if (!xs->rack_reord) {
+		if (xs->ca_state != XTCP_CA_OPEN)
+			return 0;
+		if (xtcp_sacked_out(sk) >= xs->reordering)
+			return 0;
+	}
+	return min((xs->min_rtt_us >> 2) * xs->rack_reo_steps, srtt);
 }
 
 /*
- * RFC 6675 IsLost() with RACK's time rule (RFC 8985): an un-SACKed
- * segment is lost when DupThresh SACKed segments lie above it and it was
- * sent longer than RTT + reordering window ago. Veth pairs on several CPUs
- * reorder; without the time rule that reads as loss.
- * Return: the first un-SACKed segment is lost. *@next: when to look again
- * for holes still within the reordering window (0: none).
+ * RFC 8985 6.2 step 5 (Linux's tcp_rack_detect_loss()): a segment sent
+ * before the latest delivered one is lost once RACK.rtt + reo_wnd has
+ * passed since it was sent; a lost retransmission is found the same way.
+ * Return: jiffies until the next such segment times out (0: none);
+ * *@lost: segments newly marked.
  */
-static bool xtcp_sack_mark_lost(struct sock *sk, unsigned long *next)
+static unsigned long xtcp_rack_detect_loss(struct sock *sk, u32 *lost)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	unsigned long wnd = xtcp_reo_wnd(xs);
-	bool head = true, head_lost = false, rack = false;
-	unsigned long rack_when = 0;
+	u64 now = xtcp_rack_now(), wait = 0;
+	u64 limit = ((u64)xs->rack_rtt_us + xtcp_rack_reo_wnd(sk)) *
+		    NSEC_PER_USEC;
 	struct sk_buff *skb;
-	u32 above = 0;
 
-	*next = 0;
+	*lost = 0;
+	if (!xs->rack_xmit_ns)
+		return 0;
 	xtcp_for_each_sent(sk, skb) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u64 age;
 
-		if (!(cb->sacked & XTCP_SACKED))
+		if (cb->sacked & XTCP_SACKED)
 			continue;
-		above++;
-		if (!rack || time_after(cb->when, rack_when)) {
-			rack_when = cb->when;	/* latest delivered send time */
-			rack = true;
-		}
-	}
-	/* RACK: a retransmission is lost too once something sent after it
-	 * was delivered and the reordering window has passed
-	 */
-	xtcp_for_each_sent(sk, skb) {
-		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-		if ((cb->sacked & (XTCP_SACKED | XTCP_RETRANS)) == XTCP_RETRANS &&
-		    rack && time_after(rack_when, cb->when) &&
-		    time_after_eq(jiffies, cb->when + wnd))
+		if ((cb->sacked & (XTCP_LOST | XTCP_RETRANS)) == XTCP_LOST)
+			continue;		/* already waiting to go again */
+		if (!cb->xmit_ns ||
+		    !xtcp_sent_after(xs->rack_xmit_ns, xs->rack_end_seq,
+				     cb->xmit_ns, cb->end_seq))
+			continue;
+		age = now > cb->xmit_ns ? now - cb->xmit_ns : 0;
+		if (age >= limit) {
 			cb->sacked = XTCP_LOST;
-	}
-	xtcp_for_each_sent(sk, skb) {
-		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-		if (above < xs->reordering)
-			break;
-		if (cb->sacked & XTCP_SACKED) {
-			above--;
-			continue;
+			(*lost)++;
+		} else {
+			wait = max(wait, limit - age);
 		}
-		if (!(cb->sacked & (XTCP_LOST | XTCP_RETRANS))) {
-			if (time_after_eq(jiffies, cb->when + wnd))
-				cb->sacked |= XTCP_LOST;
-			else if (!*next)
-				*next = cb->when + wnd;
-		}
-		if (head && (cb->sacked & XTCP_LOST))
-			head_lost = true;
-		head = false;
 	}
-	return head_lost;
+	if (!wait)
+		return 0;
+	return max_t(unsigned long, nsecs_to_jiffies(wait), 1);
 }
 
 /* Holes still inside the reordering window: look again when it ends. */
-static void xtcp_arm_reo_timer(struct sock *sk, unsigned long when)
+static void xtcp_arm_reo_timer(struct sock *sk, unsigned long delay)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned long when = jiffies + delay;
 
-	if (!when)
+	if (!delay)
 		return;
 	if (!timer_pending(&xs->retrans_timer) ||
 	    time_before(when, xs->retrans_timer.expires)) {
 		xs->reo_timer_armed = true;
+		xs->tlp_pending = false;
 		sk_reset_timer(sk, &xs->retrans_timer, when);
 	}
+}
+
+/*
+ * RFC 8985 7.2 (Linux's tcp_schedule_loss_probe()): with data out in the
+ * Open state and no probe outstanding, probe the tail after two RTTs
+ * (plus the peer's delayed-ACK allowance when one segment is out) unless
+ * the RTO comes first.
+ */
+static void xtcp_tlp_schedule(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 srtt = max(xs->srtt_us >> 3, xs->rack_rtt_us);
+	unsigned long pto, when;
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+	if (!xs->sack_ok || xs->ca_state != XTCP_CA_OPEN || xs->tlp_high_seq ||
+	    xs->snd_una == xs->snd_nxt || !head || head == xs->send_head ||
+	    (xs->reo_timer_armed && !xs->tlp_pending) || !srtt)
+		return;
+	pto = usecs_to_jiffies(2 * srtt);
+	/* one segment out and none to follow: the peer may delay its ACK */
+	if (xtcp_flight_size_is_one(sk) && !xs->send_head)
+		pto += XTCP_RTO_MIN;
+	else
+		pto += 2;		/* Linux's TCP_TIMEOUT_MIN */
+	when = jiffies + pto;
+	if (timer_pending(&xs->retrans_timer) && !xs->reo_timer_armed &&
+	    !time_before(when, xs->retrans_timer.expires))
+		return;			/* the RTO comes first */
+	xs->reo_timer_armed = true;
+	xs->tlp_pending = true;
+	sk_reset_timer(sk, &xs->retrans_timer, when);
+}
+
+/*
+ * The loss probe fired (RFC 8985 7.3): send one new segment if the peer's
+ * window takes it, else send the last one again; either draws an ACK
+ * (with SACK or DSACK) that lets RACK repair a tail loss without an RTO.
+ * Return: a probe went out (the RTO is re-armed).
+ */
+static bool xtcp_send_loss_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb, *last = NULL;
+	u32 nxt = xs->snd_nxt;
+
+	if (xs->ca_state != XTCP_CA_OPEN || xs->tlp_high_seq ||
+	    xs->snd_una == xs->snd_nxt)
+		return false;
+	if (xs->send_head) {
+		u32 cwnd = xs->cwnd;
+
+		xs->cwnd = xtcp_packets_in_flight(sk) + 1;	/* just one */
+		xtcp_push(sk);
+		xs->cwnd = cwnd;
+	}
+	if (xs->snd_nxt != nxt) {
+		xs->tlp_retrans = false;
+	} else {
+		xtcp_for_each_sent(sk, skb)
+			last = skb;
+		if (!last || (XTCP_SKB_CB(last)->sacked & XTCP_SACKED) ||
+		    xtcp_retransmit_skb(sk, last))
+			return false;
+		xs->tlp_retrans = true;
+	}
+	xs->tlp_high_seq = xs->snd_nxt;
+	xtcp_reset_retrans_timer(sk, xs->rto);
+	return true;
 }
 
 /* Remember cwnd/ssthresh before a reduction, for a possible undo. */
@@ -279,7 +544,7 @@ static void xtcp_save_undo(struct xtcp_sock *xs)
  * retransmitted segment echoes a timestamp older than our first
  * retransmission, so the original got there: the reduction was spurious
  * (reordering, or a delay longer than the RTO). Restore the window, end the
- * episode and tolerate more reordering. Return: undone.
+ * episode; the path reorders. Return: undone.
  */
 static bool xtcp_try_undo(struct sock *sk, u32 prior_una,
 			  const struct xtcp_opts *opt)
@@ -300,23 +565,15 @@ static bool xtcp_try_undo(struct sock *sk, u32 prior_una,
 	xs->undo_tsval = 0;
 	xs->reno_sacked = 0;
 	xs->dupacks = 0;
-	xs->reordering = min_t(u32, xs->reordering + 1, XTCP_MAX_REORDERING);
+	xtcp_cong_reordered(sk, prior_una);
+	xs->rack_reord = true;
+	xtcp_rack_dsack(xs);	/* a spurious retransmission, as a DSACK says */
 	xtcp_for_each_sent(sk, skb)
 		XTCP_SKB_CB(skb)->sacked &= ~XTCP_LOST;
 	return true;
 }
 
-/* RFC 5681 FlightSize: segments sent and not cumulatively acknowledged */
-static u32 xtcp_flight_size(struct sock *sk)
-{
-	struct sk_buff *skb;
-	u32 n = 0;
-
-	xtcp_for_each_sent(sk, skb)
-		n++;
-	return n;
-}
-
+/* RFC 6937 PRR starts: ssthresh now, cwnd follows the deliveries */
 static void xtcp_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -324,12 +581,46 @@ static void xtcp_enter_recovery(struct sock *sk)
 
 	xtcp_save_undo(xs);
 	xs->ssthresh = xs->ca_ops->ssthresh(xs, in_flight);
-	xs->cwnd = xs->ssthresh;
 	xs->cwnd_cnt = 0;
 	xs->recover = xs->snd_nxt;
 	xs->ca_state = XTCP_CA_RECOVERY;
+	xs->prr_delivered = 0;
+	xs->prr_out = 0;
+	xs->tlp_high_seq = 0;
+	if (xs->rack_recoveries && !--xs->rack_recoveries)
+		xs->rack_reo_steps = 1;
 	xtcp_inc_stats(sock_net(sk), xs->sack_ok ? XTCP_MIB_TCPSACKRECOVERY :
 						  XTCP_MIB_TCPRENORECOVERY);
+}
+
+/*
+ * RFC 6937 PRR as Linux's tcp_cwnd_reduction(): while pipe is above
+ * ssthresh send in proportion to what is delivered; below it, slow start
+ * back up to ssthresh (reduction bound); at least the first retransmission.
+ */
+static void xtcp_prr(struct sock *sk, u32 delivered, bool una_advanced)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 pipe = xtcp_packets_in_flight(sk);
+	int delta = (int)xs->ssthresh - (int)pipe, sndcnt;
+
+	if (!delivered || !xs->prior_cwnd)
+		return;
+	xs->prr_delivered += delivered;
+	if (delta < 0) {
+		u64 d = (u64)xs->ssthresh * xs->prr_delivered +
+			xs->prior_cwnd - 1;
+
+		sndcnt = (int)div_u64(d, xs->prior_cwnd) - (int)xs->prr_out;
+	} else {
+		sndcnt = max_t(int, (int)xs->prr_delivered - (int)xs->prr_out,
+			       (int)delivered);
+		if (una_advanced)
+			sndcnt++;
+		sndcnt = min(delta, sndcnt);
+	}
+	sndcnt = max(sndcnt, xs->prr_out ? 0 : 1);
+	xs->cwnd = pipe + max(sndcnt, 0);
 }
 
 /* Mark the first un-SACKed sent segment lost (fast/partial-ACK rexmit). */
@@ -372,6 +663,55 @@ void xtcp_xmit_lost(struct sock *sk)
 	}
 }
 
+/*
+ * RFC 8985 7.4 (Linux's tcp_process_tlp_ack()): once the ACK passes the
+ * probe, a probe that repaired a loss (no DSACK for it) costs a window
+ * reduction, as fast recovery would have.
+ */
+static void xtcp_process_tlp_ack(struct sock *sk, bool una_advanced,
+				 bool dsack_tlp, u32 newly_sacked)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->tlp_high_seq || xtcp_before(xs->snd_una, xs->tlp_high_seq))
+		return;
+	if (!xs->tlp_retrans || dsack_tlp) {
+		xs->tlp_high_seq = 0;
+	} else if (xtcp_after(xs->snd_una, xs->tlp_high_seq)) {
+		xs->tlp_high_seq = 0;
+		if (xs->ca_state == XTCP_CA_OPEN) {
+			xs->ssthresh = xs->ca_ops->ssthresh(xs,
+						xtcp_flight_size(sk));
+			xs->cwnd = min(xs->cwnd, xs->ssthresh);
+			xs->cwnd_cnt = 0;
+		}
+	} else if (!una_advanced && !newly_sacked) {
+		xs->tlp_high_seq = 0;	/* pure duplicate: both arrived */
+	}
+}
+
+/*
+ * Linux's tcp_check_sack_reneging(): the ACK points at a segment the peer
+ * SACKed, so it threw that data away; give it half an RTT (a late ACK
+ * may still come) and let the RTO, which then forgets the SACKs, resend.
+ */
+static void xtcp_check_reneging(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	unsigned long delay;
+
+	if (!xs->sack_ok || !head || head == xs->send_head ||
+	    !(XTCP_SKB_CB(head)->sacked & XTCP_SACKED))
+		return;
+	delay = max_t(unsigned long, usecs_to_jiffies(xs->srtt_us >> 4),
+		      msecs_to_jiffies(10));
+	delay = min_t(unsigned long, delay, xs->rto);
+	xs->reo_timer_armed = false;
+	xs->tlp_pending = false;
+	xtcp_reset_retrans_timer(sk, delay);
+}
+
 /**
  * xtcp_cong_on_ack() - an acceptable ACK arrived: grow cwnd, detect and
  * repair losses
@@ -385,23 +725,45 @@ void xtcp_cong_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
 		      const struct xtcp_opts *opt, bool dupack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool sack = xs->sack_ok;
+	bool sack = xs->sack_ok, dsack = false, dsack_tlp = false;
+	bool una_adv = xtcp_after(xs->snd_una, prior_una);
+	u32 newly_sacked = 0, delivered, lost = 0;
 	unsigned long next = 0;
 
 	if (!xs->ca_ops)
 		xtcp_cong_init(sk);
 	if (sack && opt->num_sacks)
-		xtcp_sacktag(sk, opt);
+		newly_sacked = xtcp_sacktag(sk, opt, &dsack, &dsack_tlp);
+	delivered = sack ? xs->acked_unsacked + newly_sacked : acked_segs;
+	xs->acked_unsacked = 0;
 	if (!sack) {
 		xs->reno_sacked -= min(xs->reno_sacked, acked_segs);
-		if (dupack && xs->snd_una != xs->snd_nxt)
+		if (dupack && xs->snd_una != xs->snd_nxt) {
 			xs->reno_sacked++;
+			delivered++;
+		}
 	}
-	if (xtcp_after(xs->snd_una, prior_una))
+	if (una_adv)
 		xs->dupacks = 0;
 	else if (dupack)
 		xs->dupacks++;
+	xtcp_process_tlp_ack(sk, una_adv, dsack_tlp, newly_sacked);
 	xtcp_try_undo(sk, prior_una, opt);
+
+	if (xs->ca_state == XTCP_CA_RECOVERY &&
+	    !xtcp_before(xs->snd_una, xs->recover)) {
+		xs->cwnd = xs->ssthresh;	/* RFC 6937: end at ssthresh */
+		xs->ca_state = XTCP_CA_OPEN;
+		xs->reno_sacked = 0;
+		xs->dupacks = 0;
+		acked_segs = 0;
+	}
+	if (xs->ca_state == XTCP_CA_LOSS &&
+	    !xtcp_before(xs->snd_una, xs->recover))
+		xs->ca_state = XTCP_CA_OPEN;
+
+	if (sack)
+		next = xtcp_rack_detect_loss(sk, &lost);
 
 	switch (xs->ca_state) {
 	case XTCP_CA_OPEN:
@@ -409,63 +771,68 @@ void xtcp_cong_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
 		if (acked_segs && (xs->cwnd_limited ||
 				   2 * xtcp_packets_in_flight(sk) >= xs->cwnd))
 			xs->ca_ops->cong_avoid(xs, acked_segs);
-		if (sack ? xtcp_sack_mark_lost(sk, &next) :
-			   xs->dupacks >= XTCP_DUPTHRESH) {
+		if (sack ? lost > 0 : xs->dupacks >= XTCP_DUPTHRESH) {
 			if (!sack)
 				xtcp_mark_head_lost(sk);
 			xtcp_enter_recovery(sk);
+			xtcp_prr(sk, max(delivered, 1U), una_adv);
 		}
 		break;
 	case XTCP_CA_RECOVERY:
-		if (!xtcp_before(xs->snd_una, xs->recover)) {
-			xs->cwnd = xs->ssthresh;	/* deflate */
-			xs->ca_state = XTCP_CA_OPEN;
-			xs->reno_sacked = 0;
-			xs->dupacks = 0;
-			break;
-		}
-		if (sack)
-			xtcp_sack_mark_lost(sk, &next);
-		else if (xtcp_after(xs->snd_una, prior_una))
+		if (!sack && una_adv)
 			xtcp_mark_head_lost(sk);	/* partial ACK */
+		xtcp_prr(sk, delivered, una_adv);
 		break;
 	case XTCP_CA_LOSS:
 		if (acked_segs)
 			xs->ca_ops->cong_avoid(xs, acked_segs);
-		if (!xtcp_before(xs->snd_una, xs->recover))
-			xs->ca_state = XTCP_CA_OPEN;
-		else if (sack)
-			xtcp_sack_mark_lost(sk, &next);
 		break;
 	}
 	xtcp_sndbuf_expand(sk);
 	xtcp_xmit_lost(sk);
 	xtcp_arm_reo_timer(sk, next);
+	if (una_adv || newly_sacked)
+		xtcp_tlp_schedule(sk);
+	xtcp_check_reneging(sk);
 }
 
 /**
- * xtcp_cong_reo_timeout() - the reordering window of a hole ended
+ * xtcp_cong_reo_timeout() - the retransmission timer ran for recovery's
+ * own purposes: a reordering window ended (RACK) or a loss probe is due
  * @sk: socket
  *
- * Return: true if that made segments lost and recovery retransmitted them
- * (the retransmission timer is re-armed); false for a real timeout.
+ * Return: true if that sent something (the timer is re-armed); false for
+ * the caller to re-arm the real RTO.
  */
 bool xtcp_cong_reo_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	unsigned long next;
-	bool head_lost;
+	u32 lost;
 
 	if (!xs->reo_timer_armed)
 		return false;
 	xs->reo_timer_armed = false;
 	if (!xs->sack_ok)
 		return false;
-	head_lost = xtcp_sack_mark_lost(sk, &next);
-	if (!head_lost)
-		return false;
-	if (xs->ca_state == XTCP_CA_OPEN)
+	if (xs->tlp_pending) {
+		xs->tlp_pending = false;
+		return xtcp_send_loss_probe(sk);
+	}
+	next = xtcp_rack_detect_loss(sk, &lost);
+	if (!lost) {
+		if (!next)
+			return false;
+		xtcp_reset_retrans_timer(sk, xs->rto);
+		xtcp_arm_reo_timer(sk, next);
+		return true;
+	}
+	if (xs->ca_state == XTCP_CA_OPEN) {
 		xtcp_enter_recovery(sk);
+		xtcp_prr(sk, 1, false);
+	} else if (xs->ca_state == XTCP_CA_RECOVERY && !xs->prr_out) {
+		xtcp_prr(sk, 1, false);
+	}
 	xtcp_xmit_lost(sk);
 	xtcp_reset_retrans_timer(sk, xs->rto);
 	xtcp_arm_reo_timer(sk, next);
@@ -482,6 +849,7 @@ void xtcp_cong_on_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
+	bool reneg;
 
 	if (!xs->ca_ops)
 		xtcp_cong_init(sk);
@@ -491,24 +859,59 @@ void xtcp_cong_on_timeout(struct sock *sk)
 			xtcp_save_undo(xs);
 		xs->ssthresh = xs->ca_ops->ssthresh(xs, xtcp_flight_size(sk));
 	}
+	/* a timeout after many SACKs: the reordering degree was overrated
+	 * (Linux's tcp_enter_loss())
+	 */
+	if (xs->ca_state == XTCP_CA_OPEN &&
+	    xtcp_sacked_out(sk) >= xs->reordering)
+		xs->reordering = min_t(u32, xs->reordering, XTCP_DUPTHRESH);
 	xs->cwnd = 1;
 	xs->cwnd_cnt = 0;
 	xs->recover = xs->snd_nxt;
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->reno_sacked = 0;
 	xs->dupacks = 0;
+	xs->tlp_high_seq = 0;
+	xs->tlp_pending = false;
+	/* the first segment is SACKed yet not ACKed: the receiver dropped
+	 * what it SACKed (reneging, RFC 2018 8); forget every SACK
+	 */
+	skb = skb_peek(&sk->sk_write_queue);
+	reneg = skb && skb != xs->send_head &&
+		(XTCP_SKB_CB(skb)->sacked & XTCP_SACKED);
 	xtcp_for_each_sent(sk, skb) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-		if (!(cb->sacked & XTCP_SACKED))
+		if (reneg || !(cb->sacked & XTCP_SACKED))
 			cb->sacked = XTCP_LOST;
 	}
+	if (reneg)
+		xs->high_sacked = xs->snd_una;
+}
+
+/**
+ * xtcp_dsack_note() - the receiver got a segment it already had: report
+ * it in the next ACK's first SACK block (RFC 2883)
+ * @sk: receiving socket
+ * @seq: start of the duplicate
+ * @end_seq: its end
+ */
+void xtcp_dsack_note(struct sock *sk, u32 seq, u32 end_seq)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->sack_ok || !xtcp_before(seq, end_seq))
+		return;
+	xs->dsack_start = seq;
+	xs->dsack_end = end_seq;
+	xs->dsack_pending = true;
 }
 
 /**
  * xtcp_sack_blocks() - SACK blocks describing the out-of-order queue
  * @sk: receiving socket
- * @out: blocks, the one holding the latest arrival first (RFC 2018)
+ * @out: blocks: a pending DSACK first (RFC 2883), then the one holding
+ *	 the latest arrival (RFC 2018)
  * @max: room in @out
  *
  * Return: number of blocks.
@@ -520,6 +923,12 @@ int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max)
 	struct sk_buff *skb;
 	int n = 0, i, first = -1, k = 0;
 
+	if (xs->dsack_pending && max > 0) {	/* RFC 2883: first block */
+		out[k].start = xs->dsack_start;
+		out[k].end = xs->dsack_end;
+		k++;
+		xs->dsack_pending = false;
+	}
 	skb_queue_walk(&xs->ofo_queue, skb) {
 		u32 s = XTCP_SKB_CB(skb)->seq, e = XTCP_SKB_CB(skb)->end_seq;
 

@@ -74,6 +74,7 @@ u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 		if (!cb->retransmitted && !(cb->sacked & XTCP_SACKED) &&
 		    xs->sack_ok)
 			xtcp_cong_reordered(sk, cb->seq);
+		xtcp_cong_skb_acked(sk, skb);
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		consume_skb(skb);
@@ -152,6 +153,7 @@ static int xtcp_xmit_new(struct sock *sk, struct sk_buff *skb)
 	int err;
 
 	cb->when = jiffies;
+	xtcp_cong_skb_sent(sk, skb);
 	err = xtcp_transmit_skb(sk, skb, true);
 	if (err)
 		return err;
@@ -249,10 +251,10 @@ void xtcp_push(struct sock *sk)
  * Linux's tcp_collapse(), for the in-order queue: from the first segment
  * that costs much more memory than it carries (a 1448-byte segment can pin
  * 2-4 KB, loopback's up to 64 KB), copy the unread bytes into linear
- * buffers of at most a page. Sequence numbers stay exact, so recvmsg() and a MSG_PEEK
- * in progress read on unchanged. On allocation failure the copies made
- * stay queued before the partly copied segment; recvmsg() reads by
- * sequence number, so that overlap is harmless.
+ * buffers of at most a page. Sequence numbers stay exact, so recvmsg()
+ * and a MSG_PEEK in progress read on unchanged. On allocation failure
+ * the copies made stay queued before the partly copied segment;
+ * recvmsg() reads by sequence number, so that overlap is harmless.
  * Context: socket lock or bh_lock_sock held.
  */
 static void xtcp_collapse_rcvq(struct sock *sk)
@@ -342,6 +344,7 @@ static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 
 		if (!xtcp_before(cb->seq, pcb->seq) &&
 		    !xtcp_after(cb->end_seq, pcb->end_seq)) {
+			xtcp_dsack_note(sk, cb->seq, cb->end_seq);
 			kfree_skb(skb);		/* already have all of it */
 			return;
 		}
@@ -404,6 +407,7 @@ void xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 
 	if (!xtcp_after(cb->end_seq, xs->rcv_nxt)) {
 		/* duplicate: tell the sender where we are */
+		xtcp_dsack_note(sk, cb->seq, cb->end_seq);
 		xtcp_send_ack(sk);
 		goto drop;
 	}

@@ -185,7 +185,8 @@ static void xtcp_sock_out_opts(struct sock *sk, struct xtcp_out_opts *o,
 		o->sack = xs->sack_ok;
 		o->ws = xs->wscale_ok;
 		o->wscale = xs->rcv_wscale;
-	} else if (xs->sack_ok && !skb_queue_empty(&xs->ofo_queue)) {
+	} else if (xs->sack_ok && (!skb_queue_empty(&xs->ofo_queue) ||
+				   xs->dsack_pending)) {
 		o->num_sacks = xtcp_sack_blocks(sk, o->sacks, o->ts ? 3 : 4);
 	}
 }
@@ -457,6 +458,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	int err;
 
 	cb->when = jiffies;
+	xtcp_cong_skb_sent(sk, skb);
 	err = xtcp_transmit_skb(sk, skb, true);
 	if (err)
 		return err;
