@@ -331,6 +331,7 @@ static u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opt,
 	     !xtcp_before(opt->sacks[0].start, opt->sacks[1].start))) {
 		*dsack = true;
 		first = 1;
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPDSACKRECV);
 		*dsack_tlp = xs->tlp_high_seq && xs->tlp_retrans &&
 			     opt->sacks[0].end == xs->tlp_high_seq;
 	}
@@ -435,6 +436,9 @@ static unsigned long xtcp_rack_detect_loss(struct sock *sk, u32 *lost)
 			continue;
 		age = now > cb->xmit_ns ? now - cb->xmit_ns : 0;
 		if (age >= limit) {
+			if (cb->sacked & XTCP_RETRANS)
+				xtcp_inc_stats(sock_net(sk),
+					       XTCP_MIB_TCPLOSTRETRANSMIT);
 			cb->sacked = XTCP_LOST;
 			(*lost)++;
 		} else {
@@ -528,6 +532,7 @@ static bool xtcp_send_loss_probe(struct sock *sk)
 	}
 	xs->tlp_high_seq = xs->snd_nxt;
 	xtcp_reset_retrans_timer(sk, xs->rto);
+	xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPLOSSPROBES);
 	return true;
 }
 
@@ -659,6 +664,8 @@ void xtcp_xmit_lost(struct sock *sk)
 			break;
 		if (xtcp_retransmit_skb(sk, skb))
 			break;
+		if (xs->ca_state != XTCP_CA_LOSS)
+			xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPFASTRETRANS);
 		pipe++;
 	}
 }
@@ -885,8 +892,10 @@ void xtcp_cong_on_timeout(struct sock *sk)
 		if (reneg || !(cb->sacked & XTCP_SACKED))
 			cb->sacked = XTCP_LOST;
 	}
-	if (reneg)
+	if (reneg) {
 		xs->high_sacked = xs->snd_una;
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPSACKRENEGING);
+	}
 }
 
 /**

@@ -268,6 +268,11 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TCPBACKLOGDROP]	= "TCPBacklogDrop",
 	[XTCP_MIB_OFOPRUNED]		= "OfoPruned",
 	[XTCP_MIB_TCPRCVCOLLAPSED]	= "TCPRcvCollapsed",
+	[XTCP_MIB_TCPLOSSPROBES]	= "TCPLossProbes",
+	[XTCP_MIB_TCPDSACKRECV]		= "TCPDSACKRecv",
+	[XTCP_MIB_TCPLOSTRETRANSMIT]	= "TCPLostRetransmit",
+	[XTCP_MIB_TCPFASTRETRANS]	= "TCPFastRetrans",
+	[XTCP_MIB_TCPSACKRENEGING]	= "TCPSACKReneging",
 };
 
 /* Context: process context (read of /proc/net/xtcp_stat). */

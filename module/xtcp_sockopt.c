@@ -225,6 +225,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_snd_ssthresh = xs->ssthresh;
 	info->tcpi_unacked = xtcp_packets_in_flight(sk);
 	info->tcpi_total_retrans = xs->total_retrans;
+	info->tcpi_reordering = xs->reordering;
 	info->tcpi_rcv_space = xs->rcv_wnd;
 	info->tcpi_last_data_recv = jiffies_to_msecs(jiffies - xs->rcv_tstamp);
 	info->tcpi_last_ack_recv = info->tcpi_last_data_recv;

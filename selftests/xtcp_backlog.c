@@ -36,7 +36,7 @@ static const unsigned char bogus_mac[6] = { 0x02, 0, 0, 0, 0, 0x99 };
 	ASSERT_EQ(0, __err) TH_LOG("topology: %s", strerror(__err));	\
 } while (0)
 
-#define NS(x) cl_use(self->t.ns[x])
+#define NS(x) nl_use(self->t.ns[x])
 
 static const char *ename(int e)
 {
@@ -229,24 +229,24 @@ static void overflow_scenario(struct __test_metadata *_metadata, struct cl_topo 
 	double t0;
 
 	memset(o, 0, sizeof(*o));
-	cl_use(t->ns[NSA]);
+	nl_use(t->ns[NSA]);
 	ASSERT_EQ(0, cl_sysctl(kind == CL_XTCP ? "net.xtcp.abort_on_overflow" :
 				"net.ipv4.tcp_abort_on_overflow", abort_on ? "1" : "0"));
 	lfd = cl_listen(kind, SRV, PORT, 2);
 	ASSERT_LE(0, lfd);
-	cl_use(t->ns[NSB]);
+	nl_use(t->ns[NSB]);
 	for (i = 0; i < 2; i++) {
 		p[i] = cl_connect(kind, SRV, PORT);
 		ASSERT_LE(0, p[i]);
 	}
 	cl_msleep(300);		/* their ACKs are in */
 	cap = cl_cap_open("vb");
-	cl_use(t->ns[NSA]);
+	nl_use(t->ns[NSA]);
 	ov0 = cl_kstat(kind, "ListenOverflows");
 	dr0 = cl_kstat(kind, "ListenDrops");
 	em0 = cl_kstat(kind, "EmbryonicRsts");
 	ck0 = cl_kstat(kind, "SyncookiesSent");
-	cl_use(t->ns[NSB]);
+	nl_use(t->ns[NSB]);
 	c1 = cl_connect_nb(kind, SRV, PORT, &e);
 	ASSERT_LE(0, c1);
 	c2 = cl_connect_nb(kind, SRV, PORT, &e);
@@ -254,7 +254,7 @@ static void overflow_scenario(struct __test_metadata *_metadata, struct cl_topo 
 	EXPECT_EQ(0, cl_wait_connected(c1, 2000));
 	o->c2_connect = cl_wait_connected(c2, 2000);
 	cl_msleep(400);		/* both final ACKs are in */
-	cl_use(t->ns[NSA]);
+	nl_use(t->ns[NSA]);
 	if (listen_row(kind, PORT, &r) == 1)
 		o->rxq = r.rxq;
 	o->synrecv = cl_rows(kind, PORT, ST_SYN_RECV, NULL, 0);
@@ -300,7 +300,7 @@ static void overflow_scenario(struct __test_metadata *_metadata, struct cl_topo 
 	       "c2 recv %s, accepted %d, c2 child %.2f s after room, data %d", cl_name(kind),
 	       abort_on, ename(o->c2_connect), o->rxq, o->synrecv, o->overflows, o->drops,
 	       o->embryonic, o->cookies, ename(o->c2_err), o->accepted, o->t_c2, o->data_ok);
-	cl_use(t->ns[NSB]);
+	nl_use(t->ns[NSB]);
 	if (cap >= 0) {
 		/* the clients' view of it, with XTCP_VERBOSE=1 */
 		cl_cap_read(cap, segs, &n, 100, 0, false);
@@ -324,9 +324,9 @@ TEST_F_TIMEOUT(topo, overflow_keeps_request, 60)
 	int kind;
 
 	NS(NSA);
-	ASSERT_EQ(0, cl_netem("va", 100000, 0));
+	ASSERT_EQ(0, nl_netem("va", 100000, 0));
 	NS(NSB);
-	ASSERT_EQ(0, cl_netem("vb", 100000, 0));
+	ASSERT_EQ(0, nl_netem("vb", 100000, 0));
 	for (kind = CL_XTCP; kind <= CL_TCP; kind++)
 		overflow_scenario(_metadata, &self->t, kind, 0, &o[kind]);
 	EXPECT_EQ(0, o[CL_XTCP].c2_connect);
@@ -354,9 +354,9 @@ TEST_F_TIMEOUT(topo, overflow_abort_on_overflow, 60)
 	int kind;
 
 	NS(NSA);
-	ASSERT_EQ(0, cl_netem("va", 100000, 0));
+	ASSERT_EQ(0, nl_netem("va", 100000, 0));
 	NS(NSB);
-	ASSERT_EQ(0, cl_netem("vb", 100000, 0));
+	ASSERT_EQ(0, nl_netem("vb", 100000, 0));
 	for (kind = CL_XTCP; kind <= CL_TCP; kind++)
 		overflow_scenario(_metadata, &self->t, kind, 1, &o[kind]);
 	EXPECT_EQ(0, o[CL_XTCP].c2_connect);

@@ -46,11 +46,7 @@ FIXTURE_SETUP(td)
 	err = td_topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
 	/* short orphan FIN_WAIT2 life in both namespaces unless a test says */
-	for (i = 0; i < 2; i++) {
-		td_ns_enter(self->t.ns[i]);
-		td_sysctl_both("fin_timeout", "tcp_fin_timeout", 3);
-	}
-	td_ns_enter(self->t.ns[TD_A]);
+	td_topo_sysctl(&self->t, "fin_timeout", "tcp_fin_timeout", 3);
 }
 
 FIXTURE_TEARDOWN(td)
@@ -120,6 +116,14 @@ static void wait_both(FIXTURE_DATA(td) *self, int side, int state, double secs,
 		if (done < 2)
 			td_msleep(20);
 	}
+}
+
+/* Capture what @side's veth carries from now on (read_cap() reads it). */
+static void start_cap(struct __test_metadata *_metadata, FIXTURE_DATA(td) *self,
+		      int side)
+{
+	self->cap = side == TD_A ? td_cap_a(&self->t) : td_cap_b(&self->t);
+	ASSERT_LE(0, self->cap);
 }
 
 static void read_cap(FIXTURE_DATA(td) *self)
@@ -216,82 +220,83 @@ TEST_F_TIMEOUT(td, passive_close_closed_active_time_wait, 20)
 		EXPECT_EQ(3, row[X].timer);
 }
 
+/*
+ * @side has just closed and its peer's ACK is lost: 1.6 s later @side is
+ * in @state with the retransmission timer on, having sent its FIN at least
+ * twice, with the same seq each time (as TCP).
+ */
+static void fin_retransmitted(struct __test_metadata *_metadata, FIXTURE_DATA(td) *self,
+			      int side, int state, const char *who)
+{
+	int s[2], n[2], i;
+	struct td_row row[2];
+	char what[64];
+
+	td_msleep(1600);
+	read_cap(self);
+	for (i = 0; i < 2; i++) {
+		s[i] = st(self, i, side, &row[i]);
+		n[i] = count_from(self, i, side, TD_F_FIN, 0, NULL);
+	}
+	td_segs_print(self->segs, self->nsegs);
+	snprintf(what, sizeof(what), "%s state", who);
+	LOG2(what, "%02X", s[T], s[X]);
+	LOG2("timer", "%u", row[T].timer, row[X].timer);
+	LOG2("FINs sent in 1.6 s", "%d", n[T], n[X]);
+	ASSERT_EQ(state, s[X]);
+	EXPECT_EQ(s[T], s[X]);
+	EXPECT_EQ(1, row[X].timer);
+	EXPECT_EQ(row[T].timer, row[X].timer);
+	EXPECT_LE(2, n[X]);
+	EXPECT_TRUE(same_seq(self, X, side, TD_F_FIN));
+}
+
 /* B's ACK of A's FIN is lost: A stays in FIN_WAIT1, retransmitting. */
 TEST_F_TIMEOUT(td, fin_wait1_retransmits_fin, 20)
 {
-	int s[2], n[2], i;
-	struct td_row row[2];
+	int i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	self->cap = td_cap_a(&self->t);
-	ASSERT_LE(0, self->cap);
+	start_cap(_metadata, self, TD_A);
 	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
 	for (i = 0; i < 2; i++)
 		close_fd(&self->k[i].c);
-	td_msleep(1600);
-	read_cap(self);
-	for (i = 0; i < 2; i++) {
-		s[i] = st(self, i, TD_A, &row[i]);
-		n[i] = count_from(self, i, TD_A, TD_F_FIN, 0, NULL);
-	}
-	td_segs_print(self->segs, self->nsegs);
-	LOG2("closer state", "%02X", s[T], s[X]);
-	LOG2("timer", "%u", row[T].timer, row[X].timer);
-	LOG2("FINs sent in 1.6 s", "%d", n[T], n[X]);
-	ASSERT_EQ(ST_FIN_WAIT1, s[X]);
-	EXPECT_EQ(s[T], s[X]);
-	EXPECT_EQ(1, row[X].timer);
-	EXPECT_EQ(row[T].timer, row[X].timer);
-	EXPECT_LE(2, n[X]);
-	EXPECT_TRUE(same_seq(self, X, TD_A, TD_F_FIN));
+	fin_retransmitted(_metadata, self, TD_A, ST_FIN_WAIT1, "closer");
 }
 
-/* A's ACK of B's FIN is lost: B stays in LAST_ACK, retransmitting. */
-TEST_F_TIMEOUT(td, last_ack_retransmits_fin, 20)
+/*
+ * A shuts down its sending side, then B closes with A cut off (@cap: B's
+ * segments captured from before the cut): B is in LAST_ACK.
+ */
+static void last_ack_cut(struct __test_metadata *_metadata, FIXTURE_DATA(td) *self,
+			 bool cap)
 {
-	int s[2], n[2], i;
-	struct td_row row[2];
-
-	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++)
-		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_WR));
-	td_msleep(200);
-	self->cap = td_cap_b(&self->t);
-	ASSERT_LE(0, self->cap);
-	ASSERT_EQ(0, td_cut(&self->t, TD_A, true));
-	for (i = 0; i < 2; i++)
-		close_fd(&self->k[i].s);
-	td_msleep(1600);
-	read_cap(self);
-	for (i = 0; i < 2; i++) {
-		s[i] = st(self, i, TD_B, &row[i]);
-		n[i] = count_from(self, i, TD_B, TD_F_FIN, 0, NULL);
-	}
-	td_segs_print(self->segs, self->nsegs);
-	LOG2("passive closer state", "%02X", s[T], s[X]);
-	LOG2("timer", "%u", row[T].timer, row[X].timer);
-	LOG2("FINs sent in 1.6 s", "%d", n[T], n[X]);
-	ASSERT_EQ(ST_LAST_ACK, s[X]);
-	EXPECT_EQ(s[T], s[X]);
-	EXPECT_EQ(1, row[X].timer);
-	EXPECT_EQ(row[T].timer, row[X].timer);
-	EXPECT_LE(2, n[X]);
-	EXPECT_TRUE(same_seq(self, X, TD_B, TD_F_FIN));
-}
-
-/* LAST_ACK ends in CLOSED (no row) once the ACK gets through. */
-TEST_F_TIMEOUT(td, last_ack_closes_when_acked, 30)
-{
-	double w[2];
 	int i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_WR));
 	td_msleep(200);
+	if (cap)
+		start_cap(_metadata, self, TD_B);
 	ASSERT_EQ(0, td_cut(&self->t, TD_A, true));
 	for (i = 0; i < 2; i++)
 		close_fd(&self->k[i].s);
+}
+
+/* A's ACK of B's FIN is lost: B stays in LAST_ACK, retransmitting. */
+TEST_F_TIMEOUT(td, last_ack_retransmits_fin, 20)
+{
+	last_ack_cut(_metadata, self, true);
+	fin_retransmitted(_metadata, self, TD_B, ST_LAST_ACK, "passive closer");
+}
+
+/* LAST_ACK ends in CLOSED (no row) once the ACK gets through. */
+TEST_F_TIMEOUT(td, last_ack_closes_when_acked, 30)
+{
+	double w[2];
+
+	last_ack_cut(_metadata, self, false);
 	td_msleep(500);
 	ASSERT_EQ(ST_LAST_ACK, st(self, X, TD_B, NULL));
 	ASSERT_EQ(0, td_cut(&self->t, TD_A, false));
@@ -328,15 +333,7 @@ TEST_F_TIMEOUT(td, last_ack_fin_rto_as_linux, 20)
 	int ms[2];
 	int i;
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++)
-		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_WR));
-	td_msleep(200);
-	self->cap = td_cap_b(&self->t);
-	ASSERT_LE(0, self->cap);
-	ASSERT_EQ(0, td_cut(&self->t, TD_A, true));
-	for (i = 0; i < 2; i++)
-		close_fd(&self->k[i].s);
+	last_ack_cut(_metadata, self, true);
 	td_msleep(1500);
 	read_cap(self);
 	for (i = 0; i < 2; i++)
@@ -385,10 +382,7 @@ TEST_F_TIMEOUT(td, simultaneous_close_both_time_wait, 30)
 	double w[2];
 	int i;
 
-	ASSERT_EQ(0, td_sysctl_int("net.xtcp.tw_timeout", 5));	/* A */
-	td_ns_enter(self->t.ns[TD_B]);
-	ASSERT_EQ(0, td_sysctl_int("net.xtcp.tw_timeout", 5));
-	td_ns_enter(self->t.ns[TD_A]);
+	ASSERT_EQ(0, td_topo_sysctl(&self->t, "tw_timeout", NULL, 5));
 	simultaneous(_metadata, self);
 	wait_both(self, TD_B, ST_CLOSING, 5, w);
 	ASSERT_LE(0, w[X]);
@@ -468,8 +462,7 @@ TEST_F(td, shut_rd_sends_nothing_peer_established)
 	int n[2], s[2], i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	self->cap = td_cap_a(&self->t);
-	ASSERT_LE(0, self->cap);
+	start_cap(_metadata, self, TD_A);
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_RD));
 	td_msleep(300);
@@ -532,11 +525,7 @@ TEST_F_TIMEOUT(td, fin_wait2_not_orphan_stays, 20)
 {
 	int s[2], i;
 
-	for (i = 0; i < 2; i++) {
-		td_ns_enter(self->t.ns[i]);
-		td_sysctl_both("fin_timeout", "tcp_fin_timeout", 1);
-	}
-	td_ns_enter(self->t.ns[TD_A]);
+	td_topo_sysctl(&self->t, "fin_timeout", "tcp_fin_timeout", 1);
 	ASSERT_EQ(0, open_pairs(_metadata, self));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_WR));
@@ -567,8 +556,7 @@ TEST_F(td, close_unread_sends_rst_not_fin)
 	int rst[2], fin[2], i;
 
 	close_with_unread(_metadata, self);
-	self->cap = td_cap_a(&self->t);
-	ASSERT_LE(0, self->cap);
+	start_cap(_metadata, self, TD_A);
 	for (i = 0; i < 2; i++)
 		close_fd(&self->k[i].c);
 	td_msleep(300);
@@ -631,8 +619,7 @@ TEST_F(td, linger_zero_sends_rst_no_time_wait)
 	int rst[2], fin[2], s[2], i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	self->cap = td_cap_a(&self->t);
-	ASSERT_LE(0, self->cap);
+	start_cap(_metadata, self, TD_A);
 	for (i = 0; i < 2; i++) {
 		set_linger(self->k[i].c, 1, 0);
 		close_fd(&self->k[i].c);
@@ -797,8 +784,7 @@ TEST_F_TIMEOUT(td, fin_wait2_expiry_sends_no_rst, 20)
 
 	td_sysctl_both("fin_timeout", "tcp_fin_timeout", 1);
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	self->cap = td_cap_a(&self->t);
-	ASSERT_LE(0, self->cap);
+	start_cap(_metadata, self, TD_A);
 	for (i = 0; i < 2; i++)
 		close_fd(&self->k[i].c);
 	wait_both(self, TD_A, 0, 4, w);
@@ -817,8 +803,7 @@ TEST_F(td, linger2_negative_no_fin_wait2)
 	int s[2], rst[2], i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	self->cap = td_cap_a(&self->t);
-	ASSERT_LE(0, self->cap);
+	start_cap(_metadata, self, TD_A);
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, xtcp_setint(self->k[i].c, SOL_TCP, TCP_LINGER2, -1));
 		close_fd(&self->k[i].c);

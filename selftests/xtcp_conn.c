@@ -49,7 +49,7 @@ FIXTURE_TEARDOWN(topo)
 	cl_topo_fini(&self->t);
 }
 
-#define NS(x) cl_use(self->t.ns[x])
+#define NS(x) nl_use(self->t.ns[x])
 
 static int do_connect(int fd, const char *ip, unsigned short port)
 {
@@ -310,7 +310,7 @@ TEST_F(topo, nonblocking_connect_sequence)
 	int kind, r[2][5];
 
 	NS(NSB);
-	ASSERT_EQ(0, cl_netem("vb", 300000, 0));
+	ASSERT_EQ(0, nl_netem("vb", 300000, 0));
 	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
 		int lfd, fd, afd;
 
@@ -758,11 +758,11 @@ static int capture_handshake(struct cl_topo *t, int kind, struct cl_seg *h)
 	struct cl_seg segs[64];
 	int n = 0, cap, lfd, cfd, afd, i;
 
-	cl_use(t->ns[NSB]);
+	nl_use(t->ns[NSB]);
 	cap = cl_cap_open("vb");
-	cl_use(t->ns[NSA]);
+	nl_use(t->ns[NSA]);
 	lfd = cl_listen(kind, SRV, PORT, 5);
-	cl_use(t->ns[NSB]);
+	nl_use(t->ns[NSB]);
 	cfd = cl_connect(kind, SRV, PORT);
 	afd = accept(lfd, NULL, NULL);
 	cl_msleep(100);
@@ -847,9 +847,9 @@ TEST_F(topo, simultaneous_open)
 	int kind, cnt[2], r[2][2];
 
 	NS(NSA);
-	ASSERT_EQ(0, cl_netem("va", 100000, 0));
+	ASSERT_EQ(0, nl_netem("va", 100000, 0));
 	NS(NSB);
-	ASSERT_EQ(0, cl_netem("vb", 100000, 0));
+	ASSERT_EQ(0, nl_netem("vb", 100000, 0));
 	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
 		int fa, fb, cap, n = 0, i, syn = 0, synack = 0;
 

@@ -329,7 +329,7 @@ TEST_F_TIMEOUT(echo, echo_server_1000_clients, 170)
 	double t0 = dt_now(), t_conn, t_echo;
 	struct epoll_event ev;
 
-	dt_ns_enter(self->t.ns[DT_B]);
+	nl_ns_enter(self->t.ns[DT_B]);
 	sv->lfd = dt_listen(variant->kind, DT_IP_B, 7000, 1024);
 	ASSERT_GE(sv->lfd, 0) TH_LOG("listen: %s", strerror(errno));
 	ASSERT_EQ(0, dt_set_nonblock(sv->lfd, 1));
@@ -338,7 +338,7 @@ TEST_F_TIMEOUT(echo, echo_server_1000_clients, 170)
 	ASSERT_EQ(0, ep_add(sv->ep, sv->lfd, EPOLLIN));
 	ASSERT_EQ(0, pthread_create(&self->th, NULL, server_fn, sv));
 	self->started = true;
-	dt_ns_enter(self->t.ns[DT_A]);
+	nl_ns_enter(self->t.ns[DT_A]);
 
 	/* connect all, keeping at most 100 handshakes in progress */
 	ep = epoll_create1(EPOLL_CLOEXEC);

@@ -387,7 +387,7 @@ static void cut_scenario(struct __test_metadata *_metadata, FIXTURE_DATA(ka) *se
 	memset(r, 0, sizeof(*r));
 	ASSERT_EQ(0, open_pairs(_metadata, self));
 	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
-	td_ns_enter(self->t.ns[TD_A]);
+	nl_ns_enter(self->t.ns[TD_A]);
 	for (i = 0; i < 2; i++) {
 		kal0[i] = td_stat(kind_of[i], "TCPKeepAlive");
 		tmo0[i] = td_stat(kind_of[i], "TCPAbortOnTimeout");
@@ -534,7 +534,7 @@ TEST_F_TIMEOUT(ka, sysctls_apply_to_sockets_without_own_values, 20)
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, td_pair(&self->t, kind_of[i], 7010 + i, &self->extra[i],
 				     &self->extra[2 + i]));
-	td_ns_enter(self->t.ns[TD_A]);
+	nl_ns_enter(self->t.ns[TD_A]);
 	ASSERT_EQ(0, td_sysctl_both("keepalive_time", "tcp_keepalive_time", 1));
 	ASSERT_EQ(0, td_sysctl_both("keepalive_intvl", "tcp_keepalive_intvl", 1));
 	ASSERT_EQ(0, td_sysctl_both("keepalive_probes", "tcp_keepalive_probes", 2));

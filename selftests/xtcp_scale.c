@@ -28,7 +28,7 @@
 #define ST_ESTABLISHED 0x01
 #define ST_LISTEN 0x0A
 
-#define NS(x) cl_use(self->t.ns[x])
+#define NS(x) nl_use(self->t.ns[x])
 
 FIXTURE(topo) {
 	struct cl_topo t;

@@ -28,7 +28,7 @@
 #define PORT 5000		/* XTCP listener; TCP's is PORT + 1 */
 #define ST_SYN_RECV 0x03
 
-#define NS(x) cl_use(self->t.ns[x])
+#define NS(x) nl_use(self->t.ns[x])
 
 static int proto_of(int kind)
 {
@@ -146,12 +146,12 @@ static int legit_client(struct cl_topo *t, int kind, int lfd, int *cfd, int *afd
 	int e, r;
 
 	*afd = -1;
-	cl_use(t->ns[NSB]);
+	nl_use(t->ns[NSB]);
 	*cfd = cl_connect_nb(kind, SRV, PORT + kind, &e);
 	if (*cfd < 0)
 		return errno;
 	r = cl_wait_connected(*cfd, 8000);
-	cl_use(t->ns[NSA]);
+	nl_use(t->ns[NSA]);
 	if (r)
 		return r < 0 ? ETIMEDOUT : r;
 	if (!cl_readable(lfd, 5000))
@@ -198,7 +198,7 @@ FIXTURE_SETUP(topo)
 	if (err == ENOENT)
 		SKIP(return, "net.xtcp sysctls missing: is xtcp.ko loaded?");
 	ASSERT_EQ(0, err) TH_LOG("topology: %s", strerror(err));
-	ASSERT_EQ(0, cl_route_add("10.99.0.0", 16, CLI, NULL));
+	ASSERT_EQ(0, nl_route_add("10.99.0.0", 16, CLI, NULL));
 }
 
 FIXTURE_TEARDOWN(topo)

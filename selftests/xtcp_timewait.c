@@ -74,11 +74,11 @@ FIXTURE_TEARDOWN(tw)
 
 static void set_tw_timeout(FIXTURE_DATA(tw) *self, int side, int secs)
 {
-	int old = td_cur_ns;
+	int old = nl_cur_ns;
 
-	td_ns_enter(self->t.ns[side]);
+	nl_ns_enter(self->t.ns[side]);
 	td_sysctl_int("net.xtcp.tw_timeout", secs);
-	td_ns_enter(old);
+	nl_ns_enter(old);
 }
 
 static int row_a(FIXTURE_DATA(tw) *self, int i, struct td_row *r)
@@ -153,11 +153,11 @@ static int forge(FIXTURE_DATA(tw) *self, int i, uint8_t flags, uint32_t seq, uin
 	};
 
 	if (self->raw < 0) {
-		int old = td_cur_ns;
+		int old = nl_cur_ns;
 
-		td_ns_enter(self->t.ns[TD_A]);
+		nl_ns_enter(self->t.ns[TD_A]);
 		self->raw = td_raw_open();
-		td_ns_enter(old);
+		nl_ns_enter(old);
 		if (self->raw < 0)
 			return errno;
 	}
@@ -278,7 +278,7 @@ TEST_F_TIMEOUT(tw, time_waited_counted_on_expiry, 20)
 {
 	long before, after;
 
-	td_ns_enter(self->t.ns[TD_A]);
+	nl_ns_enter(self->t.ns[TD_A]);
 	before = td_xstat("TimeWaited");
 	ASSERT_LE(0, before);
 	ASSERT_EQ(0, make_tw(_metadata, self, false));
@@ -293,7 +293,7 @@ TEST(tw_timeout_default_60)
 {
 	long v;
 
-	ASSERT_LE(0, td_ns_new());
+	ASSERT_LE(0, nl_ns_new());
 	v = td_sysctl_get("net.xtcp.tw_timeout");
 	TH_LOG("net.xtcp.tw_timeout in a new namespace: %ld", v);
 	EXPECT_EQ(60, v);
@@ -307,7 +307,7 @@ TEST(tw_timeout_bounds_1_600)
 	};
 	unsigned int i;
 
-	ASSERT_LE(0, td_ns_new());
+	ASSERT_LE(0, nl_ns_new());
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		int e = td_sysctl("net.xtcp.tw_timeout", c[i].val);
 
@@ -437,10 +437,10 @@ TEST_F_TIMEOUT(tw, new_syn_reuses_time_wait, 20)
 		struct conn *c = &self->k[i];
 
 		c->port = 7000 + i;
-		td_ns_enter(self->t.ns[TD_B]);
+		nl_ns_enter(self->t.ns[TD_B]);
 		lfd[i] = td_listen(kind_of[i], TD_IP_B, c->port, 4);
 		ASSERT_LE(0, lfd[i]);
-		td_ns_enter(self->t.ns[TD_A]);
+		nl_ns_enter(self->t.ns[TD_A]);
 		c->c = td_connect_from(kind_of[i], 0, TD_IP_B, c->port);
 		ASSERT_LE(0, c->c);
 		c->cport = xtcp_local_port(c->c);
@@ -488,17 +488,17 @@ static void tw_reuse(struct __test_metadata *_metadata, FIXTURE_DATA(tw) *self,
 {
 	int e[2], lfd[2], i;
 
-	td_ns_enter(self->t.ns[TD_A]);
+	nl_ns_enter(self->t.ns[TD_A]);
 	ASSERT_EQ(0, td_sysctl("net.ipv4.ip_local_port_range", "40000 40000"));
 	ASSERT_EQ(0, td_sysctl_both("tw_reuse", "tcp_tw_reuse", reuse));
 	set_tw_timeout(self, TD_A, 10);
 	ASSERT_EQ(0, make_tw(_metadata, self, true));
 	for (i = 0; i < 2; i++) {
-		td_ns_enter(self->t.ns[TD_B]);
+		nl_ns_enter(self->t.ns[TD_B]);
 		lfd[i] = td_listen(kind_of[i], TD_IP_B, self->k[i].port, 4);
 		ASSERT_LE(0, lfd[i]);
 	}
-	td_ns_enter(self->t.ns[TD_A]);
+	nl_ns_enter(self->t.ns[TD_A]);
 	td_msleep(1200);
 	for (i = 0; i < 2; i++) {
 		self->k[i].c = td_connect_from(kind_of[i], 0, TD_IP_B, self->k[i].port);
@@ -529,7 +529,7 @@ TEST_F_TIMEOUT(tw, max_tw_buckets_caps_entries, 30)
 	int c[2][5], sv[2][5], rows[2], i, j;
 	long before[2], after[2];
 
-	td_ns_enter(self->t.ns[TD_A]);
+	nl_ns_enter(self->t.ns[TD_A]);
 	ASSERT_EQ(0, td_sysctl_both("max_tw_buckets", "tcp_max_tw_buckets", 2));
 	set_tw_timeout(self, TD_A, 5);
 	for (i = 0; i < 2; i++) {
@@ -571,10 +571,10 @@ static void server_tw(struct __test_metadata *_metadata, FIXTURE_DATA(tw) *self)
 		struct conn *c = &self->k[i];
 
 		c->port = 7000 + i;
-		td_ns_enter(self->t.ns[TD_B]);
+		nl_ns_enter(self->t.ns[TD_B]);
 		lfd = td_listen(kind_of[i], TD_IP_B, c->port, 4);	/* SO_REUSEADDR */
 		ASSERT_LE(0, lfd);
-		td_ns_enter(self->t.ns[TD_A]);
+		nl_ns_enter(self->t.ns[TD_A]);
 		c->c = td_connect_from(kind_of[i], 0, TD_IP_B, c->port);
 		ASSERT_LE(0, c->c);
 		c->cport = xtcp_local_port(c->c);
@@ -591,7 +591,7 @@ static void server_tw(struct __test_metadata *_metadata, FIXTURE_DATA(tw) *self)
 	for (i = 0; i < 2; i++)
 		ASSERT_LE(0, td_wait_state(self->t.ns[TD_B], kind_of[i], self->k[i].port,
 					   self->k[i].cport, ST_TIME_WAIT, 2));
-	td_ns_enter(self->t.ns[TD_B]);
+	nl_ns_enter(self->t.ns[TD_B]);
 }
 
 static int bind_again(int kind, unsigned short port, int reuse, int *fdp)

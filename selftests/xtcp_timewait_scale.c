@@ -69,16 +69,16 @@ TEST_F_TIMEOUT(scale, twenty_thousand_time_wait_rows, 400)
 	slab_active("XTCP", &res.sk_before);
 	err = td_topo_init(&t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
-	td_ns_enter(t.ns[TD_A]);
+	nl_ns_enter(t.ns[TD_A]);
 	ASSERT_EQ(0, td_sysctl("net.ipv4.ip_local_port_range", "10000 60999"));
 	ASSERT_EQ(0, td_sysctl_int("net.xtcp.max_tw_buckets", 100000));
 	ASSERT_EQ(0, td_sysctl_int("net.xtcp.tw_timeout", 120));
-	td_ns_enter(t.ns[TD_B]);
+	nl_ns_enter(t.ns[TD_B]);
 	td_sysctl_int("net.xtcp.max_syn_backlog", 4096);
 	lfd = td_listen(TD_XTCP, TD_IP_B, PORT, 1024);
 	ASSERT_LE(0, lfd);
 	td_set_nonblock(lfd, 1);
-	td_ns_enter(t.ns[TD_A]);
+	nl_ns_enter(t.ns[TD_A]);
 
 	t0 = td_now();
 	while (made < NCONN) {

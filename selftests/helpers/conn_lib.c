@@ -4,10 +4,9 @@
  *
  * 1. A library, #included by selftests/xtcp_conn*.c, xtcp_backlog.c,
  *    xtcp_synflood.c and xtcp_scale.c (define CONN_LIB_NO_MAIN first):
- *    network namespaces held as fds and entered with setns() (one process
- *    owns sockets in several namespaces), veth pairs and netem through
- *    rtnetlink, addresses/routes/ARP entries/offloads through ioctls (no
- *    ip/tc exec: an exec costs ~0.5 s under TCG), sysctls, counters of
+ *    network namespaces, veth pairs, netem, addresses, routes (all from
+ *    netns_lib.c, prefix nl_), ARP entries through ioctls (no ip/tc exec:
+ *    an exec costs ~0.5 s under TCG), sysctls, counters of
  *    /proc/net/xtcp_stat (and Linux's snmp/netstat for comparisons), rows
  *    of /proc/net/xtcp or /proc/net/tcp, a packet-socket capture that parses
  *    XTCP (IP proto 253) and TCP segments, and a raw IP_HDRINCL sender that
@@ -23,9 +22,6 @@
  *      conn_lib syn     NETNS SRC DST SPORT DPORT ISN  one raw XTCP SYN
  *                                                 (SRC may be spoofed)
  *    NETNS is a path like /run/netns/NAME ("-" for the current one).
- *
- * The Makefile does not know the tests include this file: after changing
- * it, `make -C selftests clean all` (or touch the tests).
  */
 #ifndef CONN_LIB_C
 #define CONN_LIB_C
@@ -38,19 +34,12 @@
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <net/if_arp.h>
-#include <net/route.h>
-#include <linux/ethtool.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
-#include <linux/if_link.h>
-#include <linux/netlink.h>
-#include <linux/pkt_sched.h>
-#include <linux/rtnetlink.h>
-#include <linux/sockios.h>
-#include <linux/veth.h>
 #include <sys/time.h>
 
 #include "xtcp_common.h"
+#include "helpers/netns_lib.c"
 
 /* which stack a socket helper opens */
 enum { CL_XTCP, CL_TCP };
@@ -81,224 +70,11 @@ static inline void cl_msleep(int ms)
 		;
 }
 
-/* ------------------------------------------------------------ namespaces */
-
-/* the namespace fd the calling thread was last moved to by these helpers */
-static int cl_cur_ns = -1;
-
-/* A new network namespace (lo up) for the calling thread; returns its fd. */
-static inline int cl_netns_new(void)
-{
-	int fd;
-
-	if (unshare(CLONE_NEWNET) || xtcp_if_up("lo"))
-		return -1;
-	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	cl_cur_ns = fd;
-	return fd;
-}
-
-static inline int cl_netns_enter(int nsfd)
-{
-	if (setns(nsfd, CLONE_NEWNET))
-		return -1;
-	cl_cur_ns = nsfd;
-	return 0;
-}
-
-/* Make @nsfd the calling thread's namespace (a no-op when it already is). */
-static inline void cl_use(int nsfd)
-{
-	if (nsfd != cl_cur_ns && cl_netns_enter(nsfd)) {
-		perror("setns");
-		abort();
-	}
-}
-
-static inline int cl_netns_open(const char *path)
-{
-	return open(path, O_RDONLY | O_CLOEXEC);
-}
-
-/* ------------------------------------------------------------- rtnetlink */
-
-#define CL_NLBUF 1024
-
-struct cl_nlreq {
-	struct nlmsghdr nh;
-	char buf[CL_NLBUF];
-};
-
-static inline struct rtattr *cl_nla(struct nlmsghdr *nh, int type,
-				    const void *data, int len)
-{
-	struct rtattr *rta = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
-
-	rta->rta_type = type;
-	rta->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), data, len);
-	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	return rta;
-}
-
-static inline void cl_nla_end(struct nlmsghdr *nh, struct rtattr *nest)
-{
-	nest->rta_len = (char *)nh + nh->nlmsg_len - (char *)nest;
-}
-
-/* Send one request, wait for the ACK; 0 or errno. */
-static inline int cl_nl_talk(struct nlmsghdr *nh)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	char rbuf[4096];
-	int fd, err = EIO;
-	ssize_t n;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return errno;
-	nh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nh->nlmsg_seq = 1;
-	if (sendto(fd, nh, nh->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err = errno;
-		goto out;
-	}
-	n = recv(fd, rbuf, sizeof(rbuf), 0);
-	if (n >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
-		struct nlmsghdr *r = (struct nlmsghdr *)rbuf;
-
-		if (r->nlmsg_type == NLMSG_ERROR)
-			err = -((struct nlmsgerr *)NLMSG_DATA(r))->error;
-	}
-out:
-	close(fd);
-	return err;
-}
-
-/*
- * A veth pair: @name in the current namespace, @peer created directly in
- * the namespace @peer_nsfd. Both are left down. 0 or errno.
- */
-static inline int cl_veth_add(const char *name, const char *peer, int peer_nsfd)
-{
-	struct cl_nlreq req;
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct rtattr *linfo, *data, *pinfo;
-
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(ifi));
-	req.nh.nlmsg_type = RTM_NEWLINK;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	memcpy(NLMSG_DATA(&req.nh), &ifi, sizeof(ifi));
-	cl_nla(&req.nh, IFLA_IFNAME, name, strlen(name) + 1);
-	linfo = cl_nla(&req.nh, IFLA_LINKINFO, NULL, 0);
-	cl_nla(&req.nh, IFLA_INFO_KIND, "veth", 4);
-	data = cl_nla(&req.nh, IFLA_INFO_DATA, NULL, 0);
-	pinfo = cl_nla(&req.nh, VETH_INFO_PEER, NULL, 0);
-	/* the peer's struct ifinfomsg comes first in VETH_INFO_PEER */
-	memset((char *)&req.nh + req.nh.nlmsg_len, 0, sizeof(ifi));
-	req.nh.nlmsg_len += NLMSG_ALIGN(sizeof(ifi));
-	cl_nla(&req.nh, IFLA_IFNAME, peer, strlen(peer) + 1);
-	cl_nla(&req.nh, IFLA_NET_NS_FD, &peer_nsfd, sizeof(peer_nsfd));
-	cl_nla_end(&req.nh, pinfo);
-	cl_nla_end(&req.nh, data);
-	cl_nla_end(&req.nh, linfo);
-	return cl_nl_talk(&req.nh);
-}
-
-/* netem as root qdisc of @dev: fixed @delay_us and @loss_pct. 0 or errno. */
-static inline int cl_netem(const char *dev, unsigned int delay_us, unsigned int loss_pct)
-{
-	struct cl_nlreq req;
-	struct tcmsg tcm = { .tcm_family = AF_UNSPEC };
-	struct tc_netem_qopt q = { .limit = 10000 };
-	struct rtattr *opts;
-	int64_t lat = (int64_t)delay_us * 1000;
-
-	tcm.tcm_ifindex = if_nametoindex(dev);
-	if (!tcm.tcm_ifindex)
-		return ENODEV;
-	tcm.tcm_parent = TC_H_ROOT;
-	if (loss_pct)
-		q.loss = (uint32_t)(loss_pct >= 100 ? UINT32_MAX :
-				    (uint64_t)UINT32_MAX * loss_pct / 100);
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(tcm));
-	req.nh.nlmsg_type = RTM_NEWQDISC;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	memcpy(NLMSG_DATA(&req.nh), &tcm, sizeof(tcm));
-	cl_nla(&req.nh, TCA_KIND, "netem", 6);
-	opts = cl_nla(&req.nh, TCA_OPTIONS, &q, sizeof(q));
-	cl_nla(&req.nh, TCA_NETEM_LATENCY64, &lat, sizeof(lat));
-	cl_nla_end(&req.nh, opts);
-	return cl_nl_talk(&req.nh);
-}
-
 /* ---------------------------------------------------------------- ioctls */
-
-static inline int cl_ioctl(unsigned long req, void *arg)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (ioctl(fd, req, arg))
-		err = errno;
-	close(fd);
-	return err;
-}
 
 static inline struct sockaddr_in cl_sin(const char *ip, unsigned short port)
 {
 	return xtcp_sin(ip, port);
-}
-
-/* IPv4 address @ip/@prefix on @dev, and @dev up. 0 or errno. */
-static inline int cl_addr_add(const char *dev, const char *ip, int prefix)
-{
-	struct ifreq ifr;
-	struct sockaddr_in sin = cl_sin(ip, 0);
-	int err;
-
-	memset(&ifr, 0, sizeof(ifr));
-	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
-	memcpy(&ifr.ifr_addr, &sin, sizeof(sin));
-	err = cl_ioctl(SIOCSIFADDR, &ifr);
-	if (err)
-		return err;
-	sin.sin_addr.s_addr = htonl(prefix ? ~0U << (32 - prefix) : 0);
-	memcpy(&ifr.ifr_netmask, &sin, sizeof(sin));
-	err = cl_ioctl(SIOCSIFNETMASK, &ifr);
-	if (err)
-		return err;
-	return xtcp_if_up(dev);
-}
-
-/* Route @dst/@prefix via gateway @gw (NULL: directly on @dev). */
-static inline int cl_route_add(const char *dst, int prefix, const char *gw,
-			       const char *dev)
-{
-	struct rtentry rt;
-	struct sockaddr_in sin = cl_sin(dst, 0);
-	char devbuf[IFNAMSIZ];
-
-	memset(&rt, 0, sizeof(rt));
-	memcpy(&rt.rt_dst, &sin, sizeof(sin));
-	sin.sin_addr.s_addr = htonl(prefix ? ~0U << (32 - prefix) : 0);
-	memcpy(&rt.rt_genmask, &sin, sizeof(sin));
-	rt.rt_flags = RTF_UP | (prefix == 32 ? RTF_HOST : 0);
-	if (gw) {
-		sin = cl_sin(gw, 0);
-		memcpy(&rt.rt_gateway, &sin, sizeof(sin));
-		rt.rt_flags |= RTF_GATEWAY;
-	}
-	if (dev) {
-		strncpy(devbuf, dev, IFNAMSIZ - 1);
-		devbuf[IFNAMSIZ - 1] = 0;
-		rt.rt_dev = devbuf;
-	}
-	return cl_ioctl(SIOCADDRT, &rt);
 }
 
 /* Permanent ARP entry @ip -> @mac (6 bytes) on @dev. */
@@ -314,19 +90,7 @@ static inline int cl_neigh_add(const char *dev, const char *ip,
 	memcpy(ar.arp_ha.sa_data, mac, 6);
 	ar.arp_flags = ATF_PERM | ATF_COM;
 	strncpy(ar.arp_dev, dev, sizeof(ar.arp_dev) - 1);
-	return cl_ioctl(SIOCSARP, &ar);
-}
-
-/* ethtool -K @dev tx off: checksums computed in software, visible on captures. */
-static inline int cl_tx_csum_off(const char *dev)
-{
-	struct ethtool_value ev = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
-	ifr.ifr_data = (void *)&ev;
-	return cl_ioctl(SIOCETHTOOL, &ifr);
+	return nl_ioctl(SIOCSARP, &ar);
 }
 
 /* ------------------------------------------------------- sysctl, counters */
@@ -907,7 +671,7 @@ static inline int cl_wait_running(const char *dev)
 	for (i = 0; i < 300; i++) {
 		memset(&ifr, 0, sizeof(ifr));
 		strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
-		if (!cl_ioctl(SIOCGIFFLAGS, &ifr) && (ifr.ifr_flags & IFF_RUNNING)) {
+		if (!nl_ioctl(SIOCGIFFLAGS, &ifr) && (ifr.ifr_flags & IFF_RUNNING)) {
 			cl_msleep(20);
 			return 0;
 		}
@@ -920,25 +684,21 @@ static inline int cl_topo_init(struct cl_topo *t)
 {
 	int err;
 
-	t->ns[1] = cl_netns_new();
+	t->ns[1] = nl_ns_new();
 	if (t->ns[1] < 0)
 		return errno;
 	if (cl_sysctl("net.xtcp.tw_timeout", "1"))
 		return ENOENT;		/* module not loaded */
-	t->ns[0] = cl_netns_new();
+	t->ns[0] = nl_ns_new();
 	if (t->ns[0] < 0)
 		return errno;
 	cl_sysctl("net.xtcp.tw_timeout", "1");
-	err = cl_veth_add("va", "vb", t->ns[1]);
-	if (!err)
-		err = cl_addr_add("va", "10.0.0.1", 24);
+	err = nl_veth_pair(t->ns[0], "10.0.0.1", t->ns[1], "10.0.0.2");
 	if (err)
 		return err;
-	cl_use(t->ns[1]);
-	err = cl_addr_add("vb", "10.0.0.2", 24);
-	if (!err)
-		err = cl_wait_running("vb");
-	cl_use(t->ns[0]);
+	nl_use(t->ns[1]);
+	err = cl_wait_running("vb");
+	nl_use(t->ns[0]);
 	if (!err)
 		err = cl_wait_running("va");
 	return err;
@@ -964,8 +724,8 @@ static int enter(const char *ns)
 
 	if (!strcmp(ns, "-"))
 		return 0;
-	fd = cl_netns_open(ns);
-	if (fd < 0 || cl_netns_enter(fd)) {
+	fd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || nl_ns_enter(fd)) {
 		perror(ns);
 		return -1;
 	}

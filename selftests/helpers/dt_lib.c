@@ -6,10 +6,11 @@
  *
  *   - both stacks: DT_XTCP (AF_XTCP) and DT_TCP (AF_INET) everywhere, so a
  *     test can run a scenario over the kernel's TCP too and compare;
- *   - network namespaces held as fds (setns), a veth pair, addresses,
- *     netem with every knob (delay, jitter, loss, reorder, duplicate,
- *     corrupt) and tx checksum offload switched through ioctl/rtnetlink:
- *     no ip/tc/ethtool exec (an exec costs ~0.5-1 s under TCG);
+ *   - network namespaces, a veth pair, addresses, links up/down and tx
+ *     checksum offload from netns_lib.c (prefix nl_); netem with every
+ *     knob (delay, jitter, loss, reorder, duplicate, corrupt) and TSO/GSO
+ *     off on top of it: no ip/tc/ethtool exec (an exec costs ~0.5-1 s
+ *     under TCG);
  *   - sysctls and counters of both stacks (/proc/net/xtcp_stat, snmp,
  *     netstat), rows of /proc/net/xtcp or /proc/net/tcp;
  *   - a byte pattern that depends on the stream offset (any loss,
@@ -45,20 +46,14 @@
 #include <time.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
-#include <linux/ethtool.h>
 #include <linux/if_ether.h>
-#include <linux/if_link.h>
 #include <linux/if_packet.h>
-#include <linux/netlink.h>
-#include <linux/pkt_sched.h>
-#include <linux/rtnetlink.h>
-#include <linux/sockios.h>
-#include <linux/veth.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 
 #include "xtcp_common.h"
+#include "helpers/netns_lib.c"
 
 enum { DT_XTCP, DT_TCP };
 
@@ -96,117 +91,7 @@ static inline void dt_msleep(int ms)
 		;
 }
 
-/* ------------------------------------------------------------ namespaces */
-
-static __thread int dt_cur_ns = -1;
-
-/* A new network namespace (lo up) for the calling thread; its fd or -1. */
-static inline int dt_ns_new(void)
-{
-	int fd;
-
-	if (unshare(CLONE_NEWNET) || xtcp_if_up("lo"))
-		return -1;
-	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	dt_cur_ns = fd;
-	return fd;
-}
-
-static inline int dt_ns_enter(int nsfd)
-{
-	if (nsfd == dt_cur_ns)
-		return 0;
-	if (setns(nsfd, CLONE_NEWNET))
-		return -1;
-	dt_cur_ns = nsfd;
-	return 0;
-}
-
-/* ------------------------------------------------------------- rtnetlink */
-
-struct dt_nlreq {
-	struct nlmsghdr nh;
-	char buf[1024];
-};
-
-/* the attributes go into the buffer after the header (struct dt_nlreq),
- * which gcc's object-size tracking does not see */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
-static inline struct rtattr *dt_nla(struct nlmsghdr *nh, int type,
-				    const void *data, int len)
-{
-	struct rtattr *rta = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
-
-	rta->rta_type = type;
-	rta->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), data, len);
-	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	return rta;
-}
-#pragma GCC diagnostic pop
-
-static inline void dt_nla_end(struct nlmsghdr *nh, struct rtattr *nest)
-{
-	nest->rta_len = (char *)nh + nh->nlmsg_len - (char *)nest;
-}
-
-/* One request in the current namespace, wait for the ACK; 0 or errno. */
-static inline int dt_nl_talk(struct nlmsghdr *nh)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	char rbuf[4096];
-	int fd, err = EIO;
-	ssize_t n;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return errno;
-	nh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nh->nlmsg_seq = 1;
-	if (sendto(fd, nh, nh->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err = errno;
-		goto out;
-	}
-	n = recv(fd, rbuf, sizeof(rbuf), 0);
-	if (n >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
-		struct nlmsghdr *r = (struct nlmsghdr *)rbuf;
-
-		if (r->nlmsg_type == NLMSG_ERROR)
-			err = -((struct nlmsgerr *)NLMSG_DATA(r))->error;
-	}
-out:
-	close(fd);
-	return err;
-}
-
-/* veth @name here, its @peer created in namespace @peer_nsfd. */
-static inline int dt_veth_add(const char *name, const char *peer, int peer_nsfd)
-{
-	struct dt_nlreq req;
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct rtattr *linfo, *data, *pinfo;
-
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(ifi));
-	req.nh.nlmsg_type = RTM_NEWLINK;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	memcpy(NLMSG_DATA(&req.nh), &ifi, sizeof(ifi));
-	dt_nla(&req.nh, IFLA_IFNAME, name, strlen(name) + 1);
-	linfo = dt_nla(&req.nh, IFLA_LINKINFO, NULL, 0);
-	dt_nla(&req.nh, IFLA_INFO_KIND, "veth", 4);
-	data = dt_nla(&req.nh, IFLA_INFO_DATA, NULL, 0);
-	pinfo = dt_nla(&req.nh, VETH_INFO_PEER, NULL, 0);
-	memset((char *)&req.nh + req.nh.nlmsg_len, 0, sizeof(ifi));
-	req.nh.nlmsg_len += NLMSG_ALIGN(sizeof(ifi));
-	dt_nla(&req.nh, IFLA_IFNAME, peer, strlen(peer) + 1);
-	dt_nla(&req.nh, IFLA_NET_NS_FD, &peer_nsfd, sizeof(peer_nsfd));
-	dt_nla_end(&req.nh, pinfo);
-	dt_nla_end(&req.nh, data);
-	dt_nla_end(&req.nh, linfo);
-	return dt_nl_talk(&req.nh);
-}
+/* ----------------------------------------------------------------- netem */
 
 /* netem parameters, percentages as in tc (0.1 = 0.1 %) */
 struct dt_netem {
@@ -256,31 +141,25 @@ static inline const char *dt_netem_str(const struct dt_netem *n)
 /* netem as root qdisc of @dev (current namespace), as tc qdisc replace. */
 static inline int dt_netem(const char *dev, const struct dt_netem *n)
 {
-	struct dt_nlreq req;
-	struct tcmsg tcm = { .tcm_family = AF_UNSPEC };
+	struct nl_req req;
 	struct tc_netem_qopt q = { .limit = n->limit ? n->limit : 100000 };
 	struct rtattr *opts;
 	int64_t lat = (int64_t)(n->delay_ms * 1e6), jit = (int64_t)(n->jitter_ms * 1e6);
+	int err;
 
-	tcm.tcm_ifindex = if_nametoindex(dev);
-	if (!tcm.tcm_ifindex)
-		return ENODEV;
-	tcm.tcm_parent = TC_H_ROOT;
+	err = nl_qdisc_req(&req, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE, dev);
+	if (err)
+		return err;
 	q.loss = dt_pct(n->loss);
 	q.duplicate = dt_pct(n->duplicate);
 	if (n->reorder)
 		q.gap = 1;		/* what tc sets when only reorder is given */
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(tcm));
-	req.nh.nlmsg_type = RTM_NEWQDISC;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	memcpy(NLMSG_DATA(&req.nh), &tcm, sizeof(tcm));
-	dt_nla(&req.nh, TCA_KIND, "netem", 6);
-	opts = dt_nla(&req.nh, TCA_OPTIONS, &q, sizeof(q));
+	nl_nla(&req.nh, TCA_KIND, "netem", 6);
+	opts = nl_nla(&req.nh, TCA_OPTIONS, &q, sizeof(q));
 	if (n->loss_corr) {
 		struct tc_netem_corr c = { .loss_corr = dt_pct(n->loss_corr) };
 
-		dt_nla(&req.nh, TCA_NETEM_CORR, &c, sizeof(c));
+		nl_nla(&req.nh, TCA_NETEM_CORR, &c, sizeof(c));
 	}
 	if (n->reorder) {
 		struct tc_netem_reorder r = {
@@ -288,118 +167,35 @@ static inline int dt_netem(const char *dev, const struct dt_netem *n)
 			.correlation = dt_pct(n->reorder_corr),
 		};
 
-		dt_nla(&req.nh, TCA_NETEM_REORDER, &r, sizeof(r));
+		nl_nla(&req.nh, TCA_NETEM_REORDER, &r, sizeof(r));
 	}
 	if (n->corrupt) {
 		struct tc_netem_corrupt c = { .probability = dt_pct(n->corrupt) };
 
-		dt_nla(&req.nh, TCA_NETEM_CORRUPT, &c, sizeof(c));
+		nl_nla(&req.nh, TCA_NETEM_CORRUPT, &c, sizeof(c));
 	}
-	dt_nla(&req.nh, TCA_NETEM_LATENCY64, &lat, sizeof(lat));
+	nl_nla(&req.nh, TCA_NETEM_LATENCY64, &lat, sizeof(lat));
 	if (jit)
-		dt_nla(&req.nh, TCA_NETEM_JITTER64, &jit, sizeof(jit));
-	dt_nla_end(&req.nh, opts);
-	return dt_nl_talk(&req.nh);
-}
-
-/* Remove the root qdisc of @dev (current namespace); 0 or errno. */
-static inline int dt_qdisc_del(const char *dev)
-{
-	struct dt_nlreq req;
-	struct tcmsg tcm = { .tcm_family = AF_UNSPEC };
-
-	tcm.tcm_ifindex = if_nametoindex(dev);
-	if (!tcm.tcm_ifindex)
-		return ENODEV;
-	tcm.tcm_parent = TC_H_ROOT;
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(tcm));
-	req.nh.nlmsg_type = RTM_DELQDISC;
-	memcpy(NLMSG_DATA(&req.nh), &tcm, sizeof(tcm));
-	return dt_nl_talk(&req.nh);
+		nl_nla(&req.nh, TCA_NETEM_JITTER64, &jit, sizeof(jit));
+	nl_nla_end(&req.nh, opts);
+	return nl_talk(&req.nh);
 }
 
 /* ---------------------------------------------------------------- ioctls */
-
-static inline int dt_ioctl(unsigned long req, void *arg)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (ioctl(fd, req, arg))
-		err = errno;
-	close(fd);
-	return err;
-}
-
-/* IPv4 address @ip/@prefix on @dev and @dev up; 0 or errno. */
-static inline int dt_addr_add(const char *dev, const char *ip, int prefix)
-{
-	struct ifreq ifr;
-	struct sockaddr_in sin = xtcp_sin(ip, 0);
-	int err;
-
-	memset(&ifr, 0, sizeof(ifr));
-	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
-	memcpy(&ifr.ifr_addr, &sin, sizeof(sin));
-	err = dt_ioctl(SIOCSIFADDR, &ifr);
-	if (err)
-		return err;
-	sin.sin_addr.s_addr = htonl(prefix ? ~0U << (32 - prefix) : 0);
-	memcpy(&ifr.ifr_netmask, &sin, sizeof(sin));
-	err = dt_ioctl(SIOCSIFNETMASK, &ifr);
-	if (err)
-		return err;
-	return xtcp_if_up(dev);
-}
-
-/* @dev administratively up or down (current namespace); 0 or errno. */
-static inline int dt_if_set(const char *dev, bool up)
-{
-	struct ifreq ifr;
-	int err;
-
-	memset(&ifr, 0, sizeof(ifr));
-	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
-	err = dt_ioctl(SIOCGIFFLAGS, &ifr);
-	if (err)
-		return err;
-	if (up)
-		ifr.ifr_flags |= IFF_UP;
-	else
-		ifr.ifr_flags &= ~IFF_UP;
-	return dt_ioctl(SIOCSIFFLAGS, &ifr);
-}
-
-/* `ethtool -K dev tx on|off` (tx checksum offload); 0 or errno. */
-static inline int dt_tx_csum(const char *dev, bool on)
-{
-	struct ethtool_value ev = { .cmd = ETHTOOL_STXCSUM, .data = on };
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
-	ifr.ifr_data = (void *)&ev;
-	return dt_ioctl(SIOCETHTOOL, &ifr);
-}
 
 /* ethtool -K @dev tso off gso off (segments on the wire as the stack
  * made them: Linux TCP would otherwise hand veth 64 KB GSO packets). */
 static inline int dt_no_gso(const char *dev)
 {
 	struct ethtool_value ev = { .data = 0 };
-	struct ifreq ifr;
+	struct ifreq ifr = nl_ifreq(dev, &ev);
 	int err;
 
-	memset(&ifr, 0, sizeof(ifr));
-	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
-	ifr.ifr_data = (void *)&ev;
 	ev.cmd = ETHTOOL_STSO;
-	err = dt_ioctl(SIOCETHTOOL, &ifr);
+	err = nl_ioctl(SIOCETHTOOL, &ifr);
 	ev.cmd = ETHTOOL_SGSO;
 	ev.data = 0;
-	return err ? err : dt_ioctl(SIOCETHTOOL, &ifr);
+	return err ? err : nl_ioctl(SIOCETHTOOL, &ifr);
 }
 
 /* ------------------------------------------------------- sysctl, counters */
@@ -498,14 +294,14 @@ static inline long dt_stat(int kind, const char *name)
 /* As dt_stat() in namespace @ns. */
 static inline long dt_stat_ns(int ns, int kind, const char *name)
 {
-	int old = dt_cur_ns;
+	int old = nl_cur_ns;
 	long v;
 
-	if (dt_ns_enter(ns))
+	if (nl_ns_enter(ns))
 		return -1;
 	v = dt_stat(kind, name);
 	if (old >= 0)
-		dt_ns_enter(old);
+		nl_ns_enter(old);
 	return v;
 }
 
@@ -558,13 +354,13 @@ static inline int dt_rows(int kind, unsigned int lport, unsigned int rport,
 static inline int dt_rows_ns(int ns, int kind, unsigned int lport,
 			     unsigned int rport, struct dt_row *rows, int max)
 {
-	int old = dt_cur_ns, n;
+	int old = nl_cur_ns, n;
 
-	if (dt_ns_enter(ns))
+	if (nl_ns_enter(ns))
 		return -1;
 	n = dt_rows(kind, lport, rport, rows, max);
 	if (old >= 0)
-		dt_ns_enter(old);
+		nl_ns_enter(old);
 	return n;
 }
 
@@ -654,11 +450,11 @@ static inline int dt_pair_ns(int ns_c, int ns_s, int kind, const char *ip,
 			     int *cfd, int *sfd)
 {
 	struct sockaddr_in sin = xtcp_sin(ip, port);
-	int old = dt_cur_ns, lfd, err = 0, one = 1;
+	int old = nl_cur_ns, lfd, err = 0, one = 1;
 
 	*cfd = *sfd = -1;
 	if (ns_s >= 0)
-		dt_ns_enter(ns_s);
+		nl_ns_enter(ns_s);
 	lfd = dt_socket(kind);
 	if (lfd < 0) {
 		err = errno;
@@ -672,7 +468,7 @@ static inline int dt_pair_ns(int ns_c, int ns_s, int kind, const char *ip,
 		goto out;
 	}
 	if (ns_c >= 0)
-		dt_ns_enter(ns_c);
+		nl_ns_enter(ns_c);
 	*cfd = dt_socket(kind);
 	if (*cfd < 0) {
 		err = errno;
@@ -699,7 +495,7 @@ static inline int dt_pair_ns(int ns_c, int ns_s, int kind, const char *ip,
 	}
 out:
 	if (old >= 0)
-		dt_ns_enter(old);
+		nl_ns_enter(old);
 	return err;
 }
 
@@ -1150,7 +946,7 @@ static inline int dt_ns_defaults(void)
 /* A single namespace (lo up, defaults); the caller is left in it. fd or -errno */
 static inline int dt_single_ns(void)
 {
-	int ns = dt_ns_new(), err;
+	int ns = nl_ns_new(), err;
 
 	if (ns < 0)
 		return -errno;
@@ -1163,42 +959,34 @@ static inline int dt_topo_init(struct dt_topo *t)
 {
 	int err;
 
-	t->ns[DT_B] = dt_ns_new();
+	t->ns[DT_B] = nl_ns_new();
 	if (t->ns[DT_B] < 0)
 		return errno;
 	err = dt_ns_defaults();
 	if (err)
 		return err;
-	t->ns[DT_A] = dt_ns_new();
+	t->ns[DT_A] = nl_ns_new();
 	if (t->ns[DT_A] < 0)
 		return errno;
 	dt_ns_defaults();
-	err = dt_veth_add("va", "vb", t->ns[DT_B]);
-	if (!err)
-		err = dt_addr_add("va", DT_IP_A, 24);
-	if (err)
-		return err;
-	dt_ns_enter(t->ns[DT_B]);
-	err = dt_addr_add("vb", DT_IP_B, 24);
-	dt_ns_enter(t->ns[DT_A]);
-	return err;
+	return nl_veth_pair(t->ns[DT_A], DT_IP_A, t->ns[DT_B], DT_IP_B);
 }
 
 /* Run @fn in namespace @side, the caller's namespace kept. */
 #define DT_IN(t, side, expr) ({					\
-	int __old = dt_cur_ns;					\
+	int __old = nl_cur_ns;					\
 	__typeof__(expr) __r;					\
-	dt_ns_enter((t)->ns[side]);				\
+	nl_ns_enter((t)->ns[side]);				\
 	__r = (expr);						\
 	if (__old >= 0)						\
-		dt_ns_enter(__old);				\
+		nl_ns_enter(__old);				\
 	__r; })
 
 /* netem on @side's device (NULL: remove). */
 static inline int dt_topo_netem(struct dt_topo *t, int side, const struct dt_netem *n)
 {
 	return n ? DT_IN(t, side, dt_netem(dt_dev(side), n)) :
-		   DT_IN(t, side, dt_qdisc_del(dt_dev(side)));
+		   DT_IN(t, side, nl_qdisc_del(dt_dev(side)));
 }
 
 /* sysctl in both namespaces */
@@ -1561,19 +1349,19 @@ static inline int dt_cap_start(struct dt_cap *c, int ns, const char *dev,
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 	uint32_t hdr[6] = { 0xa1b23c4d, 0x00040002, 0, 0, 262144, 101 };
-	int one = 1, sz = 32 << 20, old = dt_cur_ns;
+	int one = 1, sz = 32 << 20, old = nl_cur_ns;
 
 	memset(c, 0, sizeof(*c));
 	c->snaplen = snaplen ? snaplen : 65535;
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	c->out_only = !strcmp(dev, "lo");
 	if (ns >= 0)
-		dt_ns_enter(ns);
+		nl_ns_enter(ns);
 	c->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ALL));
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = if_nametoindex(dev);
 	if (old >= 0)
-		dt_ns_enter(old);
+		nl_ns_enter(old);
 	if (c->fd < 0)
 		return errno;
 	setsockopt(c->fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));

@@ -6,8 +6,8 @@
  *    xtcp_keepalive*.c and xtcp_errno_teardown*.c (define TD_LIB_NO_MAIN
  *    first). Everything works for both stacks (TD_XTCP, TD_TCP) so a test
  *    can run one scenario over XTCP and over the kernel's TCP and compare:
- *    network namespaces held as fds and entered with setns(), a veth pair
- *    and netem (loss, delay) through rtnetlink, sysctls of both stacks,
+ *    network namespaces, a veth pair and netem (loss, delay) from
+ *    netns_lib.c (prefix nl_), sysctls of both stacks,
  *    counters (/proc/net/xtcp_stat, Linux's snmp/netstat), rows of
  *    /proc/net/xtcp or /proc/net/tcp, a packet-socket capture parsing XTCP
  *    (IP proto 253) and TCP segments, and a raw IP_HDRINCL sender. No ip/tc
@@ -44,14 +44,10 @@
 #include <netinet/tcp.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
-#include <linux/if_link.h>
-#include <linux/netlink.h>
-#include <linux/pkt_sched.h>
-#include <linux/rtnetlink.h>
-#include <linux/veth.h>
 #include <sys/time.h>
 
 #include "xtcp_common.h"
+#include "helpers/netns_lib.c"
 
 /* which stack a helper works on */
 enum { TD_XTCP, TD_TCP };
@@ -105,198 +101,6 @@ static inline const char *td_errname(int err)
 		return n;
 	snprintf(buf[i & 3], sizeof(buf[0]), "E%d", err);
 	return buf[i++ & 3];
-}
-
-/* ------------------------------------------------------------ namespaces */
-
-static int td_cur_ns = -1;	/* fd of the namespace we are in (-1: original) */
-
-/* A new network namespace (lo up) for the calling thread; returns its fd. */
-static inline int td_ns_new(void)
-{
-	int fd;
-
-	if (unshare(CLONE_NEWNET) || xtcp_if_up("lo"))
-		return -1;
-	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	td_cur_ns = fd;
-	return fd;
-}
-
-static inline int td_ns_enter(int nsfd)
-{
-	if (nsfd == td_cur_ns)
-		return 0;
-	if (setns(nsfd, CLONE_NEWNET))
-		return -1;
-	td_cur_ns = nsfd;
-	return 0;
-}
-
-/* ------------------------------------------------------------- rtnetlink */
-
-#define TD_NLBUF 1024
-
-struct td_nlreq {
-	struct nlmsghdr nh;
-	char buf[TD_NLBUF];
-};
-
-static inline struct rtattr *td_nla(struct nlmsghdr *nh, int type,
-				    const void *data, int len)
-{
-	struct rtattr *rta = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
-
-	rta->rta_type = type;
-	rta->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), data, len);
-	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	return rta;
-}
-
-static inline void td_nla_end(struct nlmsghdr *nh, struct rtattr *nest)
-{
-	nest->rta_len = (char *)nh + nh->nlmsg_len - (char *)nest;
-}
-
-/* Send one request in the current namespace, wait for the ACK; 0 or errno. */
-static inline int td_nl_talk(struct nlmsghdr *nh)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	char rbuf[4096];
-	int fd, err = EIO;
-	ssize_t n;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return errno;
-	nh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nh->nlmsg_seq = 1;
-	if (sendto(fd, nh, nh->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err = errno;
-		goto out;
-	}
-	n = recv(fd, rbuf, sizeof(rbuf), 0);
-	if (n >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
-		struct nlmsghdr *r = (struct nlmsghdr *)rbuf;
-
-		if (r->nlmsg_type == NLMSG_ERROR)
-			err = -((struct nlmsgerr *)NLMSG_DATA(r))->error;
-	}
-out:
-	close(fd);
-	return err;
-}
-
-/* veth @name here, its @peer created in namespace @peer_nsfd; both down. */
-static inline int td_veth_add(const char *name, const char *peer, int peer_nsfd)
-{
-	struct td_nlreq req;
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct rtattr *linfo, *data, *pinfo;
-
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(ifi));
-	req.nh.nlmsg_type = RTM_NEWLINK;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	memcpy(NLMSG_DATA(&req.nh), &ifi, sizeof(ifi));
-	td_nla(&req.nh, IFLA_IFNAME, name, strlen(name) + 1);
-	linfo = td_nla(&req.nh, IFLA_LINKINFO, NULL, 0);
-	td_nla(&req.nh, IFLA_INFO_KIND, "veth", 4);
-	data = td_nla(&req.nh, IFLA_INFO_DATA, NULL, 0);
-	pinfo = td_nla(&req.nh, VETH_INFO_PEER, NULL, 0);
-	memset((char *)&req.nh + req.nh.nlmsg_len, 0, sizeof(ifi));
-	req.nh.nlmsg_len += NLMSG_ALIGN(sizeof(ifi));
-	td_nla(&req.nh, IFLA_IFNAME, peer, strlen(peer) + 1);
-	td_nla(&req.nh, IFLA_NET_NS_FD, &peer_nsfd, sizeof(peer_nsfd));
-	td_nla_end(&req.nh, pinfo);
-	td_nla_end(&req.nh, data);
-	td_nla_end(&req.nh, linfo);
-	return td_nl_talk(&req.nh);
-}
-
-/*
- * netem as root qdisc of @dev (current namespace): @delay_us and @loss_pct
- * (100: everything leaving @dev is dropped). 0 or errno.
- */
-static inline int td_netem(const char *dev, unsigned int delay_us, unsigned int loss_pct)
-{
-	struct td_nlreq req;
-	struct tcmsg tcm = { .tcm_family = AF_UNSPEC };
-	struct tc_netem_qopt q = { .limit = 10000 };
-	struct rtattr *opts;
-	int64_t lat = (int64_t)delay_us * 1000;
-
-	tcm.tcm_ifindex = if_nametoindex(dev);
-	if (!tcm.tcm_ifindex)
-		return ENODEV;
-	tcm.tcm_parent = TC_H_ROOT;
-	if (loss_pct)
-		q.loss = (uint32_t)(loss_pct >= 100 ? UINT32_MAX :
-				    (uint64_t)UINT32_MAX * loss_pct / 100);
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(tcm));
-	req.nh.nlmsg_type = RTM_NEWQDISC;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	memcpy(NLMSG_DATA(&req.nh), &tcm, sizeof(tcm));
-	td_nla(&req.nh, TCA_KIND, "netem", 6);
-	opts = td_nla(&req.nh, TCA_OPTIONS, &q, sizeof(q));
-	td_nla(&req.nh, TCA_NETEM_LATENCY64, &lat, sizeof(lat));
-	td_nla_end(&req.nh, opts);
-	return td_nl_talk(&req.nh);
-}
-
-/* Remove the root qdisc of @dev (current namespace); 0, or errno. */
-static inline int td_netem_del(const char *dev)
-{
-	struct td_nlreq req;
-	struct tcmsg tcm = { .tcm_family = AF_UNSPEC };
-
-	tcm.tcm_ifindex = if_nametoindex(dev);
-	if (!tcm.tcm_ifindex)
-		return ENODEV;
-	tcm.tcm_parent = TC_H_ROOT;
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(tcm));
-	req.nh.nlmsg_type = RTM_DELQDISC;
-	memcpy(NLMSG_DATA(&req.nh), &tcm, sizeof(tcm));
-	return td_nl_talk(&req.nh);
-}
-
-/* ---------------------------------------------------------------- ioctls */
-
-static inline int td_ioctl(unsigned long req, void *arg)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (ioctl(fd, req, arg))
-		err = errno;
-	close(fd);
-	return err;
-}
-
-/* IPv4 address @ip/@prefix on @dev, and @dev up. 0 or errno. */
-static inline int td_addr_add(const char *dev, const char *ip, int prefix)
-{
-	struct ifreq ifr;
-	struct sockaddr_in sin = xtcp_sin(ip, 0);
-	int err;
-
-	memset(&ifr, 0, sizeof(ifr));
-	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
-	memcpy(&ifr.ifr_addr, &sin, sizeof(sin));
-	err = td_ioctl(SIOCSIFADDR, &ifr);
-	if (err)
-		return err;
-	sin.sin_addr.s_addr = htonl(prefix ? ~0U << (32 - prefix) : 0);
-	memcpy(&ifr.ifr_netmask, &sin, sizeof(sin));
-	err = td_ioctl(SIOCSIFNETMASK, &ifr);
-	if (err)
-		return err;
-	return xtcp_if_up(dev);
 }
 
 /* ------------------------------------------------------- sysctl, counters */
@@ -472,13 +276,13 @@ static inline int td_rows_ns(int ns, int kind, unsigned int lport,
 			     unsigned int rport, unsigned int state,
 			     struct td_row *rows, int max)
 {
-	int old = td_cur_ns, n;
+	int old = nl_cur_ns, n;
 
-	if (td_ns_enter(ns))
+	if (nl_ns_enter(ns))
 		return -1;
 	n = td_rows(kind, lport, rport, state, rows, max);
 	if (old >= 0)
-		td_ns_enter(old);
+		nl_ns_enter(old);
 	return n;
 }
 
@@ -654,7 +458,7 @@ static inline int td_ns_defaults(void)
  */
 static inline int td_single_ns(void)
 {
-	int ns = td_ns_new(), err;
+	int ns = nl_ns_new(), err;
 
 	if (ns < 0)
 		return -errno;
@@ -667,24 +471,35 @@ static inline int td_topo_init(struct td_topo *t)
 {
 	int err;
 
-	t->ns[TD_B] = td_ns_new();
+	t->ns[TD_B] = nl_ns_new();
 	if (t->ns[TD_B] < 0)
 		return errno;
 	err = td_ns_defaults();
 	if (err)
 		return err;
-	t->ns[TD_A] = td_ns_new();
+	t->ns[TD_A] = nl_ns_new();
 	if (t->ns[TD_A] < 0)
 		return errno;
 	td_ns_defaults();
-	err = td_veth_add("va", "vb", t->ns[TD_B]);
-	if (!err)
-		err = td_addr_add("va", TD_IP_A, 24);
-	if (err)
-		return err;
-	td_ns_enter(t->ns[TD_B]);
-	err = td_addr_add("vb", TD_IP_B, 24);
-	td_ns_enter(t->ns[TD_A]);
+	return nl_veth_pair(t->ns[TD_A], TD_IP_A, t->ns[TD_B], TD_IP_B);
+}
+
+/*
+ * td_sysctl_both(@xname, @tname, @val) in both namespaces of @t; the
+ * caller's namespace is kept. 0 or the first errno.
+ */
+static inline int td_topo_sysctl(struct td_topo *t, const char *xname,
+				 const char *tname, long val)
+{
+	int old = nl_cur_ns, err = 0, e, i;
+
+	for (i = 0; i < 2; i++) {
+		nl_ns_enter(t->ns[i]);
+		e = td_sysctl_both(xname, tname, val);
+		if (!err)
+			err = e;
+	}
+	nl_ns_enter(old);
 	return err;
 }
 
@@ -719,14 +534,14 @@ static inline int td_settle(struct td_topo *t, double max)
 /* Drop everything leaving A (@side TD_A: va) or B (vb); @on false: stop. */
 static inline int td_cut(struct td_topo *t, int side, bool on)
 {
-	int old = td_cur_ns, err;
+	int old = nl_cur_ns, err;
 
-	td_ns_enter(t->ns[side]);
+	nl_ns_enter(t->ns[side]);
 	if (on)
-		err = td_netem(side == TD_A ? "va" : "vb", 0, 100);
+		err = nl_netem(side == TD_A ? "va" : "vb", 0, 100);
 	else
-		err = td_netem_del(side == TD_A ? "va" : "vb");
-	td_ns_enter(old);
+		err = nl_qdisc_del(side == TD_A ? "va" : "vb");
+	nl_ns_enter(old);
 	return err;
 }
 
@@ -738,16 +553,16 @@ static inline int td_cut(struct td_topo *t, int side, bool on)
 static inline int td_pair(struct td_topo *t, int kind, unsigned short port,
 			  int *cfd, int *sfd)
 {
-	int old = td_cur_ns, lfd, err = 0;
+	int old = nl_cur_ns, lfd, err = 0;
 
 	*cfd = *sfd = -1;
-	td_ns_enter(t->ns[TD_B]);
+	nl_ns_enter(t->ns[TD_B]);
 	lfd = td_listen(kind, TD_IP_B, port, 8);
 	if (lfd < 0) {
 		err = errno;
 		goto out;
 	}
-	td_ns_enter(t->ns[TD_A]);
+	nl_ns_enter(t->ns[TD_A]);
 	*cfd = td_connect_from(kind, 0, TD_IP_B, port);
 	if (*cfd < 0) {
 		err = errno;
@@ -763,7 +578,7 @@ static inline int td_pair(struct td_topo *t, int kind, unsigned short port,
 	}
 	close(lfd);
 out:
-	td_ns_enter(old);
+	nl_ns_enter(old);
 	return err;
 }
 
@@ -890,21 +705,21 @@ static inline int td_cap_open(const char *dev)
 /* A capture on va (A's side of the wire, both directions) opened from A. */
 static inline int td_cap_a(struct td_topo *t)
 {
-	int old = td_cur_ns, fd;
+	int old = nl_cur_ns, fd;
 
-	td_ns_enter(t->ns[TD_A]);
+	nl_ns_enter(t->ns[TD_A]);
 	fd = td_cap_open("va");
-	td_ns_enter(old);
+	nl_ns_enter(old);
 	return fd;
 }
 
 static inline int td_cap_b(struct td_topo *t)
 {
-	int old = td_cur_ns, fd;
+	int old = nl_cur_ns, fd;
 
-	td_ns_enter(t->ns[TD_B]);
+	nl_ns_enter(t->ns[TD_B]);
 	fd = td_cap_open("vb");
-	td_ns_enter(old);
+	nl_ns_enter(old);
 	return fd;
 }
 
@@ -1198,12 +1013,12 @@ static int cmd_keepalive(int argc, char **argv)
 	secs = atof(argv[8]);
 	afd = open(argv[1], O_RDONLY | O_CLOEXEC);
 	bfd = open(argv[2], O_RDONLY | O_CLOEXEC);
-	if (afd < 0 || bfd < 0 || td_ns_enter(bfd)) {
+	if (afd < 0 || bfd < 0 || nl_ns_enter(bfd)) {
 		perror("netns");
 		return 1;
 	}
 	lfd = td_listen(kind, TD_IP_B, port, 4);
-	if (lfd < 0 || td_ns_enter(afd)) {
+	if (lfd < 0 || nl_ns_enter(afd)) {
 		perror("listen");
 		return 1;
 	}

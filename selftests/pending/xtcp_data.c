@@ -237,8 +237,8 @@ TEST_F_TIMEOUT(d, wire_checksums_valid, 120)
 	char pcap[64];
 	int err;
 
-	ASSERT_EQ(0, DT_IN(&self->t, DT_A, dt_tx_csum("va", false)));
-	ASSERT_EQ(0, DT_IN(&self->t, DT_B, dt_tx_csum("vb", false)));
+	ASSERT_EQ(0, DT_IN(&self->t, DT_A, nl_tx_csum("va", false)));
+	ASSERT_EQ(0, DT_IN(&self->t, DT_B, nl_tx_csum("vb", false)));
 	snprintf(pcap, sizeof(pcap), "/tmp/dt_csum.%d.pcap", getpid());
 	ASSERT_EQ(0, dt_cap_start(&cap, self->t.ns[DT_A], "va", pcap, 0));
 	ASSERT_EQ(0, dt_pair(&self->t, DT_XTCP, 5700, NULL, &self->fd[0], &self->fd[1]));

@@ -67,7 +67,7 @@ FIXTURE_TEARDOWN(rto)
 	if (self->pcap[0])
 		unlink(self->pcap);
 	dt_drop_nth(&self->t, DT_B, 0);
-	DT_IN(&self->t, DT_B, dt_if_set("vb", true));
+	DT_IN(&self->t, DT_B, nl_if_set("vb", true));
 	for (k = 0; k < 2; k++) {
 		dt_abort(self->c[k]);
 		dt_abort(self->s[k]);
@@ -88,7 +88,7 @@ static int cut_and_send_x(FIXTURE_DATA(rto) *self, double max_s, double *t_err, 
 	char b[100];
 
 	memset(b, 'x', sizeof(b));
-	if (down ? DT_IN(&self->t, DT_B, dt_if_set("vb", false)) : dt_drop_nth(&self->t, DT_B, 1))
+	if (down ? DT_IN(&self->t, DT_B, nl_if_set("vb", false)) : dt_drop_nth(&self->t, DT_B, 1))
 		return -1;
 	t0 = dt_now();
 	for (k = 0; k < 2; k++) {
