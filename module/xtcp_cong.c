@@ -384,16 +384,23 @@ static u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opt,
 	return newly;
 }
 
+#define XTCP_REO_WND_MIN_US	1000
+
 /*
  * RACK's reordering window (RFC 8985 6.2 step 4, Linux's
  * tcp_rack_reo_wnd()), in us: none while no reordering was ever seen and
  * recovery is under way or DupThresh segments were SACKed; else a quarter
- * of min_rtt per step, at most one smoothed RTT.
+ * of min_rtt per step, at most one smoothed RTT. Once the path has been
+ * seen to reorder, never less than XTCP_REO_WND_MIN_US: on sub-millisecond
+ * paths a quarter of min_rtt is a few microseconds, less than the time a
+ * multi-queue receiver (veth's per-CPU backlogs) takes to reorder, and
+ * every such reordering became a spurious retransmission.
  */
 static u32 xtcp_rack_reo_wnd(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 srtt = max(xs->srtt_us >> 3, xs->rack_rtt_us);
+	u32 wnd;
 
 	if (!xs->rack_reord) {
 		if (xs->ca_state != XTCP_CA_OPEN)
@@ -401,7 +408,8 @@ static u32 xtcp_rack_reo_wnd(struct sock *sk)
 		if (xtcp_sacked_out(sk) >= xs->reordering)
 			return 0;
 	}
-	return min((xs->min_rtt_us >> 2) * xs->rack_reo_steps, srtt);
+	wnd = min((xs->min_rtt_us >> 2) * xs->rack_reo_steps, srtt);
+	return xs->rack_reord ? max_t(u32, wnd, XTCP_REO_WND_MIN_US) : wnd;
 }
 
 /*

@@ -583,13 +583,13 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 				skb = NULL;
 		}
 		if (!skb) {
-			/* room for a full segment when that much is being
-			 * written, else for what is (Nagle merges small
-			 * writes into the tailroom): loopback's 32-64 KB
-			 * segments must not pin 64 KB per small write
+			/* room for a full segment, but a small write on a
+			 * path with a huge MSS (loopback: 32-64 KB) gets one
+			 * page (Nagle and cork merge later small writes into
+			 * its tailroom) instead of pinning 64 KB
 			 */
 			size_t room = max_t(size_t, msg_data_left(msg),
-					    SKB_WITH_OVERHEAD(2048) -
+					    SKB_WITH_OVERHEAD(PAGE_SIZE) -
 					    XTCP_MAX_HEADER);
 
 			room = min_t(size_t, room, xs->mss_cache);

@@ -93,6 +93,15 @@ static inline void dt_msleep(int ms)
 
 /* ----------------------------------------------------------------- netem */
 
+/*
+ * netem's random draws are seeded (tc's "seed", TCA_NETEM_PRNG_SEED) with
+ * this fixed value plus the device's last letter, and the seed is printed
+ * with the impairment. Kernels before 6.3 (Debian's 6.1) have no such
+ * attribute, ignore it and draw at random.
+ */
+#define DT_NETEM_SEED	20261122ULL
+#define DT_TCA_NETEM_PRNG_SEED	13	/* uapi value, absent from 6.1's headers */
+
 /* netem parameters, percentages as in tc (0.1 = 0.1 %) */
 struct dt_netem {
 	double delay_ms, jitter_ms;
@@ -134,7 +143,8 @@ static inline const char *dt_netem_str(const struct dt_netem *n)
 		l += snprintf(buf + l, sizeof(buf) - l, "duplicate %g%% ", n->duplicate);
 	if (n->corrupt)
 		l += snprintf(buf + l, sizeof(buf) - l, "corrupt %g%% ", n->corrupt);
-	snprintf(buf + l, sizeof(buf) - l, "limit %u", n->limit ? n->limit : 100000);
+	snprintf(buf + l, sizeof(buf) - l, "limit %u seed %llu+dev",
+		 n->limit ? n->limit : 100000, DT_NETEM_SEED);
 	return buf;
 }
 
@@ -145,6 +155,7 @@ static inline int dt_netem(const char *dev, const struct dt_netem *n)
 	struct tc_netem_qopt q = { .limit = n->limit ? n->limit : 100000 };
 	struct rtattr *opts;
 	int64_t lat = (int64_t)(n->delay_ms * 1e6), jit = (int64_t)(n->jitter_ms * 1e6);
+	uint64_t seed;
 	int err;
 
 	err = nl_qdisc_req(&req, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE, dev);
@@ -177,6 +188,8 @@ static inline int dt_netem(const char *dev, const struct dt_netem *n)
 	nl_nla(&req.nh, TCA_NETEM_LATENCY64, &lat, sizeof(lat));
 	if (jit)
 		nl_nla(&req.nh, TCA_NETEM_JITTER64, &jit, sizeof(jit));
+	seed = DT_NETEM_SEED + (unsigned char)dev[strlen(dev) - 1];
+	nl_nla(&req.nh, DT_TCA_NETEM_PRNG_SEED, &seed, sizeof(seed));
 	nl_nla_end(&req.nh, opts);
 	return nl_talk(&req.nh);
 }

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reliable transfer under netem: duplicate 1% (both directions), nothing lost.
+ *
+ * The run and its first test are in helpers/dt_netem_tests.h.
+ */
+#define DT_LIB_NO_MAIN
+#include "helpers/dt_lib.c"
+#include "kselftest_harness.h"
+
+#define NETEM_KEY	"dup"
+
+static const struct dt_netem netem = { .duplicate = 1 };
+
+#include "helpers/dt_netem_tests.h"
+
+/*
+ * Nothing is lost, only duplicated: duplicates are discarded and need no
+ * retransmission. The rig itself causes some: a qdisc on a veth of a
+ * 2-vCPU guest is run from either CPU and each CPU queues to its own
+ * backlog, so the link reorders (Linux's TCP hides it behind 64 KB GSO
+ * packets, XTCP has no GSO), and RACK repairs what looks lost. So the same
+ * XTCP transfer runs once more through a netem that impairs nothing, and
+ * duplication may add at most 0.1% of the segments received to that
+ * baseline's retransmissions (both sides).
+ */
+TEST_F_TIMEOUT(nm, duplicates_cause_no_retransmissions, 178)
+{
+	static const struct dt_netem none = { .limit = 100000 };
+	struct dt_case_res t, x, b;
+	long xr, br, tr, in;
+
+	run(_metadata, &t, &x);
+	ASSERT_EQ(0, x.err) TH_LOG("the XTCP transfer failed");
+	ASSERT_EQ(0, dt_netem_case(NETEM_KEY "-none", &none, DT_XTCP, NCONN, BYTES, STALL, &b))
+		TH_LOG("setup failed");
+	ASSERT_EQ(0, b.err) TH_LOG("the XTCP baseline transfer failed");
+	xr = dt_cnt2(&x, "RetransSegs");
+	br = dt_cnt2(&b, "RetransSegs");
+	tr = dt_cnt2(&t, "RetransSegs");
+	in = dt_cnt2(&x, "InSegs");
+	TH_LOG("XTCP: RetransSegs %ld (TCPTimeouts %ld, TCPOFOQueue %ld, %ld segments in); "
+	       "through an idle netem: RetransSegs %ld (TCPOFOQueue %ld); TCP: RetransSegs %ld",
+	       xr, dt_cnt2(&x, "TCPTimeouts"), dt_cnt2(&x, "TCPOFOQueue"), in,
+	       br, dt_cnt2(&b, "TCPOFOQueue"), tr);
+	EXPECT_EQ(0, dt_cnt2(&x, "TCPTimeouts"));
+	EXPECT_LE(xr, br + in / 1000);
+}
+
+TEST_HARNESS_MAIN
