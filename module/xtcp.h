@@ -737,6 +737,7 @@ int xtcp_input_init(void);
 void xtcp_input_exit(void);
 void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb);
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
+int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb);
 void xtcp_send_syn(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_challenge_ack(struct sock *sk);

@@ -152,9 +152,7 @@ static int xtcp_xmit_new(struct sock *sk, struct sk_buff *skb)
 	bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
 	int err;
 
-	cb->when = jiffies;
-	xtcp_cong_skb_sent(sk, skb);
-	err = xtcp_transmit_skb(sk, skb, true);
+	err = xtcp_transmit_queued(sk, skb);
 	if (err)
 		return err;
 	if (xtcp_after(cb->end_seq, xs->snd_nxt))

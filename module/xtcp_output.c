@@ -443,6 +443,23 @@ void xtcp_send_fin(struct sock *sk)
 }
 
 /**
+ * xtcp_transmit_queued() - send a segment of the write queue (a clone:
+ * the segment stays queued until acknowledged), stamping its send time
+ * (jiffies for the RTO, nanoseconds for RACK)
+ * @sk: socket
+ * @skb: the segment
+ *
+ * Context: socket lock or bh_lock_sock held.
+ * Return: 0 or a negative errno from the IP layer.
+ */
+int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
+{
+	XTCP_SKB_CB(skb)->when = jiffies;
+	xtcp_cong_skb_sent(sk, skb);
+	return xtcp_transmit_skb(sk, skb, true);
+}
+
+/**
  * xtcp_retransmit_skb() - send a segment of the write queue again
  * @sk: socket
  * @skb: a sent, unacknowledged segment
@@ -457,9 +474,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	unsigned long sent = cb->when;
 	int err;
 
-	cb->when = jiffies;
-	xtcp_cong_skb_sent(sk, skb);
-	err = xtcp_transmit_skb(sk, skb, true);
+	err = xtcp_transmit_queued(sk, skb);
 	if (err)
 		return err;
 	/* as Linux: the episode started when the segment was first sent */
