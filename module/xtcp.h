@@ -433,6 +433,7 @@ struct xtcp_sock {
 	struct hlist_node listen_node;
 	bool bound;
 	bool connect_bound;
+	bool v6addr;		/* addressed with sockaddr_in6 (v4-mapped) */
 	bool listen_hashed;
 
 	spinlock_t queue_lock;
@@ -613,6 +614,8 @@ static inline u32 xtcp_clock_ms(void)
 
 /* xtcp_af.c: socket family, proto_ops */
 int xtcp_af_init(void);
+int xtcp_addr_from_user(const struct sockaddr *uaddr, int addr_len,
+			struct sockaddr_in *sin);
 void xtcp_af_exit(void);
 extern struct proto xtcp_prot;
 

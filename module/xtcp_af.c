@@ -9,11 +9,19 @@
  * wire protocol 253): addresses are struct sockaddr_in, the IP layer, LSMs
  * and netfilter see an IPv4 socket, and SO_DOMAIN reports AF_INET, the
  * address family, like an MPTCP socket does.
+ *
+ * XTCP carries IPv4 only, but speaks struct sockaddr_in6 too, as a
+ * dual-stack IPv6 socket does for IPv4 peers: "::" and IPv4-mapped
+ * addresses (::ffff:a.b.c.d) are accepted by bind() and connect(); a
+ * socket addressed that way (and the sockets its listener accepts) reports
+ * its addresses as sockaddr_in6 from then on. A native IPv6 address fails
+ * with EAFNOSUPPORT.
  */
 #include "xtcp.h"
 
 #include <linux/capability.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/module.h>
 #include <net/inet_sock.h>
 #include <net/l3mdev.h>
@@ -45,27 +53,67 @@ static int xtcp_release(struct socket *sock)
 	return 0;
 }
 
+/**
+ * xtcp_addr_from_user() - a bind()/connect() address as IPv4
+ * @uaddr: struct sockaddr_in, or struct sockaddr_in6 holding "::" or an
+ *	   IPv4-mapped address
+ * @addr_len: its length
+ * @sin: the IPv4 address and port
+ *
+ * Errors: EINVAL for a length short of a sockaddr_in; EAFNOSUPPORT for
+ * another family, a native IPv6 address (XTCP carries IPv4 only) or an
+ * AF_INET6 address shorter than SIN6_LEN_RFC2133 (what Linux's IPv4 TCP
+ * answers for AF_INET6, the family an XTCP socket starts with).
+ * AF_UNSPEC is left to the caller (sin_family stays AF_UNSPEC).
+ * Context: any.
+ * Return: 0 for sockaddr_in, 1 for sockaddr_in6, or a negative errno.
+ */
+int xtcp_addr_from_user(const struct sockaddr *uaddr, int addr_len,
+			struct sockaddr_in *sin)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)uaddr;
+
+	if (addr_len >= (int)sizeof(uaddr->sa_family) &&
+	    uaddr->sa_family == AF_INET6) {
+		if (addr_len < SIN6_LEN_RFC2133)
+			return -EAFNOSUPPORT;
+		memset(sin, 0, sizeof(*sin));
+		sin->sin_family = AF_INET;
+		sin->sin_port = s6->sin6_port;
+		if (ipv6_addr_v4mapped(&s6->sin6_addr))
+			sin->sin_addr.s_addr = s6->sin6_addr.s6_addr32[3];
+		else if (!ipv6_addr_any(&s6->sin6_addr))
+			return -EAFNOSUPPORT;
+		return 1;
+	}
+	if (addr_len < (int)sizeof(struct sockaddr_in))
+		return -EINVAL;
+	memcpy(sin, uaddr, sizeof(*sin));
+	if (sin->sin_family != AF_INET && sin->sin_family != AF_UNSPEC)
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
 /*
  * bind(): errno values and order follow Linux's __inet_bind().
  * Context: process context; takes the socket lock.
  */
 static int xtcp_bind(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len)
 {
-	struct sockaddr_in *addr = (struct sockaddr_in *)uaddr;
+	struct sockaddr_in a, *addr = &a;
 	struct sock *sk = sock->sk;
 	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
-	int chk_addr_ret, tb_id, err;
+	int chk_addr_ret, tb_id, err, v6;
 	u16 snum;
 
-	if (addr_len < (int)sizeof(struct sockaddr_in))
-		return -EINVAL;
-	if (addr->sin_family != AF_INET) {
-		/* Linux accepts AF_UNSPEC only with INADDR_ANY */
-		if (addr->sin_family != AF_UNSPEC ||
-		    addr->sin_addr.s_addr != htonl(INADDR_ANY))
-			return -EAFNOSUPPORT;
-	}
+	v6 = xtcp_addr_from_user((struct sockaddr *)uaddr, addr_len, &a);
+	if (v6 < 0)
+		return v6;
+	/* Linux accepts AF_UNSPEC only with INADDR_ANY */
+	if (addr->sin_family == AF_UNSPEC &&
+	    addr->sin_addr.s_addr != htonl(INADDR_ANY))
+		return -EAFNOSUPPORT;
 
 	tb_id = l3mdev_fib_table_by_index(net, sk->sk_bound_dev_if) ? : RT_TABLE_LOCAL;
 	chk_addr_ret = inet_addr_type_table(net, addr->sin_addr.s_addr, tb_id);
@@ -94,6 +142,8 @@ static int xtcp_bind(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len)
 		inet->inet_saddr = 0;
 		goto out;
 	}
+	if (v6)
+		xtcp_sk(sk)->v6addr = true;	/* sticky, as a family */
 	if (inet->inet_rcv_saddr)
 		sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
 	if (snum)
@@ -112,30 +162,40 @@ out:
 static int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
 	DECLARE_SOCKADDR(struct sockaddr_in *, sin, uaddr);
+	DECLARE_SOCKADDR(struct sockaddr_in6 *, sin6, uaddr);
 	struct sock *sk = sock->sk;
 	struct inet_sock *inet = inet_sk(sk);
-	int err = sizeof(*sin);
+	__be32 addr;
+	__be16 port;
+	int err;
 
 	lock_sock(sk);
-	sin->sin_family = AF_INET;
 	if (peer) {
+		err = -ENOTCONN;
 		if (!inet->inet_dport ||
 		    (((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT)) &&
-		     peer == 1)) {
-			err = -ENOTCONN;
+		     peer == 1))
 			goto out;
-		}
-		sin->sin_port = inet->inet_dport;
-		sin->sin_addr.s_addr = inet->inet_daddr;
+		port = inet->inet_dport;
+		addr = inet->inet_daddr;
 	} else {
-		__be32 addr = inet->inet_rcv_saddr;
-
-		if (!addr)
-			addr = inet->inet_saddr;
-		sin->sin_port = inet->inet_sport;
-		sin->sin_addr.s_addr = addr;
+		addr = inet->inet_rcv_saddr ? : inet->inet_saddr;
+		port = inet->inet_sport;
 	}
-	memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
+	if (xtcp_sk(sk)->v6addr) {
+		memset(sin6, 0, sizeof(*sin6));
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = port;
+		if (addr)	/* "::" stays "::", as for a dual-stack socket */
+			ipv6_addr_set_v4mapped(addr, &sin6->sin6_addr);
+		err = sizeof(*sin6);
+	} else {
+		sin->sin_family = AF_INET;
+		sin->sin_port = port;
+		sin->sin_addr.s_addr = addr;
+		memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
+		err = sizeof(*sin);
+	}
 out:
 	release_sock(sk);
 	return err;

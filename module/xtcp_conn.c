@@ -385,7 +385,8 @@ static long xtcp_wait_for_connect(struct sock *sk, long timeo)
 /**
  * xtcp_connect() - proto_ops.connect, as Linux's inet_stream_connect()
  * @sock: socket
- * @uaddr: struct sockaddr_in (AF_UNSPEC disconnects)
+ * @uaddr: struct sockaddr_in or a sockaddr_in6 xtcp_addr_from_user() takes
+ *	   (AF_UNSPEC disconnects)
  * @addr_len: its length
  * @flags: O_NONBLOCK for a non-blocking connect
  *
@@ -396,10 +397,10 @@ static long xtcp_wait_for_connect(struct sock *sk, long timeo)
 int xtcp_connect(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len,
 		 int flags)
 {
-	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
+	struct sockaddr_in a, *usin = &a;
 	struct sock *sk = sock->sk;
 	long timeo;
-	int err;
+	int err, v6;
 
 	if (addr_len < (int)sizeof(uaddr->sa_family))
 		return -EINVAL;
@@ -424,15 +425,16 @@ int xtcp_connect(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len,
 		err = -EISCONN;
 		if (sk->sk_state != TCP_CLOSE)
 			goto out;
-		err = -EINVAL;
-		if (addr_len < (int)sizeof(struct sockaddr_in))
-			goto out;
-		err = -EAFNOSUPPORT;
-		if (usin->sin_family != AF_INET)
+		v6 = xtcp_addr_from_user((struct sockaddr *)uaddr, addr_len,
+					 usin);
+		err = v6;
+		if (v6 < 0)
 			goto out;
 		err = xtcp_v4_connect(sk, usin);
 		if (err < 0)
 			goto out;
+		if (v6)
+			xtcp_sk(sk)->v6addr = true;	/* sticky, as a family */
 		sock->state = SS_CONNECTING;
 		err = -EINPROGRESS;
 		break;
