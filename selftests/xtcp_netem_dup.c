@@ -16,10 +16,8 @@ static const struct dt_netem netem = { .duplicate = 1 };
 
 /*
  * Nothing is lost, only duplicated: duplicates are discarded and need no
- * retransmission. The rig itself causes some: a qdisc on a veth of a
- * 2-vCPU guest is run from either CPU and each CPU queues to its own
- * backlog, so the link reorders (Linux's TCP hides it behind 64 KB GSO
- * packets, XTCP has no GSO), and RACK repairs what looks lost. So the same
+ * retransmission. The rig can cause some (reordering on the veth, which
+ * dt_netem_case() steers away with RPS, and tail loss probes), so the same
  * XTCP transfer runs once more through a netem that impairs nothing, and
  * duplication may add at most 0.1% of the segments received to that
  * baseline's retransmissions (both sides).

@@ -48,6 +48,7 @@
 #include <netinet/tcp.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -1186,6 +1187,38 @@ static inline int dt_drop_nth(struct dt_topo *t, int side, int nth)
 
 /* ------------------------------------------------------- netem cases */
 
+/*
+ * Receive packets of @side's veth on CPU 0 only (RPS, rps_cpus = 1), as
+ * `ip netns exec NS sh -c 'echo 1 > /sys/class/net/DEV/queues/rx-0/rps_cpus'`
+ * would: a child enters the namespace and a mount namespace of its own
+ * with that namespace's sysfs. Why: a qdisc on a veth of a 2-vCPU guest
+ * runs from either CPU and each CPU delivers through its own backlog, so
+ * the rig reorders a clean link by itself; Linux's TCP hides that behind
+ * 64 KB GSO packets, XTCP (no GSO) would see reordering netem never made.
+ */
+static inline int dt_rps_one_cpu(struct dt_topo *t, int side)
+{
+	char path[128];
+	int st;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues/rx-0/rps_cpus",
+		 dt_dev(side));
+	pid = fork();
+	if (pid < 0)
+		return errno;
+	if (!pid) {
+		if (setns(t->ns[side], CLONE_NEWNET) || unshare(CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("sysfs", "/sys", "sysfs", 0, NULL))
+			_exit(errno & 0xff);
+		_exit(xtcp_write_file(path, "1") ? EIO : 0);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : EINTR;
+}
+
 /* counters recorded for a netem case, per namespace */
 static const char *const dt_case_names[] = {
 	"InSegs", "OutSegs", "RetransSegs", "InErrs", "InCsumErrors", "TCPTimeouts",
@@ -1229,9 +1262,10 @@ static inline void dt_case_print(const char *what, int kind, const struct dt_cas
 }
 
 /*
- * One netem case on a fresh topology: netem @n on va and on vb (both
- * directions), then @bytes A->B and @bytes B->A over @nconn + @nconn
- * connections of @kind at once, every byte checked (dt_multi). The
+ * One netem case on a fresh topology: receive on one CPU (dt_rps_one_cpu),
+ * netem @n on va and on vb (both directions), then @bytes A->B and @bytes
+ * B->A over @nconn + @nconn connections of @kind at once, every byte
+ * checked (dt_multi). The
  * result is kept in a file keyed by @key and the test runner's pid, so
  * that several tests of one program can look at one run.
  */
@@ -1259,13 +1293,15 @@ static inline int dt_netem_case(const char *key, const struct dt_netem *n, int k
 	r->err = dt_topo_init(&t);
 	if (r->err)
 		return r->err;
+	for (side = 0; side < 2 && !r->err; side++)
+		r->err = dt_rps_one_cpu(&t, side);
 	if (n) {
-		r->err = dt_topo_netem(&t, DT_A, n);
+		r->err = r->err ? : dt_topo_netem(&t, DT_A, n);
 		if (!r->err)
 			r->err = dt_topo_netem(&t, DT_B, n);
-		if (r->err)
-			return r->err;
 	}
+	if (r->err)
+		return r->err;
 	printf("# %s: netem on va and vb: %s; %llu MiB each way over %d+%d %s connections\n",
 	       key, n ? dt_netem_str(n) : "(none)", (unsigned long long)(bytes >> 20),
 	       nconn, nconn, dt_name(kind));
