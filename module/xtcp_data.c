@@ -294,8 +294,12 @@ static void xtcp_collapse_rcvq(struct sock *sk)
 				__skb_queue_before(list, skb, nskb);
 			}
 			n = min_t(u32, skb_tailroom(nskb), skb->len - off);
-			if (skb_copy_bits(skb, off, skb_put(nskb, n), n))
-				BUG();	/* off + n <= skb->len */
+			/* cannot fail: off + n <= skb->len */
+			if (WARN_ON_ONCE(skb_copy_bits(skb, off,
+						       skb_put(nskb, n), n))) {
+				skb_trim(nskb, nskb->len - n);
+				goto out;
+			}
 			XTCP_SKB_CB(nskb)->end_seq += n;
 			off += n;
 			left -= n;
