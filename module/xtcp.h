@@ -749,7 +749,7 @@ void xtcp_send_fin(struct sock *sk);
 int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_tw_ack(struct xtcp_tw *tw);
-void xtcp_retransmit_head(struct sock *sk);
+int xtcp_retransmit_head(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 u16 xtcp_mss_for_mtu(struct sock *sk, u32 mtu);
 void xtcp_sync_mss(struct sock *sk);

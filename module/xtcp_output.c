@@ -493,15 +493,27 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
  * xtcp_retransmit_head() - resend the oldest unacknowledged segment
  * @sk: socket with data, SYN or FIN outstanding
  *
+ * A SYN whose first transmission failed locally is still unsent: it goes
+ * now.
  * Context: socket lock or bh_lock_sock held (retransmission timer).
+ * Return: 0, a negative errno from the IP layer, or a positive
+ * NET_XMIT_* code when the segment was dropped locally (Linux's "local
+ * congestion").
  */
-void xtcp_retransmit_head(struct sock *sk)
+int xtcp_retransmit_head(struct sock *sk)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	if (!skb || skb == xtcp_sk(sk)->send_head)
-		return;
-	xtcp_retransmit_skb(sk, skb);
+	if (!skb)
+		return 0;
+	if (skb == xs->send_head) {
+		if (!(XTCP_SKB_CB(skb)->flags & XTCP_SYN))
+			return 0;
+		xtcp_push(sk);
+		return skb == xs->send_head ? NET_XMIT_DROP : 0;
+	}
+	return xtcp_retransmit_skb(sk, skb);
 }
 
 /*

@@ -261,9 +261,13 @@ static void xtcp_retransmit_timeout(struct sock *sk)
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN || !head)
 		return;
 
-	if (head == xs->send_head) {	/* nothing in flight */
-		if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV)
-			xtcp_probe_timeout(sk);
+	/* nothing in flight: the persist timer; but a SYN whose first
+	 * transmission failed locally is retried below like any SYN (Linux
+	 * counts a SYN as sent whatever the IP layer returned)
+	 */
+	if (head == xs->send_head &&
+	    sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV) {
+		xtcp_probe_timeout(sk);
 		return;
 	}
 
@@ -291,11 +295,18 @@ static void xtcp_retransmit_timeout(struct sock *sk)
 	}
 	if (!syn)
 		xtcp_cong_on_timeout(sk);
-	xtcp_retransmit_head(sk);
 	xs->retransmits++;
-	xs->backoff = min_t(u8, xs->backoff + 1, 15);
-	when = min_t(unsigned long, (unsigned long)xs->rto << xs->backoff,
-		     XTCP_RTO_MAX);
+	if (xtcp_retransmit_head(sk) > 0) {
+		/* dropped locally: as Linux, it counts, and is retried after
+		 * TCP_RESOURCE_PROBE_INTERVAL without backoff
+		 */
+		when = XTCP_RESOURCE_PROBE_INTERVAL;
+	} else {
+		xs->backoff = min_t(u8, xs->backoff + 1, 15);
+		when = min_t(unsigned long,
+			     (unsigned long)xs->rto << xs->backoff,
+			     XTCP_RTO_MAX);
+	}
 	if (!syn)
 		when = xtcp_clamp_to_user_timeout(sk, xs->retrans_stamp, when);
 	xtcp_reset_retrans_timer(sk, when);

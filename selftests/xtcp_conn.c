@@ -479,6 +479,53 @@ TEST_F_TIMEOUT(topo, syn_retransmit_timeout, 60)
 }
 
 /*
+ * Every SYN dropped locally (a tc egress filter on vb drops it: the IP
+ * layer returns NET_XMIT_DROP to the sender): the SYN is still retried,
+ * as Linux TCP does: the first retry after the initial RTO (1 s), then,
+ * each retry failing locally, every 500 ms (TCP_RESOURCE_PROBE_INTERVAL)
+ * without backoff, each counted; so with TCP_SYNCNT=2 connect() fails
+ * with ETIMEDOUT after about 2 s, for XTCP as for TCP.
+ */
+TEST_F_TIMEOUT(topo, syn_local_drop_retried_then_etimedout, 60)
+{
+	int kind, fd[2], err[2] = { -1, -1 }, syncnt = 2;
+	double t0, done[2] = { 0, 0 };
+
+	NS(NSB);
+	err[0] = cl_sysctl("net.ipv4.tcp_syn_linear_timeouts", "0");
+	ASSERT_TRUE(!err[0] || err[0] == ENOENT);
+	ASSERT_EQ(0, cl_neigh_add("vb", SILENT, bogus_mac));
+	/* the netns is the test's: tc (run by system()) acts in it */
+	ASSERT_EQ(0, system("tc qdisc add dev vb clsact && "
+			    "tc filter add dev vb egress matchall action drop"));
+	t0 = cl_now();
+	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+		fd[kind] = cl_socket(kind);
+		ASSERT_LE(0, fd[kind]);
+		ASSERT_EQ(0, setsockopt(fd[kind], SOL_TCP, TCP_SYNCNT, &syncnt, sizeof(syncnt)));
+		cl_set_nonblock(fd[kind], 1);
+		EXPECT_EQ(EINPROGRESS, do_connect(fd[kind], SILENT, 7100 + kind));
+	}
+	while ((!done[0] || !done[1]) && cl_now() - t0 < 15) {
+		for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+			if (!done[kind]) {
+				err[kind] = cl_wait_connected(fd[kind], 50);
+				if (err[kind] >= 0)
+					done[kind] = cl_now() - t0;
+			}
+		}
+	}
+	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+		TH_LOG("%s: every SYN dropped at vb's egress: %s after %.2f s", cl_name(kind),
+		       done[kind] ? ename(err[kind]) : "still pending", done[kind]);
+		EXPECT_EQ(ETIMEDOUT, err[kind]);
+		EXPECT_LT(1.8, done[kind]);
+		EXPECT_GT(3.0, done[kind]);
+		close(fd[kind]);
+	}
+}
+
+/*
  * Ephemeral ports come from net.ipv4.ip_local_port_range: with 4 ports, 4
  * connections to one server succeed and the 5th fails with EADDRNOTAVAIL
  * (as Linux TCP); with "40000 40002" XTCP uses all 3 ports.
