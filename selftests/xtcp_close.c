@@ -377,7 +377,9 @@ TEST_F_TIMEOUT(td, simultaneous_close_closing, 20)
 	EXPECT_EQ(ST_FIN_WAIT1, st(self, X, TD_A, NULL));
 }
 
-TEST_F_TIMEOUT(td, simultaneous_close_both_time_wait, 30)
+/* B's FIN reaches A only with B's next retransmission, whose backoff
+ * grew during the cut: up to ~6 s away, so the waits allow 15 s + 5 s */
+TEST_F_TIMEOUT(td, simultaneous_close_both_time_wait, 45)
 {
 	double w[2];
 	int i;
@@ -391,10 +393,10 @@ TEST_F_TIMEOUT(td, simultaneous_close_both_time_wait, 30)
 		close_fd(&self->k[i].c);
 		close_fd(&self->k[i].s);
 	}
-	wait_both(self, TD_B, ST_TIME_WAIT, 6, w);
+	wait_both(self, TD_B, ST_TIME_WAIT, 15, w);
 	LOG2("B (CLOSING) in TIME_WAIT after (s)", "%.2f", w[T], w[X]);
 	EXPECT_LE(0, w[X]);
-	wait_both(self, TD_A, ST_TIME_WAIT, 3, w);
+	wait_both(self, TD_A, ST_TIME_WAIT, 5, w);
 	LOG2("A (FIN_WAIT1) in TIME_WAIT after (s)", "%.2f", w[T], w[X]);
 	EXPECT_LE(0, w[X]);
 }
