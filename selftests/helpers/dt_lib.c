@@ -492,7 +492,11 @@ static inline int dt_pair_ns(int ns_c, int ns_s, int kind, const char *ip,
 	dt_apply(*cfd, o);
 	if (connect(*cfd, (struct sockaddr *)&sin, sizeof(sin))) {
 		err = errno;
-	} else if (!(dt_poll(lfd, POLLIN, 5000) & POLLIN)) {
+	} else if (!(dt_poll(lfd, POLLIN, 15000) & POLLIN)) {
+		/* 15 s: under netem loss the handshake's last ACK can be lost
+		 * (connect() has returned) and then the SYN-ACK retries at 1,
+		 * 3, 7 s and their ACKs too; 5 s failed 16-connection runs
+		 */
 		err = ETIMEDOUT;
 	} else {
 		*sfd = accept(lfd, NULL, NULL);
