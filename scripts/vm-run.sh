@@ -254,6 +254,16 @@ fi
 flock -u 9
 exec 9>&-
 
+# One guest at a time on this machine: two TCG guests on two cores starve
+# each other and make timing tests fail. Every vm-run (any clone, any
+# user) waits here for the one before it. XTCP_VM_LOCK overrides the path.
+vm_lock=${XTCP_VM_LOCK:-/var/lock/xtcp-vm.lock}
+exec 8>"$vm_lock" || die "cannot open the VM lock $vm_lock"
+if ! flock -n 8; then
+	echo "vm-run: waiting for another guest to finish ($vm_lock)" >&2
+	flock 8
+fi
+
 # ------------------------------------------------------------- out + command
 if [ -z "$out" ]; then
 	out=$(mktemp -d "${TMPDIR:-/tmp}/vm-run.XXXXXX")
@@ -329,8 +339,9 @@ qemu=(qemu-system-x86_64 -machine q35 "${accel_args[@]}" -m "$mem" -smp "$smp" "
 echo "vm-run: booting $kver ($accel, ${smp} cpu, ${mem} MB, timeout ${timeout_s}s), results in $out" >&2
 start=$(date +%s)
 set +e
-timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" <"$stdin_src"
+timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" <"$stdin_src" 8>&-
 qrc=$?
+exec 8>&-
 set -e
 elapsed=$(( $(date +%s) - start ))
 rm -rf "$ctl"
