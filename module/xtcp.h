@@ -76,6 +76,12 @@ enum xtcp_mib {
 	XTCP_MIB_TCPLOSTRETRANSMIT,
 	XTCP_MIB_TCPFASTRETRANS,
 	XTCP_MIB_TCPSACKRENEGING,
+	XTCP_MIB_PAWSESTAB,		/* PAWSEstabRejected */
+	XTCP_MIB_TCPACKSKIPPEDSYNRECV,
+	XTCP_MIB_TCPACKSKIPPEDPAWS,
+	XTCP_MIB_TCPACKSKIPPEDSEQ,
+	XTCP_MIB_TCPACKSKIPPEDTIMEWAIT,
+	XTCP_MIB_TCPACKSKIPPEDCHALLENGE,
 	XTCP_MIB_MAX
 };
 
@@ -106,6 +112,8 @@ struct xtcp_sysctls {
 	int sack;
 	int timestamps;
 	int window_scaling;
+	int invalid_ratelimit;	/* ms between ACKs to unacceptable segments */
+	int challenge_ack_limit; /* challenge ACKs per second, namespace-wide */
 };
 
 /* ---- lookup tables, one set per namespace ---- */
@@ -133,6 +141,8 @@ struct xtcp_hashinfo {
  * @mib: per-CPU counters
  * @hash: bind, listen and connection lookup tables
  * @tw_count: TIME_WAIT entries (bounded by net.xtcp.max_tw_buckets)
+ * @challenge_timestamp: second (jiffies / HZ) @challenge_count belongs to
+ * @challenge_count: challenge ACKs still allowed in that second
  */
 struct xtcp_net {
 	struct xtcp_sysctls sysctl;
@@ -140,6 +150,8 @@ struct xtcp_net {
 	struct xtcp_mib_percpu __percpu *mib;
 	struct xtcp_hashinfo hash;
 	atomic_t tw_count;
+	u32 challenge_timestamp;
+	u32 challenge_count;
 };
 
 extern unsigned int xtcp_net_id;
@@ -190,7 +202,6 @@ static inline bool xtcp_between(u32 b, u32 a, u32 c)
 #define XTCP_MSS_DEFAULT	536U	/* RFC 9293 when the peer sends no MSS */
 #define XTCP_MIN_MSS		88U	/* TCP_MIN_MSS */
 #define XTCP_MAX_WSCALE		14
-#define XTCP_CHALLENGE_ACK_LIMIT 1000	/* per second per namespace */
 
 /**
  * struct xtcp_skb_cb - per-segment control block in skb->cb
@@ -330,6 +341,8 @@ struct xtcp_ent {
  * @acked: final ACK seen but the accept queue was full (or deferred)
  * @iif: arrival interface
  * @started: jiffies of the first SYN-ACK
+ * @last_oow_ack_time: jiffies (u32) of the last SYN-ACK sent in answer to
+ *	an unacceptable segment (xtcp_oow_rate_limited()), 0 for none
  * @rcu: deferred free
  */
 struct xtcp_request {
@@ -354,6 +367,7 @@ struct xtcp_request {
 	bool acked;
 	int iif;
 	unsigned long started;
+	u32 last_oow_ack_time;
 	struct rcu_head rcu;
 };
 
@@ -378,6 +392,8 @@ struct xtcp_request {
  * @reuseport: SO_REUSEPORT of that socket
  * @connect_bound: the port was chosen by connect()
  * @dif: bound device of that socket
+ * @last_oow_ack_time: jiffies (u32) of the last ACK sent in answer to an
+ *	unacceptable segment, 0 for none
  * @rcu: deferred free
  */
 struct xtcp_tw {
@@ -399,6 +415,7 @@ struct xtcp_tw {
 	bool reuseport;
 	bool connect_bound;
 	int dif;
+	u32 last_oow_ack_time;
 	struct rcu_head rcu;
 };
 
@@ -528,9 +545,10 @@ struct xtcp_sock {
 	u32 prr_out;		/* sent since recovery began */
 	u32 acked_unsacked;	/* cumulatively ACKed, never SACKed (this ACK) */
 	unsigned long retrans_stamp;	/* jiffies of first retransmission */
-	unsigned long rcv_tstamp;	/* jiffies of last segment received */
-	unsigned long challenge_stamp;
-	u32 challenge_count;
+	unsigned long rcv_tstamp;	/* jiffies of the last acceptable ACK */
+	u32 last_oow_ack_time;	/* jiffies (u32) of the last ACK answering an
+				 * unacceptable segment or a challenge, 0 none
+				 */
 
 	/* per-socket settings (setsockopt); 0 = use the sysctl */
 	u8 syn_retries;
@@ -744,6 +762,8 @@ int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb);
 void xtcp_send_syn(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_challenge_ack(struct sock *sk);
+bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
+			   enum xtcp_mib mib, u32 *last_oow_ack_time);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 void xtcp_send_fin(struct sock *sk);
 int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss);

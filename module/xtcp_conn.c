@@ -193,7 +193,7 @@ void xtcp_sock_init(struct sock *sk)
 	xs->ca_ops->init(xs);
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->reordering = 3;
-	xs->challenge_stamp = jiffies - HZ;
+	xs->last_oow_ack_time = 0;
 
 	sk->sk_write_space = xtcp_write_space;
 	sk->sk_destruct = xtcp_sk_destruct;
@@ -353,11 +353,14 @@ static int xtcp_disconnect(struct sock *sk)
  *
  * As Linux's inet_child_forget(): the peer gets a RST. Drops the accept
  * queue's reference.
- * Context: process context.
+ * Context: process context, the listener's socket lock held.
  */
 void xtcp_child_forget(struct sock *child)
 {
-	lock_sock(child);
+	/* the listener's lock is held: a listener always locks before its
+	 * children, never after (accept() drops it before locking a child)
+	 */
+	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
 	xtcp_disconnect(child);
 	sock_orphan(child);
 	xtcp_hash_unbind(child);

@@ -23,6 +23,7 @@ static int xtcp_syn_retries_max = 127;	/* MAX_TCP_SYNCNT */
 static int xtcp_secs_max = 600;		/* fin_timeout, tw_timeout */
 static int xtcp_syn_backlog_max = 1 << 20;
 static int xtcp_int_max = INT_MAX;
+static int xtcp_ratelimit_max = 3600 * 1000;	/* invalid_ratelimit, ms */
 
 /*
  * Handler for rmem/wmem triples: three ints, each >= 1, min <= default <= max.
@@ -84,6 +85,8 @@ static const struct ctl_table xtcp_sysctl_tmpl[] = {
 	XTCP_INT(sack, &xtcp_zero, &xtcp_one),
 	XTCP_INT(timestamps, &xtcp_zero, &xtcp_one),
 	XTCP_INT(window_scaling, &xtcp_zero, &xtcp_one),
+	XTCP_INT(invalid_ratelimit, &xtcp_zero, &xtcp_ratelimit_max),
+	XTCP_INT(challenge_ack_limit, &xtcp_zero, &xtcp_int_max),
 };
 
 /* Linux TCP's defaults; the memory-sized ones are read from @net's TCP. */
@@ -111,6 +114,8 @@ static void xtcp_sysctl_defaults(struct net *net, struct xtcp_sysctls *s)
 	s->sack = 1;
 	s->timestamps = 1;
 	s->window_scaling = 1;
+	s->invalid_ratelimit = 500;		/* tcp_invalid_ratelimit: HZ/2 */
+	s->challenge_ack_limit = INT_MAX;	/* Linux's default since 6.0 */
 }
 
 /**

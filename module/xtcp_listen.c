@@ -486,15 +486,20 @@ static void xtcp_listen_overflow(struct sock *lsk, struct xtcp_request *req,
 }
 
 /*
- * Bare ACK for SYN-RECV: <SEQ=ISS+1><ACK=RCV.NXT>, without a socket.
+ * Answer an unacceptable segment in SYN-RECV (out of window, PAWS) with
+ * the SYN-ACK again, at most once per net.xtcp.invalid_ratelimit, as
+ * Linux's tcp_check_req() (tcp_oow_rate_limited + inet_rtx_syn_ack).
  * Context: softirq.
  */
-static void xtcp_request_send_ack(struct xtcp_request *req)
+static void xtcp_request_send_ack(struct xtcp_request *req,
+				  const struct sk_buff *skb)
 {
-	/* resending the SYN-ACK is what Linux does for out-of-window
-	 * segments in SYN-RECV (tcp_check_req -> inet_rtx_syn_ack)
-	 */
-	xtcp_send_synack(req, 0);
+	struct net *net = sock_net(req->listener);
+
+	if (!xtcp_oow_rate_limited(net, skb, XTCP_MIB_TCPACKSKIPPEDSYNRECV,
+				   &req->last_oow_ack_time) &&
+	    !xtcp_send_synack(req, 0))
+		xtcp_inc_stats(net, XTCP_MIB_RETRANSSEGS);
 }
 
 /**
@@ -526,7 +531,7 @@ void xtcp_request_rcv(struct xtcp_request *req, struct sk_buff *skb)
 		goto drop;
 	if (req->ts_ok && opt.ts_ok && !th->rst &&
 	    (s32)(req->ts_recent - opt.tsval) > 0) {
-		xtcp_request_send_ack(req);	/* PAWS: old duplicate */
+		xtcp_request_send_ack(req, skb);	/* PAWS: old duplicate */
 		goto drop;
 	}
 
@@ -548,7 +553,7 @@ void xtcp_request_rcv(struct xtcp_request *req, struct sk_buff *skb)
 	      (xtcp_after(cb->end_seq, req->irs + 1) &&
 	       xtcp_before(cb->seq, req->irs + 1 + req->rcv_wnd)))) {
 		if (!th->rst)
-			xtcp_request_send_ack(req);
+			xtcp_request_send_ack(req, skb);
 		goto drop;
 	}
 

@@ -315,37 +315,94 @@ void xtcp_send_ack(struct sock *sk)
 	xtcp_transmit_skb(sk, skb, false);
 }
 
+/*
+ * One ACK per net.xtcp.invalid_ratelimit per connection in answer to
+ * unacceptable segments, as Linux's __tcp_oow_rate_limited(): a stamp of 0
+ * means none sent yet; a ratelimit of 0 disables the limit.
+ * Context: any (the stamp is read and written locklessly, as Linux's).
+ */
+static bool __xtcp_oow_rate_limited(struct net *net, enum xtcp_mib mib,
+				    u32 *last_oow_ack_time)
+{
+	u32 last = READ_ONCE(*last_oow_ack_time), now = (u32)jiffies;
+	int ms = READ_ONCE(xtcp_pernet(net)->sysctl.invalid_ratelimit);
+
+	if (last) {
+		s32 elapsed = (s32)(now - last);
+
+		if (elapsed >= 0 && elapsed < (s32)msecs_to_jiffies(ms)) {
+			xtcp_inc_stats(net, mib);
+			return true;
+		}
+	}
+	WRITE_ONCE(*last_oow_ack_time, now ? now : 1);
+	return false;
+}
+
+/**
+ * xtcp_oow_rate_limited() - must the ACK answering @skb be skipped?
+ * @net: namespace of the connection (its invalid_ratelimit, its counters)
+ * @skb: the unacceptable segment (out of window, PAWS, SYN-RECV or
+ *	 TIME_WAIT mismatch)
+ * @mib: counter of skipped ACKs (TCPACKSkippedSeq, ...PAWS, ...SynRecv,
+ *	 ...TimeWait)
+ * @last_oow_ack_time: the connection's stamp of its last such ACK
+ *
+ * As Linux's tcp_oow_rate_limited(): segments with data (and no SYN) are
+ * not part of an ACK loop and are always answered; pure ACKs, FIN-less
+ * control segments and SYNs get at most one ACK per invalid_ratelimit, so
+ * that two ends that disagree (one spoofed segment is enough) cannot ping
+ * ACKs back and forth forever.
+ * Context: softirq or the socket's owner.
+ * Return: true to skip the ACK.
+ */
+bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
+			   enum xtcp_mib mib, u32 *last_oow_ack_time)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->seq != cb->end_seq && !tcp_hdr(skb)->syn)
+		return false;
+	return __xtcp_oow_rate_limited(net, mib, last_oow_ack_time);
+}
+
 /**
  * xtcp_send_challenge_ack() - RFC 5961 challenge ACK, rate-limited
  * @sk: synchronized socket
  *
- * At most one per half second per socket and XTCP_CHALLENGE_ACK_LIMIT
- * per second overall, like Linux (tcp_invalid_ratelimit and
- * tcp_challenge_ack_limit).
+ * As Linux's tcp_send_challenge_ack(): first the connection's own limit
+ * (one per net.xtcp.invalid_ratelimit, shared with the other ACKs to
+ * unacceptable segments: TCPACKSkippedChallenge), then the namespace-wide
+ * net.xtcp.challenge_ack_limit per second (INT_MAX, the default: no
+ * namespace limit), spread randomly over [limit/2, limit*3/2) so that an
+ * off-path attacker cannot count it (CVE-2016-5696).
  * Context: socket lock or bh_lock_sock held.
  */
 void xtcp_send_challenge_ack(struct sock *sk)
 {
-	static DEFINE_SPINLOCK(lock);
-	static unsigned long window;
-	static u32 count;
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool ok;
+	struct net *net = sock_net(sk);
+	struct xtcp_net *xn = xtcp_pernet(net);
+	u32 limit, now, count;
 
-	if (time_before(jiffies, xs->challenge_stamp + HZ / 2))
+	if (__xtcp_oow_rate_limited(net, XTCP_MIB_TCPACKSKIPPEDCHALLENGE,
+				    &xtcp_sk(sk)->last_oow_ack_time))
 		return;
-	xs->challenge_stamp = jiffies;
+	limit = READ_ONCE(xn->sysctl.challenge_ack_limit);
+	if (limit < INT_MAX) {
+		now = jiffies / HZ;
+		if (now != READ_ONCE(xn->challenge_timestamp)) {
+			u32 half = (limit + 1) >> 1;
 
-	spin_lock_bh(&lock);
-	if (time_after(jiffies, window + HZ)) {
-		window = jiffies;
-		count = 0;
+			WRITE_ONCE(xn->challenge_timestamp, now);
+			WRITE_ONCE(xn->challenge_count, limit ?
+				   half + get_random_u32_below(limit) : 0);
+		}
+		count = READ_ONCE(xn->challenge_count);
+		if (!count)
+			return;
+		WRITE_ONCE(xn->challenge_count, count - 1);
 	}
-	ok = ++count <= XTCP_CHALLENGE_ACK_LIMIT;
-	spin_unlock_bh(&lock);
-	if (!ok)
-		return;
-	xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPCHALLENGEACK);
+	xtcp_inc_stats(net, XTCP_MIB_TCPCHALLENGEACK);
 	xtcp_send_ack(sk);
 }
 

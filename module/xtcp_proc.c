@@ -273,6 +273,12 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TCPLOSTRETRANSMIT]	= "TCPLostRetransmit",
 	[XTCP_MIB_TCPFASTRETRANS]	= "TCPFastRetrans",
 	[XTCP_MIB_TCPSACKRENEGING]	= "TCPSACKReneging",
+	[XTCP_MIB_PAWSESTAB]		= "PAWSEstab",
+	[XTCP_MIB_TCPACKSKIPPEDSYNRECV]	= "TCPACKSkippedSynRecv",
+	[XTCP_MIB_TCPACKSKIPPEDPAWS]	= "TCPACKSkippedPAWS",
+	[XTCP_MIB_TCPACKSKIPPEDSEQ]	= "TCPACKSkippedSeq",
+	[XTCP_MIB_TCPACKSKIPPEDTIMEWAIT] = "TCPACKSkippedTimeWait",
+	[XTCP_MIB_TCPACKSKIPPEDCHALLENGE] = "TCPACKSkippedChallenge",
 };
 
 /* Context: process context (read of /proc/net/xtcp_stat). */

@@ -262,6 +262,7 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		xs->snd_wl2 = ack;
 		xtcp_set_state(sk, TCP_ESTABLISHED);
 		xtcp_cong_init(sk);
+		xs->rcv_tstamp = jiffies;
 		xtcp_keepalive_update(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
 			sk->sk_state_change(sk);
@@ -270,14 +271,26 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		return true;
 	}
 
-	if (xtcp_after(ack, xs->snd_nxt)) {	/* acks what we never sent */
-		xtcp_send_ack(sk);
+	if (xtcp_after(ack, xs->snd_nxt)) {
+		/* acks what we never sent (RFC 9293: "send an ACK, drop"):
+		 * as Linux, ESTABLISHED drops it silently and the other
+		 * states answer with a rate-limited challenge ACK, so that
+		 * two ends cannot ACK each other forever; nothing of the
+		 * segment (timestamps, liveness) is taken
+		 */
+		if (sk->sk_state != TCP_ESTABLISHED)
+			xtcp_send_challenge_ack(sk);
 		return false;
 	}
 	if (xtcp_before(ack, xs->snd_una - xs->max_window)) {
 		/* RFC 5961 5.2: too old, challenge */
 		xtcp_send_challenge_ack(sk);
 		return false;
+	}
+	if (!xtcp_before(ack, prior_una)) {
+		/* an acceptable ACK: the peer is alive (Linux's rcv_tstamp) */
+		xs->rcv_tstamp = jiffies;
+		xs->probes_out = 0;
 	}
 	/* RFC 5681: a duplicate ACK carries nothing new and the window
 	 * did not change while data is outstanding
@@ -352,9 +365,15 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 win = xtcp_receive_window(xs);
 
-	/* first: PAWS, then the sequence number */
+	/* first: PAWS, then the sequence number; the ACKs answering either
+	 * are rate-limited (Linux's tcp_validate_incoming())
+	 */
 	if (xtcp_paws_reject(xs, opt, th->rst)) {
-		if (!th->rst)
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_PAWSESTAB);
+		if (!th->rst &&
+		    !xtcp_oow_rate_limited(sock_net(sk), skb,
+					   XTCP_MIB_TCPACKSKIPPEDPAWS,
+					   &xs->last_oow_ack_time))
 			xtcp_send_ack(sk);
 		goto drop;
 	}
@@ -364,7 +383,10 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 			goto drop;
 		if (th->syn)
 			goto syn_challenge;
-		xtcp_send_ack(sk);
+		if (!xtcp_oow_rate_limited(sock_net(sk), skb,
+					   XTCP_MIB_TCPACKSKIPPEDSEQ,
+					   &xs->last_oow_ack_time))
+			xtcp_send_ack(sk);
 		goto drop;
 	}
 
@@ -397,8 +419,6 @@ syn_challenge:
 pass:
 	if (!th->ack)
 		goto drop;
-	xs->rcv_tstamp = jiffies;
-	xs->probes_out = 0;
 	if (!xtcp_ack(sk, skb, opt))
 		goto drop;
 	if (xs->ts_ok)

@@ -223,10 +223,16 @@ enum xtcp_tw_action xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 	}
 
 	if (!th->rst) {
-		/* retransmitted FIN (or any ACK): ACK again, wait again */
+		/* retransmitted FIN (or any ACK): ACK again, wait again; the
+		 * ACK is rate-limited unless it answers a FIN or data, as
+		 * Linux's tcp_timewait_check_oow_rate_limit()
+		 */
 		if (paws_reject || th->ack)
 			xtcp_tw_reschedule(tw);
-		xtcp_send_tw_ack(tw);
+		if (!xtcp_oow_rate_limited(net, skb,
+					   XTCP_MIB_TCPACKSKIPPEDTIMEWAIT,
+					   &tw->last_oow_ack_time))
+			xtcp_send_tw_ack(tw);
 	}
 consume:
 	consume_skb(skb);

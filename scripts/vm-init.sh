@@ -47,6 +47,38 @@ cd "$VM_REPO" || die "repository $VM_REPO not visible in the guest"
 for e in "${VM_ENV[@]}"; do export "${e?}"; done
 export XTCP_OUT=$OUT
 
+# TCG text-patching race (DESIGN.md, issue 9): a static key flipped while
+# the other vCPU runs through the patched site once killed a guest (Oops:
+# int3 in netif_rx_internal). Turn on, once and before any test, the keys
+# the tests toggle, and keep them on for the guest's life, so later users
+# only count references and nothing is patched mid-run:
+#   netstamp     a socket holding SO_TIMESTAMP (packet captures, SO_TIMESTAMP*)
+#   ingress/egress/tcx   a clsact qdisc (tc filters: translator, drops)
+#   rps_needed   rps_cpus on a receive queue (tests steer receive with RPS)
+# on a dummy device of the root namespace that carries no traffic.
+pin_static_keys() {
+	local dev=xtcpkeys
+	ip link add "$dev" type dummy 2>/dev/null || return 1
+	tc qdisc add dev "$dev" clsact 2>/dev/null || log "clsact on $dev failed"
+	echo 1 >"/sys/class/net/$dev/queues/rx-0/rps_cpus" 2>/dev/null ||
+		log "rps_cpus on $dev failed"
+	python3 -c 'import socket, signal
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
+s.bind(("127.0.0.1", 0))
+signal.pause()' </dev/null >/dev/null 2>&1 &
+	# bound after the option is set: its row in /proc/net/udp says done
+	local i line
+	for ((i = 0; i < 100; i++)); do
+		while read -r line; do
+			case $line in *:*) return 0 ;; esac
+		done </proc/net/udp
+		sleep 0.1
+	done
+	return 1
+}
+[ "${XTCP_VM_PIN_KEYS:-1}" = 1 ] && { pin_static_keys || log "could not pin static keys"; }
+
 printf -v now '%(%s)T' -1
 remaining=$(( VM_DEADLINE - now ))
 [ "$remaining" -ge 5 ] || remaining=5
