@@ -304,26 +304,22 @@ drop:
 }
 
 /*
- * Make the established child of @req: a clone of the listener (inheriting
- * its SOL_SOCKET and TCP options as Linux's children do) in SYN_RECV, bound
- * to the listener's port. Returned bh-locked, one reference (the accept
- * queue's), not hashed yet.
- * Context: softirq.
+ * Make @sk, a fresh bh-locked clone of the listener (inheriting its
+ * SOL_SOCKET and TCP options as Linux's children do), the established
+ * child of @req: SYN_RECV, bound to the listener's port, one reference
+ * (the accept queue's), not hashed yet.
+ * Context: softirq, @sk bh-locked.
+ * Return: 0, or the routing error (nothing bound then).
  */
-static struct sock *xtcp_create_child(struct sock *lsk,
-				      struct xtcp_request *req,
-				      struct sk_buff *skb,
-				      const struct xtcp_opts *opt)
+static int xtcp_child_init(struct sock *lsk, struct sock *sk,
+			   struct xtcp_request *req, struct sk_buff *skb,
+			   const struct xtcp_opts *opt)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct inet_sock *inet;
 	struct xtcp_sock *xs;
 	struct rtable *rt;
-	struct sock *sk;
 
-	sk = sk_clone_lock(lsk, GFP_ATOMIC);
-	if (!sk)
-		return NULL;
 	refcount_set(&sk->sk_refcnt, 1);
 	xs = xtcp_sk(sk);
 	inet = inet_sk(sk);
@@ -368,13 +364,8 @@ static struct sock *xtcp_create_child(struct sock *lsk,
 				   inet->inet_saddr, inet->inet_dport,
 				   inet->inet_sport, sk->sk_protocol, 0,
 				   sk->sk_bound_dev_if);
-	if (IS_ERR(rt)) {
-		sk->sk_state = TCP_CLOSE;
-		sock_set_flag(sk, SOCK_DEAD);
-		bh_unlock_sock(sk);
-		sock_put(sk);
-		return NULL;
-	}
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
 	sk_setup_caps(sk, &rt->dst);
 	xs->advmss = min_t(u32, dst_mtu(&rt->dst) - 40, 65535);
 	if (xs->user_mss && xs->advmss > xs->user_mss)
@@ -395,17 +386,15 @@ static struct sock *xtcp_create_child(struct sock *lsk,
 		/* (a cookie's request was never queued: nothing to time) */
 		xtcp_rtt_sample(sk, jiffies_to_usecs(jiffies - req->started));
 	}
-	return sk;
+	return 0;
 }
 
-/* Undo a child nobody will see: bh-locked, one reference. */
+/* Undo a child nobody will see (bh-locked; the caller drops it). */
 static void xtcp_drop_child(struct sock *child)
 {
 	xtcp_done(child);
 	sock_set_flag(child, SOCK_DEAD);
 	xtcp_hash_unbind(child);
-	bh_unlock_sock(child);
-	sock_put(child);
 }
 
 /*
@@ -433,9 +422,11 @@ static bool xtcp_accept_enqueue(struct sock *lsk, struct sock *child)
 /*
  * The child exists: swap it for the request in ehash, process the segment
  * on it (moves it to ESTABLISHED, queues any data) and queue it for
- * accept(). Consumes @skb. Context: softirq.
+ * accept(). Consumes @skb.
+ * Context: softirq, child bh-locked.
+ * Return: false if the child was reset and must be dropped.
  */
-static void xtcp_child_complete(struct sock *lsk, struct sock *child,
+static bool xtcp_child_complete(struct sock *lsk, struct sock *child,
 				struct xtcp_request *req, struct sk_buff *skb)
 {
 	struct net *net = sock_net(lsk);
@@ -456,12 +447,50 @@ static void xtcp_child_complete(struct sock *lsk, struct sock *child,
 	skb = NULL;
 	if (!xtcp_accept_enqueue(lsk, child))
 		goto abort;
-	bh_unlock_sock(child);
-	return;
+	return true;
 abort:
 	kfree_skb(skb);
 	xtcp_send_active_reset(child, GFP_ATOMIC);
-	xtcp_drop_child(child);
+	return false;
+}
+
+/*
+ * Make the child of @req, complete it and queue it for accept(), or undo
+ * it. @unlink: first take @req off the SYN queue (keeping its hash slot
+ * for the swap); losing that race to the timer or another ACK drops the
+ * child. The child's bh lock (taken by sk_clone_lock()) is released here.
+ * Context: softirq.
+ * Return: false if no child could be made (@skb left to the caller), true
+ * once @skb is consumed.
+ */
+static bool xtcp_child_open(struct sock *lsk, struct xtcp_request *req,
+			    struct sk_buff *skb, const struct xtcp_opts *opt,
+			    bool unlink)
+{
+	struct sock *child = sk_clone_lock(lsk, GFP_ATOMIC);
+	bool ok;
+
+	if (!child)
+		return false;
+	__acquire(&child->sk_lock.slock);	/* sk_clone_lock()'s, for sparse */
+	if (xtcp_child_init(lsk, child, req, skb, opt)) {
+		child->sk_state = TCP_CLOSE;
+		sock_set_flag(child, SOCK_DEAD);
+		bh_unlock_sock(child);
+		sock_put(child);
+		return false;
+	}
+	ok = !unlink || xtcp_request_unlink(req, true);
+	if (ok)
+		ok = xtcp_child_complete(lsk, child, req, skb);
+	else
+		kfree_skb(skb);
+	if (!ok)
+		xtcp_drop_child(child);
+	bh_unlock_sock(child);
+	if (!ok)
+		sock_put(child);
+	return true;
 }
 
 /*
@@ -520,7 +549,6 @@ void xtcp_request_rcv(struct xtcp_request *req, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *lxs = xtcp_sk(lsk);
 	struct xtcp_opts opt;
-	struct sock *child;
 
 	if (READ_ONCE(lsk->sk_state) != TCP_LISTEN) {
 		xtcp_request_unlink(req, false);
@@ -582,18 +610,10 @@ void xtcp_request_rcv(struct xtcp_request *req, struct sk_buff *skb)
 		xtcp_listen_overflow(lsk, req, skb);
 		goto drop;
 	}
-	child = xtcp_create_child(lsk, req, skb, &opt);
-	if (!child) {
+	if (!xtcp_child_open(lsk, req, skb, &opt, true)) {
 		xtcp_inc_stats(net, XTCP_MIB_LISTENDROPS);
 		goto drop;
 	}
-	/* off the SYN queue (keeping the hash slot for the swap) */
-	if (!xtcp_request_unlink(req, true)) {
-		/* lost a race with the timer or another ACK */
-		xtcp_drop_child(child);
-		goto drop;
-	}
-	xtcp_child_complete(lsk, child, req, skb);
 	return;
 drop:
 	kfree_skb(skb);
@@ -612,7 +632,6 @@ static void xtcp_cookie_ack(struct sock *lsk, struct sk_buff *skb)
 	int syncookies = READ_ONCE(xtcp_sysctl(lsk)->syncookies);
 	struct xtcp_request *req;
 	struct xtcp_opts opt;
-	struct sock *child;
 	u16 mss;
 
 	if (th->syn || th->rst || !syncookies)
@@ -657,12 +676,10 @@ static void xtcp_cookie_ack(struct sock *lsk, struct sk_buff *skb)
 		}
 	}
 	req->rcv_wnd = xtcp_initial_rcv_wnd(lsk, req);
-	child = xtcp_create_child(lsk, req, skb, &opt);
-	if (!child) {
+	if (!xtcp_child_open(lsk, req, skb, &opt, false)) {
 		xtcp_request_put(req);
 		goto drop;
 	}
-	xtcp_child_complete(lsk, child, req, skb);
 	xtcp_request_put(req);
 	return;
 reset:
@@ -714,6 +731,8 @@ struct sock *xtcp_accept_dequeue(struct sock *lsk)
 	struct xtcp_sock *lxs = xtcp_sk(lsk);
 	struct xtcp_sock *child = NULL;
 
+	sock_owned_by_me(lsk);
+
 	spin_lock_bh(&lxs->queue_lock);
 	if (!list_empty(&lxs->acceptq)) {
 		child = list_first_entry(&lxs->acceptq, struct xtcp_sock,
@@ -738,6 +757,7 @@ void xtcp_listen_stop(struct sock *sk)
 	struct xtcp_request *req;
 	LIST_HEAD(children);
 
+	sock_owned_by_me(sk);
 	for (;;) {
 		spin_lock_bh(&lxs->queue_lock);
 		req = list_first_entry_or_null(&lxs->synq, struct xtcp_request,

@@ -16,6 +16,8 @@ PKGS=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-source-6.12
 	iproute2 iputils-ping ethtool tshark tcpdump procps psmisc
+	# lints: make C=2 (sparse)
+	sparse
 	# unmodified programs the interop tests run over XTCP (tools/xtcpize)
 	curl nginx-light iperf3 redis-server redis-tools strace
 )

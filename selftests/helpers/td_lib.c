@@ -852,6 +852,7 @@ struct td_raw {
 	uint8_t flags;
 	uint16_t win;
 	int len;			/* payload bytes ('x') */
+	uint8_t ttl;			/* IP TTL; 0: 64 */
 };
 
 /* Build and send one segment; 0 or errno. Checksum: TCP pseudo-header, proto 6. */
@@ -871,7 +872,7 @@ static inline int td_raw_send(int fd, const struct td_raw *r)
 	pkt[2] = (20 + tl) >> 8;
 	pkt[3] = (20 + tl) & 0xff;
 	pkt[6] = 0x40;
-	pkt[8] = 64;
+	pkt[8] = r->ttl ? r->ttl : 64;
 	pkt[9] = r->proto;
 	memcpy(pkt + 12, &r->saddr, 4);
 	memcpy(pkt + 16, &r->daddr, 4);
