@@ -5,12 +5,17 @@
 # boots an installed Debian kernel and sees this machine's root filesystem.
 #
 # Usage:
-#   scripts/vm-run.sh [--kernel KVER] [--timeout SECS] [--mem MB] [--smp N]
-#                     [--kvm] [--out DIR] [--env NAME=VALUE]... [--interactive]
-#                     -- CMD [ARGS...]
+#   scripts/vm-run.sh [--kernel KVER] [--image BZIMAGE] [--timeout SECS]
+#                     [--mem MB] [--smp N] [--kvm] [--out DIR]
+#                     [--env NAME=VALUE]... [--interactive] -- CMD [ARGS...]
 #
 #   --kernel KVER   kernel to boot: /boot/vmlinuz-KVER + /lib/modules/KVER
 #                   (default: the newest version under /lib/modules)
+#   --image BZIMAGE boot this kernel image instead of /boot/vmlinuz-KVER;
+#                   --kernel must give its release (`uname -r` in the guest).
+#                   /lib/modules/KVER may be absent or hold no modules (a
+#                   kernel with everything built in, e.g. the debug kernel
+#                   of scripts/debug-kernel.sh)
 #   --timeout SECS  wall-clock limit for boot + CMD (default 900); on expiry
 #                   the guest is killed and vm-run exits 124
 #   --mem MB        guest memory (default 2048)
@@ -23,6 +28,12 @@
 #                   forwarded automatically)
 #   --interactive   attach the terminal to CMD's stdin (e.g. `-- bash -i`);
 #                   QEMU's monitor is on Ctrl-A c
+#
+# A guest that dies before userspace (no exit code and the console shows no
+# "vm-init:" line: e.g. an early-boot crash of a debug kernel), or that has
+# not reached vm-init after XTCP_VM_BOOT_TIMEOUT seconds (default 300), is
+# booted again, at most XTCP_VM_BOOT_RETRIES times (default 2); the console
+# of such an attempt is kept as console.bootfail-N.log.
 #
 # Guest environment: the host root (/) mounted read-only over virtio-9p
 # (uncached, so host changes show at once), /usr from a second read-only
@@ -67,6 +78,7 @@ die() { echo "vm-run: $*" >&2; exit 2; }
 usage() { sed -n '4,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
 
 kver=
+image=
 timeout_s=900
 mem=2048
 smp=2
@@ -78,6 +90,7 @@ envs=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) [ $# -ge 2 ] || usage; kver=$2; shift 2 ;;
+	--image) [ $# -ge 2 ] || usage; image=$2; shift 2 ;;
 	--timeout) [ $# -ge 2 ] || usage; timeout_s=$2; shift 2 ;;
 	--mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
 	--smp) [ $# -ge 2 ] || usage; smp=$2; shift 2 ;;
@@ -91,6 +104,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || { echo "vm-run: no command given" >&2; usage; }
+cmd_args=("$@")
 
 for v in timeout_s mem smp; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--${v%_s} needs a positive integer, got '${!v}'"
@@ -104,6 +118,9 @@ if [ ! -x /bin/busybox ] || ! dpkg-query -W -f='${Status}' busybox-static 2>/dev
 	die "static /bin/busybox missing (install busybox-static: scripts/install-deps.sh)"
 fi
 
+if [ -n "$image" ] && [ -z "$kver" ]; then
+	die "--image needs --kernel KVER (the image's kernel release)"
+fi
 if [ -z "$kver" ]; then
 	kver=$(for d in /lib/modules/*; do
 		[ -f "/boot/vmlinuz-${d##*/}" ] && echo "${d##*/}"; done | sort -V | tail -n1)
@@ -111,7 +128,10 @@ if [ -z "$kver" ]; then
 fi
 kernel=/boot/vmlinuz-$kver
 moddir=/lib/modules/$kver
-if [ ! -f "$kernel" ] || [ ! -d "$moddir" ]; then
+if [ -n "$image" ]; then
+	kernel=$image
+	[ -f "$kernel" ] || die "kernel image $kernel not found"
+elif [ ! -f "$kernel" ] || [ ! -d "$moddir" ]; then
 	die "kernel $kver not installed ($kernel, $moddir)"
 fi
 [ -r "$kernel" ] || die "cannot read $kernel (run as root)"
@@ -121,6 +141,7 @@ fi
 # nothing when it is built in or absent.
 mod_chain() {
 	local name=$1 line path deps d
+	[ -f "$moddir/modules.dep" ] || return 0
 	line=$(grep -E "(^|/)${name}\.ko(\.xz|\.zst|\.gz)?:" "$moddir/modules.dep" | head -n1) || true
 	[ -n "$line" ] || return 0
 	path=${line%%:*}
@@ -243,7 +264,9 @@ INIT_EOF
 
 mkdir -p "$CACHE_DIR" || die "cannot create cache dir $CACHE_DIR"
 initrd=$CACHE_DIR/initramfs-$kver.cpio.gz
-key=$( { sha256sum <"$0"; stat -c '%n %s %Y' "$kernel" "$moddir/modules.dep" /bin/busybox; } | sha256sum | cut -d' ' -f1)
+key=$( { sha256sum <"$0"; stat -c '%n %s %Y' "$kernel" /bin/busybox
+	stat -c '%n %s %Y' "$moddir/modules.dep" 2>/dev/null || echo "no $moddir/modules.dep"; } |
+	sha256sum | cut -d' ' -f1)
 exec 9>"$CACHE_DIR/.initramfs-$kver.lock"
 flock 9
 if [ ! -s "$initrd" ] || [ "$(cat "$initrd.key" 2>/dev/null)" != "$key" ]; then
@@ -257,11 +280,14 @@ exec 9>&-
 # One guest at a time on this machine: two TCG guests on two cores starve
 # each other and make timing tests fail. Every vm-run (any clone, any
 # user) waits here for the one before it. XTCP_VM_LOCK overrides the path.
+# A caller that already holds it (scripts/check.sh) sets XTCP_VM_LOCK_HELD=1.
 vm_lock=${XTCP_VM_LOCK:-/var/lock/xtcp-vm.lock}
-exec 8>"$vm_lock" || die "cannot open the VM lock $vm_lock"
-if ! flock -n 8; then
-	echo "vm-run: waiting for another guest to finish ($vm_lock)" >&2
-	flock 8
+if [ "${XTCP_VM_LOCK_HELD:-0}" != 1 ]; then
+	exec 8>"$vm_lock" || die "cannot open the VM lock $vm_lock"
+	if ! flock -n 8; then
+		echo "vm-run: waiting for another guest to finish ($vm_lock)" >&2
+		flock 8
+	fi
 fi
 
 # ------------------------------------------------------------- out + command
@@ -276,7 +302,9 @@ ctl=$out/.vmrun
 rm -rf "$ctl"
 mkdir -p "$ctl"
 
-# The command file is sourced by vm-init.sh in the guest.
+# The command file is sourced by vm-init.sh in the guest; written again for
+# each boot attempt (the deadline counts from the attempt's start).
+write_cmd() {
 {
 	printf 'VM_REPO=%q\n' "$REPO"
 	printf 'VM_INTERACTIVE=%q\n' "$interactive"
@@ -290,9 +318,10 @@ mkdir -p "$ctl"
 	for e in "${envs[@]+"${envs[@]}"}"; do printf '%q ' "$e"; done
 	printf ')\n'
 	printf 'VM_CMD=('
-	for a in "$@"; do printf '%q ' "$a"; done
+	for a in "${cmd_args[@]}"; do printf '%q ' "$a"; done
 	printf ')\n'
 } >"$ctl/cmd"
+}
 
 # ---------------------------------------------------------------------- QEMU
 accel=tcg
@@ -336,14 +365,60 @@ qemu=(qemu-system-x86_64 -machine q35 "${accel_args[@]}" -m "$mem" -smp "$smp" "
 	-virtfs "local,path=$REPO,mount_tag=repo,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-rng-pci -nic none)
 
-echo "vm-run: booting $kver ($accel, ${smp} cpu, ${mem} MB, timeout ${timeout_s}s), results in $out" >&2
-start=$(date +%s)
-set +e
-timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" <"$stdin_src" 8>&-
-qrc=$?
+boot_retries=${XTCP_VM_BOOT_RETRIES:-2}
+boot_timeout=${XTCP_VM_BOOT_TIMEOUT:-300}
+[[ $boot_retries =~ ^[0-9]+$ ]] || die "XTCP_VM_BOOT_RETRIES must be a number"
+[[ $boot_timeout =~ ^[1-9][0-9]*$ ]] || die "XTCP_VM_BOOT_TIMEOUT must be a positive number"
+# Userspace reached: vm-init logs "vm-init: ..." on the console.
+reached_vm_init() { grep -q 'vm-init: ' "$out/console.log" 2>/dev/null; }
+
+# A non-interactive QEMU runs in the background (for the boot watchdog),
+# where it would ignore Ctrl-C: pass INT/TERM on, and never leave it behind.
+qpid=
+trap '[ -z "$qpid" ] || kill -TERM "$qpid" 2>/dev/null; exit 130' INT TERM
+attempt=0
+while :; do
+	attempt=$((attempt + 1))
+	rm -f "$out/exit_code" "$out/console.log"
+	write_cmd
+	echo "vm-run: booting $kver${image:+ ($image)} ($accel, ${smp} cpu, ${mem} MB, timeout ${timeout_s}s), results in $out" >&2
+	start=$(date +%s)
+	set +e
+	if [ "$interactive" = 1 ]; then
+		timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" <"$stdin_src" 8>&-
+		qrc=$?
+	else
+		timeout -k 5 "$timeout_s" "${qemu[@]}" <"$stdin_src" 8>&- &
+		qpid=$!
+		# Boot watchdog: a guest stuck before vm-init is killed (and retried).
+		(
+			while kill -0 "$qpid" 2>/dev/null; do
+				reached_vm_init && exit 0
+				if [ $(( $(date +%s) - start )) -ge "$boot_timeout" ]; then
+					echo "vm-run: $kver: no vm-init after ${boot_timeout}s, killing the guest" >&2
+					kill -TERM "$qpid" 2>/dev/null
+					exit 0
+				fi
+				sleep 2
+			done
+		) 8>&- &
+		wpid=$!
+		wait "$qpid"
+		qrc=$?
+		qpid=
+		kill "$wpid" 2>/dev/null
+		wait "$wpid" 2>/dev/null
+	fi
+	set -e
+	elapsed=$(( $(date +%s) - start ))
+	if [ -s "$out/exit_code" ] || reached_vm_init || [ "$attempt" -gt "$boot_retries" ]; then
+		break
+	fi
+	cp -f "$out/console.log" "$out/console.bootfail-$attempt.log" 2>/dev/null || true
+	first=$(grep -m1 -E 'Kernel panic|BUG:|Oops|general protection|KASAN' "$out/console.log" 2>/dev/null || true)
+	echo "vm-run: $kver: guest died before userspace (QEMU exit $qrc after ${elapsed}s${first:+: $first}); boot attempt $((attempt + 1)) of $((boot_retries + 1)) (console kept as console.bootfail-$attempt.log)" >&2
+done
 exec 8>&-
-set -e
-elapsed=$(( $(date +%s) - start ))
 rm -rf "$ctl"
 if [ "$interactive" = 1 ]; then stty sane 2>/dev/null || true; fi
 
@@ -360,7 +435,7 @@ fi
 echo "vm-run: $kver: guest never reported an exit code (QEMU exit $qrc after ${elapsed}s); kernel log: $out/console.log" >&2
 # Show the start of the first oops/panic report, else the end of the log.
 first=$(grep -nE 'Kernel panic|BUG:|Oops|general protection|WARNING:|vm-run initramfs:' "$out/console.log" 2>/dev/null |
-	head -n1 | cut -d: -f1)
+	head -n1 | cut -d: -f1) || true
 if [ -n "$first" ]; then
 	sed -n "${first},$((first + 39))p" "$out/console.log"
 else
