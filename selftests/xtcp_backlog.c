@@ -143,6 +143,65 @@ TEST_F(topo, proc_listen_queues)
 }
 
 /*
+ * close() of a listener holding established children nobody accepted and
+ * half-open requests (the lockdep report of issue 9 came from here): each
+ * child's peer gets a RST (ECONNRESET), as Linux's inet_child_forget()
+ * does; the requests and the listener leave /proc (Linux's requests stay
+ * until their next timer tick, within about a second).
+ */
+TEST_F(topo, close_listener_with_queued_and_half_open)
+{
+	int kind, raw, i;
+
+	NS(NSA);
+	ASSERT_EQ(0, cl_neigh_add("va", SILENT, bogus_mac));
+	NS(NSB);
+	raw = cl_raw_open();
+	ASSERT_LE(0, raw);
+	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+		int lfd, cfd[2], err[2], rows = -1;
+		double t0;
+		char b;
+
+		NS(NSA);
+		lfd = cl_listen(kind, SRV, PORT, 8);
+		ASSERT_LE(0, lfd);
+		NS(NSB);
+		for (i = 0; i < 2; i++) {
+			cfd[i] = cl_connect(kind, SRV, PORT);
+			ASSERT_LE(0, cfd[i]);
+			ASSERT_EQ(0, spoof_syn(raw, kind, 1100 + i, PORT));
+		}
+		NS(NSA);
+		cl_msleep(200);
+		EXPECT_EQ(2, cl_rows(kind, PORT, ST_SYN_RECV, NULL, 0)) TH_LOG("%s", cl_name(kind));
+		close(lfd);
+		t0 = cl_now();
+		while (cl_now() - t0 < 5) {
+			rows = cl_rows(kind, PORT, 0, NULL, 0);
+			if (!rows)
+				break;
+			cl_msleep(50);
+		}
+		NS(NSB);
+		for (i = 0; i < 2; i++) {
+			err[i] = 0;
+			if (!cl_readable(cfd[i], 3000))
+				err[i] = ETIMEDOUT;
+			else if (recv(cfd[i], &b, 1, 0) < 0)
+				err[i] = errno;
+			close(cfd[i]);
+		}
+		TH_LOG("%s: rows left %d after %.2f s; clients: %s, %s", cl_name(kind), rows,
+		       cl_now() - t0, ename(err[0]), ename(err[1]));
+		EXPECT_EQ(0, rows);
+		EXPECT_EQ(ECONNRESET, err[0]);
+		EXPECT_EQ(ECONNRESET, err[1]);
+	}
+	close(raw);
+}
+
+/*
  * Half-open connections are SYN_RECV rows (state 03, timer 01, the peer's
  * address) whose retrnsmt column counts SYN-ACK retransmissions.
  */
