@@ -56,6 +56,8 @@ typedef struct sockaddr xtcp_sockaddr_t;
  *
  * 6.6+ counts entries (and from 6.11 a counted empty entry is an error);
  * older kernels walk to the sentinel.
+ *
+ * Return: the sysctl table header, or NULL on failure.
  */
 static inline struct ctl_table_header *
 xtcp_register_net_sysctl(struct net *net, const char *path,

@@ -213,6 +213,8 @@ static inline bool xtcp_between(u32 b, u32 a, u32 c)
  * @sacked: scoreboard bits of a sent segment (write queue)
  * @retransmitted: sent more than once (Karn's rule)
  * @tw_isn: ISN to use for a SYN that replaced a TIME_WAIT entry
+ * @xmit_ns: ktime_get_ns() when last sent (write queue), for RACK
+ *	(0: not sent yet)
  */
 struct xtcp_skb_cb {
 	u32 seq;
@@ -236,6 +238,8 @@ struct xtcp_skb_cb {
 
 /**
  * struct xtcp_sack - a SACK block, [start, end)
+ * @start: first sequence number of the block (Left Edge)
+ * @end: sequence number just past the block (Right Edge)
  */
 struct xtcp_sack {
 	u32 start;
@@ -244,6 +248,15 @@ struct xtcp_sack {
 
 /**
  * struct xtcp_opts - TCP options of a received segment
+ * @mss: MSS option (SYN only), 0 when absent
+ * @wscale: window scale option (SYN only), capped at XTCP_MAX_WSCALE
+ * @wscale_ok: a window scale option was present (SYN only)
+ * @sack_ok: SACK-permitted option was present (SYN only)
+ * @ts_ok: a timestamp option was present
+ * @tsval: the peer's timestamp value (TSval), when @ts_ok
+ * @tsecr: the timestamp echo reply (TSecr), when @ts_ok
+ * @num_sacks: SACK blocks in @sacks (non-SYN only), 0 when none
+ * @sacks: the SACK blocks, in the order the segment lists them
  */
 struct xtcp_opts {
 	u16 mss;
@@ -429,6 +442,8 @@ struct xtcp_tw {
  * @listen_node: link in xtcp_hashinfo.lhash while listening (listen_lock, RCU)
  * @bound: on the bind hash
  * @connect_bound: the port was picked by connect() (shareable by 4-tuple)
+ * @v6addr: bound or connected with a sockaddr_in6 (v4-mapped address);
+ *	sticky: getsockname()/getpeername() then answer with sockaddr_in6
  * @listen_hashed: on the listen hash
  *
  * Listener part (queue_lock; SYNs are handled without the socket lock):
@@ -438,10 +453,156 @@ struct xtcp_tw {
  * @acceptq: established children not yet accepted (accept_node)
  * @accept_node: link in the listener's acceptq
  * @defer_accept: TCP_DEFER_ACCEPT in SYN-ACK retransmissions
+ * @synq_overflow: jiffies of the last SYN answered with a cookie SYN-ACK
+ *	(SYN queue full); cookie ACKs are accepted only within 120 s of it
+ *	unless net.xtcp.syncookies is 2
  *
  * Connection part (socket lock, or bh_lock_sock when not owned by user):
- * snd_* / rcv_* as RFC 9293 names them; @write_seq next byte sendmsg queues,
- * @copied_seq next byte recvmsg returns.
+ * snd_* / rcv_* as RFC 9293 names them.
+ * @iss: our initial sequence number (ISS)
+ * @irs: the peer's initial sequence number (IRS)
+ * @snd_una: oldest unacknowledged sequence number (SND.UNA)
+ * @snd_nxt: next sequence number to send (SND.NXT)
+ * @snd_wnd: the peer's receive window, bytes, already scaled (SND.WND)
+ * @snd_wl1: sequence number of the segment that last updated @snd_wnd
+ *	(SND.WL1)
+ * @snd_wl2: acknowledgment number of the segment that last updated
+ *	@snd_wnd (SND.WL2)
+ * @max_window: largest window the peer has offered, bytes; bounds the MSS
+ *	to half of it and the oldest acceptable ACK (@snd_una - @max_window)
+ * @write_seq: sequence number of the next byte sendmsg queues (one past
+ *	the end of sk_write_queue, SYN and FIN included)
+ * @rcv_nxt: next sequence number expected from the peer (RCV.NXT)
+ * @rcv_wnd: window we last advertised, bytes, unscaled (RCV.WND)
+ * @rcv_wup: @rcv_nxt when @rcv_wnd was advertised: the advertised right
+ *	edge is @rcv_wup + @rcv_wnd and is never moved left
+ * @copied_seq: sequence number of the next byte recvmsg returns
+ * @window_clamp: largest window we advertise, bytes (65535 << @rcv_wscale)
+ * @mss_cache: payload bytes per segment we send: path MTU, @rx_mss and
+ *	@user_mss less the timestamp option, at most half @max_window
+ * @advmss: MSS we announce in our SYN or SYN-ACK (route MTU - 40, at most
+ *	@user_mss)
+ * @rcv_mss: largest segment received so far, at most @advmss (536 until
+ *	one arrives; Linux's rcv_mss), the receiver's silly-window unit
+ * @rx_mss: MSS the peer announced (536 when its SYN had none)
+ * @user_mss: TCP_MAXSEG, 0 when not set
+ * @snd_wscale: the peer's window scale: shift applied to windows it sends
+ * @rcv_wscale: our window scale: shift applied to windows we send
+ * @wscale_ok: window scaling offered (net.xtcp.window_scaling) until the
+ *	SYN-ACK, then negotiated
+ * @sack_ok: SACK offered (net.xtcp.sack) until the SYN-ACK, then
+ *	negotiated
+ * @ts_ok: timestamps offered (net.xtcp.timestamps) until the SYN-ACK,
+ *	then negotiated (RFC 7323)
+ * @ts_recent: TS.Recent: the peer's TSval we echo in TSecr, for PAWS
+ * @ts_recent_stamp: ktime_get_seconds() when @ts_recent was taken, for
+ *	PAWS aging (24 days) and RSTs with an old timestamp
+ * @tsoff: offset added to the millisecond clock for our TSval
+ *	(xtcp_ts_offset())
+ * @ofo_queue: out-of-order data, sorted by sequence number, charged to
+ *	sk_rmem_alloc and pruned from its tail when over sk_rcvbuf
+ * @send_head: first unsent skb in sk_write_queue, NULL when all was sent;
+ *	the skbs before it are in flight
+ * @retrans_timer: SYN, data and FIN retransmission (RTO); also the
+ *	zero-window probe timer, RACK's reordering timer and the tail loss
+ *	probe timer
+ * @delack_timer: delayed ACK (40 ms)
+ * @life_timer: keepalive, and the FIN_WAIT2 timeout of orphans
+ * @srtt_us: smoothed RTT in microseconds, << 3 (0: no sample yet)
+ * @rttvar_us: RTT variation in microseconds, << 2 (RFC 6298 RTTVAR)
+ * @rto: retransmission timeout in jiffies, before backoff, within
+ *	[XTCP_RTO_MIN, XTCP_RTO_MAX]
+ * @retransmits: retransmission timeouts since the last ACK of new data;
+ *	compared with the SYN retries or retries2 limit
+ * @backoff: exponent of the timer backoff (@rto << @backoff), at most 15;
+ *	cleared by an ACK of new data
+ * @ack_pending: an ACK is held back for the delayed-ACK timer
+ * @quickack: ACKs still to send at once (quick-ACK mode: 16 at start and
+ *	on TCP_QUICKACK, 0 when TCP_QUICKACK is cleared)
+ * @segs_unacked: in-order data segments received since the last
+ *	immediate ACK; the second is ACKed at once, else the ACK is delayed
+ * @rcv_ratio: payload bytes per truesize byte of received full-sized
+ *	skbs, in 1/256 (moving average, 16..255): turns receive buffer space
+ *	into window (xtcp_space_to_win())
+ * @ca_ops: congestion control algorithm (xtcp_newreno)
+ * @cwnd: congestion window, segments
+ * @cwnd_cnt: segments ACKed in congestion avoidance toward the next
+ *	increment of @cwnd (one per @cwnd)
+ * @ssthresh: slow-start threshold, segments
+ * @ca_state: enum xtcp_ca_state
+ * @recover: @snd_nxt when fast recovery or loss recovery began (RFC 6582
+ *	"recover"); recovery ends once @snd_una reaches it
+ * @dupacks: consecutive duplicate ACKs (fast retransmit at 3, without SACK)
+ * @reno_sacked: without SACK, duplicate ACKs standing in for SACKed
+ *	segments: subtracted from the pipe (xtcp_packets_in_flight())
+ * @total_retrans: segments retransmitted over the connection's life
+ *	(tcpi_total_retrans)
+ * @sack_recent: sequence number of the latest out-of-order arrival; the
+ *	SACK block holding it is reported first (RFC 2018)
+ * @reo_timer_armed: @retrans_timer is armed for RACK's reordering window
+ *	or a tail loss probe, not for the RTO
+ * @reordering: reordering degree in segments (Linux's tp->reordering):
+ *	SACKed segments above a hole before it is deemed lost; starts at 3,
+ *	grows with late arrivals up to 300
+ * @high_sacked: highest end_seq SACKed or cumulatively ACKed, to measure
+ *	how late a delivered segment was (reordering)
+ * @prior_cwnd: @cwnd before a reduction, for undo; PRR's RecoverFS
+ * @prior_ssthresh: @ssthresh before a reduction, for undo
+ * @undo_tsval: our TSval on the first retransmission of the episode (0:
+ *	none); an ACK echoing an older TSval shows the retransmission was
+ *	spurious (RFC 3522 Eifel) and undoes the reduction
+ * @cwnd_limited: the last push stopped because @cwnd was full (RFC 7661):
+ *	@cwnd grows only then or when at least half of it is in flight
+ * @rack_xmit_ns: RACK.xmit_ts: latest send time (ktime_get_ns()) among
+ *	delivered segments (0: none yet)
+ * @rack_end_seq: RACK.end_seq: end_seq of that segment
+ * @rack_rtt_us: RACK.rtt: RTT of that segment, microseconds
+ * @min_rtt_us: lowest RTT sample over 300 s, microseconds (0: none yet)
+ * @min_rtt_stamp: jiffies when @min_rtt_us was taken
+ * @rack_dsack_seq: @snd_nxt when @rack_reo_steps last grew: it grows at
+ *	most once a round trip
+ * @rack_reo_steps: RACK's reordering window in @min_rtt_us / 4 units
+ *	(1, one more per DSACK round trip, at most 255)
+ * @rack_recoveries: recoveries left before @rack_reo_steps falls back to 1
+ *	(16 when it grows, Linux's TCP_RACK_RECOVERY_THRESH)
+ * @rack_reord: reordering seen on this connection: RACK uses a non-zero
+ *	reordering window
+ * @tlp_pending: @retrans_timer runs for a tail loss probe (RFC 8985 PTO)
+ * @tlp_retrans: the loss probe retransmitted the last segment (rather than
+ *	sending new data)
+ * @tlp_high_seq: @snd_nxt when the loss probe was sent (0: none out)
+ * @undo_retrans: retransmissions not yet proven spurious (Linux's
+ *	undo_retrans); not maintained yet, always 0
+ * @dsack_start: receiver side: start of a duplicate range to report in
+ *	the next ACK's first SACK block (RFC 2883 DSACK)
+ * @dsack_end: end of that range
+ * @dsack_pending: @dsack_start..@dsack_end waits to be reported
+ * @prr_delivered: PRR (RFC 6937): segments delivered since recovery began
+ * @prr_out: PRR: segments sent since recovery began
+ * @acked_unsacked: segments the ACK being processed cumulatively
+ *	acknowledges that were never SACKed (PRR's delivered count)
+ * @retrans_stamp: jiffies when the head segment was first sent, set once
+ *	it is retransmitted (0: no retransmission since the last ACK of new
+ *	data); TCP_USER_TIMEOUT counts from it
+ * @rcv_tstamp: jiffies of the last acceptable ACK (the peer is alive);
+ *	keepalive idle time counts from it
+ * @last_oow_ack_time: jiffies (u32) of the last ACK answering an
+ *	unacceptable segment or a challenge (xtcp_oow_rate_limited()), 0 none
+ *
+ * Per-socket settings (setsockopt); 0 = use the sysctl:
+ * @syn_retries: TCP_SYNCNT (net.xtcp.syn_retries)
+ * @nodelay: TCP_NODELAY: no Nagle
+ * @cork: TCP_CORK: hold partial segments
+ * @keepidle: TCP_KEEPIDLE, seconds (net.xtcp.keepalive_time)
+ * @keepintvl: TCP_KEEPINTVL, seconds (net.xtcp.keepalive_intvl)
+ * @keepcnt: TCP_KEEPCNT (net.xtcp.keepalive_probes)
+ * @linger2: TCP_LINGER2, seconds (net.xtcp.fin_timeout); <0: no FIN_WAIT2
+ *	wait, the orphan is reset at once
+ * @user_timeout: TCP_USER_TIMEOUT, milliseconds (0: retries2 applies)
+ * @probes_out: unanswered zero-window or keepalive probes; any acceptable
+ *	ACK clears it
+ * @probe_stamp: jiffies of the first zero-window probe, 0 none; the
+ *	TCP_USER_TIMEOUT of window probes counts from it
  */
 struct xtcp_sock {
 	struct inet_sock inet;

@@ -242,6 +242,10 @@ void xtcp_cong_skb_acked(struct sock *sk, struct sk_buff *skb)
 /**
  * xtcp_packets_in_flight() - RFC 6675 "pipe": segments in the network
  * @sk: socket
+ *
+ * Return: sent segments neither SACKed nor marked lost (lost ones count
+ * again once retransmitted), less the dupacks standing in for SACKs
+ * (reno_sacked).
  */
 u32 xtcp_packets_in_flight(struct sock *sk)
 {

@@ -42,6 +42,8 @@ static void xtcp_keys_init(void)
  *
  * ISN = M + F(4-tuple, secret): a 4 microsecond clock plus a keyed
  * SipHash of the connection, so ISNs are not guessable across connections.
+ *
+ * Return: the initial sequence number for the connection.
  */
 u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 {
@@ -58,6 +60,9 @@ u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
  * xtcp_ts_offset() - per-pair random offset of our timestamp clock
  * @saddr: local address
  * @daddr: remote address
+ *
+ * Return: a keyed SipHash of the address pair, added to the millisecond
+ * clock to form our TSval.
  */
 u32 xtcp_ts_offset(__be32 saddr, __be32 daddr)
 {

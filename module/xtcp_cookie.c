@@ -53,6 +53,8 @@ void xtcp_cookie_init(void)
  * @mss: peer's MSS; rounded down to a table entry (stored in @mss)
  *
  * Context: softirq.
+ * Return: the cookie, to be sent as the SYN-ACK's sequence number; it
+ * encodes the 4-tuple, @sseq, the current time slot and the MSS index.
  */
 u32 xtcp_cookie_make(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 		     u32 sseq, u16 *mss)

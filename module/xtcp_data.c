@@ -550,6 +550,9 @@ void xtcp_cleanup_rbuf(struct sock *sk, int copied)
  * pending error (ECONNRESET, ETIMEDOUT) first; EAGAIN when non-blocking
  * and the send buffer is full; EOPNOTSUPP for MSG_OOB (no urgent data).
  * Context: process context; takes the socket lock.
+ * Return: bytes queued (possibly fewer than @size when interrupted by an
+ * error, a signal or the timeout after some were queued), or a negative
+ * errno when none were.
  */
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
@@ -659,6 +662,10 @@ do_error:
  * Linux's tcp_recvmsg(); 0 at end of stream; ENOTCONN on a listener or a
  * never-connected socket; the pending error (ECONNRESET, ETIMEDOUT) once.
  * Context: process context; takes the socket lock.
+ * Return: bytes copied (0 at end of stream), or a negative errno when
+ * none were: -ENOTCONN, -EAGAIN, -EINTR/-ERESTARTSYS, -EFAULT, -EINVAL for
+ * MSG_OOB, or the socket's pending error. With MSG_ERRQUEUE, what
+ * sock_recv_errqueue() returns.
  */
 int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		 int flags)
@@ -758,6 +765,10 @@ out:
  * @wait: poll table
  *
  * Context: process context, lockless.
+ * Return: the EPOLL* event mask: a listener is readable when its accept
+ * queue is not empty; a connection reports EPOLLIN/EPOLLRDNORM (data at
+ * SO_RCVLOWAT or receive side shut, with EPOLLRDHUP for the latter),
+ * EPOLLOUT/EPOLLWRNORM, EPOLLHUP and EPOLLERR as tcp_poll() does.
  */
 __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 {

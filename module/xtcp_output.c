@@ -145,7 +145,10 @@ void xtcp_sync_mss(struct sock *sk)
  *
  * Never shrinks the right edge already advertised (RFC 9293 3.8.6.2.2);
  * grows only by at least one MSS (receiver-side silly window avoidance).
+ * Records the new window in rcv_wnd and rcv_wup.
  * Context: socket lock or bh_lock_sock held.
+ * Return: the window field for the TCP header, already shifted right by
+ * rcv_wscale.
  */
 u32 xtcp_select_window(struct sock *sk)
 {

@@ -23,6 +23,9 @@
 /**
  * xtcp_keepalive_time() - idle time before the first probe, in jiffies
  * @xs: socket
+ *
+ * Return: TCP_KEEPIDLE of @xs, or net.xtcp.keepalive_time when it is 0,
+ * converted from seconds to jiffies.
  */
 int xtcp_keepalive_time(const struct xtcp_sock *xs)
 {
@@ -34,6 +37,9 @@ int xtcp_keepalive_time(const struct xtcp_sock *xs)
 /**
  * xtcp_keepalive_intvl() - time between probes, in jiffies
  * @xs: socket
+ *
+ * Return: TCP_KEEPINTVL of @xs, or net.xtcp.keepalive_intvl when it is 0,
+ * converted from seconds to jiffies.
  */
 int xtcp_keepalive_intvl(const struct xtcp_sock *xs)
 {
@@ -45,6 +51,8 @@ int xtcp_keepalive_intvl(const struct xtcp_sock *xs)
 /**
  * xtcp_keepalive_probes() - unanswered probes before the connection dies
  * @xs: socket
+ *
+ * Return: TCP_KEEPCNT of @xs, or net.xtcp.keepalive_probes when it is 0.
  */
 int xtcp_keepalive_probes(const struct xtcp_sock *xs)
 {
@@ -56,6 +64,9 @@ int xtcp_keepalive_probes(const struct xtcp_sock *xs)
 /**
  * xtcp_fin_timeout() - how long an orphan waits in FIN_WAIT2, in jiffies
  * @xs: socket
+ *
+ * Return: TCP_LINGER2 of @xs when it is positive, else
+ * net.xtcp.fin_timeout, converted from seconds to jiffies.
  */
 unsigned long xtcp_fin_timeout(const struct xtcp_sock *xs)
 {
