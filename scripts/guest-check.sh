@@ -11,7 +11,12 @@
 # selftests/build/xtcp_* and every selftests/xtcp_*.sh with cwd selftests/,
 # each under `timeout`, with XTCP_REPO=<repo> XTCP_KVER=KVER in the
 # environment; rmmod xtcp; scan the kernel log written since the insmod for
-# warnings, oopses, leaks and similar.
+# warnings, oopses, leaks, lockdep/KASAN/UBSAN/ODEBUG/KFENCE reports and
+# similar (DMESG_BAD below, also used by scripts/check.sh on the console log).
+# On a kernel with kmemleak (/sys/kernel/debug/kmemleak, the debug kernel of
+# scripts/debug-kernel.sh): leaks already reported before the insmod are
+# cleared, and after the rmmod memory is scanned twice and any "unreferenced
+# object" fails "kmemleak clean".
 #
 # Environment:
 #   XTCP_TESTS          space-separated basenames to run only those
@@ -44,7 +49,7 @@ if [ "$(uname -r)" != "$KVER" ]; then
 fi
 
 # Kernel-log patterns that make "dmesg clean" fail.
-DMESG_BAD='WARNING:|BUG:|Oops|general protection|refcount_t|leak|underflow|use-after-free|KASAN|UBSAN|list_add corruption|list_del corruption|scheduling while atomic|sleeping function called|lockdep|possible recursive locking|circular locking|stack-protector|Call Trace'
+DMESG_BAD='WARNING:|BUG:|Oops|general protection|refcount_t|leak|underflow|use-after-free|KASAN|UBSAN|list_add corruption|list_del corruption|scheduling while atomic|sleeping function called|lockdep|possible recursive locking|circular locking|inconsistent lock state|lock inversion|suspicious RCU|stack-protector|Call Trace|ODEBUG|unreferenced object|KFENCE|ref_tracker|refcount'
 
 failed=0
 tmp=$(mktemp -d /tmp/guest-check.XXXXXX)
@@ -91,6 +96,19 @@ if [ -n "${XTCP_TESTS:-}" ]; then
 fi
 
 echo "# guest-check $KVER: ${#tests[@]} test program(s), timeout ${TEST_TIMEOUT}s each"
+
+# ---------------------------------------------------------------- kmemleak
+KMEMLEAK=/sys/kernel/debug/kmemleak
+kmemleak_scan() {
+	echo scan >"$KMEMLEAK" 2>/dev/null || return 1
+	sleep 2
+	echo scan >"$KMEMLEAK" 2>/dev/null || return 1
+}
+if [ -w "$KMEMLEAK" ]; then
+	# Forget what the boot leaked (not ours): only new leaks count below.
+	kmemleak_scan && echo clear >"$KMEMLEAK" 2>/dev/null ||
+		echo "# kmemleak: cannot scan/clear $KMEMLEAK"
+fi
 
 # ----------------------------------------------------------------- insmod
 marker="begin $KVER $$-$RANDOM"
@@ -169,6 +187,21 @@ if [ $loaded = 1 ]; then
 	fi
 else
 	ok "rmmod # SKIP module not loaded"
+fi
+
+# --------------------------------------------------------------- kmemleak
+if [ -w "$KMEMLEAK" ]; then
+	if kmemleak_scan; then
+		cat "$KMEMLEAK" >"$tmp/kmemleak" 2>&1
+		if grep -q 'unreferenced object' "$tmp/kmemleak"; then
+			notok "kmemleak clean ($(grep -c 'unreferenced object' "$tmp/kmemleak") unreferenced objects)"
+			head -n 120 "$tmp/kmemleak" | sed 's/^/# kmemleak: /'
+		else
+			ok "kmemleak clean"
+		fi
+	else
+		notok "kmemleak clean (scan of $KMEMLEAK failed)"
+	fi
 fi
 
 # ------------------------------------------------------------------ dmesg
