@@ -80,6 +80,22 @@ checkpatch:
 		--ignore SPDX_LICENSE_TAG,LINUX_VERSION_CODE,FILE_PATH_CHANGES \
 		-f $(REPO)/module/*.c $(REPO)/module/*.h
 
+# Long soak of the segment fuzzer (selftests/xtcp_fuzz.c) alone in a guest
+# per kernel (KVER=... for one): XTCP_FUZZ_COUNT segments, at most
+# XTCP_FUZZ_SECS seconds; XTCP_FUZZ_SEED replays a run (vm-run forwards
+# every XTCP_* variable to the guest).
+XTCP_FUZZ_COUNT ?= 10000000
+XTCP_FUZZ_SECS ?= 14400
+.PHONY: fuzz
+fuzz:
+	@$(MAKE) -s modules
+	@$(MAKE) -s selftests
+	@XTCP_TESTS=xtcp_fuzz XTCP_FUZZ_COUNT=$(XTCP_FUZZ_COUNT) \
+		XTCP_FUZZ_SECS=$(XTCP_FUZZ_SECS) \
+		XTCP_TEST_TIMEOUT=$$(($(XTCP_FUZZ_SECS) + 600)) \
+		XTCP_VM_TIMEOUT=$$(($(XTCP_FUZZ_SECS) + 900)) \
+		bash $(REPO)/scripts/check.sh $(KVERS)
+
 clean:
 	rm -rf $(REPO)/build
 	-@$(MAKE) -s -C $(REPO)/selftests clean 2>/dev/null
