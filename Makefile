@@ -6,7 +6,11 @@
 #                        /lib/modules with a build link (or KDIR=/path, KVER=x)
 #   make demo            install deps, build, boot a VM and show XTCP working
 #   make check           install deps, build for all kernels, run every
-#                        selftest in a VM per kernel; last line "N passed, M failed"
+#                        selftest in a VM per kernel, then the CI subset
+#                        (scripts/debug-subset.txt) on the debug kernel;
+#                        last line "N passed, M failed"
+#   make check-debug     build the debug kernel (scripts/debug-kernel.sh,
+#                        cached) and run every selftest on it
 #   make W=1             extra warnings
 
 REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -26,7 +30,12 @@ DEMO_KVER ?= $(firstword $(filter 6.1.%,$(KVERS)) $(KVERS))
 MODULE_SRCS := $(wildcard $(REPO)/module/*.c $(REPO)/module/*.h) $(REPO)/Kbuild \
 	       $(REPO)/uapi/linux/xtcp.h
 
-.PHONY: all modules _modules deps demo check selftests tools clean checkpatch
+.PHONY: all modules _modules deps demo check check-debug selftests tools clean checkpatch
+
+# Debug pass of `make check`: subset (CI), all, or none. The debug kernel is
+# never in KVERS (no /lib/modules/*-xtcp-debug/build link); scripts/check.sh
+# builds it and xtcp.ko for it.
+CHECK_DEBUG ?= subset
 
 all: modules
 
@@ -73,7 +82,13 @@ check: deps
 	@$(MAKE) -s modules W=1
 	@$(MAKE) -s selftests
 	@$(MAKE) -s tools
-	@bash $(REPO)/scripts/check.sh $(KVERS)
+	@bash $(REPO)/scripts/check.sh $(KVERS) \
+		$(if $(filter subset all,$(CHECK_DEBUG)),--debug=$(CHECK_DEBUG))
+
+check-debug: deps
+	@$(MAKE) -s selftests
+	@$(MAKE) -s tools
+	@bash $(REPO)/scripts/check.sh --debug=all
 
 checkpatch:
 	@perl /usr/src/linux-source-6.12/scripts/checkpatch.pl --no-tree -q \

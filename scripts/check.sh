@@ -4,13 +4,24 @@
 # check.sh - run the XTCP test suite in a QEMU guest for each kernel and
 # summarise. Called by `make check` once module and selftests are built.
 #
-# Usage: scripts/check.sh [KVER...]
+# Usage: scripts/check.sh [KVER...] [--debug=subset|all]
 #   default: every kernel under /lib/modules with a built build/KVER/xtcp.ko
+#   (the debug kernel, *-xtcp-debug, only with --debug)
 #
 # For each KVER: scripts/vm-run.sh --kernel KVER -- scripts/guest-check.sh KVER
 # with its output streamed here and saved, with the guest's dmesg, kernel
 # console and exit code, under build/check/KVER/ (output.log, dmesg.txt,
 # console.log, exit_code).
+#
+# --debug=MODE adds, after the KVERs (alone: instead of them), a pass on the
+# debug kernel (KASAN, lockdep, kmemleak, UBSAN...): scripts/debug-kernel.sh
+# (builds it once, cached), xtcp.ko built against it (make KVER= KDIR=), then
+# the guest as above with --image, more memory and longer limits. MODE
+# "subset" runs the tests named in scripts/debug-subset.txt (the CI subset,
+# `make check`), "all" every test (`make check-debug`); XTCP_TESTS, if set,
+# wins over both. The debug pass also fails on a report in the guest's
+# kernel console (guest-check.sh's DMESG_BAD patterns), which catches what
+# happens outside the dmesg window guest-check.sh scans.
 #
 # Counting: every output line starting with "ok " or "not ok " is one test;
 # one containing "# SKIP" counts as skipped. A VM that times out, never
@@ -22,20 +33,36 @@
 #   XTCP_VM_TIMEOUT     per-kernel VM limit in seconds (default 1500, so that
 #                       two kernels stay well inside CI's 90 minutes)
 #   XTCP_TESTS, XTCP_TEST_TIMEOUT   passed to scripts/guest-check.sh
+#   XTCP_DEBUG_VM_TIMEOUT  debug pass VM limit (default 3000 for the subset,
+#                       9000 for all)
+#   XTCP_DEBUG_VM_MEM   debug guest memory in MB (default 3072, for KASAN)
+#   XTCP_DEBUG_TEST_TIMEOUT  per-program limit on the debug kernel (default
+#                       1500)
 set -uo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$SCRIPT_DIR/.." && pwd)
 VM_TIMEOUT=${XTCP_VM_TIMEOUT:-1500}
 
-kvers=("$@")
-if [ ${#kvers[@]} -eq 0 ]; then
+kvers=()
+debug=
+for a in "$@"; do
+	case $a in
+	--debug=subset|--debug=all) debug=${a#--debug=} ;;
+	--debug) debug=subset ;;
+	-*) echo "check: unknown option $a (usage: check.sh [KVER...] [--debug=subset|all])" >&2
+	    echo "0 passed, 1 failed"; exit 1 ;;
+	*) kvers+=("$a") ;;
+	esac
+done
+if [ ${#kvers[@]} -eq 0 ] && [ -z "$debug" ]; then
 	for d in /lib/modules/*; do
 		k=${d##*/}
+		case $k in *-xtcp-debug) continue ;; esac
 		[ -f "$REPO/build/$k/xtcp.ko" ] && kvers+=("$k")
 	done
 fi
-if [ ${#kvers[@]} -eq 0 ]; then
+if [ ${#kvers[@]} -eq 0 ] && [ -z "$debug" ]; then
 	echo "check: no kernel given and no build/KVER/xtcp.ko found (run make first)" >&2
 	echo "0 passed, 1 failed"
 	exit 1
@@ -43,15 +70,30 @@ fi
 
 tot_pass=0 tot_fail=0 tot_skip=0 vm_failed=0
 summary=()
+ran=()
 check_start=$SECONDS
 
-for k in "${kvers[@]}"; do
+# The machine's one-guest lock (scripts/vm-run.sh) is taken here for the
+# whole run, so that another check of the same kernel cannot remove this
+# one's results directory while it waits.
+exec 7>"${XTCP_VM_LOCK:-/var/lock/xtcp-vm.lock}"
+if ! flock -n 7; then
+	echo "check: waiting for another guest to finish" >&2
+	flock 7
+fi
+export XTCP_VM_LOCK_HELD=1
+
+# run_kernel KVER VM_TIMEOUT [vm-run options...]: one guest, counted.
+run_kernel() {
+	local k=$1 limit=$2 out start rc dur log counts pass fail skip vm bad
+	shift 2
+	ran+=("$k")
 	out=$REPO/build/check/$k
 	rm -rf "$out"
 	mkdir -p "$out"
-	echo "=== check $k: booting (limit ${VM_TIMEOUT}s) ==="
+	echo "=== check $k: booting (limit ${limit}s) ==="
 	start=$SECONDS
-	"$SCRIPT_DIR/vm-run.sh" --kernel "$k" --timeout "$VM_TIMEOUT" --out "$out" \
+	"$SCRIPT_DIR/vm-run.sh" --kernel "$k" --timeout "$limit" --out "$out" "$@" \
 		-- scripts/guest-check.sh "$k"
 	rc=$?
 	dur=$((SECONDS - start))
@@ -72,7 +114,7 @@ for k in "${kvers[@]}"; do
 	case $rc in
 	0) ;;
 	1) [ "$fail" -gt 0 ] || vm="guest-check exited 1 without a failing test" ;;
-	124) vm="timed out after ${VM_TIMEOUT}s" ;;
+	124) vm="timed out after ${limit}s" ;;
 	125) vm="guest never reported (crash/panic? see $out/console.log)" ;;
 	*) vm="exited with status $rc" ;;
 	esac
@@ -81,17 +123,82 @@ for k in "${kvers[@]}"; do
 		fail=$((fail + 1))
 		vm_failed=1
 	fi
+	if [ "$console_check" = 1 ]; then
+		# Reports on the kernel console: boot, between tests, or a crash.
+		bad=$(tr -d '\r' <"$out/console.log" 2>/dev/null | grep -E "$DMESG_BAD" |
+			grep -vE "xtcp-check:|$CONSOLE_BENIGN")
+		if [ -n "$bad" ]; then
+			echo "not ok - $k console clean"
+			echo "$bad" | head -n 40 | sed 's/^/# console: /'
+			fail=$((fail + 1))
+		else
+			echo "ok - $k console clean"
+			pass=$((pass + 1))
+		fi
+	fi
 	tot_pass=$((tot_pass + pass)) tot_fail=$((tot_fail + fail)) tot_skip=$((tot_skip + skip))
 	summary+=("$(printf '%-24s %4d passed, %3d failed, %3d skipped  (%ds, VM %s)' \
 		"$k:" "$pass" "$fail" "$skip" "$dur" "$vm")")
 	summary+=("$(printf '%-24s results in %s' '' "${out#"$REPO"/}")")
+}
+
+# A step before a guest could run failed: one failure.
+prep_failed() {
+	echo "not ok - $1"
+	tot_fail=$((tot_fail + 1))
+	summary+=("$(printf '%-24s %s' "$2:" "FAILED: $1")")
+}
+
+console_check=0
+for k in "${kvers[@]+"${kvers[@]}"}"; do
+	run_kernel "$k" "$VM_TIMEOUT"
 done
+
+# ------------------------------------------------------------- debug kernel
+if [ -n "$debug" ]; then
+	console_check=1
+	DMESG_BAD=$(sed -n "s/^DMESG_BAD='\(.*\)'\$/\1/p" "$SCRIPT_DIR/guest-check.sh")
+	[ -n "$DMESG_BAD" ] || DMESG_BAD='WARNING:|BUG:|KASAN|UBSAN|lockdep|ODEBUG'
+	# Boot banners of the debug options, not reports.
+	CONSOLE_BENIGN='RCU lockdep checking is enabled|use-after-free debug is enabled|kmemleak: Kernel memory leak detector initialized|^Command line:|^Kernel command line:'
+	echo "=== check debug kernel ($debug): scripts/debug-kernel.sh ==="
+	dstart=$SECONDS
+	if ! dk=$("$SCRIPT_DIR/debug-kernel.sh"); then
+		prep_failed "debug kernel build (scripts/debug-kernel.sh)" debug
+	else
+		eval "$dk"
+		echo "# debug kernel $DEBUG_KVER ready after $((SECONDS - dstart))s: $DEBUG_IMAGE"
+		if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$REPO" modules KVER="$DEBUG_KVER" KDIR="$DEBUG_KDIR" W=1; then
+			prep_failed "xtcp.ko build for $DEBUG_KVER" "$DEBUG_KVER"
+		else
+			dtests=${XTCP_TESTS:-}
+			if [ -z "$dtests" ] && [ "$debug" = subset ]; then
+				for t in $(grep -v '^#' "$SCRIPT_DIR/debug-subset.txt"); do
+					if [ -x "$REPO/selftests/build/$t" ] || [ -f "$REPO/selftests/$t.sh" ] ||
+					   [ -f "$REPO/selftests/$t" ]; then
+						dtests+=" $t"
+					else
+						echo "# debug subset: $t not built/present, skipped"
+					fi
+				done
+				[ -n "$dtests" ] || dtests=none
+			fi
+			if [ "$debug" = subset ]; then dlimit=${XTCP_DEBUG_VM_TIMEOUT:-3000}
+			else dlimit=${XTCP_DEBUG_VM_TIMEOUT:-9000}; fi
+			denv=(--env "XTCP_TEST_TIMEOUT=${XTCP_DEBUG_TEST_TIMEOUT:-1500}")
+			[ -n "$dtests" ] && denv+=(--env "XTCP_TESTS=${dtests# }")
+			echo "# debug pass tests: ${dtests:-all}"
+			run_kernel "$DEBUG_KVER" "$dlimit" --image "$DEBUG_IMAGE" \
+				--mem "${XTCP_DEBUG_VM_MEM:-3072}" "${denv[@]}"
+		fi
+	fi
+fi
 
 echo
 echo "=== check summary ($((SECONDS - check_start))s) ==="
 printf '%s\n' "${summary[@]}"
 # Failing lines, for a quick look (full logs are in build/check/KVER/).
-for k in "${kvers[@]}"; do
+for k in "${ran[@]+"${ran[@]}"}"; do
 	tr -d '\r' <"$REPO/build/check/$k/output.log" 2>/dev/null |
 		grep -E '^not ok ' | grep -v '# SKIP' | sed "s/^/  [$k] /"
 done
