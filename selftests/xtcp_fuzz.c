@@ -233,13 +233,15 @@ static void quiet_count(FIXTURE_DATA(fz) *self, const struct cl_seg *g)
 	}
 }
 
-/* Learn sequence numbers from what the capture on vb holds. */
+/* Learn sequence numbers from what the capture on vb holds (some of it). */
 static void cap_poll(FIXTURE_DATA(fz) *self)
 {
 	uint32_t v = td_ip(IP_V);
 	uint8_t pkt[256];
+	int i;
 
-	for (;;) {
+	/* bounded: a storm must not keep the fuzzer here */
+	for (i = 0; i < 4096; i++) {
 		struct sockaddr_ll from;
 		socklen_t fl = sizeof(from);
 		ssize_t len = recvfrom(self->cap, pkt, sizeof(pkt), MSG_DONTWAIT,
@@ -789,6 +791,8 @@ static void syn_slot(FIXTURE_DATA(fz) *self, struct slot *s)
 	send_raw(self, pkt, 20 + tl, g.daddr);
 }
 
+static void drain_children(FIXTURE_DATA(fz) *self);
+
 static void slot_close(struct slot *s)
 {
 	td_abort(s->afd);
@@ -809,6 +813,7 @@ static int conn_slot(FIXTURE_DATA(fz) *self, struct slot *s)
 	bool small = k == K_FW1 || k == K_LA || k == K_CLOSING;
 
 	slot_close(s);
+	drain_children(self);
 	s->v_seen = s->p_seen = false;
 	s->v_ws = 0;
 	s->saddr = td_ip(IP_F);
@@ -972,9 +977,10 @@ FIXTURE_SETUP(fz)
 	ASSERT_LE(0, self->cap);
 	self->lfd = td_listen(TD_XTCP, IP_V, PORT_L, 64);
 	ASSERT_LE(0, self->lfd);
-	self->sfd = td_listen(TD_XTCP, IP_V, PORT_S, 16);
+	self->sfd = td_listen(TD_XTCP, IP_V, PORT_S, 64);
 	ASSERT_LE(0, self->sfd);
 	td_set_nonblock(self->lfd, 1);
+	td_set_nonblock(self->sfd, 1);
 
 	nl_use(self->t.ns[TD_A]);
 	ASSERT_EQ(0, cl_wait_running("va"));
@@ -1053,12 +1059,17 @@ static void states_print(FIXTURE_DATA(fz) *self, const char *what)
 	printf("\n");
 }
 
-/* Accept (and drop) children the fuzzer's handshakes completed. */
+/*
+ * Accept (and drop) children the fuzzer's handshakes completed, and late
+ * ones of slots that gave up: a full accept queue drops new SYNs.
+ */
 static void drain_children(FIXTURE_DATA(fz) *self)
 {
 	int fd;
 
 	while ((fd = accept(self->lfd, NULL, NULL)) >= 0)
+		td_abort(fd);
+	while ((fd = accept(self->sfd, NULL, NULL)) >= 0)
 		td_abort(fd);
 }
 
