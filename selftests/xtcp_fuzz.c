@@ -29,7 +29,7 @@
  * sent segments a correct TCP must drop (wholly old or far-future
  * sequence numbers), so its bytes must arrive intact. The fuzzer's packets
  * carry TTL 33 so the capture tells them from the peers'. Slots whose
- * state the fuzzer changed are rebuilt every 2 s.
+ * state the fuzzer changed are rebuilt every second.
  *
  * Environment: XTCP_FUZZ_SEED (default: time and pid; always printed),
  * XTCP_FUZZ_COUNT segments (default FZ_COUNT), XTCP_FUZZ_SECS time bound
@@ -106,6 +106,7 @@ struct slot {
 	uint32_t p_ack;			/* peer's ACK: victim's snd_una */
 	uint32_t p_tsval;		/* newest peer timestamp */
 	long rebuilt, failed;
+	long checks, held;		/* maintenance passes, in its state at them */
 	int why;			/* last failure: where conn_slot() stopped */
 };
 
@@ -1094,8 +1095,11 @@ static int maintain(struct __test_metadata *_metadata, FIXTURE_DATA(fz) *self,
 			if (rows[j].lport == s->bport && rows[j].rport == s->aport &&
 			    rows[j].raddr == s->saddr)
 				st = rows[j].state;
-		if (st == kind_state[s->kind])
+		s->checks++;
+		if (st == kind_state[s->kind]) {
+			s->held++;
 			continue;
+		}
 		if (s->kind == K_GUARD) {
 			if (!*guard_lost)
 				TH_LOG("guarded stream left ESTABLISHED (state %d) at segment %ld",
@@ -1158,7 +1162,7 @@ TEST_F_TIMEOUT(fz, segments, 86400)
 		if (s->failed)
 			TH_LOG("slot %s: could not reach its state before the fuzzing",
 			       kind_name[s->kind]);
-		s->rebuilt = s->failed = 0;
+		s->rebuilt = s->failed = s->checks = s->held = 0;
 	}
 	dt_msleep(500);
 	cap_poll(self);
@@ -1180,9 +1184,9 @@ TEST_F_TIMEOUT(fz, segments, 86400)
 		cap_poll(self);
 		if (dt_now() - t0 > self->secs)
 			break;
-		if (dt_now() - tl < 2)
+		if (dt_now() - tl < 1)
 			continue;
-		/* every 2 s: storm watch, slots */
+		/* every second: storm watch, slots */
 		{
 			long pa = xstat(self, TD_A, "OutSegs");
 			long d = pa - peer_last, f = self->nsent - fz_last;
@@ -1196,7 +1200,7 @@ TEST_F_TIMEOUT(fz, segments, 86400)
 			peer_last = pa;
 			fz_last = self->nsent;
 		}
-		rebuilt += maintain(_metadata, self, 4, &guard_lost);
+		rebuilt += maintain(_metadata, self, NSLOT, &guard_lost);
 		tl = dt_now();
 	}
 	t0 = dt_now() - t0;
@@ -1210,10 +1214,10 @@ TEST_F_TIMEOUT(fz, segments, 86400)
 	for (i = 0; i < FC_N; i++)
 		printf("#   class %-12s %ld\n", class_name[i], self->sent[i]);
 	for (i = 0; i < self->nslot; i++)
-		if (self->s[i].rebuilt)
-			printf("#   slot %-11s rebuilt %ld (failed %ld, last at %d)\n",
-			       kind_name[self->s[i].kind], self->s[i].rebuilt,
-			       self->s[i].failed, self->s[i].why);
+		if (self->s[i].checks)
+			printf("#   slot %-11s in its state at %ld of %ld checks, rebuilt %ld (failed %ld, last at %d)\n",
+			       kind_name[self->s[i].kind], self->s[i].held, self->s[i].checks,
+			       self->s[i].rebuilt, self->s[i].failed, self->s[i].why);
 	states_print(self, "victim sockets at the end of the fuzzing");
 	printf("# victim: InSegs +%ld OutSegs +%ld; peers: InSegs +%ld OutSegs +%ld; captured in %ld out %ld\n",
 	       in1[TD_B] - in0[TD_B], out1[TD_B] - out0[TD_B], in1[TD_A] - in0[TD_A],
