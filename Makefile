@@ -95,6 +95,23 @@ checkpatch:
 		--ignore SPDX_LICENSE_TAG,LINUX_VERSION_CODE,FILE_PATH_CHANGES \
 		-f $(REPO)/module/*.c $(REPO)/module/*.h
 
+# kernel-doc lint of module/: fails when scripts/kernel-doc prints anything
+# (taken from the unpacked source, else extracted from its tarball into build/).
+KERNEL_SRC_TAR ?= /usr/src/linux-source-6.12.tar.xz
+.PHONY: kernel-doc
+kernel-doc:
+	@kd=/usr/src/linux-source-6.12/scripts/kernel-doc; \
+	if [ ! -f $$kd ]; then \
+		kd=$(REPO)/build/linux-source-6.12/scripts/kernel-doc; \
+		if [ ! -f $$kd ]; then \
+			mkdir -p $(REPO)/build && \
+			tar -C $(REPO)/build -xf $(KERNEL_SRC_TAR) \
+				linux-source-6.12/scripts/kernel-doc || exit 1; \
+		fi; \
+	fi; \
+	out=$$(perl $$kd -none -Wall $(REPO)/module/*.c $(REPO)/module/*.h 2>&1); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
+
 # Long soak of the segment fuzzer (selftests/xtcp_fuzz.c) alone in a guest
 # per kernel (KVER=... for one): XTCP_FUZZ_COUNT segments, at most
 # XTCP_FUZZ_SECS seconds; XTCP_FUZZ_SEED replays a run (vm-run forwards
