@@ -27,16 +27,9 @@
 
 static const int kind_of[2] = { TD_TCP, TD_XTCP };
 
-struct conn {
-	int c, s;
-	unsigned short cport, port;
-	uint32_t a_nxt;		/* A's next sequence number */
-	uint32_t b_nxt;		/* B's next sequence number */
-};
-
 FIXTURE(st) {
 	struct td_topo t;
-	struct conn k[2];
+	struct td_conn k[2];
 	int cap, raw_a, raw_b;
 	struct td_seg segs[4096];
 	int nsegs;
@@ -76,58 +69,22 @@ FIXTURE_TEARDOWN(st)
 }
 
 /*
- * A TCP and an XTCP connection; A sends "ping", B "pong", captured on va
- * so that both ends' next sequence numbers are known. 0 or errno.
+ * A TCP and an XTCP connection whose next sequence numbers are known
+ * (td_pair_seq: "ping" from A, "pong" from B, captured on va). 0 or errno.
  */
-static int open_pairs(struct __test_metadata *_metadata, FIXTURE_DATA(st) *self)
+static int open_pairs(FIXTURE_DATA(st) *self)
 {
-	char b[4];
-	int i, j, err;
-
 	self->cap = td_cap_a(&self->t);
 	if (self->cap < 0)
 		return errno;
-	for (i = 0; i < 2; i++) {
-		struct conn *c = &self->k[i];
-
-		c->port = 7300 + i;
-		err = td_pair(&self->t, kind_of[i], c->port, &c->c, &c->s);
-		if (err) {
-			TH_LOG("%s connection: %s", td_name(kind_of[i]), strerror(err));
-			return err;
-		}
-		c->cport = xtcp_local_port(c->c);
-		if (send(c->c, "ping", 4, 0) != 4 || td_read_n(c->s, b, 4, 2000) ||
-		    send(c->s, "pong", 4, 0) != 4 || td_read_n(c->c, b, 4, 2000))
-			return EIO;
-	}
-	td_msleep(300);		/* delayed ACKs out */
-	td_cap_read(self->cap, self->segs, &self->nsegs, 4096, 0);
-	for (i = 0; i < 2; i++) {
-		struct conn *c = &self->k[i];
-
-		c->a_nxt = c->b_nxt = 0;
-		for (j = 0; j < self->nsegs; j++) {
-			struct td_seg *s = &self->segs[j];
-
-			if (s->proto != td_proto(kind_of[i]) || !s->len)
-				continue;
-			if (s->sport == c->cport)
-				c->a_nxt = s->seq + s->len;
-			else if (s->dport == c->cport)
-				c->b_nxt = s->seq + s->len;
-		}
-		if (!c->a_nxt || !c->b_nxt)
-			return ENOENT;
-	}
 	self->nsegs = 0;
-	return 0;
+	return td_conns_open(&self->t, self->cap, kind_of, self->k, 2, 7300);
 }
 
 /* A segment of connection @i as if from A (to B) or from B (to A). */
 static struct td_raw spoof(FIXTURE_DATA(st) *self, int i, int from)
 {
-	struct conn *c = &self->k[i];
+	struct td_conn *c = &self->k[i];
 	struct td_raw r = {
 		.proto = td_proto(kind_of[i]),
 		.flags = TD_F_ACK,
@@ -137,11 +94,11 @@ static struct td_raw spoof(FIXTURE_DATA(st) *self, int i, int from)
 	if (from == TD_A) {
 		r.saddr = td_ip(TD_IP_A), r.daddr = td_ip(TD_IP_B);
 		r.sport = c->cport, r.dport = c->port;
-		r.seq = c->a_nxt, r.ack = c->b_nxt;
+		r.seq = c->snd_una, r.ack = c->rcv_nxt;
 	} else {
 		r.saddr = td_ip(TD_IP_B), r.daddr = td_ip(TD_IP_A);
 		r.sport = c->port, r.dport = c->cport;
-		r.seq = c->b_nxt, r.ack = c->a_nxt;
+		r.seq = c->rcv_nxt, r.ack = c->snd_una;
 	}
 	return r;
 }
@@ -149,7 +106,7 @@ static struct td_raw spoof(FIXTURE_DATA(st) *self, int i, int from)
 /* Segments of connection @i captured since the last reset, sent by @from. */
 static int sent_by(FIXTURE_DATA(st) *self, int i, int from)
 {
-	struct conn *c = &self->k[i];
+	struct td_conn *c = &self->k[i];
 
 	td_cap_read(self->cap, self->segs, &self->nsegs, 4096, 0);
 	if (from == TD_A)
@@ -204,7 +161,7 @@ TEST_F(st, spoofed_inwindow_data_no_ack_storm)
 	int n[2][2], i;
 	char buf[128];
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	for (i = 0; i < 2; i++) {
 		struct td_raw r = spoof(self, i, TD_A);
 
@@ -235,7 +192,7 @@ TEST_F(st, out_of_window_acks_rate_limited)
 	int n[2], i;
 	double secs[2];
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	for (i = 0; i < 2; i++) {
 		struct td_raw r = spoof(self, i, TD_A);
 
@@ -262,7 +219,7 @@ TEST_F(st, ratelimit_zero_answers_each)
 {
 	int n[2], i;
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	ASSERT_EQ(0, td_topo_sysctl(&self->t, "invalid_ratelimit",
 				    "tcp_invalid_ratelimit", 0));
 	for (i = 0; i < 2; i++) {
@@ -285,7 +242,7 @@ TEST_F(st, out_of_window_data_always_answered)
 {
 	int n[2], i;
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	for (i = 0; i < 2; i++) {
 		struct td_raw r = spoof(self, i, TD_A);
 
@@ -308,7 +265,7 @@ TEST_F(st, inwindow_syn_challenge_rate_limited)
 	int n[2], i;
 	double secs[2];
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	for (i = 0; i < 2; i++) {
 		struct td_raw r = spoof(self, i, TD_A);
 
@@ -346,7 +303,7 @@ TEST_F(st, acks_beyond_snd_nxt_keep_nothing_alive)
 	double t0, dead[2] = { 0, 0 };
 	int i, other[2];
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, xtcp_setint(self->k[i].c, SOL_TCP, TCP_KEEPIDLE, 1));
 		ASSERT_EQ(0, xtcp_setint(self->k[i].c, SOL_TCP, TCP_KEEPINTVL, 1));
@@ -378,7 +335,7 @@ TEST_F(st, acks_beyond_snd_nxt_keep_nothing_alive)
 		td_msleep(200);
 	}
 	for (i = 0; i < 2; i++) {
-		struct conn *c = &self->k[i];
+		struct td_conn *c = &self->k[i];
 		int j;
 
 		td_cap_read(self->cap, self->segs, &self->nsegs, 4096, 0);
@@ -388,7 +345,7 @@ TEST_F(st, acks_beyond_snd_nxt_keep_nothing_alive)
 			struct td_seg *s = &self->segs[j];
 
 			if (s->proto == td_proto(kind_of[i]) && s->sport == c->cport &&
-			    s->seq != c->a_nxt - 1 && !(s->flags & TD_F_RST))
+			    s->seq != c->snd_una - 1 && !(s->flags & TD_F_RST))
 				other[i]++;
 		}
 	}

@@ -23,16 +23,9 @@
 
 static const int kind_of[2] = { TD_TCP, TD_XTCP };
 
-struct conn {
-	int c, s;
-	unsigned short cport, port;
-	uint32_t snd_una;		/* A's next sequence number after "ping" */
-	uint32_t rcv_nxt;		/* B's next sequence number */
-};
-
 FIXTURE(ka) {
 	struct td_topo t;
-	struct conn k[2];
+	struct td_conn k[2];
 	int extra[4];
 	int cap;
 	struct td_seg segs[512];
@@ -77,52 +70,13 @@ FIXTURE_TEARDOWN(ka)
  * TCP and XTCP connections; A sends "ping" (captured, so the sequence
  * numbers are known), B answers "pong". 0 or errno.
  */
-static int open_pairs(struct __test_metadata *_metadata, FIXTURE_DATA(ka) *self)
+static int open_pairs(FIXTURE_DATA(ka) *self)
 {
-	struct td_seg d;
-	char b[4];
-	int i, err;
-
 	self->cap = td_cap_a(&self->t);
 	if (self->cap < 0)
 		return errno;
-	for (i = 0; i < 2; i++) {
-		struct conn *c = &self->k[i];
-
-		c->port = 7000 + i;
-		err = td_pair(&self->t, kind_of[i], c->port, &c->c, &c->s);
-		if (err) {
-			TH_LOG("%s connection: %s", td_name(kind_of[i]), strerror(err));
-			return err;
-		}
-		c->cport = xtcp_local_port(c->c);
-		if (send(c->c, "ping", 4, 0) != 4 || td_read_n(c->s, b, 4, 2000) ||
-		    send(c->s, "pong", 4, 0) != 4 || td_read_n(c->c, b, 4, 2000))
-			return EIO;
-	}
-	td_msleep(100);
-	td_cap_read(self->cap, self->segs, &self->nsegs, 512, 0);
-	for (i = 0; i < 2; i++) {
-		struct conn *c = &self->k[i];
-
-		if (!td_count(self->segs, self->nsegs, td_proto(kind_of[i]), c->cport,
-			      c->port, 0, 0, NULL))
-			return ENOENT;
-		/* A's "ping" and B's "pong" */
-		memset(&d, 0, sizeof(d));
-		for (err = 0; err < self->nsegs; err++) {
-			struct td_seg *s = &self->segs[err];
-
-			if (s->proto != td_proto(kind_of[i]) || !s->len)
-				continue;
-			if (s->sport == c->cport)
-				c->snd_una = s->seq + s->len;
-			else if (s->dport == c->cport)
-				c->rcv_nxt = s->seq + s->len;
-		}
-	}
 	self->nsegs = 0;
-	return 0;
+	return td_conns_open(&self->t, self->cap, kind_of, self->k, 2, 7000);
 }
 
 static int keepalive(int fd, int idle, int intvl, int cnt)
@@ -137,7 +91,7 @@ static int keepalive(int fd, int idle, int intvl, int cnt)
 /* Probes: A's segments without data and without SYN/FIN/RST. */
 static int probes(FIXTURE_DATA(ka) *self, int i, double *t, int max)
 {
-	struct conn *c = &self->k[i];
+	struct td_conn *c = &self->k[i];
 	int j, n = 0;
 
 	for (j = 0; j < self->nsegs; j++) {
@@ -242,7 +196,7 @@ TEST_F(ka, proc_timer_column_02)
 	struct td_row r[2];
 	int i;
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, keepalive(self->k[i].c, 5, 0, 0));
 	td_msleep(200);
@@ -263,7 +217,7 @@ TEST_F(ka, no_so_keepalive_no_probes)
 	double t[8];
 	int n[2], i;
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, xtcp_setint(self->k[i].c, SOL_TCP, TCP_KEEPIDLE, 1));
 	td_msleep(1800);
@@ -288,7 +242,7 @@ TEST_F(ka, probe_is_ack_seq_snd_una_minus_1)
 	double t[8];
 	int n[2], i;
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, keepalive(self->k[i].c, 1, 1, 5));
 	td_msleep(1700);
@@ -317,7 +271,7 @@ TEST_F(ka, peer_answers_probe_with_ack)
 	double t[8];
 	int n[2], acks[2], i;
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, keepalive(self->k[i].c, 1, 1, 5));
 	td_msleep(1700);
@@ -345,7 +299,7 @@ TEST_F(ka, answered_probes_keep_connection)
 {
 	int s[2], e[2], i;
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, keepalive(self->k[i].c, 1, 1, 1));
 	td_msleep(3500);
@@ -385,7 +339,7 @@ static void cut_scenario(struct __test_metadata *_metadata, FIXTURE_DATA(ka) *se
 	int i, done = 0;
 
 	memset(r, 0, sizeof(*r));
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
 	nl_ns_enter(self->t.ns[TD_A]);
 	for (i = 0; i < 2; i++) {
@@ -529,7 +483,7 @@ TEST_F_TIMEOUT(ka, sysctls_apply_to_sockets_without_own_values, 20)
 	double t0, dead[2] = { -1, -1 };
 	int own_s[2], i;
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	/* a second pair per stack, with its own TCP_KEEPIDLE */
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, td_pair(&self->t, kind_of[i], 7010 + i, &self->extra[i],
@@ -570,7 +524,7 @@ TEST_F_TIMEOUT(ka, peer_lost_state_rst_econnreset, 20)
 	int e[2], i;
 	char b[4];
 
-	ASSERT_EQ(0, open_pairs(_metadata, self));
+	ASSERT_EQ(0, open_pairs(self));
 	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
 	for (i = 0; i < 2; i++) {
 		td_abort(self->k[i].s);

@@ -822,6 +822,65 @@ static inline int td_count(const struct td_seg *s, int n, int proto, uint16_t sp
 	return c;
 }
 
+/* A connection of a test that builds its own segments for it. */
+struct td_conn {
+	int c, s;			/* A's (client) and B's (server) socket */
+	unsigned short cport, port;	/* A's port, B's (listening) port */
+	uint32_t snd_una;		/* A's next sequence number after "ping" */
+	uint32_t rcv_nxt;		/* B's next sequence number */
+};
+
+/*
+ * @n connections, @k[i] of stack @kinds[i] to port @port0 + i (td_pair()),
+ * each then carrying "ping" from A and "pong" from B seen by @cap (a
+ * capture on va: td_cap_a()), whose segments give both ends' next
+ * sequence numbers. What the capture held is consumed. 0 or errno.
+ */
+static inline int td_conns_open(struct td_topo *t, int cap, const int *kinds,
+				struct td_conn *k, int n, unsigned short port0)
+{
+	struct td_seg *segs = calloc(1024, sizeof(*segs));
+	int i, j, nsegs, err = 0;
+	char b[4];
+
+	for (i = 0; i < n; i++)
+		k[i].c = k[i].s = -1;
+	for (i = 0; i < n && !err && segs; i++) {
+		struct td_conn *c = &k[i];
+
+		c->port = port0 + i;
+		err = td_pair(t, kinds[i], c->port, &c->c, &c->s);
+		if (err) {
+			printf("# %s connection: %s\n", td_name(kinds[i]), strerror(err));
+			break;
+		}
+		c->cport = xtcp_local_port(c->c);
+		if (send(c->c, "ping", 4, 0) != 4 || td_read_n(c->s, b, 4, 2000) ||
+		    send(c->s, "pong", 4, 0) != 4 || td_read_n(c->c, b, 4, 2000)) {
+			err = EIO;
+			break;
+		}
+		td_msleep(300);		/* the delayed ACKs out too */
+		nsegs = 0;
+		td_cap_read(cap, segs, &nsegs, 1024, td_proto(kinds[i]));
+		c->snd_una = c->rcv_nxt = 0;
+		for (j = 0; j < nsegs; j++) {
+			if (!segs[j].len)
+				continue;
+			if (segs[j].sport == c->cport)
+				c->snd_una = segs[j].seq + segs[j].len;
+			else if (segs[j].dport == c->cport)
+				c->rcv_nxt = segs[j].seq + segs[j].len;
+		}
+		if (!c->snd_una || !c->rcv_nxt)
+			err = ENOENT;
+	}
+	if (!segs)
+		err = ENOMEM;
+	free(segs);
+	return err;
+}
+
 /* ------------------------------------------------------------ raw sender */
 
 static inline uint32_t td_sum16(const void *p, size_t len, uint32_t sum)
