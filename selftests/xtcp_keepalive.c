@@ -340,6 +340,16 @@ static void cut_scenario(struct __test_metadata *_metadata, FIXTURE_DATA(ka) *se
 
 	memset(r, 0, sizeof(*r));
 	ASSERT_EQ(0, open_pairs(self));
+	/* both A ends last heard from their peer now, not at their setup a
+	 * while apart: keepalive and TCP_USER_TIMEOUT count from there
+	 */
+	for (i = 0; i < 2; i++) {
+		char b;
+
+		ASSERT_EQ(1, send(self->k[i].s, "!", 1, 0));
+		ASSERT_EQ(0, td_read_n(self->k[i].c, &b, 1, 2000));
+		self->k[i].rcv_nxt++;
+	}
 	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
 	nl_ns_enter(self->t.ns[TD_A]);
 	for (i = 0; i < 2; i++) {
