@@ -55,21 +55,22 @@ export XTCP_OUT=$OUT
 #   netstamp     a socket holding SO_TIMESTAMP (packet captures, SO_TIMESTAMP*)
 #   ingress/egress/tcx   a clsact qdisc (tc filters: translator, drops)
 #   rps_needed   rps_cpus on a receive queue (tests steer receive with RPS)
-# on a dummy device of the root namespace that carries no traffic.
+# on a veth pair of the root namespace, left down, that carries no traffic.
 pin_static_keys() {
 	local dev=xtcpkeys
-	ip link add "$dev" type dummy 2>/dev/null || return 1
-	tc qdisc add dev "$dev" clsact 2>/dev/null || log "clsact on $dev failed"
-	echo 1 >"/sys/class/net/$dev/queues/rx-0/rps_cpus" 2>/dev/null ||
+	ip link add "$dev" type veth peer name "${dev}1" || return 1
+	tc qdisc add dev "$dev" clsact || log "clsact on $dev failed"
+	echo 1 >"/sys/class/net/$dev/queues/rx-0/rps_cpus" ||
 		log "rps_cpus on $dev failed"
 	python3 -c 'import socket, signal
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
+s.setsockopt(socket.SOL_SOCKET, 29, 1)  # SO_TIMESTAMP (x86: 29)
 s.bind(("127.0.0.1", 0))
 signal.pause()' </dev/null >/dev/null 2>&1 &
 	# bound after the option is set: its row in /proc/net/udp says done
+	# (python3 can take seconds to start under TCG)
 	local i line
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		while read -r line; do
 			case $line in *:*) return 0 ;; esac
 		done </proc/net/udp
@@ -77,7 +78,10 @@ signal.pause()' </dev/null >/dev/null 2>&1 &
 	done
 	return 1
 }
-[ "${XTCP_VM_PIN_KEYS:-1}" = 1 ] && { pin_static_keys || log "could not pin static keys"; }
+if [ "${XTCP_VM_PIN_KEYS:-1}" = 1 ]; then
+	if pin_static_keys; then log "static keys pinned (netstamp, clsact, rps)"
+	else log "could not pin static keys"; fi
+fi
 
 printf -v now '%(%s)T' -1
 remaining=$(( VM_DEADLINE - now ))
