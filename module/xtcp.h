@@ -270,11 +270,47 @@ struct xtcp_opts {
 	struct xtcp_sack sacks[XTCP_MAX_SACKS];
 };
 
+/**
+ * struct xtcp_out_opts - TCP options to put on a segment we send
+ * @mss: MSS option (SYN only)
+ * @wscale: our window scale (SYN only, with @ws)
+ * @ws: send the window scale option (SYN only)
+ * @sack: send SACK-permitted (SYN only)
+ * @ts: send the timestamp option
+ * @tsval: our timestamp value (TSval), with @ts
+ * @tsecr: the timestamp we echo (TSecr), with @ts
+ * @num_sacks: SACK blocks in @sacks (non-SYN only)
+ * @sacks: SACK blocks to send, first one first
+ */
+struct xtcp_out_opts {
+	u16 mss;
+	u8 wscale;
+	bool ws;
+	bool sack;
+	bool ts;
+	u32 tsval;
+	u32 tsecr;
+	int num_sacks;
+	struct xtcp_sack sacks[XTCP_MAX_SACKS];
+};
+
 /* congestion states (Linux's names) */
 enum xtcp_ca_state {
 	XTCP_CA_OPEN = 0,	/* Linux's TCP_CA_Open: tcpi_ca_state reads alike */
 	XTCP_CA_RECOVERY = 3,	/* fast recovery (RFC 5681/6582/6675) */
 	XTCP_CA_LOSS = 4,	/* after a retransmission timeout */
+};
+
+/*
+ * Purposes of the transmit timer (xtcp_sock.retrans_timer), with the
+ * values of Linux's ICSK_TIME_* for the same purposes
+ */
+enum xtcp_xmit_timer {
+	XTCP_XMIT_NONE = 0,
+	XTCP_XMIT_RTO = 1,		/* ICSK_TIME_RETRANS */
+	XTCP_XMIT_PROBE0 = 3,		/* ICSK_TIME_PROBE0: zero window */
+	XTCP_XMIT_LOSS_PROBE = 5,	/* ICSK_TIME_LOSS_PROBE: RACK-TLP */
+	XTCP_XMIT_REO = 6,		/* ICSK_TIME_REO_TIMEOUT: RACK */
 };
 
 struct xtcp_sock;
@@ -503,9 +539,11 @@ struct xtcp_tw {
  *	sk_rmem_alloc and pruned from its tail when over sk_rcvbuf
  * @send_head: first unsent skb in sk_write_queue, NULL when all was sent;
  *	the skbs before it are in flight
- * @retrans_timer: SYN, data and FIN retransmission (RTO); also the
- *	zero-window probe timer, RACK's reordering timer and the tail loss
- *	probe timer
+ * @retrans_timer: the transmit timer: SYN, data and FIN retransmission
+ *	(RTO), zero-window probe, RACK's reordering window or tail loss
+ *	probe, as @xmit_timer says
+ * @xmit_timer: what @retrans_timer is armed for (enum xtcp_xmit_timer),
+ *	set only by xtcp_reset_xmit_timer()/xtcp_clear_xmit_timer()
  * @delack_timer: delayed ACK (40 ms)
  * @life_timer: keepalive, and the FIN_WAIT2 timeout of orphans
  * @srtt_us: smoothed RTT in microseconds, << 3 (0: no sample yet)
@@ -539,8 +577,6 @@ struct xtcp_tw {
  *	(tcpi_total_retrans)
  * @sack_recent: sequence number of the latest out-of-order arrival; the
  *	SACK block holding it is reported first (RFC 2018)
- * @reo_timer_armed: @retrans_timer is armed for RACK's reordering window
- *	or a tail loss probe, not for the RTO
  * @reordering: reordering degree in segments (Linux's tp->reordering):
  *	SACKed segments above a hole before it is deemed lost; starts at 3,
  *	grows with late arrivals up to 300
@@ -567,7 +603,6 @@ struct xtcp_tw {
  *	(16 when it grows, Linux's TCP_RACK_RECOVERY_THRESH)
  * @rack_reord: reordering seen on this connection: RACK uses a non-zero
  *	reordering window
- * @tlp_pending: @retrans_timer runs for a tail loss probe (RFC 8985 PTO)
  * @tlp_retrans: the loss probe retransmitted the last segment (rather than
  *	sending new data)
  * @tlp_high_seq: @snd_nxt when the loss probe was sent (0: none out)
@@ -654,7 +689,8 @@ struct xtcp_sock {
 	struct sk_buff_head ofo_queue;	/* out-of-order data, by seq */
 	struct sk_buff *send_head;	/* first unsent skb in sk_write_queue */
 
-	struct timer_list retrans_timer;	/* SYN, data, FIN retransmission */
+	struct timer_list retrans_timer;	/* transmit timer, see xmit_timer */
+	u8 xmit_timer;		/* enum xtcp_xmit_timer */
 	struct timer_list delack_timer;		/* delayed ACK */
 	struct timer_list life_timer;		/* keepalive, FIN_WAIT2, TIME_WAIT */
 	u32 srtt_us;		/* smoothed RTT << 3 */
@@ -678,7 +714,6 @@ struct xtcp_sock {
 	u32 reno_sacked;	/* dupacks standing in for SACKs, no SACK */
 	u32 total_retrans;
 	u32 sack_recent;	/* seq of the latest out-of-order arrival */
-	bool reo_timer_armed;	/* retrans_timer set for a reordering window */
 	u32 reordering;		/* DupThresh learnt from late arrivals */
 	u32 high_sacked;	/* highest SACKed end_seq */
 	u32 prior_cwnd;		/* before recovery/loss, for undo */
@@ -695,7 +730,6 @@ struct xtcp_sock {
 	u8 rack_reo_steps;	/* reo_wnd in min_rtt/4 units (DSACK grown) */
 	u8 rack_recoveries;	/* recoveries since reo_wnd_steps grew */
 	bool rack_reord;	/* reordering seen on this connection */
-	bool tlp_pending;	/* retrans_timer runs for a loss probe */
 	bool tlp_retrans;	/* the probe was a retransmission */
 	u32 tlp_high_seq;	/* snd_nxt at the probe (0: none out) */
 	u32 undo_retrans;	/* retransmissions not yet proven spurious */
@@ -798,15 +832,19 @@ int xtcp_addr_from_user(const struct sockaddr *uaddr, int addr_len,
 void xtcp_af_exit(void);
 extern struct proto xtcp_prot;
 
+/* xtcp.c: socket calls on the byte stream */
+int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
+int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
+		 int flags);
+__poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);
+int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
+void xtcp_cleanup_rbuf(struct sock *sk, int copied);
+
 /* xtcp_conn.c: states, connect, accept, close */
 void xtcp_set_state(struct sock *sk, int state);
 void xtcp_done(struct sock *sk);
 void xtcp_reset(struct sock *sk, int err);
 void xtcp_sock_init(struct sock *sk);
-void xtcp_init_conn_vars(struct sock *sk);
-void xtcp_finish_connect(struct sock *sk, struct sk_buff *skb);
-u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
-u32 xtcp_ts_offset(__be32 saddr, __be32 daddr);
 int xtcp_connect(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len,
 		 int flags);
 int xtcp_accept(XTCP_ACCEPT_ARGS);
@@ -814,6 +852,21 @@ void xtcp_close(struct sock *sk, long timeout);
 void xtcp_child_forget(struct sock *child);
 int xtcp_shutdown(struct socket *sock, int how);
 void xtcp_sk_destruct(struct sock *sk);
+
+/* xtcp_secure.c: ISNs and timestamp offsets */
+void xtcp_secure_init(void);
+u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+u32 xtcp_ts_offset(__be32 saddr, __be32 daddr);
+
+/* xtcp_ipv4.c: the IPv4 protocol and ICMP handlers, active open,
+ * segments sent without a full socket
+ */
+int xtcp_ipv4_init(void);
+void xtcp_ipv4_exit(void);
+int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin);
+void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb);
+void xtcp_send_tw_ack(struct xtcp_tw *tw);
+int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss);
 
 /* xtcp_listen.c: SYN queue, accept queue, syncookies */
 void xtcp_listen_rcv(struct sock *lsk, struct sk_buff *skb);
@@ -824,13 +877,74 @@ int xtcp_listen_init(void);
 void xtcp_listen_exit(void);
 struct sock *xtcp_accept_dequeue(struct sock *lsk);
 
-/* xtcp_state.c: segment arrival for full sockets */
-int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
-int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+/* xtcp_options.c: TCP options, parsed and written */
 int xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opt,
 		       bool syn);
+unsigned int xtcp_opts_size(const struct xtcp_out_opts *o, bool syn);
+void xtcp_write_opts(__be32 *p, const struct xtcp_out_opts *o, bool syn);
+
+/* xtcp_input.c: segment arrival for full sockets, ACKs, the receive
+ * queues, the SACK blocks we report
+ */
+int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
+int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 bool xtcp_paws_reject(struct xtcp_sock *xs, const struct xtcp_opts *opt,
 		      bool rst);
+u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample);
+int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max);
+
+/* xtcp_output.c: the transmit engine and the segments of a socket */
+void xtcp_write_queue_purge(struct sock *sk);
+void xtcp_push(struct sock *sk);
+int xtcp_write_wakeup(struct sock *sk);
+u32 xtcp_select_window(struct sock *sk);
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
+int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb);
+void xtcp_send_syn(struct sock *sk);
+void xtcp_send_ack(struct sock *sk);
+void xtcp_send_challenge_ack(struct sock *sk);
+bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
+			   enum xtcp_mib mib, u32 *last_oow_ack_time);
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
+void xtcp_send_fin(struct sock *sk);
+void xtcp_send_probe(struct sock *sk);
+int xtcp_retransmit_head(struct sock *sk);
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+u16 xtcp_mss_for_mtu(struct sock *sk, u32 mtu);
+void xtcp_sync_mss(struct sock *sk);
+
+/* xtcp_recovery.c: SACK scoreboard, RACK-TLP, PRR, undo */
+void xtcp_recovery_init(struct sock *sk);
+void xtcp_recovery_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
+			  const struct xtcp_opts *opt, bool dupack);
+void xtcp_enter_loss(struct sock *sk);
+bool xtcp_rack_reo_timeout(struct sock *sk);
+bool xtcp_send_loss_probe(struct sock *sk);
+void xtcp_check_reordering(struct sock *sk, u32 seq);
+u32 xtcp_packets_in_flight(struct sock *sk);
+void xtcp_recovery_skb_sent(struct sock *sk, struct sk_buff *skb);
+void xtcp_recovery_skb_acked(struct sock *sk, struct sk_buff *skb);
+void xtcp_xmit_lost(struct sock *sk);
+
+/* xtcp_cong.c: congestion control algorithms */
+extern const struct xtcp_cong_ops xtcp_newreno;
+void xtcp_cong_init(struct sock *sk);
+void xtcp_sndbuf_expand(struct sock *sk);
+
+/* xtcp_timer.c */
+unsigned long xtcp_fin_timeout(const struct xtcp_sock *xs);
+void xtcp_init_timers(struct sock *sk);
+void xtcp_clear_timers(struct sock *sk);
+void xtcp_reset_xmit_timer(struct sock *sk, enum xtcp_xmit_timer what,
+			   unsigned long when);
+void xtcp_clear_xmit_timer(struct sock *sk);
+void xtcp_schedule_delack(struct sock *sk);
+void xtcp_reset_life_timer(struct sock *sk, unsigned long len);
+void xtcp_keepalive_update(struct sock *sk);
+void xtcp_rtt_sample(struct sock *sk, long rtt_us);
+int xtcp_keepalive_time(const struct xtcp_sock *xs);
+int xtcp_keepalive_intvl(const struct xtcp_sock *xs);
+int xtcp_keepalive_probes(const struct xtcp_sock *xs);
 
 /* xtcp_timewait.c */
 enum xtcp_tw_action { XTCP_TW_DONE, XTCP_TW_SYN };
@@ -842,50 +956,6 @@ void xtcp_tw_purge_net(struct net *net);
 u32 xtcp_tw_reuse_ok(struct net *net, struct xtcp_tw *tw);
 int xtcp_tw_init(void);
 void xtcp_tw_exit(void);
-
-/* xtcp_timer.c */
-unsigned long xtcp_fin_timeout(const struct xtcp_sock *xs);
-void xtcp_init_timers(struct sock *sk);
-void xtcp_clear_timers(struct sock *sk);
-void xtcp_reset_retrans_timer(struct sock *sk, unsigned long when);
-void xtcp_stop_retrans_timer(struct sock *sk);
-void xtcp_schedule_delack(struct sock *sk);
-void xtcp_reset_life_timer(struct sock *sk, unsigned long len);
-void xtcp_keepalive_update(struct sock *sk);
-void xtcp_rtt_sample(struct sock *sk, long rtt_us);
-int xtcp_keepalive_time(const struct xtcp_sock *xs);
-int xtcp_keepalive_intvl(const struct xtcp_sock *xs);
-int xtcp_keepalive_probes(const struct xtcp_sock *xs);
-
-/* xtcp_data.c: send and receive queues, socket I/O */
-int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
-int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
-		 int flags);
-__poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);
-int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
-void xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
-		     void (*fin)(struct sock *sk));
-void xtcp_cleanup_rbuf(struct sock *sk, int copied);
-u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample);
-void xtcp_push(struct sock *sk);
-int xtcp_write_wakeup(struct sock *sk);
-u32 xtcp_select_window(struct sock *sk);
-void xtcp_write_queue_purge(struct sock *sk);
-
-/* xtcp_cong.c: congestion control, SACK scoreboard, loss recovery */
-extern const struct xtcp_cong_ops xtcp_newreno;
-void xtcp_cong_init(struct sock *sk);
-void xtcp_cong_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
-		      const struct xtcp_opts *opt, bool dupack);
-void xtcp_cong_on_timeout(struct sock *sk);
-bool xtcp_cong_reo_timeout(struct sock *sk);
-void xtcp_cong_reordered(struct sock *sk, u32 seq);
-u32 xtcp_packets_in_flight(struct sock *sk);
-void xtcp_cong_skb_sent(struct sock *sk, struct sk_buff *skb);
-void xtcp_cong_skb_acked(struct sock *sk, struct sk_buff *skb);
-void xtcp_dsack_note(struct sock *sk, u32 seq, u32 end_seq);
-void xtcp_xmit_lost(struct sock *sk);
-int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max);
 
 /* xtcp_sockopt.c */
 void xtcp_set_keepalive(struct sock *sk, int val);
@@ -913,27 +983,6 @@ bool xtcp_ehash_replace(struct net *net, struct xtcp_ent *old,
 void xtcp_ehash_remove(struct net *net, struct xtcp_ent *e);
 struct xtcp_ent *xtcp_ehash_lookup(struct net *net, __be32 laddr, __be16 lport,
 				   __be32 raddr, __be16 rport);
-
-/* xtcp_input.c / xtcp_output.c: segments */
-int xtcp_input_init(void);
-void xtcp_input_exit(void);
-void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb);
-int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
-int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb);
-void xtcp_send_syn(struct sock *sk);
-void xtcp_send_ack(struct sock *sk);
-void xtcp_send_challenge_ack(struct sock *sk);
-bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
-			   enum xtcp_mib mib, u32 *last_oow_ack_time);
-void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
-void xtcp_send_fin(struct sock *sk);
-int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss);
-void xtcp_send_probe(struct sock *sk);
-void xtcp_send_tw_ack(struct xtcp_tw *tw);
-int xtcp_retransmit_head(struct sock *sk);
-int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
-u16 xtcp_mss_for_mtu(struct sock *sk, u32 mtu);
-void xtcp_sync_mss(struct sock *sk);
 
 /* xtcp_ctrl.c: sysctls */
 int xtcp_ctrl_init_net(struct net *net);

@@ -1,75 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Connection lifecycle: state changes and their counters, ISNs (RFC 6528),
- * connect() (active open), accept(), close() and shutdown(). Errno values
+ * Connection lifecycle: state changes and their counters, socket init and
+ * destruction, connect() (the wait; the IPv4 active open itself is in
+ * xtcp_ipv4.c), accept(), close() and shutdown(). Errno values
  * and their order follow Linux's inet_stream_connect(), inet_accept(),
  * tcp_close() and inet_shutdown().
  */
 #include "xtcp.h"
 
-#include <linux/siphash.h>
 #include <linux/tcp.h>
 #include <net/route.h>
 #include <net/ip.h>
 #include <net/inet_common.h>
-
-static siphash_aligned_key_t xtcp_isn_key;
-static siphash_aligned_key_t xtcp_ts_key;
-
-static void xtcp_keys_init(void)
-{
-	static DEFINE_SPINLOCK(lock);
-	static bool done;
-
-	if (likely(READ_ONCE(done)))
-		return;
-	spin_lock_bh(&lock);
-	if (!done) {
-		get_random_bytes(&xtcp_isn_key, sizeof(xtcp_isn_key));
-		get_random_bytes(&xtcp_ts_key, sizeof(xtcp_ts_key));
-		/* keys visible before 'done' (pairs with READ_ONCE above) */
-		smp_store_release(&done, true);
-	}
-	spin_unlock_bh(&lock);
-}
-
-/**
- * xtcp_isn() - RFC 6528 initial sequence number
- * @saddr: local address
- * @daddr: remote address
- * @sport: local port
- * @dport: remote port
- *
- * ISN = M + F(4-tuple, secret): a 4 microsecond clock plus a keyed
- * SipHash of the connection, so ISNs are not guessable across connections.
- *
- * Return: the initial sequence number for the connection.
- */
-u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
-{
-	u32 hash;
-
-	xtcp_keys_init();
-	hash = siphash_3u32((__force u32)saddr, (__force u32)daddr,
-			    (u32)(__force u16)sport << 16 | (__force u16)dport,
-			    &xtcp_isn_key);
-	return hash + (u32)(ktime_get_real_ns() >> 12);
-}
-
-/**
- * xtcp_ts_offset() - per-pair random offset of our timestamp clock
- * @saddr: local address
- * @daddr: remote address
- *
- * Return: a keyed SipHash of the address pair, added to the millisecond
- * clock to form our TSval.
- */
-u32 xtcp_ts_offset(__be32 saddr, __be32 daddr)
-{
-	xtcp_keys_init();
-	return siphash_2u32((__force u32)saddr, (__force u32)daddr,
-			    &xtcp_ts_key);
-}
 
 /**
  * xtcp_set_state() - change state, keeping the MIB counters as Linux does
@@ -220,106 +162,6 @@ void xtcp_sk_destruct(struct sock *sk)
 	skb_queue_purge(&xtcp_sk(sk)->ofo_queue);
 	xtcp_write_queue_purge(sk);
 	inet_sock_destruct(sk);
-}
-
-/*
- * Active open on a locked, unconnected socket: route, pick the 4-tuple,
- * send SYN. Context: process context, socket lock held.
- */
-static int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct inet_sock *inet = inet_sk(sk);
-	struct net *net = sock_net(sk);
-	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
-	__be32 daddr = usin->sin_addr.s_addr;
-	struct rtable *rt;
-	u32 mss, tw_isn = 0;
-	int err;
-
-	rt = ip_route_connect(fl4, daddr, inet->inet_saddr,
-			      sk->sk_bound_dev_if, sk->sk_protocol,
-			      inet->inet_sport, usin->sin_port, sk);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt) == -ENETUNREACH ? -ENETUNREACH : PTR_ERR(rt);
-	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
-		ip_rt_put(rt);
-		return -ENETUNREACH;
-	}
-	if (!inet->inet_saddr) {
-		inet->inet_saddr = fl4->saddr;
-		inet->inet_rcv_saddr = fl4->saddr;
-	}
-	inet->inet_dport = usin->sin_port;
-	inet->inet_daddr = daddr;
-	xtcp_set_state(sk, TCP_SYN_SENT);
-
-	err = xtcp_hash_connect(sk, &tw_isn);
-	if (err)
-		goto failure;
-	rt = ip_route_newports(fl4, rt, 0, usin->sin_port, inet->inet_sport,
-			       inet->inet_dport, sk);
-	if (IS_ERR(rt)) {
-		err = PTR_ERR(rt);
-		rt = NULL;
-		goto failure;
-	}
-	sk_setup_caps(sk, &rt->dst);
-	rt = NULL;
-
-	/* our side of the SYN options */
-	xs->advmss = min_t(u32, dst_mtu(__sk_dst_get(sk)) - 40, 65535);
-	if (xs->user_mss && xs->advmss > xs->user_mss)
-		xs->advmss = xs->user_mss;
-	xs->ts_ok = READ_ONCE(xtcp_sysctl(sk)->timestamps);
-	xs->sack_ok = READ_ONCE(xtcp_sysctl(sk)->sack);
-	xs->wscale_ok = READ_ONCE(xtcp_sysctl(sk)->window_scaling);
-	xs->rcv_wscale = 0;
-	mss = max_t(int, READ_ONCE(sk->sk_rcvbuf), xtcp_sysctl(sk)->rmem[2]);
-	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
-		mss = READ_ONCE(sk->sk_rcvbuf);
-	while (xs->wscale_ok && mss > 65535 && xs->rcv_wscale < XTCP_MAX_WSCALE) {
-		mss >>= 1;
-		xs->rcv_wscale++;
-	}
-	xs->window_clamp = 65535U << xs->rcv_wscale;
-	xs->rcv_wnd = xtcp_initial_window(min(READ_ONCE(sk->sk_rcvbuf) / 2,
-					      65535), xs->advmss);
-	xs->rx_mss = 0;
-	xs->mss_cache = xs->advmss;
-	xs->tsoff = xtcp_ts_offset(inet->inet_saddr, inet->inet_daddr);
-	xs->ts_recent = 0;
-
-	xs->iss = tw_isn ? tw_isn :
-		  xtcp_isn(inet->inet_saddr, inet->inet_daddr,
-			   inet->inet_sport, inet->inet_dport);
-	xs->write_seq = xs->iss;
-	xs->snd_una = xs->iss;
-	xs->snd_nxt = xs->iss;
-	xs->snd_wnd = 0;
-	xs->max_window = 0;
-	xs->rcv_nxt = 0;
-	xs->rcv_tstamp = jiffies;
-	xs->retransmits = 0;
-	xs->retrans_stamp = 0;
-	atomic_set(&inet->inet_id, get_random_u16());
-
-	xtcp_inc_stats(net, XTCP_MIB_ACTIVEOPENS);
-	xtcp_send_syn(sk);
-	return 0;
-
-failure:
-	xtcp_set_state(sk, TCP_CLOSE);
-	if (rt)
-		ip_rt_put(rt);
-	sk->sk_route_caps = 0;
-	inet->inet_dport = 0;
-	inet->inet_daddr = 0;
-	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
-		inet->inet_saddr = 0;
-		inet->inet_rcv_saddr = 0;
-	}
-	return err;
 }
 
 /* Abort whatever is in progress (connect(AF_UNSPEC), failed connect). */

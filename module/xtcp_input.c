@@ -1,238 +1,823 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Receive path: the IPv4 protocol handler for XTCP's IP protocol number.
- * Validates the header and the checksum (TCP pseudo-header with protocol 6),
- * counts, and dispatches: a connection (ehash: socket, SYN-queue request or
- * TIME_WAIT entry), else a listener, else RST (RFC 9293 3.10.7.1).
+ * Segment arrival for full sockets (Linux's tcp_input.c; RFC 9293
+ * 3.10.7): SYN-SENT, and the synchronized states with RFC 5961
+ * protections (exact-sequence RST, SYN and in-window RST answered by a
+ * rate-limited challenge ACK) and PAWS (RFC 7323). The sequence
+ * acceptability test and the simultaneous-open exception follow Linux's
+ * tcp_validate_incoming().
+ *
+ * Then, in RFC 9293's order: the ACK (the send queue cleaned, the window
+ * updated, loss recovery told: xtcp_recovery.c), the data (in-order
+ * segments to the receive queue, ACKed at once in quick-ACK mode, then
+ * every second full segment or after 40 ms; out-of-order ones wait in
+ * the ofo queue and trigger an immediate duplicate ACK whose SACK blocks,
+ * with a DSACK for duplicates, are built here), and the FIN.
+ *
+ * Context for everything here: the socket is bh-locked and not owned by
+ * the user (softirq), or owned by the user (backlog processing from
+ * release_sock()).
  */
 #include "xtcp.h"
 
 #include <linux/tcp.h>
-#include <net/protocol.h>
-#include <net/ip.h>
-#include <net/inet_common.h>
-#include <net/icmp.h>
-#include <linux/icmp.h>
 
-/*
- * Verify the checksum unless the device already did (CHECKSUM_UNNECESSARY,
- * or a CHECKSUM_COMPLETE sum that matches). Return: true if it is good.
+/**
+ * xtcp_paws_reject() - RFC 7323 PAWS: is this an old duplicate?
+ * @xs: socket with timestamps negotiated
+ * @opt: the segment's options
+ * @rst: the segment is a RST (Linux accepts RSTs once ts_recent is old)
+ *
+ * Return: true to drop the segment.
  */
-static bool xtcp_checksum_ok(struct sk_buff *skb)
+bool xtcp_paws_reject(struct xtcp_sock *xs, const struct xtcp_opts *opt,
+		      bool rst)
 {
-	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo))
+	if (!xs->ts_ok || !opt->ts_ok)
 		return false;
-	return !skb_checksum_complete(skb);
+	if ((s32)(opt->tsval - xs->ts_recent) >= 0)
+		return false;
+	/* 24 days without a timestamp: ts_recent is no longer valid */
+	if (ktime_get_seconds() >= xs->ts_recent_stamp + 24 * 24 * 3600)
+		return false;
+	return !(rst && ktime_get_seconds() >= xs->ts_recent_stamp + 60);
 }
 
-/* Sequence numbers of the segment into its control block (replaces IPCB). */
-static void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
+static void xtcp_store_ts_recent(struct xtcp_sock *xs,
+				 const struct xtcp_opts *opt, u32 seq)
 {
+	/* RFC 7323 4.3: only from segments covering rcv_wup */
+	if (opt->ts_ok && !xtcp_after(seq, xs->rcv_wup) &&
+	    (s32)(opt->tsval - xs->ts_recent) >= 0) {
+		xs->ts_recent = opt->tsval;
+		xs->ts_recent_stamp = ktime_get_seconds();
+	}
+}
+
+/* SYN-ACK (or simultaneous SYN) accepted: take the peer's parameters. */
+static void xtcp_take_syn_opts(struct sock *sk, struct sk_buff *skb,
+			       const struct xtcp_opts *opt)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	xs->irs = XTCP_SKB_CB(skb)->seq;
+	xs->rcv_nxt = xs->irs + 1;
+	xs->rcv_wup = xs->rcv_nxt;
+	xs->copied_seq = xs->rcv_nxt;
+	xs->wscale_ok = opt->wscale_ok && xs->wscale_ok;
+	if (xs->wscale_ok) {
+		xs->snd_wscale = opt->wscale;
+	} else {
+		xs->snd_wscale = 0;
+		xs->rcv_wscale = 0;
+		xs->window_clamp = min(xs->window_clamp, 65535U);
+	}
+	xs->sack_ok = opt->sack_ok && xs->sack_ok;
+	xs->ts_ok = opt->ts_ok && xs->ts_ok;
+	if (xs->ts_ok) {
+		xs->ts_recent = opt->tsval;
+		xs->ts_recent_stamp = ktime_get_seconds();
+	}
+	xs->rx_mss = opt->mss ? opt->mss : XTCP_MSS_DEFAULT;
+	xs->snd_wnd = ntohs(th->window);	/* never scaled on a SYN */
+	xs->max_window = xs->snd_wnd;
+	xtcp_sync_mss(sk);
+	xs->snd_wl1 = XTCP_SKB_CB(skb)->seq;
+}
+
+/* RFC 9293 3.10.7.3: SYN-SENT. Consumes @skb. */
+static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
+			     const struct xtcp_opts *opt)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-	memset(cb, 0, sizeof(*cb));
-	cb->seq = ntohl(th->seq);
-	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
-	cb->ack_seq = ntohl(th->ack_seq);
-	cb->flags = xtcp_flag_byte(th);
-}
-
-/*
- * Hand a segment to a full socket: process it now, or queue it on the
- * backlog while the user holds the socket lock (release_sock() runs it).
- * Context: softirq; reference on @sk held by the caller.
- */
-static void xtcp_sock_rcv(struct sock *sk, struct sk_buff *skb)
-{
-	/* Linux's tcp_add_backlog() limit: the receive queue's memory counts
-	 * against it too, so leave room for a full window plus ACKs
-	 */
-	u32 limit = (READ_ONCE(sk->sk_rcvbuf) << 1) +
-		    (READ_ONCE(sk->sk_sndbuf) >> 1) + 64 * 1024;
-
-	bh_lock_sock_nested(sk);
-	if (!sock_owned_by_user(sk)) {
-		xtcp_rcv_state_process(sk, skb);
-	} else if (sk_add_backlog(sk, skb, limit)) {
-		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPBACKLOGDROP);
-		kfree_skb(skb);
+	if (th->ack) {
+		if (!xtcp_after(cb->ack_seq, xs->iss) ||
+		    xtcp_after(cb->ack_seq, xs->snd_nxt)) {
+			if (!th->rst)
+				xtcp_send_reset_noconn(sock_net(sk), skb);
+			goto drop;
+		}
+		if (th->rst) {
+			xtcp_reset(sk, ECONNREFUSED);
+			goto drop;
+		}
+	} else if (th->rst) {
+		goto drop;
 	}
-	bh_unlock_sock(sk);
-}
+	if (!th->syn)
+		goto drop;
 
-/* Context: softirq (IP local delivery), RCU read lock held. */
-static int xtcp_v4_rcv(struct sk_buff *skb)
-{
-	struct net *net = dev_net(skb->dev);
-	const struct tcphdr *th;
-	const struct iphdr *iph;
-	struct xtcp_ent *e;
-	struct sock *sk;
-
-	if (skb->pkt_type != PACKET_HOST)
-		goto discard;
-
-	xtcp_inc_stats(net, XTCP_MIB_INSEGS);
-
-	if (!pskb_may_pull(skb, sizeof(struct tcphdr)))
-		goto bad;
-	th = tcp_hdr(skb);
-	if (th->doff < sizeof(struct tcphdr) / 4)
-		goto bad;
-	if (!pskb_may_pull(skb, th->doff * 4))
-		goto bad;
-	if (!xtcp_checksum_ok(skb))
-		goto csum_error;
-
-	th = tcp_hdr(skb);
-	iph = ip_hdr(skb);
-	xtcp_fill_cb(skb, th);
-
-	e = xtcp_ehash_lookup(net, iph->daddr, th->dest, iph->saddr, th->source);
-	if (e && e->kind == XTCP_ENT_REQ) {
-		xtcp_request_rcv(xtcp_ent_req(e), skb);
-		xtcp_request_put(xtcp_ent_req(e));
-		return 0;
-	}
-	if (e && e->kind == XTCP_ENT_TW) {
-		enum xtcp_tw_action act = xtcp_tw_rcv(xtcp_ent_tw(e), skb);
-
-		xtcp_tw_put(xtcp_ent_tw(e));
-		if (act == XTCP_TW_DONE)
-			return 0;
-		e = NULL;	/* a new SYN: on to the listener */
-	}
-	if (e) {
-		sk = &xtcp_ent_sock(e)->inet.sk;
-		xtcp_sock_rcv(sk, skb);
-		sock_put(sk);
-		return 0;
+	xtcp_take_syn_opts(sk, skb, opt);
+	if (th->ack) {
+		xs->snd_wl2 = cb->ack_seq;
+		xtcp_clean_acked(sk, cb->ack_seq, true);	/* the SYN */
+		xtcp_set_state(sk, TCP_ESTABLISHED);
+		xtcp_recovery_init(sk);
+		xs->rcv_tstamp = jiffies;
+		xtcp_keepalive_update(sk);
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		/* data on a SYN-ACK is not taken; the peer resends it */
+		xtcp_send_ack(sk);
+		xtcp_push(sk);
+		goto drop;
 	}
 
-	sk = xtcp_lookup_listener(net, iph->daddr, ntohs(th->dest),
-				  inet_iif(skb));
-	if (sk) {
-		xtcp_listen_rcv(sk, skb);
-		sock_put(sk);
-		return 0;
+	/* simultaneous open: SYN-SENT -> SYN-RECEIVED, resend SYN as SYN-ACK */
+	xtcp_set_state(sk, TCP_SYN_RECV);
+	{
+		struct sk_buff *syn = skb_peek(&sk->sk_write_queue);
+
+		if (syn)
+			xtcp_transmit_skb(sk, syn, true);
 	}
-
-	xtcp_send_reset_noconn(net, skb);
-	consume_skb(skb);
-	return 0;
-
-csum_error:
-	xtcp_inc_stats(net, XTCP_MIB_INCSUMERRORS);
-bad:
-	xtcp_inc_stats(net, XTCP_MIB_INERRS);
-discard:
+drop:
 	kfree_skb(skb);
-	return 0;
+}
+
+/**
+ * xtcp_clean_acked() - the peer acknowledged everything before @ack
+ * @sk: socket
+ * @ack: new snd_una
+ * @rtt_sample: take an RTT sample from the oldest never-retransmitted
+ *		segment (Karn's rule); false when timestamps give one
+ *
+ * Frees acknowledged segments, resets the backoff and re-arms or stops
+ * the retransmission timer.
+ * Context: socket lock or bh_lock_sock held.
+ * Return: segments acknowledged.
+ */
+u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	long rtt_us = -1;
+	bool freed = false;
+	u32 segs = 0;
+
+	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (xtcp_after(cb->end_seq, ack)) {
+			u32 n = ack - cb->seq;
+
+			/* partly acknowledged: keep only the rest */
+			if (xtcp_after(ack, cb->seq) && !(cb->flags & XTCP_SYN) &&
+			    n < skb->len) {
+				__skb_pull(skb, n);
+				cb->seq = ack;
+			}
+			break;
+		}
+		if (!cb->retransmitted && rtt_us < 0)
+			rtt_us = jiffies_to_usecs(jiffies - cb->when);
+		/* filled a hole below SACKed data without a retransmission */
+		if (!cb->retransmitted && !(cb->sacked & XTCP_SACKED) &&
+		    xs->sack_ok)
+			xtcp_check_reordering(sk, cb->seq);
+		xtcp_recovery_skb_acked(sk, skb);
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		consume_skb(skb);
+		freed = true;
+		segs++;
+	}
+	xs->snd_una = ack;
+	if (xtcp_before(xs->high_sacked, ack))
+		xs->high_sacked = ack;
+	if (rtt_sample && rtt_us >= 0)
+		xtcp_rtt_sample(sk, rtt_us);
+	xs->retransmits = 0;
+	xs->backoff = 0;
+	xs->retrans_stamp = 0;
+	if (xs->snd_una == xs->snd_nxt)
+		xtcp_clear_xmit_timer(sk);
+	else
+		xtcp_reset_xmit_timer(sk, XTCP_XMIT_RTO, xs->rto);
+	if (freed && sk->sk_socket)
+		sk->sk_write_space(sk);
+	return segs;
 }
 
 /*
- * ICMP error about a segment we sent (quoted header in @skb): as Linux's
- * tcp_v4_err(), a destination/protocol/port unreachable or time exceeded
- * ends a connection still in its handshake (connect() then fails with the
- * mapped errno, e.g. ENOPROTOOPT when the peer has no XTCP) and is kept as
- * a soft error on an established one (reported if it then times out).
- * Fragmentation-needed (PMTU) is not acted on yet.
- * Context: softirq, RCU read lock held.
+ * "fifth, check the ACK field". Return: false if the segment must be
+ * dropped (the reply, if any, was sent).
  */
-static int xtcp_v4_err(struct sk_buff *skb, u32 info)
+static bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
+		     const struct xtcp_opts *opt)
 {
-	const struct iphdr *iph = (const struct iphdr *)skb->data;
-	const struct tcphdr *th = (const struct tcphdr *)(skb->data +
-							   (iph->ihl << 2));
-	struct net *net = dev_net(skb->dev);
-	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code;
-	struct xtcp_sock *xs;
-	struct xtcp_ent *e;
-	struct sock *sk;
-	u32 seq = ntohl(th->seq);
-	int err;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 ack = cb->ack_seq, prior_una = xs->snd_una, acked = 0;
+	u32 win = ntohs(th->window) << xs->snd_wscale;
+	bool dupack, ts_rtt;
 
-	switch (type) {
-	case ICMP_DEST_UNREACH:
-		if (code > NR_ICMP_UNREACH || code == ICMP_FRAG_NEEDED)
-			return 0;
-		err = icmp_err_convert[code].errno;
-		break;
-	case ICMP_TIME_EXCEEDED:
-		err = EHOSTUNREACH;
-		break;
-	case ICMP_PARAMETERPROB:
-		err = EPROTO;
-		break;
-	default:
-		return 0;
+	if (sk->sk_state == TCP_SYN_RECV) {
+		if (!xtcp_between(ack, xs->snd_una + 1, xs->snd_nxt)) {
+			xtcp_send_reset_noconn(sock_net(sk), skb);
+			return false;
+		}
+		xtcp_clean_acked(sk, ack, true);
+		xs->snd_wnd = win;
+		xs->max_window = max(xs->max_window, win);
+		xtcp_sync_mss(sk);
+		xs->snd_wl1 = cb->seq;
+		xs->snd_wl2 = ack;
+		xtcp_set_state(sk, TCP_ESTABLISHED);
+		xtcp_recovery_init(sk);
+		xs->rcv_tstamp = jiffies;
+		xtcp_keepalive_update(sk);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+		return true;
 	}
 
-	e = xtcp_ehash_lookup(net, iph->saddr, th->source, iph->daddr,
-			      th->dest);
-	if (!e)
-		return -ENOENT;
-	if (e->kind == XTCP_ENT_TW) {
-		xtcp_tw_put(xtcp_ent_tw(e));
-		return 0;
-	}
-	if (e->kind == XTCP_ENT_REQ) {
-		/* the SYN-ACK could not be delivered: keep retrying, as Linux
-		 * drops the request only for a matching ISN and then just
-		 * counts; the request timer bounds it anyway
+	if (xtcp_after(ack, xs->snd_nxt)) {
+		/* acks what we never sent (RFC 9293: "send an ACK, drop"):
+		 * as Linux, ESTABLISHED drops it silently and the other
+		 * states answer with a rate-limited challenge ACK, so that
+		 * two ends cannot ACK each other forever; nothing of the
+		 * segment (timestamps, liveness) is taken
 		 */
-		xtcp_request_put(xtcp_ent_req(e));
-		return 0;
+		if (sk->sk_state != TCP_ESTABLISHED)
+			xtcp_send_challenge_ack(sk);
+		return false;
 	}
+	if (xtcp_before(ack, xs->snd_una - xs->max_window)) {
+		/* RFC 5961 5.2: too old, challenge */
+		xtcp_send_challenge_ack(sk);
+		return false;
+	}
+	if (!xtcp_before(ack, prior_una)) {
+		/* an acceptable ACK: the peer is alive (Linux's rcv_tstamp) */
+		xs->rcv_tstamp = jiffies;
+		xs->probes_out = 0;
+	}
+	/* RFC 5681: a duplicate ACK carries nothing new and the window
+	 * did not change while data is outstanding
+	 */
+	dupack = ack == prior_una && cb->seq == cb->end_seq &&
+		 win == xs->snd_wnd && xs->snd_una != xs->snd_nxt;
+	/* RFC 7323 RTTM: timestamps give a sample even for retransmissions */
+	ts_rtt = xs->ts_ok && opt->ts_ok && opt->tsecr &&
+		 xtcp_after(ack, prior_una);
+	if (ts_rtt) {
+		u32 rtt_ms = xtcp_clock_ms() + xs->tsoff - opt->tsecr;
 
-	sk = &xtcp_ent_sock(e)->inet.sk;
-	xs = xtcp_sk(sk);
-	bh_lock_sock(sk);
-	if (!xtcp_between(seq, xs->snd_una, xs->snd_nxt))
-		goto out;	/* not about anything outstanding */
-	if ((sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) &&
-	    !sock_owned_by_user(sk)) {
-		WRITE_ONCE(sk->sk_err, err);
-		xtcp_write_queue_purge(sk);
-		xtcp_done(sk);
-		sk_error_report(sk);
-	} else {
-		WRITE_ONCE(sk->sk_err_soft, err);
+		if (rtt_ms < 60 * MSEC_PER_SEC)
+			xtcp_rtt_sample(sk, rtt_ms * USEC_PER_MSEC);
+		else
+			ts_rtt = false;
+	}
+	if (xtcp_after(ack, xs->snd_una))
+		acked = xtcp_clean_acked(sk, ack, !ts_rtt);
+
+	if (xtcp_before(xs->snd_wl1, cb->seq) ||
+	    (xs->snd_wl1 == cb->seq && !xtcp_before(ack, xs->snd_wl2))) {
+		xs->snd_wnd = win;
+		xs->snd_wl1 = cb->seq;
+		xs->snd_wl2 = ack;
+		if (win > xs->max_window) {	/* the MSS bound may lift */
+			xs->max_window = win;
+			xtcp_sync_mss(sk);
+		}
+	}
+	xtcp_recovery_on_ack(sk, prior_una, acked, opt, dupack);
+
+	/* has our FIN been acknowledged? */
+	if (xs->snd_una == xs->write_seq && !xs->send_head) {
+		switch (sk->sk_state) {
+		case TCP_FIN_WAIT1:
+			xtcp_set_state(sk, TCP_FIN_WAIT2);
+			WRITE_ONCE(sk->sk_shutdown,
+				   sk->sk_shutdown | SEND_SHUTDOWN);
+			if (!sock_flag(sk, SOCK_DEAD)) {
+				sk->sk_state_change(sk);
+			} else {
+				int l2 = READ_ONCE(xs->linger2);
+
+				if (l2 < 0) {
+					xtcp_inc_stats(sock_net(sk),
+						       XTCP_MIB_TCPABORTONLINGER);
+					xtcp_send_active_reset(sk, GFP_ATOMIC);
+					xtcp_done(sk);
+					return false;
+				}
+				xtcp_reset_life_timer(sk, xtcp_fin_timeout(xs));
+			}
+			break;
+		case TCP_CLOSING:
+			xtcp_time_wait(sk);
+			return false;
+		case TCP_LAST_ACK:
+			xtcp_done(sk);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The FIN is in order: RFC 9293 "eighth, check the FIN bit". */
+static void xtcp_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		xtcp_set_state(sk, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT1:
+		xtcp_set_state(sk, TCP_CLOSING);	/* simultaneous close */
+		break;
+	case TCP_FIN_WAIT2:
+		xtcp_send_ack(sk);
+		xtcp_time_wait(sk);
+		return;
+	default:
+		break;
+	}
+	skb_queue_purge(&xs->ofo_queue);
+	xtcp_send_ack(sk);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (sk->sk_shutdown == SHUTDOWN_MASK || sk->sk_state == TCP_CLOSE)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		else
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/*
+ * The receiver got a segment it already had, @seq..@end_seq: report it in
+ * the next ACK's first SACK block (RFC 2883).
+ */
+static void xtcp_dsack_note(struct sock *sk, u32 seq, u32 end_seq)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->sack_ok || !xtcp_before(seq, end_seq))
+		return;
+	xs->dsack_start = seq;
+	xs->dsack_end = end_seq;
+	xs->dsack_pending = true;
+}
+
+/*
+ * Linux's tcp_collapse(), for the in-order queue: from the first segment
+ * that costs much more memory than it carries (a 1448-byte segment can pin
+ * 2-4 KB, loopback's up to 64 KB), copy the unread bytes into linear
+ * buffers of at most a page. Sequence numbers stay exact, so recvmsg()
+ * and a MSG_PEEK in progress read on unchanged. On allocation failure
+ * the copies made stay queued before the partly copied segment;
+ * recvmsg() reads by sequence number, so that overlap is harmless.
+ * Context: socket lock or bh_lock_sock held.
+ */
+static void xtcp_collapse_rcvq(struct sock *sk)
+{
+	struct sk_buff_head *list = &sk->sk_receive_queue;
+	struct sk_buff *skb, *next, *nskb = NULL;
+	u32 seq = xtcp_sk(sk)->copied_seq;
+	bool done = false;
+	u32 left = 0;
+
+	skb_queue_walk(list, skb)
+		if (skb->truesize > skb->len + skb->len / 2)
+			break;
+	if (skb == (struct sk_buff *)list)
+		return;			/* nothing wasteful */
+	for (next = skb; next != (struct sk_buff *)list; next = next->next)
+		left += next->len;
+	left -= xtcp_after(seq, XTCP_SKB_CB(skb)->seq) ?
+		seq - XTCP_SKB_CB(skb)->seq : 0;
+	while (skb != (struct sk_buff *)list) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u32 off = xtcp_after(seq, cb->seq) ? seq - cb->seq : 0;
+
+		next = skb->next;
+		while (off < skb->len) {
+			u32 n;
+
+			if (!nskb || !skb_tailroom(nskb)) {
+				/* as Linux: no bigger than what is left */
+				nskb = alloc_skb(min_t(u32, left,
+						       SKB_MAX_ORDER(0, 0)),
+						 GFP_ATOMIC);
+				if (!nskb)
+					goto out;
+				memset(XTCP_SKB_CB(nskb), 0, sizeof(*cb));
+				XTCP_SKB_CB(nskb)->seq = cb->seq + off;
+				XTCP_SKB_CB(nskb)->end_seq = cb->seq + off;
+				skb_set_owner_r(nskb, sk);
+				__skb_queue_before(list, skb, nskb);
+			}
+			n = min_t(u32, skb_tailroom(nskb), skb->len - off);
+			/* cannot fail: off + n <= skb->len */
+			if (WARN_ON_ONCE(skb_copy_bits(skb, off,
+						       skb_put(nskb, n), n))) {
+				skb_trim(nskb, nskb->len - n);
+				goto out;
+			}
+			XTCP_SKB_CB(nskb)->end_seq += n;
+			off += n;
+			left -= n;
+		}
+		seq = cb->seq + skb->len;
+		__skb_unlink(skb, list);
+		consume_skb(skb);
+		done = true;
+		skb = next;
 	}
 out:
-	bh_unlock_sock(sk);
-	sock_put(sk);
-	return 0;
+	if (done)
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPRCVCOLLAPSED);
 }
 
-static struct net_protocol xtcp_protocol = {
-	.handler	= xtcp_v4_rcv,
-	.err_handler	= xtcp_v4_err,
-	.no_policy	= 1,
-};
-
-/**
- * xtcp_input_init() - claim the IP protocol number
- *
- * Context: process context, module init.
- * Return: 0, or -EBUSY when another module holds the protocol number.
+/* Drop out-of-order data from the highest sequence down until the socket
+ * is back under its receive buffer.
  */
-int xtcp_input_init(void)
+static void xtcp_prune_ofo(struct sock *sk)
 {
-	if (inet_add_protocol(&xtcp_protocol, xtcp_ipproto) < 0) {
-		pr_err("IP protocol %d is already registered\n", xtcp_ipproto);
-		return -EBUSY;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool pruned = false;
+
+	while (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf) &&
+	       (skb = skb_peek_tail(&xs->ofo_queue)) != NULL) {
+		__skb_unlink(skb, &xs->ofo_queue);
+		kfree_skb(skb);
+		pruned = true;
 	}
+	if (pruned)
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_OFOPRUNED);
+}
+
+/* Insert into the out-of-order queue, sorted by sequence number. */
+static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct sk_buff *p;
+
+	skb_queue_walk(&xs->ofo_queue, p) {
+		struct xtcp_skb_cb *pcb = XTCP_SKB_CB(p);
+
+		if (!xtcp_before(cb->seq, pcb->seq) &&
+		    !xtcp_after(cb->end_seq, pcb->end_seq)) {
+			xtcp_dsack_note(sk, cb->seq, cb->end_seq);
+			kfree_skb(skb);		/* already have all of it */
+			return;
+		}
+		if (xtcp_before(cb->seq, pcb->seq)) {
+			skb_set_owner_r(skb, sk);
+			__skb_queue_before(&xs->ofo_queue, p, skb);
+			return;
+		}
+	}
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&xs->ofo_queue, skb);
+}
+
+/*
+ * Append an in-order segment (payload only) and advance rcv_nxt.
+ * Return: true if it carried a FIN.
+ */
+static bool xtcp_queue_in_order(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	bool fin = cb->flags & XTCP_FIN;
+	u32 n = xs->rcv_nxt - cb->seq;
+
+	if (n) {	/* overlap with what we have */
+		if (!pskb_pull(skb, min(n, skb->len))) {
+			kfree_skb(skb);
+			return false;
+		}
+		cb->seq = xs->rcv_nxt;
+	}
+	WRITE_ONCE(xs->rcv_nxt, cb->end_seq);
+	if (skb->len) {
+		if (!skb->destructor)
+			skb_set_owner_r(skb, sk);
+		__skb_queue_tail(&sk->sk_receive_queue, skb);
+	} else {
+		kfree_skb(skb);
+	}
+	return fin;
+}
+
+/**
+ * xtcp_data_queue() - take the payload (and FIN) of an acceptable segment
+ * @sk: synchronized socket
+ * @skb: segment, header still on; consumed
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	bool got_fin, had_ofo;
+
+	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
+	skb_dst_drop(skb);
+
+	if (!xtcp_after(cb->end_seq, xs->rcv_nxt)) {
+		/* duplicate: tell the sender where we are */
+		xtcp_dsack_note(sk, cb->seq, cb->end_seq);
+		xtcp_send_ack(sk);
+		goto drop;
+	}
+	if (!xtcp_before(cb->seq, xs->rcv_nxt + xtcp_receive_window(xs)) &&
+	    skb->len) {
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPZEROWINDOWDROP);
+		xtcp_send_ack(sk);		/* beyond the window */
+		goto drop;
+	}
+	if (skb->len && atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf)) {
+		/* out of memory: in-order data comes first, the out-of-order
+		 * queue makes room for it (Linux's tcp_prune_ofo_queue()), or
+		 * the in-order hole could never be filled
+		 */
+		bool in_order = !xtcp_after(cb->seq, xs->rcv_nxt);
+		int limit = READ_ONCE(sk->sk_rcvbuf);
+
+		/* a window once advertised cannot shrink: in-order data inside
+		 * it may overshoot the buffer estimate, up to twice the buffer
+		 * (Linux collapses buffers instead; this keeps a hard bound)
+		 */
+		xtcp_collapse_rcvq(sk);
+		if (in_order) {
+			xtcp_prune_ofo(sk);
+			limit *= 2;
+		}
+		if (atomic_read(&sk->sk_rmem_alloc) > limit) {
+			xtcp_inc_stats(sock_net(sk),
+				       xtcp_after(cb->seq, xs->rcv_nxt) ?
+				       XTCP_MIB_TCPOFODROP : XTCP_MIB_TCPRCVQDROP);
+			xtcp_send_ack(sk);	/* no memory: sender retries */
+			goto drop;
+		}
+	}
+
+	if (skb->len > xs->rcv_mss)
+		xs->rcv_mss = min_t(u32, skb->len, xs->advmss);
+	/* learn how much memory a payload byte costs, from full-sized
+	 * segments only (as Linux's scaling_ratio): a window-limited small
+	 * segment's poor ratio would shrink the window, the segments, the
+	 * ratio again
+	 */
+	if (skb->len && skb->len >= xs->rcv_mss) {
+		u32 r = ((u64)skb->len << 8) / skb->truesize;
+
+		xs->rcv_ratio = clamp_t(u32, (xs->rcv_ratio * 7 + r) / 8, 16, 255);
+	}
+	if (xtcp_after(cb->seq, xs->rcv_nxt)) {
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPOFOQUEUE);
+		xs->sack_recent = cb->seq;
+		xtcp_ofo_insert(sk, skb);
+		xtcp_send_ack(sk);		/* duplicate ACK */
+		return;
+	}
+
+	had_ofo = !skb_queue_empty(&xs->ofo_queue);
+	got_fin = xtcp_queue_in_order(sk, skb);
+	while (!got_fin && (skb = skb_peek(&xs->ofo_queue)) != NULL) {
+		cb = XTCP_SKB_CB(skb);
+		if (xtcp_after(cb->seq, xs->rcv_nxt))
+			break;
+		__skb_unlink(skb, &xs->ofo_queue);
+		if (!xtcp_after(cb->end_seq, xs->rcv_nxt)) {
+			kfree_skb(skb);
+			continue;
+		}
+		got_fin = xtcp_queue_in_order(sk, skb);
+	}
+
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	if (got_fin) {
+		xtcp_fin(sk);			/* ACKs the FIN itself */
+		return;
+	}
+	if (had_ofo || xs->quickack || ++xs->segs_unacked >= 2) {
+		if (xs->quickack)
+			xs->quickack--;
+		xs->segs_unacked = 0;
+		xtcp_send_ack(sk);
+	} else {
+		xtcp_schedule_delack(sk);
+	}
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/**
+ * xtcp_sack_blocks() - SACK blocks describing the out-of-order queue
+ * @sk: receiving socket
+ * @out: blocks: a pending DSACK first (RFC 2883), then the one holding
+ *	 the latest arrival (RFC 2018)
+ * @max: room in @out
+ *
+ * Return: number of blocks.
+ */
+int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_sack blk[8];
+	struct sk_buff *skb;
+	int n = 0, i, first = -1, k = 0;
+
+	if (xs->dsack_pending && max > 0) {	/* RFC 2883: first block */
+		out[k].start = xs->dsack_start;
+		out[k].end = xs->dsack_end;
+		k++;
+		xs->dsack_pending = false;
+	}
+	skb_queue_walk(&xs->ofo_queue, skb) {
+		u32 s = XTCP_SKB_CB(skb)->seq, e = XTCP_SKB_CB(skb)->end_seq;
+
+		if (n && !xtcp_after(s, blk[n - 1].end)) {
+			if (xtcp_after(e, blk[n - 1].end))
+				blk[n - 1].end = e;
+			continue;
+		}
+		if (n == ARRAY_SIZE(blk))
+			break;
+		blk[n].start = s;
+		blk[n].end = e;
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		if (!xtcp_before(xs->sack_recent, blk[i].start) &&
+		    xtcp_before(xs->sack_recent, blk[i].end))
+			first = i;
+	if (first >= 0 && k < max)
+		out[k++] = blk[first];
+	for (i = 0; i < n && k < max; i++)
+		if (i != first)
+			out[k++] = blk[i];
+	return k;
+}
+
+/* Synchronized states. Consumes @skb. */
+static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
+				  const struct xtcp_opts *opt)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 win = xtcp_receive_window(xs);
+
+	/* first: PAWS, then the sequence number; the ACKs answering either
+	 * are rate-limited (Linux's tcp_validate_incoming())
+	 */
+	if (xtcp_paws_reject(xs, opt, th->rst)) {
+		xtcp_inc_stats(sock_net(sk), XTCP_MIB_PAWSESTAB);
+		if (!th->rst &&
+		    !xtcp_oow_rate_limited(sock_net(sk), skb,
+					   XTCP_MIB_TCPACKSKIPPEDPAWS,
+					   &xs->last_oow_ack_time))
+			xtcp_send_ack(sk);
+		goto drop;
+	}
+	if (xtcp_before(cb->end_seq, xs->rcv_wup) ||
+	    xtcp_after(cb->seq, xs->rcv_nxt + win)) {
+		if (th->rst)
+			goto drop;
+		if (th->syn)
+			goto syn_challenge;
+		if (!xtcp_oow_rate_limited(sock_net(sk), skb,
+					   XTCP_MIB_TCPACKSKIPPEDSEQ,
+					   &xs->last_oow_ack_time))
+			xtcp_send_ack(sk);
+		goto drop;
+	}
+
+	/* second: RST (RFC 5961 3.2) */
+	if (th->rst) {
+		if (cb->seq == xs->rcv_nxt) {
+			int err = ECONNRESET;
+
+			if (sk->sk_state == TCP_SYN_RECV)
+				err = ECONNREFUSED;
+			else if (sk->sk_state == TCP_CLOSE_WAIT)
+				err = EPIPE;
+			xtcp_reset(sk, err);
+		} else {
+			xtcp_send_challenge_ack(sk);
+		}
+		goto drop;
+	}
+
+	/* fourth: SYN (RFC 5961 4.2), except a simultaneous open's SYN-ACK */
+	if (th->syn) {
+		if (sk->sk_state == TCP_SYN_RECV && th->ack &&
+		    cb->seq + 1 == cb->end_seq && cb->seq + 1 == xs->rcv_nxt &&
+		    cb->ack_seq == xs->snd_nxt)
+			goto pass;
+syn_challenge:
+		xtcp_send_challenge_ack(sk);
+		goto drop;
+	}
+pass:
+	if (!th->ack)
+		goto drop;
+	if (!xtcp_ack(sk, skb, opt))
+		goto drop;
+	if (xs->ts_ok)
+		xtcp_store_ts_recent(xs, opt, cb->seq);
+
+	switch (sk->sk_state) {
+	case TCP_CLOSE_WAIT:
+	case TCP_CLOSING:
+	case TCP_LAST_ACK:
+		/* the peer's FIN is in: data at or past it is its error and
+		 * only processed as an ACK; a retransmission of what came
+		 * before (the FIN included) is re-ACKed by the data path
+		 */
+		if (!xtcp_before(cb->seq, xs->rcv_nxt) || cb->end_seq == cb->seq)
+			break;
+		xtcp_data_queue(sk, skb);
+		xtcp_push(sk);
+		return;
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+		/* RFC 9293: data after our close() was called and the socket
+		 * orphaned has nobody to read it: reset (TCPAbortOnData)
+		 */
+		if (sock_flag(sk, SOCK_DEAD) && (sk->sk_shutdown & RCV_SHUTDOWN) &&
+		    xtcp_after(cb->end_seq - th->fin, xs->rcv_nxt)) {
+			xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPABORTONDATA);
+			xtcp_send_active_reset(sk, GFP_ATOMIC);
+			xtcp_done(sk);
+			goto drop;
+		}
+		fallthrough;
+	case TCP_ESTABLISHED:
+		if (cb->end_seq != cb->seq) {
+			xtcp_data_queue(sk, skb);
+			xtcp_push(sk);
+			return;
+		}
+		break;
+	default:
+		goto drop;
+	}
+	xtcp_push(sk);
+	consume_skb(skb);	/* processed: ACK, window update */
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/**
+ * xtcp_rcv_state_process() - process a segment for a full socket
+ * @sk: the socket (bh-locked or owned by the caller)
+ * @skb: the segment, XTCP_SKB_CB filled in, transport header set; consumed
+ *
+ * Return: 0.
+ */
+int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_opts opt;
+
+	xtcp_parse_options(tcp_hdr(skb), &opt, tcp_hdr(skb)->syn);
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+	case TCP_LISTEN:
+		if (!tcp_hdr(skb)->rst)
+			xtcp_send_reset_noconn(sock_net(sk), skb);
+		kfree_skb(skb);
+		return 0;
+	case TCP_SYN_SENT:
+		xtcp_rcv_synsent(sk, skb, &opt);
+		return 0;
+	}
+	xtcp_rcv_synchronized(sk, skb, &opt);
 	return 0;
 }
 
 /**
- * xtcp_input_exit() - release the IP protocol number
+ * xtcp_backlog_rcv() - segments queued while the user owned the socket
+ * @sk: the socket, owned by the caller (release_sock)
+ * @skb: the segment; consumed
  *
- * Context: process context, module exit. inet_del_protocol() waits for
- * in-flight handlers (synchronize_net).
+ * Return: 0.
  */
-void xtcp_input_exit(void)
+int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
+	return xtcp_rcv_state_process(sk, skb);
 }

@@ -1,9 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP module init and exit only. The protocol lives in the other files:
- * xtcp_af.c (socket family and calls), xtcp_hash.c (lookup tables),
- * xtcp_input.c / xtcp_output.c (segments), xtcp_ctrl.c (sysctls),
- * xtcp_proc.c (/proc), xtcp_pernet.c (per-namespace state).
+ * XTCP module init and exit only. The protocol lives in one file per
+ * concern, split on Linux TCP's lines:
+ *
+ *   xtcp_af.c        the AF_XTCP family: socket(), proto_ops, bind, listen
+ *   xtcp.c           socket calls on the byte stream: sendmsg, recvmsg,
+ *                    poll, ioctl (Linux's tcp.c)
+ *   xtcp_conn.c      connection lifecycle: states, connect/accept waits,
+ *                    close, shutdown, socket init and destruction
+ *   xtcp_sockopt.c   setsockopt/getsockopt, TCP_INFO
+ *   xtcp_ipv4.c      IPv4: protocol and ICMP handlers, active open,
+ *                    segments without a full socket (tcp_ipv4.c)
+ *   xtcp_input.c     segment processing per state, ACKs, the receive and
+ *                    out-of-order queues, FIN, SACK/DSACK we report
+ *                    (tcp_input.c)
+ *   xtcp_output.c    the transmit engine, window and MSS selection, the
+ *                    segments of a socket (tcp_output.c)
+ *   xtcp_options.c   TCP options parsed and written
+ *   xtcp_recovery.c  SACK scoreboard, RACK-TLP, PRR, undo (tcp_recovery.c)
+ *   xtcp_cong.c      congestion control algorithms (NewReno)
+ *   xtcp_timer.c     transmit, delayed-ACK and keepalive/FIN_WAIT2 timers
+ *   xtcp_listen.c    SYN queue, accept queue, child sockets
+ *   xtcp_cookie.c    syncookies
+ *   xtcp_secure.c    ISNs and timestamp offsets (keyed hashes)
+ *   xtcp_timewait.c  TIME_WAIT entries
+ *   xtcp_hash.c      bind, listen and connection lookup tables
+ *   xtcp_pernet.c    per-namespace state
+ *   xtcp_ctrl.c      sysctls (net.xtcp.*)
+ *   xtcp_proc.c      /proc/net/xtcp and /proc/net/xtcp_stat
+ *   xtcp.h           the private header; compat.h kernel-version differences
  */
 #include "xtcp.h"
 
@@ -23,6 +48,7 @@ static int __init xtcp_init(void)
 		return -EINVAL;
 	}
 
+	xtcp_secure_init();
 	err = proto_register(&xtcp_prot, 1);
 	if (err)
 		goto err_proto;
@@ -35,7 +61,7 @@ static int __init xtcp_init(void)
 	err = xtcp_pernet_init();
 	if (err)
 		goto err_pernet;
-	err = xtcp_input_init();
+	err = xtcp_ipv4_init();
 	if (err)
 		goto err_input;
 	err = xtcp_af_init();
@@ -46,7 +72,7 @@ static int __init xtcp_init(void)
 	return 0;
 
 err_af:
-	xtcp_input_exit();
+	xtcp_ipv4_exit();
 err_input:
 	xtcp_pernet_exit();
 err_pernet:
@@ -62,7 +88,7 @@ err_proto:
 static void __exit xtcp_exit(void)
 {
 	xtcp_af_exit();
-	xtcp_input_exit();
+	xtcp_ipv4_exit();
 	xtcp_pernet_exit();
 	xtcp_tw_exit();
 	xtcp_listen_exit();

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Transmit path. Every segment is a TCP segment byte for byte (RFC 9293
- * header and options), checksummed over the TCP pseudo-header with protocol
- * 6; only the IP header carries XTCP's protocol number. Sockets send through
- * ip_queue_xmit() with checksum offload (CHECKSUM_PARTIAL); segments without
- * a full socket (RST to a closed port, SYN-ACK of a request) get their IPv4
- * header and full checksum here and leave through ip_local_out().
+ * The transmit engine (Linux's tcp_output.c). The send queue
+ * (sk_write_queue) holds the segments in flight, then the unsent ones from
+ * send_head on; xtcp_push() sends what the congestion window, the peer's
+ * window and Nagle (RFC 896, unless TCP_NODELAY; held while TCP_CORK)
+ * allow, in segments of at most mss_cache bytes. The window we advertise
+ * and the MSS are chosen here. Every segment is a TCP segment byte for
+ * byte (RFC 9293 header and options), checksummed over the TCP
+ * pseudo-header with protocol 6; only the IP header carries XTCP's
+ * protocol number. Sockets send through ip_queue_xmit() with checksum
+ * offload (CHECKSUM_PARTIAL).
  */
 #include "xtcp.h"
 
@@ -14,81 +18,6 @@
 #include <net/route.h>
 #include <net/dst.h>
 #include <net/inet_dscp.h>
-
-/* TCP option kinds and lengths (RFC 9293, 7323, 2018) */
-#define XOPT_NOP	1
-#define XOPT_MSS	2
-#define XOPT_WS		3
-#define XOPT_SACK_PERM	4
-#define XOPT_SACK	5
-#define XOPT_TS		8
-#define XOLEN_TS	10
-
-/* options to put on an outgoing segment */
-struct xtcp_out_opts {
-	u16 mss;
-	u8 wscale;
-	bool ws;
-	bool sack;
-	bool ts;
-	u32 tsval;
-	u32 tsecr;
-	int num_sacks;
-	struct xtcp_sack sacks[XTCP_MAX_SACKS];
-};
-
-static unsigned int xtcp_opts_size(const struct xtcp_out_opts *o, bool syn)
-{
-	unsigned int n = 0;
-
-	if (syn) {
-		n += 4;				/* MSS */
-		if (o->ts)
-			n += 12;		/* (SACK_PERM|NOP NOP) + TS */
-		else if (o->sack)
-			n += 4;			/* NOP NOP SACK_PERM */
-		if (o->ws)
-			n += 4;			/* NOP WS */
-	} else if (o->ts) {
-		n += 12;			/* NOP NOP TS */
-	}
-	if (!syn && o->num_sacks)
-		n += 4 + 8 * o->num_sacks;	/* NOP NOP SACK blocks */
-	return n;
-}
-
-/* Lay the options out in Linux's order, so captures look the same. */
-static void xtcp_write_opts(__be32 *p, const struct xtcp_out_opts *o, bool syn)
-{
-	if (syn)
-		*p++ = htonl((XOPT_MSS << 24) | (4 << 16) | o->mss);
-	if (o->ts) {
-		if (syn && o->sack)
-			*p++ = htonl((XOPT_SACK_PERM << 24) | (2 << 16) |
-				     (XOPT_TS << 8) | XOLEN_TS);
-		else
-			*p++ = htonl((XOPT_NOP << 24) | (XOPT_NOP << 16) |
-				     (XOPT_TS << 8) | XOLEN_TS);
-		*p++ = htonl(o->tsval);
-		*p++ = htonl(o->tsecr);
-	} else if (syn && o->sack) {
-		*p++ = htonl((XOPT_NOP << 24) | (XOPT_NOP << 16) |
-			     (XOPT_SACK_PERM << 8) | 2);
-	}
-	if (syn && o->ws)
-		*p++ = htonl((XOPT_NOP << 24) | (XOPT_WS << 16) | (3 << 8) |
-			     o->wscale);
-	if (!syn && o->num_sacks) {
-		int i;
-
-		*p++ = htonl((XOPT_NOP << 24) | (XOPT_NOP << 16) |
-			     (XOPT_SACK << 8) | (2 + 8 * o->num_sacks));
-		for (i = 0; i < o->num_sacks; i++) {
-			*p++ = htonl(o->sacks[i].start);
-			*p++ = htonl(o->sacks[i].end);
-		}
-	}
-}
 
 /**
  * xtcp_mss_for_mtu() - payload bytes per segment for a path MTU
@@ -515,7 +444,7 @@ void xtcp_send_fin(struct sock *sk)
 int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 {
 	XTCP_SKB_CB(skb)->when = jiffies;
-	xtcp_cong_skb_sent(sk, skb);
+	xtcp_recovery_skb_sent(sk, skb);
 	return xtcp_transmit_skb(sk, skb, true);
 }
 
@@ -576,194 +505,167 @@ int xtcp_retransmit_head(struct sock *sk)
 	return xtcp_retransmit_skb(sk, skb);
 }
 
-/*
- * Route, wrap in an IPv4 header and send a segment that has no full
- * socket. @skb holds the TCP header at skb->data with its checksum set;
- * @sk (a listener, or NULL) lends its routing keys, mark and priority.
- * Context: softirq or process context. Consumes @skb.
- * Return: 0 or a negative errno.
+/**
+ * xtcp_write_queue_purge() - drop everything queued for sending
+ * @sk: socket
+ *
+ * Context: socket lock or bh_lock_sock held, or socket unreachable.
  */
-static int xtcp_xmit_ctl(struct net *net, const struct sock *sk,
-			 struct sk_buff *skb, __be32 saddr, __be32 daddr,
-			 u8 tos, int oif)
+void xtcp_write_queue_purge(struct sock *sk)
 {
-	const struct tcphdr *th = (const struct tcphdr *)skb->data;
-	struct flowi4 fl4;
-	struct rtable *rt;
-	struct iphdr *iph;
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)) != NULL) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		consume_skb(skb);
+	}
+	xtcp_sk(sk)->send_head = NULL;
+}
+
+/*
+ * Cut the unsent @skb after @len payload bytes; the rest becomes the next
+ * unsent segment (FIN and PSH move with it). Return: 0 or -ENOMEM.
+ */
+static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
+	u32 rest = skb->len - len;
+	struct sk_buff *nskb;
+
+	nskb = alloc_skb_fclone(XTCP_MAX_HEADER + rest, GFP_ATOMIC);
+	if (!nskb)
+		return -ENOMEM;
+	skb_reserve(nskb, XTCP_MAX_HEADER);
+	skb_put_data(nskb, skb->data + len, rest);
+	skb_trim(skb, len);
+	ncb = XTCP_SKB_CB(nskb);
+	memset(ncb, 0, sizeof(*ncb));
+	ncb->seq = cb->seq + len;
+	ncb->end_seq = cb->end_seq;
+	ncb->flags = cb->flags;
+	cb->end_seq = cb->seq + len;
+	cb->flags &= ~(XTCP_FIN | XTCP_PSH);
+	sk_wmem_queued_add(sk, nskb->truesize);
+	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+	return 0;
+}
+
+/*
+ * The peer's window is open but smaller than the next segment: RFC 9293
+ * 3.8.6.2.1 lets the sender fill it when nothing is in flight and at least
+ * half of the largest window the peer ever offered is open (so a tiny
+ * SO_RCVBUF cannot stall the connection). Return: the segment now fits.
+ */
+static bool xtcp_fit_window(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 avail = xs->snd_una + xs->snd_wnd - XTCP_SKB_CB(skb)->seq;
+
+	if (xs->snd_una != xs->snd_nxt || !avail || (s32)avail < 0 ||
+	    avail >= skb->len || avail < xs->max_window / 2)
+		return false;
+	return !xtcp_split_skb(sk, skb, avail);
+}
+
+/* Send the unsent segment @skb (the send head) for the first time. */
+static int xtcp_xmit_new(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
 	int err;
 
-	rt = ip_route_output_ports(net, &fl4, (struct sock *)sk, daddr, saddr,
-				   th->dest, th->source, xtcp_ipproto,
-				   tos & INET_DSCP_MASK, oif);
-	if (IS_ERR(rt)) {
-		kfree_skb(skb);
-		return PTR_ERR(rt);
-	}
-	skb_dst_set(skb, &rt->dst);
-	if (sk) {
-		skb->priority = READ_ONCE(sk->sk_priority);
-		skb->mark = READ_ONCE(sk->sk_mark);
-	}
+	err = xtcp_transmit_queued(sk, skb);
+	if (err)
+		return err;
+	if (xtcp_after(cb->end_seq, xs->snd_nxt))
+		xs->snd_nxt = cb->end_seq;
+	xs->send_head = last ? NULL : skb->next;
+	xs->probe_stamp = 0;		/* the window took new data */
+	/* data in flight now: the RTO, unless it (or RACK-TLP) already runs */
+	if (!timer_pending(&xs->retrans_timer) ||
+	    xs->xmit_timer == XTCP_XMIT_PROBE0)
+		xtcp_reset_xmit_timer(sk, XTCP_XMIT_RTO, xs->rto);
+	return 0;
+}
 
-	skb_reset_transport_header(skb);
-	skb_push(skb, sizeof(*iph));
-	skb_reset_network_header(skb);
-	iph = ip_hdr(skb);
-	iph->version = 4;
-	iph->ihl = sizeof(*iph) / 4;
-	iph->tos = tos;
-	iph->frag_off = htons(IP_DF);
-	iph->ttl = ip4_dst_hoplimit(&rt->dst);
-	iph->protocol = xtcp_ipproto;
-	iph->saddr = fl4.saddr;
-	iph->daddr = fl4.daddr;
-	iph->id = 0;
-	skb->protocol = htons(ETH_P_IP);
-	skb->ip_summed = CHECKSUM_NONE;
+/**
+ * xtcp_write_wakeup() - the persist timer's probe (Linux's tcp_write_wakeup)
+ * @sk: synchronized socket with unsent data and nothing in flight
+ *
+ * Sends what of the send head fits the peer's window (at most one MSS,
+ * whatever Nagle or TCP_CORK say: this is also how corked data leaves
+ * after one RTO, the "200 ms ceiling"), or, with the window closed, a
+ * window probe (sequence snd_una - 1, no data).
+ * Context: socket lock or bh_lock_sock held (retransmission timer).
+ * Return: 1 new data went out, 0 a window probe went out, or a negative
+ * errno when the segment could not be sent (a local failure).
+ */
+int xtcp_write_wakeup(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xs->send_head;
+	u32 avail;
+	int err;
 
-	xtcp_inc_stats(net, XTCP_MIB_OUTSEGS);
-	/* ip_local_out() sets tot_len and the IP checksum; note that
-	 * net_xmit_eval() evaluates its argument twice
+	if (!skb)
+		return 1;
+	avail = xs->snd_una + xs->snd_wnd - XTCP_SKB_CB(skb)->seq;
+	if (skb->len && (s32)avail > 0) {
+		u32 seg = min_t(u32, avail, xs->mss_cache);
+
+		if (seg < skb->len && xtcp_split_skb(sk, skb, seg))
+			return -ENOMEM;
+		XTCP_SKB_CB(skb)->flags |= XTCP_PSH;
+		err = xtcp_xmit_new(sk, skb);
+		return err ? (err < 0 ? err : -ENOBUFS) : 1;
+	}
+	xtcp_send_probe(sk);
+	return 0;
+}
+
+/**
+ * xtcp_push() - send queued segments the window and Nagle allow
+ * @sk: synchronized socket (or SYN_SENT for the SYN itself)
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_push(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	u32 pipe;
+
+	if (!xs->send_head)
+		return;
+	pipe = xtcp_packets_in_flight(sk);
+	xs->cwnd_limited = false;
+	while ((skb = xs->send_head) != NULL) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
+
+		if (pipe >= xs->cwnd && !(cb->flags & XTCP_SYN)) {
+			xs->cwnd_limited = true;
+			break;			/* congestion window full */
+		}
+		if (skb->len &&
+		    xtcp_after(cb->seq + skb->len, xs->snd_una + xs->snd_wnd) &&
+		    !xtcp_fit_window(sk, skb))
+			break;			/* window full */
+		if (skb->len && skb->len < xs->mss_cache && last &&
+		    !(cb->flags & XTCP_FIN) &&
+		    (xs->cork || (!xs->nodelay && xs->snd_nxt != xs->snd_una)))
+			break;			/* Nagle / cork */
+		if (last && skb->len)
+			cb->flags |= XTCP_PSH;
+		if (xtcp_xmit_new(sk, skb))
+			break;			/* retried by the timer */
+		pipe++;
+	}
+	/* unsent data, nothing in flight: the timer probes the window, or
+	 * retries what failed locally, or sends what Nagle/cork hold back
 	 */
-	err = ip_local_out(net, NULL, skb);
-	return net_xmit_eval(err);
-}
-
-/**
- * xtcp_send_reset_noconn() - answer a segment that has no socket with RST
- * @net: namespace it arrived in
- * @skb: the received segment (transport header set, checksum verified)
- *
- * RFC 9293 3.10.7.1: never answer a RST; if the segment has ACK, send
- * <SEQ=SEG.ACK><CTL=RST>; else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
- * Context: softirq (or process context); does not consume @skb.
- */
-void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb)
-{
-	const struct tcphdr *th = tcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
-	struct sk_buff *nskb;
-	struct tcphdr *rth;
-	u32 seg_len;
-
-	if (th->rst)
-		return;
-	/* never answer broadcast/multicast */
-	if (skb_rtable(skb) &&
-	    (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
-		return;
-
-	nskb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
-	if (!nskb)
-		return;
-	skb_reserve(nskb, XTCP_MAX_HEADER);
-	rth = skb_push(nskb, sizeof(*rth));
-	memset(rth, 0, sizeof(*rth));
-	rth->source = th->dest;
-	rth->dest = th->source;
-	rth->doff = sizeof(*rth) / 4;
-	rth->rst = 1;
-	if (th->ack) {
-		rth->seq = th->ack_seq;
-	} else {
-		seg_len = skb->len - th->doff * 4 + th->syn + th->fin;
-		rth->ack = 1;
-		rth->ack_seq = htonl(ntohl(th->seq) + seg_len);
-	}
-	rth->check = csum_tcpudp_magic(iph->daddr, iph->saddr, sizeof(*rth),
-				       IPPROTO_TCP,
-				       csum_partial(rth, sizeof(*rth), 0));
-
-	xtcp_inc_stats(net, XTCP_MIB_OUTRSTS);
-	xtcp_xmit_ctl(net, NULL, nskb, iph->daddr, iph->saddr, iph->tos,
-		      inet_iif(skb));
-}
-
-/**
- * xtcp_send_tw_ack() - ACK from a TIME_WAIT entry
- * @tw: the entry
- *
- * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> with the timestamps the connection
- * used, as Linux's tcp_v4_timewait_ack().
- * Context: softirq.
- */
-void xtcp_send_tw_ack(struct xtcp_tw *tw)
-{
-	struct net *net = read_pnet(&tw->net);
-	struct xtcp_out_opts o = {};
-	struct sk_buff *skb;
-	struct tcphdr *th;
-	unsigned int hlen;
-
-	o.ts = tw->ts_ok;
-	o.tsval = xtcp_clock_ms() + tw->tsoff;
-	o.tsecr = tw->ts_recent;
-	hlen = sizeof(*th) + xtcp_opts_size(&o, false);
-	skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
-	if (!skb)
-		return;
-	skb_reserve(skb, XTCP_MAX_HEADER);
-	th = skb_push(skb, hlen);
-	memset(th, 0, sizeof(*th));
-	th->source = tw->ent.lport;
-	th->dest = tw->ent.rport;
-	th->seq = htonl(tw->snd_nxt);
-	th->ack_seq = htonl(tw->rcv_nxt);
-	th->doff = hlen / 4;
-	th->ack = 1;
-	th->window = htons(min(tw->rcv_wnd >> tw->rcv_wscale, 65535U));
-	xtcp_write_opts((__be32 *)(th + 1), &o, false);
-	th->check = csum_tcpudp_magic(tw->ent.laddr, tw->ent.raddr, hlen,
-				      IPPROTO_TCP, csum_partial(th, hlen, 0));
-	xtcp_xmit_ctl(net, NULL, skb, tw->ent.laddr, tw->ent.raddr, 0, tw->dif);
-}
-
-/**
- * xtcp_send_synack() - send (or resend) the SYN-ACK of a request
- * @req: the request; its listener supplies routing keys (mark, device)
- * @cookie_iss: a syncookie ISN to send for a request that is not queued
- *		(the request is then a stack copy), or 0 to use req->iss
- *
- * Context: softirq (SYN arrival, request timer).
- * Return: 0 or a negative errno.
- */
-int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss)
-{
-	struct sock *lsk = req->listener;
-	struct net *net = sock_net(lsk);
-	struct xtcp_out_opts o = {};
-	struct sk_buff *skb;
-	struct tcphdr *th;
-	unsigned int hlen;
-
-	o.mss = req->advmss;
-	o.ts = req->ts_ok;
-	o.tsval = xtcp_clock_ms() + req->tsoff;
-	o.tsecr = req->ts_recent;
-	o.sack = req->sack_ok;
-	o.ws = req->wscale_ok;
-	o.wscale = req->rcv_wscale;
-	hlen = sizeof(*th) + xtcp_opts_size(&o, true);
-
-	skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
-	if (!skb)
-		return -ENOMEM;
-	skb_reserve(skb, XTCP_MAX_HEADER);
-	th = skb_push(skb, hlen);
-	skb_reset_transport_header(skb);
-	memset(th, 0, sizeof(*th));
-	th->source = req->ent.lport;
-	th->dest = req->ent.rport;
-	th->seq = htonl(cookie_iss ? cookie_iss : req->iss);
-	th->ack_seq = htonl(req->irs + 1);
-	th->doff = hlen / 4;
-	th->syn = 1;
-	th->ack = 1;
-	th->window = htons(req->rcv_wnd);
-	xtcp_write_opts((__be32 *)(th + 1), &o, true);
-	th->check = csum_tcpudp_magic(req->ent.laddr, req->ent.raddr, hlen,
-				      IPPROTO_TCP, csum_partial(th, hlen, 0));
-	return xtcp_xmit_ctl(net, lsk, skb, req->ent.laddr, req->ent.raddr, 0,
-			     lsk->sk_bound_dev_if);
+	if (xs->send_head && xs->snd_una == xs->snd_nxt &&
+	    !timer_pending(&xs->retrans_timer))
+		xtcp_reset_xmit_timer(sk, XTCP_XMIT_PROBE0, xs->rto);
 }

@@ -119,7 +119,7 @@ static int xtcp_timer_info(struct sock *sk, int state, unsigned long *expires)
 
 	if (timer_pending(&xs->retrans_timer)) {
 		*expires = xs->retrans_timer.expires;
-		return xs->snd_una == xs->snd_nxt ? 4 : 1;
+		return READ_ONCE(xs->xmit_timer) == XTCP_XMIT_PROBE0 ? 4 : 1;
 	}
 	if (timer_pending(&xs->life_timer)) {
 		*expires = xs->life_timer.expires;

@@ -4,11 +4,18 @@
  * (sk_reset_timer/sk_stop_timer); handlers run in softirq, take
  * bh_lock_sock and retry shortly if the user owns the socket.
  *
- *   retrans_timer  SYN, data and FIN retransmission with exponential
- *                  backoff (RFC 6298); zero-window probes when the peer's
- *                  window is closed and nothing is in flight. Gives up
- *                  after syn_retries (SYN_SENT) or retries2 / orphan_retries
- *                  / TCP_USER_TIMEOUT with ETIMEDOUT.
+ *   retrans_timer  the transmit timer (Linux's icsk_retransmit_timer),
+ *                  one timer for four purposes, recorded in
+ *                  xtcp_sock.xmit_timer by xtcp_reset_xmit_timer() alone
+ *                  (Linux's icsk_pending) and switched on by the handler:
+ *                  RTO: SYN, data and FIN retransmission with exponential
+ *                  backoff (RFC 6298), giving up after syn_retries
+ *                  (SYN_SENT) or retries2 / orphan_retries /
+ *                  TCP_USER_TIMEOUT with ETIMEDOUT; PROBE0: zero-window
+ *                  probes when the peer's window is closed and nothing is
+ *                  in flight (also what sends corked data after one RTO);
+ *                  REO: the end of RACK's reordering window; LOSS_PROBE:
+ *                  RACK-TLP's tail loss probe (xtcp_recovery.c).
  *   delack_timer   sends an ACK that was held back (40 ms).
  *   life_timer     one timer, two jobs by state: keepalive (ESTABLISHED
  *                  with SO_KEEPALIVE) and the FIN_WAIT2 timeout of orphans
@@ -78,26 +85,37 @@ unsigned long xtcp_fin_timeout(const struct xtcp_sock *xs)
 }
 
 /**
- * xtcp_reset_retrans_timer() - (re)arm the retransmission timer
+ * xtcp_reset_xmit_timer() - (re)arm the transmit timer for one purpose
  * @sk: socket
+ * @what: the purpose: enum xtcp_xmit_timer
  * @when: delay in jiffies
  *
+ * The only place that sets xtcp_sock.xmit_timer (Linux's
+ * inet_csk_reset_xmit_timer()); /proc/net/xtcp and the handler read it.
  * Context: socket lock or bh_lock_sock held.
  */
-void xtcp_reset_retrans_timer(struct sock *sk, unsigned long when)
+void xtcp_reset_xmit_timer(struct sock *sk, enum xtcp_xmit_timer what,
+			   unsigned long when)
 {
-	sk_reset_timer(sk, &xtcp_sk(sk)->retrans_timer, jiffies + when);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	WRITE_ONCE(xs->xmit_timer, what);
+	sk_reset_timer(sk, &xs->retrans_timer, jiffies + when);
 }
 
 /**
- * xtcp_stop_retrans_timer() - nothing is outstanding any more
+ * xtcp_clear_xmit_timer() - nothing is outstanding any more: stop the
+ * transmit timer
  * @sk: socket
  *
  * Context: socket lock or bh_lock_sock held.
  */
-void xtcp_stop_retrans_timer(struct sock *sk)
+void xtcp_clear_xmit_timer(struct sock *sk)
 {
-	sk_stop_timer(sk, &xtcp_sk(sk)->retrans_timer);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	WRITE_ONCE(xs->xmit_timer, XTCP_XMIT_NONE);
+	sk_stop_timer(sk, &xs->retrans_timer);
 }
 
 /**
@@ -254,40 +272,21 @@ static void xtcp_probe_timeout(struct sock *sk)
 	} else {
 		when = XTCP_RESOURCE_PROBE_INTERVAL;
 	}
-	xtcp_reset_retrans_timer(sk, xtcp_clamp_to_user_timeout(sk,
-					xs->probe_stamp, when));
+	xtcp_reset_xmit_timer(sk, XTCP_XMIT_PROBE0,
+			      xtcp_clamp_to_user_timeout(sk, xs->probe_stamp,
+							 when));
 	return;
 abort:
 	xtcp_write_err(sk);
 }
 
-/* Context: bh_lock_sock held, not owned by the user. */
+/* The RTO expired. Context: bh_lock_sock held, not owned by the user. */
 static void xtcp_retransmit_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
 	unsigned long when;
 	bool syn, expired;
-
-	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN || !head)
-		return;
-
-	/* nothing in flight: the persist timer; but a SYN whose first
-	 * transmission failed locally is retried below like any SYN (Linux
-	 * counts a SYN as sent whatever the IP layer returned)
-	 */
-	if (head == xs->send_head &&
-	    sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV) {
-		xtcp_probe_timeout(sk);
-		return;
-	}
-
-	/* the timer ran for a reordering window, not a timeout */
-	if (xs->reo_timer_armed) {
-		if (!xtcp_cong_reo_timeout(sk))
-			xtcp_reset_retrans_timer(sk, xs->rto);	/* the real RTO */
-		return;
-	}
 
 	if (!xs->retrans_stamp)		/* when the head was first sent */
 		xs->retrans_stamp = XTCP_SKB_CB(head)->when ? : 1;
@@ -305,7 +304,7 @@ static void xtcp_retransmit_timeout(struct sock *sk)
 		return;
 	}
 	if (!syn)
-		xtcp_cong_on_timeout(sk);
+		xtcp_enter_loss(sk);
 	xs->retransmits++;
 	if (xtcp_retransmit_head(sk) > 0) {
 		/* dropped locally: as Linux, it counts, and is retried after
@@ -320,7 +319,48 @@ static void xtcp_retransmit_timeout(struct sock *sk)
 	}
 	if (!syn)
 		when = xtcp_clamp_to_user_timeout(sk, xs->retrans_stamp, when);
-	xtcp_reset_retrans_timer(sk, when);
+	xtcp_reset_xmit_timer(sk, XTCP_XMIT_RTO, when);
+}
+
+/*
+ * The transmit timer fired (Linux's tcp_write_timer_handler()): act on the
+ * purpose it was armed for. Two purposes depend on the queue, which may
+ * have changed since: with nothing in flight it probes the window (a SYN
+ * is always retransmitted: Linux counts a SYN as sent whatever the IP
+ * layer returned), and with data in flight a probe becomes the RTO.
+ * Context: bh_lock_sock held, not owned by the user.
+ */
+static void xtcp_xmit_timer(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	enum xtcp_xmit_timer what = xs->xmit_timer;
+	bool syn = sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV;
+
+	WRITE_ONCE(xs->xmit_timer, XTCP_XMIT_NONE);
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN || !head)
+		return;
+	if (head == xs->send_head && !syn)
+		what = XTCP_XMIT_PROBE0;
+	else if (what == XTCP_XMIT_PROBE0 || what == XTCP_XMIT_NONE)
+		what = XTCP_XMIT_RTO;
+
+	switch (what) {
+	case XTCP_XMIT_PROBE0:
+		xtcp_probe_timeout(sk);
+		break;
+	case XTCP_XMIT_REO:
+		if (!xtcp_rack_reo_timeout(sk))
+			xtcp_reset_xmit_timer(sk, XTCP_XMIT_RTO, xs->rto);
+		break;
+	case XTCP_XMIT_LOSS_PROBE:
+		if (!xtcp_send_loss_probe(sk))
+			xtcp_reset_xmit_timer(sk, XTCP_XMIT_RTO, xs->rto);
+		break;
+	default:
+		xtcp_retransmit_timeout(sk);
+		break;
+	}
 }
 
 static void xtcp_retrans_timer_fn(struct timer_list *t)
@@ -329,10 +369,10 @@ static void xtcp_retrans_timer_fn(struct timer_list *t)
 	struct sock *sk = &xs->inet.sk;
 
 	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))
-		xtcp_reset_retrans_timer(sk, XTCP_RETRY_BUSY);
+	if (sock_owned_by_user(sk))	/* same purpose, a little later */
+		xtcp_reset_xmit_timer(sk, xs->xmit_timer, XTCP_RETRY_BUSY);
 	else
-		xtcp_retransmit_timeout(sk);
+		xtcp_xmit_timer(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);
 }
@@ -434,7 +474,7 @@ void xtcp_clear_timers(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	sk_stop_timer(sk, &xs->retrans_timer);
+	xtcp_clear_xmit_timer(sk);
 	sk_stop_timer(sk, &xs->delack_timer);
 	sk_stop_timer(sk, &xs->life_timer);
 }

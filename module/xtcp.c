@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The byte stream's socket calls (Linux's tcp.c): sendmsg() queues data on
+ * the send queue (sk_write_queue: unacknowledged segments, then unsent ones
+ * from send_head on) and pushes what may leave now (xtcp_output.c);
+ * recvmsg() copies from the receive queue that xtcp_input.c fills and
+ * reopens the window; poll() and the queue-size ioctls.
+ */
+#include "xtcp.h"
+
+#include <linux/tcp.h>
+#include <linux/sockios.h>
+#include <linux/termios.h>
+
+/* bytes the application can read now */
+static int xtcp_inq(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	int n = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq);
+
+	if (sock_flag(sk, SOCK_DONE) && n > 0)
+		n--;			/* the FIN is not data */
+	return n > 0 ? n : 0;
+}
+
+/**
+ * xtcp_cleanup_rbuf() - after reading: ACK now if that reopens the window
+ * @sk: socket
+ * @copied: bytes just read
+ *
+ * Context: socket lock held.
+ */
+void xtcp_cleanup_rbuf(struct sock *sk, int copied)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now, space;
+
+	if (copied <= 0 || !((1 << sk->sk_state) &
+			     (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
+		return;
+	if (xs->ack_pending) {
+		xtcp_send_ack(sk);
+		return;
+	}
+	if (sk->sk_shutdown & RCV_SHUTDOWN)
+		return;
+	now = xtcp_receive_window(xs);
+	space = xtcp_space_to_win(xs, READ_ONCE(sk->sk_rcvbuf) -
+				  atomic_read(&sk->sk_rmem_alloc));
+	space = min(space, xs->window_clamp);
+	if (2 * now <= xs->window_clamp && space >= 2 * now &&
+	    space - now >= xtcp_rcv_mss(xs))
+		xtcp_send_ack(sk);		/* window update */
+}
+
+/**
+ * xtcp_sendmsg() - proto_ops.sendmsg: queue data, send what may go now
+ * @sock: socket
+ * @msg: data and flags
+ * @size: bytes
+ *
+ * Errors as Linux's tcp_sendmsg(): EPIPE (with SIGPIPE unless
+ * MSG_NOSIGNAL) once the send side is shut or the connection is gone, the
+ * pending error (ECONNRESET, ETIMEDOUT) first; EAGAIN when non-blocking
+ * and the send buffer is full; EOPNOTSUPP for MSG_OOB (no urgent data).
+ * Context: process context; takes the socket lock.
+ * Return: bytes queued (possibly fewer than @size when interrupted by an
+ * error, a signal or the timeout after some were queued), or a negative
+ * errno when none were.
+ */
+int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int flags = msg->msg_flags;
+	int copied = 0, err;
+	long timeo;
+
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto do_error;
+	}
+
+	while (msg_data_left(msg)) {
+		struct sk_buff *skb = NULL;
+		size_t copy;
+
+		err = -EPIPE;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+			goto do_error;
+
+		if (xs->send_head) {
+			skb = skb_peek_tail(&sk->sk_write_queue);
+			if (skb->len >= xs->mss_cache || !skb_tailroom(skb) ||
+			    (XTCP_SKB_CB(skb)->flags & (XTCP_SYN | XTCP_FIN)))
+				skb = NULL;
+		}
+		if (!skb) {
+			/* room for a full segment, but a small write on a
+			 * path with a huge MSS (loopback: 32-64 KB) gets one
+			 * page (Nagle and cork merge later small writes into
+			 * its tailroom) instead of pinning 64 KB
+			 */
+			size_t room = max_t(size_t, msg_data_left(msg),
+					    SKB_WITH_OVERHEAD(PAGE_SIZE) -
+					    XTCP_MAX_HEADER);
+
+			room = min_t(size_t, room, xs->mss_cache);
+
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_space;
+			skb = alloc_skb_fclone(XTCP_MAX_HEADER + room,
+					       sk->sk_allocation);
+			if (!skb)
+				goto wait_for_space;
+			skb_reserve(skb, XTCP_MAX_HEADER);
+			memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
+			XTCP_SKB_CB(skb)->seq = xs->write_seq;
+			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
+			XTCP_SKB_CB(skb)->flags = XTCP_ACK;
+			sk_wmem_queued_add(sk, skb->truesize);
+			__skb_queue_tail(&sk->sk_write_queue, skb);
+			if (!xs->send_head)
+				xs->send_head = skb;
+		}
+		copy = min_t(size_t, msg_data_left(msg),
+			     min_t(size_t, xs->mss_cache - skb->len,
+				   skb_tailroom(skb)));
+		if (!copy_from_iter_full(skb_put(skb, copy), copy,
+					 &msg->msg_iter)) {
+			skb_trim(skb, skb->len - copy);
+			err = -EFAULT;
+			goto do_error;
+		}
+		XTCP_SKB_CB(skb)->end_seq += copy;
+		WRITE_ONCE(xs->write_seq, xs->write_seq + copy);
+		copied += copy;
+		continue;
+
+wait_for_space:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		xtcp_push(sk);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto do_error;
+	}
+	xtcp_push(sk);
+	release_sock(sk);
+	return copied;
+
+do_error:
+	if (copied) {
+		xtcp_push(sk);
+		release_sock(sk);
+		return copied;
+	}
+	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/**
+ * xtcp_recvmsg() - proto_ops.recvmsg
+ * @sock: socket
+ * @msg: buffers
+ * @len: bytes wanted
+ * @flags: MSG_* flags
+ *
+ * MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, SO_RCVLOWAT and SO_RCVTIMEO as
+ * Linux's tcp_recvmsg(); 0 at end of stream; ENOTCONN on a listener or a
+ * never-connected socket; the pending error (ECONNRESET, ETIMEDOUT) once.
+ * Context: process context; takes the socket lock.
+ * Return: bytes copied (0 at end of stream), or a negative errno when
+ * none were: -ENOTCONN, -EAGAIN, -EINTR/-ERESTARTSYS, -EFAULT, -EINVAL for
+ * MSG_OOB, or the socket's pending error. With MSG_ERRQUEUE, what
+ * sock_recv_errqueue() returns.
+ */
+int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		 int flags)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 peek_seq, *seq;
+	int copied = 0, target;
+	long timeo;
+
+	if (flags & MSG_ERRQUEUE)
+		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
+	if (flags & MSG_OOB)
+		return -EINVAL;		/* no urgent data, as TCP without it */
+
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		copied = -ENOTCONN;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	peek_seq = xs->copied_seq;
+	seq = (flags & MSG_PEEK) ? &peek_seq : &xs->copied_seq;
+
+	do {
+		struct sk_buff *skb;
+		u32 offset, used;
+		int err;
+
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			offset = *seq - XTCP_SKB_CB(skb)->seq;
+			if (offset < skb->len)
+				goto found;
+		}
+
+		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
+			break;
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == TCP_CLOSE ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			if (sock_flag(sk, SOCK_DONE))
+				break;
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
+			if (sk->sk_state == TCP_CLOSE) {
+				copied = -ENOTCONN;
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+		xtcp_cleanup_rbuf(sk, copied);
+		sk_wait_data(sk, &timeo, skb_peek_tail(&sk->sk_receive_queue));
+		continue;
+
+found:
+		used = min_t(u32, skb->len - offset, len);
+		err = skb_copy_datagram_msg(skb, offset, msg, used);
+		if (err) {
+			if (!copied)
+				copied = -EFAULT;
+			break;
+		}
+		WRITE_ONCE(*seq, *seq + used);
+		copied += used;
+		len -= used;
+		if (!(flags & MSG_PEEK) && offset + used >= skb->len) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			consume_skb(skb);
+		}
+	} while (len > 0);
+
+	xtcp_cleanup_rbuf(sk, copied);
+out:
+	release_sock(sk);
+	return copied;
+}
+
+/**
+ * xtcp_poll() - proto_ops.poll, with tcp_poll()'s mask rules
+ * @file: file
+ * @sock: socket
+ * @wait: poll table
+ *
+ * Context: process context, lockless.
+ * Return: the EPOLL* event mask: a listener is readable when its accept
+ * queue is not empty; a connection reports EPOLLIN/EPOLLRDNORM (data at
+ * SO_RCVLOWAT or receive side shut, with EPOLLRDHUP for the latter),
+ * EPOLLOUT/EPOLLWRNORM, EPOLLHUP and EPOLLERR as tcp_poll() does.
+ */
+__poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	int state = inet_sk_state_load(sk);
+	__poll_t mask = 0;
+	u8 shutdown;
+
+	sock_poll_wait(file, sock, wait);
+	if (state == TCP_LISTEN)
+		return READ_ONCE(sk->sk_ack_backlog) ? EPOLLIN | EPOLLRDNORM : 0;
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		int target = sock_rcvlowat(sk, 0, INT_MAX);
+
+		if (xtcp_inq(sk) >= target)
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* NOSPACE before re-checking (pairs with write_space) */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	/* the state before sk_err (pairs with smp_wmb in xtcp_reset) */
+	smp_rmb();
+	if (READ_ONCE(sk->sk_err) ||
+	    !skb_queue_empty_lockless(&sk->sk_error_queue))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+/**
+ * xtcp_ioctl() - SIOCINQ/FIONREAD, SIOCOUTQ, SIOCOUTQNSD
+ * @sock: socket
+ * @cmd: command
+ * @arg: user pointer to an int
+ *
+ * Context: process context; takes the socket lock for the queue sizes.
+ * Return: 0, -EINVAL on a listener, -ENOIOCTLCMD for other commands.
+ */
+int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		answ = xtcp_inq(sk);
+		release_sock(sk);
+		break;
+	case SIOCOUTQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		answ = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE))
+			answ = 0;
+		break;
+	case SIOCOUTQNSD:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		answ = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_nxt);
+		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE))
+			answ = 0;
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(answ, (int __user *)arg);
+}
