@@ -7,7 +7,7 @@
  */
 #include <sys/un.h>
 #include <sys/wait.h>
-#include "xtcp_common.h"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 #define PORT 5000
@@ -22,11 +22,11 @@ FIXTURE_SETUP(ns)
 
 	for (i = 0; i < 12; i++)
 		self->fd[i] = -1;
-	ASSERT_EQ(0, xtcp_new_netns());
-	self->fd[0] = xtcp_socket();
+	ASSERT_LE(0, ns_new());
+	self->fd[0] = stack_socket(STACK_XTCP);
 	ASSERT_LE(0, self->fd[0]) TH_LOG("socket(AF_XTCP): %s (is xtcp.ko loaded?)",
 					 strerror(errno));
-	self->fd[1] = xtcp_socket();
+	self->fd[1] = stack_socket(STACK_XTCP);
 	ASSERT_LE(0, self->fd[1]);
 }
 
@@ -47,19 +47,19 @@ static int bind_raw(int fd, const void *addr, socklen_t len)
 
 TEST_F(ns, addrlen_short_einval)
 {
-	struct sockaddr_in sin = xtcp_sin("127.0.0.1", PORT);
+	struct sockaddr_in sin = sin4("127.0.0.1", PORT);
 
 	EXPECT_EQ(EINVAL, bind_raw(self->fd[0], &sin, sizeof(sin) - 1));
 	EXPECT_EQ(EINVAL, bind_raw(self->fd[0], &sin, sizeof(sa_family_t)));
 	/* the socket is still unbound and usable */
-	EXPECT_EQ(0, xtcp_local_port(self->fd[0]));
+	EXPECT_EQ(0, sock_local_port(self->fd[0]));
 	EXPECT_EQ(0, bind_raw(self->fd[0], &sin, sizeof(sin)));
 }
 
 TEST_F(ns, family_inet6_eafnosupport)
 {
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(PORT) };
-	struct sockaddr_in sin = xtcp_sin("127.0.0.1", PORT);
+	struct sockaddr_in sin = sin4("127.0.0.1", PORT);
 
 	sin6.sin6_addr = in6addr_loopback;
 	EXPECT_EQ(EAFNOSUPPORT, bind_raw(self->fd[0], &sin6, sizeof(sin6)));
@@ -71,7 +71,7 @@ TEST_F(ns, family_inet6_eafnosupport)
 TEST_F(ns, family_unix_eafnosupport)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "xtcp-test" };
-	struct sockaddr_in sin = xtcp_sin("127.0.0.1", PORT);
+	struct sockaddr_in sin = sin4("127.0.0.1", PORT);
 
 	EXPECT_EQ(EAFNOSUPPORT, bind_raw(self->fd[0], &sun, sizeof(sun)));
 	sin.sin_family = AF_UNIX;
@@ -80,7 +80,7 @@ TEST_F(ns, family_unix_eafnosupport)
 
 TEST_F(ns, family_unspec_any_accepted)
 {
-	struct sockaddr_in sin = xtcp_sin("0.0.0.0", PORT), got;
+	struct sockaddr_in sin = sin4("0.0.0.0", PORT), got;
 	socklen_t len = sizeof(got);
 
 	sin.sin_family = AF_UNSPEC;
@@ -93,7 +93,7 @@ TEST_F(ns, family_unspec_any_accepted)
 
 TEST_F(ns, family_unspec_nonany_eafnosupport)
 {
-	struct sockaddr_in sin = xtcp_sin("127.0.0.1", PORT);
+	struct sockaddr_in sin = sin4("127.0.0.1", PORT);
 
 	sin.sin_family = AF_UNSPEC;
 	EXPECT_EQ(EAFNOSUPPORT, bind_raw(self->fd[0], &sin, sizeof(sin)));
@@ -101,69 +101,69 @@ TEST_F(ns, family_unspec_nonany_eafnosupport)
 
 TEST_F(ns, rebind_einval)
 {
-	ASSERT_EQ(0, xtcp_bind(self->fd[0], "127.0.0.1", PORT));
-	EXPECT_EQ(EINVAL, xtcp_bind(self->fd[0], "127.0.0.1", PORT + 1));
-	EXPECT_EQ(EINVAL, xtcp_bind(self->fd[0], "127.0.0.1", PORT));
-	EXPECT_EQ(PORT, xtcp_local_port(self->fd[0]));
+	ASSERT_EQ(0, sock_bind(self->fd[0], "127.0.0.1", PORT));
+	EXPECT_EQ(EINVAL, sock_bind(self->fd[0], "127.0.0.1", PORT + 1));
+	EXPECT_EQ(EINVAL, sock_bind(self->fd[0], "127.0.0.1", PORT));
+	EXPECT_EQ(PORT, sock_local_port(self->fd[0]));
 }
 
 TEST_F(ns, nonlocal_addr_eaddrnotavail)
 {
-	EXPECT_EQ(EADDRNOTAVAIL, xtcp_bind(self->fd[0], "192.0.2.1", PORT));
+	EXPECT_EQ(EADDRNOTAVAIL, sock_bind(self->fd[0], "192.0.2.1", PORT));
 	/* still unbound: a good bind works afterwards */
-	EXPECT_EQ(0, xtcp_bind(self->fd[0], "127.0.0.1", PORT));
+	EXPECT_EQ(0, sock_bind(self->fd[0], "127.0.0.1", PORT));
 }
 
 TEST_F(ns, port_in_use_eaddrinuse)
 {
-	ASSERT_EQ(0, xtcp_bind(self->fd[0], "127.0.0.1", PORT));
-	EXPECT_EQ(EADDRINUSE, xtcp_bind(self->fd[1], "127.0.0.1", PORT));
+	ASSERT_EQ(0, sock_bind(self->fd[0], "127.0.0.1", PORT));
+	EXPECT_EQ(EADDRINUSE, sock_bind(self->fd[1], "127.0.0.1", PORT));
 	/* still unbound: another port works */
-	EXPECT_EQ(0, xtcp_bind(self->fd[1], "127.0.0.1", PORT + 1));
+	EXPECT_EQ(0, sock_bind(self->fd[1], "127.0.0.1", PORT + 1));
 }
 
 TEST_F(ns, reuseaddr_both_unlistened_ok)
 {
-	ASSERT_EQ(0, xtcp_setint(self->fd[0], SOL_SOCKET, SO_REUSEADDR, 1));
-	ASSERT_EQ(0, xtcp_setint(self->fd[1], SOL_SOCKET, SO_REUSEADDR, 1));
-	ASSERT_EQ(0, xtcp_bind(self->fd[0], "127.0.0.1", PORT));
-	EXPECT_EQ(0, xtcp_bind(self->fd[1], "127.0.0.1", PORT));
+	ASSERT_EQ(0, sock_setint(self->fd[0], SOL_SOCKET, SO_REUSEADDR, 1));
+	ASSERT_EQ(0, sock_setint(self->fd[1], SOL_SOCKET, SO_REUSEADDR, 1));
+	ASSERT_EQ(0, sock_bind(self->fd[0], "127.0.0.1", PORT));
+	EXPECT_EQ(0, sock_bind(self->fd[1], "127.0.0.1", PORT));
 }
 
 TEST_F(ns, reuseaddr_one_side_eaddrinuse)
 {
-	ASSERT_EQ(0, xtcp_setint(self->fd[0], SOL_SOCKET, SO_REUSEADDR, 1));
-	ASSERT_EQ(0, xtcp_bind(self->fd[0], "127.0.0.1", PORT));
-	EXPECT_EQ(EADDRINUSE, xtcp_bind(self->fd[1], "127.0.0.1", PORT));
+	ASSERT_EQ(0, sock_setint(self->fd[0], SOL_SOCKET, SO_REUSEADDR, 1));
+	ASSERT_EQ(0, sock_bind(self->fd[0], "127.0.0.1", PORT));
+	EXPECT_EQ(EADDRINUSE, sock_bind(self->fd[1], "127.0.0.1", PORT));
 }
 
 TEST_F(ns, reuseaddr_vs_listener_eaddrinuse)
 {
-	ASSERT_EQ(0, xtcp_setint(self->fd[0], SOL_SOCKET, SO_REUSEADDR, 1));
-	ASSERT_EQ(0, xtcp_setint(self->fd[1], SOL_SOCKET, SO_REUSEADDR, 1));
-	ASSERT_EQ(0, xtcp_bind(self->fd[0], "127.0.0.1", PORT));
+	ASSERT_EQ(0, sock_setint(self->fd[0], SOL_SOCKET, SO_REUSEADDR, 1));
+	ASSERT_EQ(0, sock_setint(self->fd[1], SOL_SOCKET, SO_REUSEADDR, 1));
+	ASSERT_EQ(0, sock_bind(self->fd[0], "127.0.0.1", PORT));
 	ASSERT_EQ(0, listen(self->fd[0], 5)) TH_LOG("listen: %s", strerror(errno));
-	EXPECT_EQ(EADDRINUSE, xtcp_bind(self->fd[1], "127.0.0.1", PORT));
+	EXPECT_EQ(EADDRINUSE, sock_bind(self->fd[1], "127.0.0.1", PORT));
 }
 
 TEST_F(ns, wildcard_then_specific_eaddrinuse)
 {
-	ASSERT_EQ(0, xtcp_bind(self->fd[0], "0.0.0.0", PORT));
-	EXPECT_EQ(EADDRINUSE, xtcp_bind(self->fd[1], "127.0.0.1", PORT));
+	ASSERT_EQ(0, sock_bind(self->fd[0], "0.0.0.0", PORT));
+	EXPECT_EQ(EADDRINUSE, sock_bind(self->fd[1], "127.0.0.1", PORT));
 }
 
 TEST_F(ns, specific_then_wildcard_eaddrinuse)
 {
-	ASSERT_EQ(0, xtcp_bind(self->fd[0], "127.0.0.1", PORT));
-	EXPECT_EQ(EADDRINUSE, xtcp_bind(self->fd[1], "0.0.0.0", PORT));
+	ASSERT_EQ(0, sock_bind(self->fd[0], "127.0.0.1", PORT));
+	EXPECT_EQ(EADDRINUSE, sock_bind(self->fd[1], "0.0.0.0", PORT));
 }
 
 TEST_F(ns, reuseport_both_bind_and_listen)
 {
-	ASSERT_EQ(0, xtcp_setint(self->fd[0], SOL_SOCKET, SO_REUSEPORT, 1));
-	ASSERT_EQ(0, xtcp_setint(self->fd[1], SOL_SOCKET, SO_REUSEPORT, 1));
-	ASSERT_EQ(0, xtcp_bind(self->fd[0], "127.0.0.1", PORT));
-	ASSERT_EQ(0, xtcp_bind(self->fd[1], "127.0.0.1", PORT));
+	ASSERT_EQ(0, sock_setint(self->fd[0], SOL_SOCKET, SO_REUSEPORT, 1));
+	ASSERT_EQ(0, sock_setint(self->fd[1], SOL_SOCKET, SO_REUSEPORT, 1));
+	ASSERT_EQ(0, sock_bind(self->fd[0], "127.0.0.1", PORT));
+	ASSERT_EQ(0, sock_bind(self->fd[1], "127.0.0.1", PORT));
 	EXPECT_EQ(0, listen(self->fd[0], 5)) TH_LOG("listen 1: %s", strerror(errno));
 	EXPECT_EQ(0, listen(self->fd[1], 5)) TH_LOG("listen 2: %s", strerror(errno));
 }
@@ -185,10 +185,10 @@ static int unprivileged_bind(unsigned short port)
 
 		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
 			_exit(201);
-		fd = xtcp_socket();
+		fd = stack_socket(STACK_XTCP);
 		if (fd < 0)
 			_exit(202);
-		_exit(xtcp_bind(fd, "127.0.0.1", port));
+		_exit(sock_bind(fd, "127.0.0.1", port));
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return 1001;
@@ -202,7 +202,7 @@ TEST_F(ns, low_port_unprivileged_eacces)
 
 TEST_F(ns, low_port_root_ok)
 {
-	EXPECT_EQ(0, xtcp_bind(self->fd[0], "127.0.0.1", 80));
+	EXPECT_EQ(0, sock_bind(self->fd[0], "127.0.0.1", 80));
 }
 
 TEST_F(ns, low_port_unprivileged_start_lowered_ok)
@@ -222,8 +222,8 @@ TEST_F(ns, port0_ephemeral_in_range)
 	int port;
 
 	set_range(_metadata);
-	ASSERT_EQ(0, xtcp_bind(self->fd[0], "127.0.0.1", 0));
-	port = xtcp_local_port(self->fd[0]);
+	ASSERT_EQ(0, sock_bind(self->fd[0], "127.0.0.1", 0));
+	port = sock_local_port(self->fd[0]);
 	EXPECT_LE(40000, port);
 	EXPECT_GE(40009, port);
 }
@@ -235,18 +235,18 @@ TEST_F(ns, port0_range_exhausted_eaddrinuse)
 	set_range(_metadata);
 	for (i = 0; i < 10; i++) {
 		if (i >= 2)
-			self->fd[i] = xtcp_socket();
+			self->fd[i] = stack_socket(STACK_XTCP);
 		ASSERT_LE(0, self->fd[i]);
-		ASSERT_EQ(0, xtcp_bind(self->fd[i], "0.0.0.0", 0)) TH_LOG("bind #%d", i + 1);
-		port = xtcp_local_port(self->fd[i]);
+		ASSERT_EQ(0, sock_bind(self->fd[i], "0.0.0.0", 0)) TH_LOG("bind #%d", i + 1);
+		port = sock_local_port(self->fd[i]);
 		ASSERT_LE(40000, port);
 		ASSERT_GE(40009, port);
 		EXPECT_EQ(0, seen[port - 40000]) TH_LOG("port %d given twice", port);
 		seen[port - 40000] = 1;
 	}
-	self->fd[10] = xtcp_socket();
+	self->fd[10] = stack_socket(STACK_XTCP);
 	ASSERT_LE(0, self->fd[10]);
-	EXPECT_EQ(EADDRINUSE, xtcp_bind(self->fd[10], "0.0.0.0", 0));
+	EXPECT_EQ(EADDRINUSE, sock_bind(self->fd[10], "0.0.0.0", 0));
 }
 
 TEST_F(ns, tcp_port_does_not_block_xtcp)
@@ -254,10 +254,10 @@ TEST_F(ns, tcp_port_does_not_block_xtcp)
 	int tcp = socket(AF_INET, SOCK_STREAM, 0);
 
 	ASSERT_LE(0, tcp);
-	ASSERT_EQ(0, xtcp_bind(tcp, "127.0.0.1", PORT));
+	ASSERT_EQ(0, sock_bind(tcp, "127.0.0.1", PORT));
 	ASSERT_EQ(0, listen(tcp, 5));
-	EXPECT_EQ(0, xtcp_bind(self->fd[0], "127.0.0.1", PORT));
-	EXPECT_EQ(0, xtcp_bind(self->fd[1], "0.0.0.0", PORT + 1));
+	EXPECT_EQ(0, sock_bind(self->fd[0], "127.0.0.1", PORT));
+	EXPECT_EQ(0, sock_bind(self->fd[1], "0.0.0.0", PORT + 1));
 	close(tcp);
 }
 
@@ -266,10 +266,10 @@ TEST_F(ns, xtcp_port_does_not_block_tcp)
 	int tcp = socket(AF_INET, SOCK_STREAM, 0);
 
 	ASSERT_LE(0, tcp);
-	ASSERT_EQ(0, xtcp_bind(self->fd[0], "127.0.0.1", PORT));
+	ASSERT_EQ(0, sock_bind(self->fd[0], "127.0.0.1", PORT));
 	ASSERT_EQ(0, listen(self->fd[0], 5));
-	EXPECT_EQ(0, xtcp_bind(tcp, "127.0.0.1", PORT));
+	EXPECT_EQ(0, sock_bind(tcp, "127.0.0.1", PORT));
 	close(tcp);
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

@@ -3,7 +3,7 @@
  * XTCP socket creation: accepted types/protocols, SO_DOMAIN/SO_TYPE,
  * getsockname()/getpeername() on fresh sockets.
  */
-#include "xtcp_common.h"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 static void expect_socket_ok(struct __test_metadata *_metadata, int type, int proto)
@@ -60,7 +60,7 @@ TEST(stream_nonblock_cloexec)
  */
 TEST(so_domain_is_address_family)
 {
-	int fd = xtcp_socket(), val = -1;
+	int fd = stack_socket(STACK_XTCP), val = -1;
 	socklen_t len = sizeof(val);
 
 	ASSERT_LE(0, fd) TH_LOG("socket: %s", strerror(errno));
@@ -72,7 +72,7 @@ TEST(so_domain_is_address_family)
 
 TEST(so_protocol_is_wire_protocol)
 {
-	int fd = xtcp_socket(), val = -1;
+	int fd = stack_socket(STACK_XTCP), val = -1;
 	socklen_t len = sizeof(val);
 
 	ASSERT_LE(0, fd) TH_LOG("socket: %s", strerror(errno));
@@ -83,7 +83,7 @@ TEST(so_protocol_is_wire_protocol)
 
 TEST(so_type_is_stream)
 {
-	int fd = xtcp_socket(), val = -1;
+	int fd = stack_socket(STACK_XTCP), val = -1;
 	socklen_t len = sizeof(val);
 
 	ASSERT_LE(0, fd) TH_LOG("socket: %s", strerror(errno));
@@ -126,7 +126,7 @@ TEST(getsockname_unbound_is_any_0)
 {
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
-	int fd = xtcp_socket();
+	int fd = stack_socket(STACK_XTCP);
 
 	ASSERT_LE(0, fd) TH_LOG("socket: %s", strerror(errno));
 	memset(&sin, 0xa5, sizeof(sin));
@@ -145,10 +145,10 @@ TEST(getsockname_bound)
 	socklen_t len = sizeof(sin);
 	int fd;
 
-	ASSERT_EQ(0, xtcp_new_netns());
-	fd = xtcp_socket();
+	ASSERT_LE(0, ns_new());
+	fd = stack_socket(STACK_XTCP);
 	ASSERT_LE(0, fd) TH_LOG("socket: %s", strerror(errno));
-	ASSERT_EQ(0, xtcp_bind(fd, "127.0.0.1", 5001));
+	ASSERT_EQ(0, sock_bind(fd, "127.0.0.1", 5001));
 	ASSERT_EQ(0, getsockname(fd, (struct sockaddr *)&sin, &len));
 	EXPECT_EQ(sizeof(struct sockaddr_in), len);
 	EXPECT_EQ(AF_INET, sin.sin_family);
@@ -161,7 +161,7 @@ TEST(getpeername_unconnected_enotconn)
 {
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
-	int fd = xtcp_socket(), ret, e;
+	int fd = stack_socket(STACK_XTCP), ret, e;
 
 	ASSERT_LE(0, fd) TH_LOG("socket: %s", strerror(errno));
 	ret = getpeername(fd, (struct sockaddr *)&sin, &len);
@@ -171,4 +171,4 @@ TEST(getpeername_unconnected_enotconn)
 	close(fd);
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

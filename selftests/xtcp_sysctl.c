@@ -6,7 +6,7 @@
  * Every test runs in its own fresh network namespace.
  */
 #include <limits.h>
-#include "xtcp_common.h"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 #define SYSCTL_DIR "/proc/sys/net/xtcp/"
@@ -49,7 +49,7 @@ SCALAR(tw_timeout, 60, 1, 600);
 
 FIXTURE_SETUP(scalar)
 {
-	ASSERT_EQ(0, xtcp_new_netns());
+	ASSERT_LE(0, ns_new());
 	snprintf(self->path, sizeof(self->path), SYSCTL_DIR "%s", variant->name);
 	self->def = variant->def;
 	if (variant->def_from)
@@ -117,13 +117,13 @@ TEST_F(scalar, netns_isolated)
 	/* the fixture already moved us to a fresh netns: call it "orig" */
 	orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, orig);
-	ASSERT_EQ(0, xtcp_new_netns());
+	ASSERT_LE(0, ns_new());
 	nsa = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, nsa);
 	ASSERT_EQ(0, write_long(self->path, v));
 	EXPECT_EQ(v, read_val(_metadata, self->path));
 
-	ASSERT_EQ(0, xtcp_new_netns());
+	ASSERT_LE(0, ns_new());
 	EXPECT_EQ(self->def, read_val(_metadata, self->path));
 
 	ASSERT_EQ(0, setns(orig, CLONE_NEWNET));
@@ -151,7 +151,7 @@ FIXTURE_VARIANT_ADD(triple, wmem) { .name = "wmem", .def = { 4096, 16384, 419430
 
 FIXTURE_SETUP(triple)
 {
-	ASSERT_EQ(0, xtcp_new_netns());
+	ASSERT_LE(0, ns_new());
 	snprintf(self->path, sizeof(self->path), SYSCTL_DIR "%s", variant->name);
 }
 
@@ -214,7 +214,7 @@ TEST_F(triple, netns_isolated)
 	ASSERT_EQ(0, xtcp_write_file(self->path, "2\t3\t4\n"));
 	nsa = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, nsa);
-	ASSERT_EQ(0, xtcp_new_netns());
+	ASSERT_LE(0, ns_new());
 	expect_triple(_metadata, self->path, variant->def[0], variant->def[1], variant->def[2]);
 	ASSERT_EQ(0, setns(nsa, CLONE_NEWNET));
 	expect_triple(_metadata, self->path, 2, 3, 4);
@@ -247,4 +247,4 @@ TEST(caller_netns_untouched)
 	EXPECT_STREQ(before, after);
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

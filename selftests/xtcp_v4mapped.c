@@ -8,7 +8,7 @@
  * carries IPv4 only). Each test runs in its own network namespace, lo up.
  */
 #include <arpa/inet.h>
-#include "xtcp_common.h"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 #define PORT 5100
@@ -39,11 +39,11 @@ FIXTURE(m) {
 FIXTURE_SETUP(m)
 {
 	self->l = self->c = self->a = -1;
-	ASSERT_EQ(0, xtcp_new_netns());
-	self->l = xtcp_socket();
+	ASSERT_LE(0, ns_new());
+	self->l = stack_socket(STACK_XTCP);
 	ASSERT_LE(0, self->l) TH_LOG("socket(AF_XTCP): %s (is xtcp.ko loaded?)",
 				     strerror(errno));
-	self->c = xtcp_socket();
+	self->c = stack_socket(STACK_XTCP);
 	ASSERT_LE(0, self->c);
 }
 
@@ -113,7 +113,7 @@ TEST_F(m, any_listener_mapped_client)
 TEST_F(m, inet_client_to_inet6_listener)
 {
 	struct sockaddr_in6 sa = sin6_of("::ffff:127.0.0.1", PORT), got;
-	struct sockaddr_in ca = xtcp_sin("127.0.0.1", PORT), g4;
+	struct sockaddr_in ca = sin4("127.0.0.1", PORT), g4;
 	socklen_t len = sizeof(got);
 
 	ASSERT_EQ(0, bind(self->l, (struct sockaddr *)&sa, sizeof(sa)));
@@ -136,7 +136,7 @@ TEST_F(m, inet_client_to_inet6_listener)
 TEST_F(m, native_ipv6_eafnosupport)
 {
 	const char *addrs[] = { "::1", "2001:db8::1", "fe80::1" };
-	struct sockaddr_in sin = xtcp_sin("127.0.0.1", PORT);
+	struct sockaddr_in sin = sin4("127.0.0.1", PORT);
 	unsigned int i;
 
 	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
@@ -149,7 +149,7 @@ TEST_F(m, native_ipv6_eafnosupport)
 		EXPECT_EQ(-1, connect(self->c, (struct sockaddr *)&s, sizeof(s)));
 		EXPECT_EQ(EAFNOSUPPORT, errno) TH_LOG("connect %s", addrs[i]);
 	}
-	EXPECT_EQ(0, xtcp_local_port(self->l));
+	EXPECT_EQ(0, sock_local_port(self->l));
 	EXPECT_EQ(0, bind(self->l, (struct sockaddr *)&sin, sizeof(sin)));
 }
 
@@ -173,13 +173,13 @@ TEST_F(m, inet6_lengths)
 TEST_F(m, proc_row_is_ipv4)
 {
 	struct sockaddr_in6 sa = sin6_of("::ffff:127.0.0.1", PORT);
-	struct xtcp_proc_row row;
+	struct proc_row row;
 
 	ASSERT_EQ(0, bind(self->l, (struct sockaddr *)&sa, sizeof(sa)));
 	ASSERT_EQ(0, listen(self->l, 8));
-	ASSERT_EQ(1, xtcp_proc_find(PORT, &row));
+	ASSERT_EQ(1, proc_rows(STACK_XTCP, PORT, 0, 0, &row, 1));
 	EXPECT_EQ(htonl(INADDR_LOOPBACK), row.laddr) TH_LOG("laddr %08x", row.laddr);
 	EXPECT_EQ(10, row.state);	/* TCP_LISTEN */
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

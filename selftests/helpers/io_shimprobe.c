@@ -13,7 +13,7 @@
  *                           when xtcp.ko is not loaded): three AF_INET stream
  *                           sockets, their real protocol
  */
-#include "xtcp_common.h"
+#include "xtcp_lib.h"
 
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -58,12 +58,12 @@ static void show(const char *what, int fd)
 
 static int probe(void)
 {
-	struct sockaddr_in sin = xtcp_sin("127.0.0.1", 0), peer;
+	struct sockaddr_in sin = sin4("127.0.0.1", 0), peer;
 	socklen_t len = sizeof(sin);
 	int fd, lfd, cfd, afd, sv[2], fl;
 	char buf[8] = "";
 
-	if (unshare(CLONE_NEWNET) || xtcp_if_up("lo")) {
+	if (ns_new() < 0) {
 		perror("unshare/lo");
 		return 1;
 	}

@@ -33,7 +33,7 @@
  * alive (ping after idle answered), ka (TCPKeepAlive counter delta of this
  * namespace's stack), eof, close_state, err.
  */
-#include "xtcp_common.h"
+#include "xtcp_lib.h"
 
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -52,41 +52,9 @@ static unsigned long long seed = 1;
 static double idle_s;
 static const char *ready_file;
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void msleep(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 static const char *ename(int e)
 {
-	static char buf[32];
-
-	switch (e) {
-	case 0: return "OK";
-	case ECONNRESET: return "ECONNRESET";
-	case ECONNREFUSED: return "ECONNREFUSED";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case EAGAIN: return "EAGAIN";
-	case EPIPE: return "EPIPE";
-	case EINPROGRESS: return "EINPROGRESS";
-	case EAFNOSUPPORT: return "EAFNOSUPPORT";
-	case ENOPROTOOPT: return "ENOPROTOOPT";
-	case EINVAL: return "EINVAL";
-	case EHOSTUNREACH: return "EHOSTUNREACH";
-	}
-	snprintf(buf, sizeof(buf), "E%d", e);
-	return buf;
+	return e ? errname(e) : "OK";
 }
 
 /* the data stream: xorshift64* from the seed, 8 bytes per step */
@@ -113,111 +81,41 @@ static unsigned long long seed_state(unsigned long long s)
 	return s * 0x9E3779B97F4A7C15ULL + 0x1234567ULL;	/* never 0 for small seeds */
 }
 
-static int sysctl_set(const char *spec)
+/* -S NAME=VAL */
+static int sysctl_spec(const char *spec)
 {
-	char path[256], name[200];
+	char name[200];
 	const char *eq = strchr(spec, '=');
-	size_t i, n;
-	int fd;
+	int err;
 
 	if (!eq || (size_t)(eq - spec) >= sizeof(name))
 		return -1;
-	n = eq - spec;
-	memcpy(name, spec, n);
-	name[n] = 0;
-	for (i = 0; i < n; i++)
-		if (name[i] == '.')
-			name[i] = '/';
-	snprintf(path, sizeof(path), "/proc/sys/%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0 || write(fd, eq + 1, strlen(eq + 1)) < 0) {
-		fprintf(stderr, "io_xfer: sysctl %s: %s\n", spec, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - spec), spec);
+	err = sysctl_set(name, eq + 1);
+	if (err) {
+		fprintf(stderr, "io_xfer: sysctl %s: %s\n", spec, strerror(err));
 		return -1;
 	}
-	close(fd);
 	return 0;
 }
 
-/* TCPKeepAlive of this namespace: /proc/net/xtcp_stat or TcpExt of netstat */
+/* TCPKeepAlive of this namespace's stack */
 static long ka_counter(void)
 {
-	char line[8192], *p;
-	long v = -1;
-	FILE *f;
-
-	if (use_xtcp) {
-		f = fopen("/proc/thread-self/net/xtcp_stat", "r");
-		if (!f)
-			return -1;
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "TCPKeepAlive %ld", &v) == 1)
-				break;
-		fclose(f);
-		return v;
-	}
-	f = fopen("/proc/thread-self/net/netstat", "r");
-	if (!f)
-		return -1;
-	{
-		char names[8192] = "";
-		int idx = -1, k = 0;
-
-		while (fgets(line, sizeof(line), f)) {
-			if (strncmp(line, "TcpExt:", 7))
-				continue;
-			if (!names[0]) {
-				char *tok, *save;
-
-				strcpy(names, line);
-				for (tok = strtok_r(names + 7, " \n", &save); tok;
-				     tok = strtok_r(NULL, " \n", &save), k++)
-					if (!strcmp(tok, "TCPKeepAlive"))
-						idx = k;
-				continue;
-			}
-			p = line + 7;
-			for (k = 0; idx >= 0 && k <= idx; k++) {
-				long val = strtol(p, &p, 10);
-
-				if (k == idx)
-					v = val;
-			}
-			break;
-		}
-	}
-	fclose(f);
-	return v;
+	return counter(use_xtcp ? STACK_XTCP : STACK_TCP, "TCPKeepAlive");
 }
 
 /* state (hex) of the row with this local and remote address, or -1 */
 static int row_state(const struct sockaddr_in *l, const struct sockaddr_in *r)
 {
-	char want[64], line[512], la[32], ra[32];
-	unsigned int st;
-	FILE *f;
-	int ret = -1;
+	struct proc_row rows[16];
+	int n = proc_rows(use_xtcp ? STACK_XTCP : STACK_TCP, ntohs(l->sin_port),
+			  ntohs(r->sin_port), 0, rows, 16), i;
 
-	snprintf(want, sizeof(want), "%08X:%04X %08X:%04X",
-		 l->sin_addr.s_addr, ntohs(l->sin_port),
-		 r->sin_addr.s_addr, ntohs(r->sin_port));
-	f = fopen(use_xtcp ? "/proc/thread-self/net/xtcp" : "/proc/thread-self/net/tcp", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char got[64];
-
-		if (sscanf(line, "%*s %31s %31s %x", la, ra, &st) != 3)
-			continue;
-		snprintf(got, sizeof(got), "%s %s", la, ra);
-		if (!strcmp(got, want)) {
-			ret = st;
-			break;
-		}
-	}
-	fclose(f);
-	return ret;
+	for (i = 0; i < n && i < 16; i++)
+		if (rows[i].laddr == l->sin_addr.s_addr && rows[i].raddr == r->sin_addr.s_addr)
+			return rows[i].state;
+	return -1;
 }
 
 static int new_socket(void)
@@ -504,23 +402,6 @@ static int do_burst(struct sockaddr_in *sin, int pre, int n)
 	return 0;
 }
 
-static long xtcp_stat(const char *name)
-{
-	char line[256], fmt[80];
-	long v = -1;
-	FILE *f = fopen("/proc/thread-self/net/xtcp_stat", "r");
-
-	if (!f)
-		return -1;
-	snprintf(fmt, sizeof(fmt), "%s %%ld", name);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, fmt, &v) == 1 && !strncmp(line, name, strlen(name)) &&
-		    line[strlen(name)] == ' ')
-			break;
-	fclose(f);
-	return v;
-}
-
 static void usage(void)
 {
 	fprintf(stderr,
@@ -598,19 +479,12 @@ int main(int argc, char **argv)
 	}
 
 	signal(SIGPIPE, SIG_IGN);
-	if (netns) {
-		int nfd = open(netns, O_RDONLY | O_CLOEXEC);
-
-		if (nfd < 0 || setns(nfd, CLONE_NEWNET)) {
-			perror(netns);
-			return 1;
-		}
-		close(nfd);
-	}
+	if (netns && ns_enter_path(netns))
+		return 1;
 	for (i = 0; i < nsys; i++)
-		if (sysctl_set(sysctls[i]))
+		if (sysctl_spec(sysctls[i]))
 			return 1;
-	sin = xtcp_sin(addr, port);
+	sin = sin4(addr, port);
 
 	if (!strcmp(mode, "listen")) {
 		int lfd = do_listen(&sin, 8);
@@ -634,12 +508,12 @@ int main(int argc, char **argv)
 		return session(fd, "client");
 	}
 	if (!strcmp(mode, "hold")) {
-		long ov0 = xtcp_stat("ListenOverflows"), rst0 = xtcp_stat("OutRsts");
+		long ov0 = counter(STACK_XTCP, "ListenOverflows"), rst0 = counter(STACK_XTCP, "OutRsts");
 
 		fd = do_listen(&sin, backlog);
 		msleep((int)(hold * 1000));
-		printf("ListenOverflows=%ld OutRsts=%ld\n", xtcp_stat("ListenOverflows") - ov0,
-		       xtcp_stat("OutRsts") - rst0);
+		printf("ListenOverflows=%ld OutRsts=%ld\n", counter(STACK_XTCP, "ListenOverflows") - ov0,
+		       counter(STACK_XTCP, "OutRsts") - rst0);
 		close(fd);
 		return 0;
 	}

@@ -13,7 +13,7 @@
  *   -t          use a Linux TCP socket (AF_INET) instead, for comparisons
  * While it runs, /proc/PID/net/ shows the files of its namespace.
  */
-#include "xtcp_common.h"
+#include "xtcp_lib.h"
 
 int main(int argc, char **argv)
 {
@@ -35,26 +35,19 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (netns) {
-		int nfd = open(netns, O_RDONLY | O_CLOEXEC);
-
-		if (nfd < 0 || setns(nfd, CLONE_NEWNET)) {
-			perror(netns);
-			return 1;
-		}
-		close(nfd);
-	}
+	if (netns && ns_enter_path(netns))
+		return 1;
 	if (uid >= 0 && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))) {
 		perror("setresuid");
 		return 1;
 	}
-	fd = tcp ? socket(AF_INET, SOCK_STREAM, 0) : xtcp_socket();
+	fd = stack_socket(tcp ? STACK_TCP : STACK_XTCP);
 	if (fd < 0) {
 		perror("socket");
 		return 1;
 	}
 	if (addr || port >= 0) {
-		int err = xtcp_bind(fd, addr ? addr : "0.0.0.0", port < 0 ? 0 : port);
+		int err = sock_bind(fd, addr ? addr : "0.0.0.0", port < 0 ? 0 : port);
 
 		if (err) {
 			fprintf(stderr, "bind: %s\n", strerror(err));
@@ -65,7 +58,7 @@ int main(int argc, char **argv)
 		perror("listen");
 		return 1;
 	}
-	printf("port=%d inode=%lu\n", xtcp_local_port(fd), xtcp_inode(fd));
+	printf("port=%d inode=%lu\n", sock_local_port(fd), sock_inode(fd));
 	fflush(stdout);
 	for (;;)
 		pause();
