@@ -3,67 +3,42 @@
  * XTCP passive open: the SYN queue (SYN_RECV rows of /proc/net/xtcp), the
  * accept queue and its listen backlog (N+1 entries, as Linux), overflow
  * with net.xtcp.abort_on_overflow 0 and 1, SYN-ACK retransmission.
- * Every scenario also runs on Linux TCP in the same namespaces, and the
- * results are compared.
+ * Every scenario also runs on Linux TCP in the same namespaces: per stack
+ * as variants (stack.xtcp.NAME, stack.tcp.NAME) where each stack is checked
+ * on its own, both in one test (fixtures topo and blog) where the results
+ * are compared.
  *
- *   netns A (server)                          netns B (clients)
+ *   netns A (clients)                         netns B (server)
  *   10.0.0.1/24 "va"  <------- veth ------->  "vb" 10.0.0.2/24
  *
- * Half-open connections come from raw SYNs that B sends with the spoofed
- * source 10.0.0.99: A's permanent ARP entry for it points to a MAC nobody
+ * Half-open connections come from raw SYNs that A sends with the spoofed
+ * source 10.0.0.99: B's permanent ARP entry for it points to a MAC nobody
  * has, so the SYN-ACKs are never answered.
  */
-#define CONN_LIB_NO_MAIN
-#include "helpers/conn_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
-#define NSA 0
-#define NSB 1
-#define SRV "10.0.0.1"
-#define CLI "10.0.0.2"
-#define SILENT "10.0.0.99"
 #define PORT 5000
-#define ST_SYN_RECV 0x03
-#define ST_LISTEN 0x0A
-
-static const unsigned char bogus_mac[6] = { 0x02, 0, 0, 0, 0, 0x99 };
 
 #define TOPO_SETUP(self) do {						\
-	int __err = cl_topo_init(&(self)->t);				\
+	int __err = topo_init(&(self)->t);				\
 									\
 	if (__err == ENOENT)						\
 		SKIP(return, "net.xtcp sysctls missing: is xtcp.ko loaded?"); \
 	ASSERT_EQ(0, __err) TH_LOG("topology: %s", strerror(__err));	\
 } while (0)
 
-#define NS(x) nl_use(self->t.ns[x])
+#define NS(x) ns_use(self->t.ns[x])
 
-static const char *ename(int e)
-{
-	static char b[4][32];
-	static int i;
-
-	if (e <= 0) {
-		snprintf(b[i & 3], 32, "%d", e);
-		return b[i++ & 3];
-	}
-	return strerrorname_np(e) ? : "?";
-}
-
-static int proto_of(int kind)
-{
-	return kind == CL_XTCP ? IPPROTO_XTCP : IPPROTO_TCP;
-}
-
-/* From B: a SYN from the silent address to A:@dport. */
+/* From A: a SYN from the silent address to B:@dport. */
 static int spoof_syn(int raw, int kind, uint16_t sport, uint16_t dport)
 {
-	struct cl_raw r = { .proto = proto_of(kind), .saddr = cl_ip(SILENT),
-			    .daddr = cl_ip(SRV), .sport = sport, .dport = dport,
-			    .seq = 1000000u * sport, .flags = CL_F_SYN, .win = 64240,
-			    .opts = cl_syn_opts, .optlen = sizeof(cl_syn_opts) };
+	struct raw_seg r = { .proto = stack_proto(kind), .saddr = inet_addr(IP_SILENT),
+			    .daddr = inet_addr(IP_B), .sport = sport, .dport = dport,
+			    .seq = 1000000u * sport, .flags = TH_SYN, .win = 64240,
+			    .opts = raw_syn_opts, .optlen = sizeof(raw_syn_opts) };
 
-	return cl_raw_send(raw, &r);
+	return raw_send(raw, &r);
 }
 
 /* Accept everything queued on @lfd without blocking; close it abortively. */
@@ -71,22 +46,22 @@ static int drain_accept(int lfd)
 {
 	int n = 0, a;
 
-	cl_set_nonblock(lfd, 1);
+	sock_nonblock(lfd, 1);
 	while ((a = accept(lfd, NULL, NULL)) >= 0) {
-		cl_close_abort(a);
+		sock_abort(a);
 		n++;
 	}
-	cl_set_nonblock(lfd, 0);
+	sock_nonblock(lfd, 0);
 	return n;
 }
 
-static int listen_row(int kind, int port, struct cl_row *r)
+static int listen_row(int kind, int port, struct proc_row *r)
 {
-	return cl_rows(kind, port, ST_LISTEN, r, 1);
+	return proc_rows(kind, port, 0, ST_LISTEN, r, 1);
 }
 
 FIXTURE(topo) {
-	struct cl_topo t;
+	struct topo t;
 };
 
 FIXTURE_SETUP(topo)
@@ -96,7 +71,28 @@ FIXTURE_SETUP(topo)
 
 FIXTURE_TEARDOWN(topo)
 {
-	cl_topo_fini(&self->t);
+	topo_fini(&self->t);
+}
+
+/* The tests that run per stack: stack.xtcp.NAME and stack.tcp.NAME */
+FIXTURE(stack) {
+	struct topo t;
+};
+
+FIXTURE_VARIANT(stack) {
+	enum stack stack;
+};
+
+STACK_VARIANTS(stack);
+
+FIXTURE_SETUP(stack)
+{
+	TOPO_SETUP(self);
+}
+
+FIXTURE_TEARDOWN(stack)
+{
+	topo_fini(&self->t);
 }
 
 /*
@@ -104,42 +100,39 @@ FIXTURE_TEARDOWN(topo)
  * tx_queue = the backlog (XTCP's choice, like ss's Send-Q: Linux's
  * /proc/net/tcp prints write_seq - snd_una there, always 0).
  */
-TEST_F(topo, proc_listen_queues)
+TEST_F(stack, proc_listen_queues)
 {
-	int kind;
+	enum stack kind = variant->stack;
+	struct proc_row r;
+	int lfd, cfd[3], i;
 
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
-		struct cl_row r;
-		int lfd, cfd[3], i;
-
-		NS(NSA);
-		lfd = cl_listen(kind, SRV, PORT, 5);
-		ASSERT_LE(0, lfd);
-		ASSERT_EQ(1, listen_row(kind, PORT, &r));
-		if (kind == CL_XTCP) {
-			EXPECT_EQ(5, r.txq);
-		}
-		EXPECT_EQ(0, r.rxq);
-		NS(NSB);
-		for (i = 0; i < 3; i++) {
-			cfd[i] = cl_connect(kind, SRV, PORT);
-			ASSERT_LE(0, cfd[i]);
-		}
-		NS(NSA);
-		cl_msleep(100);
-		ASSERT_EQ(1, listen_row(kind, PORT, &r));
-		if (kind == CL_XTCP) {
-			EXPECT_EQ(5, r.txq);
-		}
-		EXPECT_EQ(3, r.rxq) TH_LOG("%s", cl_name(kind));
-		cl_close_abort(accept(lfd, NULL, NULL));
-		ASSERT_EQ(1, listen_row(kind, PORT, &r));
-		EXPECT_EQ(2, r.rxq) TH_LOG("%s after one accept()", cl_name(kind));
-		for (i = 0; i < 3; i++)
-			cl_close_abort(cfd[i]);
-		drain_accept(lfd);
-		close(lfd);
+	NS(SIDE_B);
+	lfd = sock_listen(kind, IP_B, PORT, 5);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(1, listen_row(kind, PORT, &r));
+	if (kind == STACK_XTCP) {
+		EXPECT_EQ(5, r.txq);
 	}
+	EXPECT_EQ(0, r.rxq);
+	NS(SIDE_A);
+	for (i = 0; i < 3; i++) {
+		cfd[i] = sock_connect(kind, 0, IP_B, PORT);
+		ASSERT_LE(0, cfd[i]);
+	}
+	NS(SIDE_B);
+	msleep(100);
+	ASSERT_EQ(1, listen_row(kind, PORT, &r));
+	if (kind == STACK_XTCP) {
+		EXPECT_EQ(5, r.txq);
+	}
+	EXPECT_EQ(3, r.rxq) TH_LOG("%s", stack_name(kind));
+	sock_abort(accept(lfd, NULL, NULL));
+	ASSERT_EQ(1, listen_row(kind, PORT, &r));
+	EXPECT_EQ(2, r.rxq) TH_LOG("%s after one accept()", stack_name(kind));
+	for (i = 0; i < 3; i++)
+		sock_abort(cfd[i]);
+	drain_accept(lfd);
+	close(lfd);
 }
 
 /*
@@ -149,55 +142,52 @@ TEST_F(topo, proc_listen_queues)
  * does; the requests and the listener leave /proc (Linux's requests stay
  * until their next timer tick, within about a second).
  */
-TEST_F(topo, close_listener_with_queued_and_half_open)
+TEST_F(stack, close_listener_with_queued_and_half_open)
 {
-	int kind, raw, i;
+	enum stack kind = variant->stack;
+	int raw, i, lfd, cfd[2], err[2], rows = -1;
+	double t0;
+	char b;
 
-	NS(NSA);
-	ASSERT_EQ(0, cl_neigh_add("va", SILENT, bogus_mac));
-	NS(NSB);
-	raw = cl_raw_open();
+	NS(SIDE_B);
+	ASSERT_EQ(0, nl_neigh_add("vb", IP_SILENT, silent_mac));
+	NS(SIDE_A);
+	raw = raw_open();
 	ASSERT_LE(0, raw);
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
-		int lfd, cfd[2], err[2], rows = -1;
-		double t0;
-		char b;
-
-		NS(NSA);
-		lfd = cl_listen(kind, SRV, PORT, 8);
-		ASSERT_LE(0, lfd);
-		NS(NSB);
-		for (i = 0; i < 2; i++) {
-			cfd[i] = cl_connect(kind, SRV, PORT);
-			ASSERT_LE(0, cfd[i]);
-			ASSERT_EQ(0, spoof_syn(raw, kind, 1100 + i, PORT));
-		}
-		NS(NSA);
-		cl_msleep(200);
-		EXPECT_EQ(2, cl_rows(kind, PORT, ST_SYN_RECV, NULL, 0)) TH_LOG("%s", cl_name(kind));
-		close(lfd);
-		t0 = cl_now();
-		while (cl_now() - t0 < 5) {
-			rows = cl_rows(kind, PORT, 0, NULL, 0);
-			if (!rows)
-				break;
-			cl_msleep(50);
-		}
-		NS(NSB);
-		for (i = 0; i < 2; i++) {
-			err[i] = 0;
-			if (!cl_readable(cfd[i], 3000))
-				err[i] = ETIMEDOUT;
-			else if (recv(cfd[i], &b, 1, 0) < 0)
-				err[i] = errno;
-			close(cfd[i]);
-		}
-		TH_LOG("%s: rows left %d after %.2f s; clients: %s, %s", cl_name(kind), rows,
-		       cl_now() - t0, ename(err[0]), ename(err[1]));
-		EXPECT_EQ(0, rows);
-		EXPECT_EQ(ECONNRESET, err[0]);
-		EXPECT_EQ(ECONNRESET, err[1]);
+	NS(SIDE_B);
+	lfd = sock_listen(kind, IP_B, PORT, 8);
+	ASSERT_LE(0, lfd);
+	NS(SIDE_A);
+	for (i = 0; i < 2; i++) {
+		cfd[i] = sock_connect(kind, 0, IP_B, PORT);
+		ASSERT_LE(0, cfd[i]);
+		ASSERT_EQ(0, spoof_syn(raw, kind, 1100 + i, PORT));
 	}
+	NS(SIDE_B);
+	msleep(200);
+	EXPECT_EQ(2, proc_rows(kind, PORT, 0, ST_SYN_RECV, NULL, 0)) TH_LOG("%s", stack_name(kind));
+	close(lfd);
+	t0 = now();
+	while (now() - t0 < 5) {
+		rows = proc_rows(kind, PORT, 0, 0, NULL, 0);
+		if (!rows)
+			break;
+		msleep(50);
+	}
+	NS(SIDE_A);
+	for (i = 0; i < 2; i++) {
+		err[i] = 0;
+		if (!sock_readable(cfd[i], 3000))
+			err[i] = ETIMEDOUT;
+		else if (recv(cfd[i], &b, 1, 0) < 0)
+			err[i] = errno;
+		close(cfd[i]);
+	}
+	TH_LOG("%s: rows left %d after %.2f s; clients: %s, %s", stack_name(kind), rows,
+	       now() - t0, errname(err[0]), errname(err[1]));
+	EXPECT_EQ(0, rows);
+	EXPECT_EQ(ECONNRESET, err[0]);
+	EXPECT_EQ(ECONNRESET, err[1]);
 	close(raw);
 }
 
@@ -209,29 +199,29 @@ TEST_F(topo, syn_recv_rows)
 {
 	int kind, raw, i, nrows[2][2], retr[2];
 
-	NS(NSA);
-	ASSERT_EQ(0, cl_neigh_add("va", SILENT, bogus_mac));
-	NS(NSB);
-	raw = cl_raw_open();
+	NS(SIDE_B);
+	ASSERT_EQ(0, nl_neigh_add("vb", IP_SILENT, silent_mac));
+	NS(SIDE_A);
+	raw = raw_open();
 	ASSERT_LE(0, raw);
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
-		struct cl_row rows[8], lr;
+	for_each_stack(kind) {
+		struct proc_row rows[8], lr;
 		int lfd, n;
 
-		NS(NSA);
-		lfd = cl_listen(kind, SRV, PORT, 16);
+		NS(SIDE_B);
+		lfd = sock_listen(kind, IP_B, PORT, 16);
 		ASSERT_LE(0, lfd);
-		NS(NSB);
+		NS(SIDE_A);
 		for (i = 0; i < 3; i++)
 			ASSERT_EQ(0, spoof_syn(raw, kind, 1000 + i, PORT));
-		NS(NSA);
-		cl_msleep(300);
-		n = cl_rows(kind, PORT, ST_SYN_RECV, rows, 8);
+		NS(SIDE_B);
+		msleep(300);
+		n = proc_rows(kind, PORT, 0, ST_SYN_RECV, rows, 8);
 		nrows[kind][0] = n;
 		for (i = 0; i < n && i < 8; i++) {
-			EXPECT_EQ(1, rows[i].timer) TH_LOG("%s row %d", cl_name(kind), i);
-			EXPECT_EQ(cl_ip(SILENT), rows[i].raddr);
-			EXPECT_EQ(cl_ip(SRV), rows[i].laddr);
+			EXPECT_EQ(1, rows[i].timer) TH_LOG("%s row %d", stack_name(kind), i);
+			EXPECT_EQ(inet_addr(IP_SILENT), rows[i].raddr);
+			EXPECT_EQ(inet_addr(IP_B), rows[i].laddr);
 			EXPECT_LE(1000, rows[i].rport);
 			EXPECT_GE(1002, rows[i].rport);
 			EXPECT_EQ(0, rows[i].retr);
@@ -240,20 +230,20 @@ TEST_F(topo, syn_recv_rows)
 		}
 		ASSERT_EQ(1, listen_row(kind, PORT, &lr));
 		EXPECT_EQ(0, lr.rxq) TH_LOG("%s: half-open ones are not in the accept queue",
-					    cl_name(kind));
-		cl_msleep(1300);	/* one SYN-ACK retransmission */
-		n = cl_rows(kind, PORT, ST_SYN_RECV, rows, 8);
+					    stack_name(kind));
+		msleep(1300);	/* one SYN-ACK retransmission */
+		n = proc_rows(kind, PORT, 0, ST_SYN_RECV, rows, 8);
 		nrows[kind][1] = n;
 		retr[kind] = n > 0 ? (int)rows[0].retr : -1;
 		for (i = 0; i < n && i < 8; i++)
-			EXPECT_EQ(1, rows[i].retr) TH_LOG("%s row %d", cl_name(kind), i);
+			EXPECT_EQ(1, rows[i].retr) TH_LOG("%s row %d", stack_name(kind), i);
 		close(lfd);
 	}
 	TH_LOG("SYN_RECV rows: XTCP %d then %d (retrnsmt %d), TCP %d then %d (retrnsmt %d)",
 	       nrows[0][0], nrows[0][1], retr[0], nrows[1][0], nrows[1][1], retr[1]);
-	EXPECT_EQ(3, nrows[CL_XTCP][0]);
-	EXPECT_EQ(3, nrows[CL_XTCP][1]);
-	EXPECT_EQ(nrows[CL_TCP][0], nrows[CL_XTCP][0]);
+	EXPECT_EQ(3, nrows[STACK_XTCP][0]);
+	EXPECT_EQ(3, nrows[STACK_XTCP][1]);
+	EXPECT_EQ(nrows[STACK_TCP][0], nrows[STACK_XTCP][0]);
 	close(raw);
 }
 
@@ -276,51 +266,51 @@ struct ovf {
 	int data_ok;		/* ... with the data the client sent meanwhile */
 };
 
-static void overflow_scenario(struct __test_metadata *_metadata, struct cl_topo *t,
+static void overflow_scenario(struct __test_metadata *_metadata, struct topo *t,
 			      int kind, int abort_on, struct ovf *o)
 {
 	long ov0, dr0, em0, ck0;
 	int lfd, p[2], c1, c2, e, a, i, cap, n = 0;
-	struct cl_seg segs[100];
+	struct seg segs[100];
 	struct timeval tv = { 10, 0 };
-	struct cl_row r;
+	struct proc_row r;
 	char buf[16] = "";
 	double t0;
 
 	memset(o, 0, sizeof(*o));
-	nl_use(t->ns[NSA]);
-	ASSERT_EQ(0, cl_sysctl(kind == CL_XTCP ? "net.xtcp.abort_on_overflow" :
+	ns_use(t->ns[SIDE_B]);
+	ASSERT_EQ(0, sysctl_set(kind == STACK_XTCP ? "net.xtcp.abort_on_overflow" :
 				"net.ipv4.tcp_abort_on_overflow", abort_on ? "1" : "0"));
-	lfd = cl_listen(kind, SRV, PORT, 2);
+	lfd = sock_listen(kind, IP_B, PORT, 2);
 	ASSERT_LE(0, lfd);
-	nl_use(t->ns[NSB]);
+	ns_use(t->ns[SIDE_A]);
 	for (i = 0; i < 2; i++) {
-		p[i] = cl_connect(kind, SRV, PORT);
+		p[i] = sock_connect(kind, 0, IP_B, PORT);
 		ASSERT_LE(0, p[i]);
 	}
-	cl_msleep(300);		/* their ACKs are in */
-	cap = cl_cap_open("vb");
-	nl_use(t->ns[NSA]);
-	ov0 = cl_kstat(kind, "ListenOverflows");
-	dr0 = cl_kstat(kind, "ListenDrops");
-	em0 = cl_kstat(kind, "EmbryonicRsts");
-	ck0 = cl_kstat(kind, "SyncookiesSent");
-	nl_use(t->ns[NSB]);
-	c1 = cl_connect_nb(kind, SRV, PORT, &e);
+	msleep(300);		/* their ACKs are in */
+	cap = cap_open("va");
+	ns_use(t->ns[SIDE_B]);
+	ov0 = counter(kind, "ListenOverflows");
+	dr0 = counter(kind, "ListenDrops");
+	em0 = counter(kind, "EmbryonicRsts");
+	ck0 = counter(kind, "SyncookiesSent");
+	ns_use(t->ns[SIDE_A]);
+	c1 = sock_connect_nb(kind, IP_B, PORT, &e);
 	ASSERT_LE(0, c1);
-	c2 = cl_connect_nb(kind, SRV, PORT, &e);
+	c2 = sock_connect_nb(kind, IP_B, PORT, &e);
 	ASSERT_LE(0, c2);
-	EXPECT_EQ(0, cl_wait_connected(c1, 2000));
-	o->c2_connect = cl_wait_connected(c2, 2000);
-	cl_msleep(400);		/* both final ACKs are in */
-	nl_use(t->ns[NSA]);
+	EXPECT_EQ(0, sock_wait_connected(c1, 2000));
+	o->c2_connect = sock_wait_connected(c2, 2000);
+	msleep(400);		/* both final ACKs are in */
+	ns_use(t->ns[SIDE_B]);
 	if (listen_row(kind, PORT, &r) == 1)
 		o->rxq = r.rxq;
-	o->synrecv = cl_rows(kind, PORT, ST_SYN_RECV, NULL, 0);
+	o->synrecv = proc_rows(kind, PORT, 0, ST_SYN_RECV, NULL, 0);
 	if (!abort_on) {
 		/* data sent while the request waits for room must arrive */
 		ASSERT_EQ(5, write(c2, "data2", 5));
-		cl_msleep(1000);
+		msleep(1000);
 	} else {
 		struct pollfd pf = { .fd = c2, .events = POLLIN };
 		ssize_t nr;
@@ -329,48 +319,48 @@ static void overflow_scenario(struct __test_metadata *_metadata, struct cl_topo 
 		nr = recv(c2, buf, sizeof(buf), MSG_DONTWAIT);
 		o->c2_err = nr < 0 ? errno : 0;
 	}
-	o->overflows = cl_kstat(kind, "ListenOverflows") - ov0;
-	o->drops = cl_kstat(kind, "ListenDrops") - dr0;
-	o->embryonic = cl_kstat(kind, "EmbryonicRsts") - em0;
-	o->cookies = cl_kstat(kind, "SyncookiesSent") - ck0;
+	o->overflows = counter(kind, "ListenOverflows") - ov0;
+	o->drops = counter(kind, "ListenDrops") - dr0;
+	o->embryonic = counter(kind, "EmbryonicRsts") - em0;
+	o->cookies = counter(kind, "SyncookiesSent") - ck0;
 
 	/* make room: p1, p2 and c1 are queued */
 	for (i = 0; i < 3; i++) {
 		a = accept(lfd, NULL, NULL);
 		if (a >= 0)
 			o->accepted++;
-		cl_close_abort(a);
+		sock_abort(a);
 	}
 	if (!abort_on) {
-		t0 = cl_now();
+		t0 = now();
 		setsockopt(lfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		a = accept(lfd, NULL, NULL);
-		o->t_c2 = cl_now() - t0;
+		o->t_c2 = now() - t0;
 		if (a >= 0) {
 			o->accepted++;
-			if (cl_readable(a, 10000) &&
+			if (sock_readable(a, 10000) &&
 			    recv(a, buf, sizeof(buf) - 1, MSG_DONTWAIT) == 5 && !strcmp(buf, "data2"))
 				o->data_ok = 1;
 		}
-		cl_close_abort(a);
+		sock_abort(a);
 	}
 	TH_LOG("%s abort_on_overflow=%d: c2 connect %s, rx_queue %d, SYN_RECV rows %d, "
 	       "ListenOverflows +%ld ListenDrops +%ld EmbryonicRsts +%ld SyncookiesSent +%ld, "
-	       "c2 recv %s, accepted %d, c2 child %.2f s after room, data %d", cl_name(kind),
-	       abort_on, ename(o->c2_connect), o->rxq, o->synrecv, o->overflows, o->drops,
-	       o->embryonic, o->cookies, ename(o->c2_err), o->accepted, o->t_c2, o->data_ok);
-	nl_use(t->ns[NSB]);
+	       "c2 recv %s, accepted %d, c2 child %.2f s after room, data %d", stack_name(kind),
+	       abort_on, errname(o->c2_connect), o->rxq, o->synrecv, o->overflows, o->drops,
+	       o->embryonic, o->cookies, errname(o->c2_err), o->accepted, o->t_c2, o->data_ok);
+	ns_use(t->ns[SIDE_A]);
 	if (cap >= 0) {
 		/* the clients' view of it, with XTCP_VERBOSE=1 */
-		cl_cap_read(cap, segs, &n, 100, 0, false);
+		cap_read(cap, segs, &n, 100, 0, false);
 		for (i = 0; getenv("XTCP_VERBOSE") && i < n; i++)
-			cl_seg_print(&segs[i], segs[0].t);
+			seg_print(&segs[i], segs[0].t);
 		close(cap);
 	}
-	cl_close_abort(p[0]);
-	cl_close_abort(p[1]);
-	cl_close_abort(c1);
-	cl_close_abort(c2);
+	sock_abort(p[0]);
+	sock_abort(p[1]);
+	sock_abort(c1);
+	sock_abort(c2);
 	close(lfd);
 }
 
@@ -382,26 +372,26 @@ TEST_F_TIMEOUT(topo, overflow_keeps_request, 60)
 	struct ovf o[2];
 	int kind;
 
-	NS(NSA);
-	ASSERT_EQ(0, nl_netem("va", 100000, 0));
-	NS(NSB);
-	ASSERT_EQ(0, nl_netem("vb", 100000, 0));
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++)
+	NS(SIDE_B);
+	ASSERT_EQ(0, netem_delay_loss("vb", 100, 0));
+	NS(SIDE_A);
+	ASSERT_EQ(0, netem_delay_loss("va", 100, 0));
+	for_each_stack(kind)
 		overflow_scenario(_metadata, &self->t, kind, 0, &o[kind]);
-	EXPECT_EQ(0, o[CL_XTCP].c2_connect);
-	EXPECT_EQ(3, o[CL_XTCP].rxq);
-	EXPECT_EQ(1, o[CL_XTCP].synrecv);
-	EXPECT_LE(1, o[CL_XTCP].overflows);
-	EXPECT_LE(1, o[CL_XTCP].drops);
-	EXPECT_EQ(0, o[CL_XTCP].embryonic);
-	EXPECT_EQ(0, o[CL_XTCP].cookies);
-	EXPECT_EQ(4, o[CL_XTCP].accepted);
-	EXPECT_EQ(1, o[CL_XTCP].data_ok);
-	EXPECT_EQ(o[CL_TCP].c2_connect, o[CL_XTCP].c2_connect);
-	EXPECT_EQ(o[CL_TCP].rxq, o[CL_XTCP].rxq);
-	EXPECT_EQ(o[CL_TCP].synrecv, o[CL_XTCP].synrecv);
-	EXPECT_EQ(o[CL_TCP].accepted, o[CL_XTCP].accepted);
-	EXPECT_EQ(o[CL_TCP].data_ok, o[CL_XTCP].data_ok);
+	EXPECT_EQ(0, o[STACK_XTCP].c2_connect);
+	EXPECT_EQ(3, o[STACK_XTCP].rxq);
+	EXPECT_EQ(1, o[STACK_XTCP].synrecv);
+	EXPECT_LE(1, o[STACK_XTCP].overflows);
+	EXPECT_LE(1, o[STACK_XTCP].drops);
+	EXPECT_EQ(0, o[STACK_XTCP].embryonic);
+	EXPECT_EQ(0, o[STACK_XTCP].cookies);
+	EXPECT_EQ(4, o[STACK_XTCP].accepted);
+	EXPECT_EQ(1, o[STACK_XTCP].data_ok);
+	EXPECT_EQ(o[STACK_TCP].c2_connect, o[STACK_XTCP].c2_connect);
+	EXPECT_EQ(o[STACK_TCP].rxq, o[STACK_XTCP].rxq);
+	EXPECT_EQ(o[STACK_TCP].synrecv, o[STACK_XTCP].synrecv);
+	EXPECT_EQ(o[STACK_TCP].accepted, o[STACK_XTCP].accepted);
+	EXPECT_EQ(o[STACK_TCP].data_ok, o[STACK_XTCP].data_ok);
 }
 
 /* abort_on_overflow=1: the server resets the second client (ECONNRESET),
@@ -412,83 +402,83 @@ TEST_F_TIMEOUT(topo, overflow_abort_on_overflow, 60)
 	struct ovf o[2];
 	int kind;
 
-	NS(NSA);
-	ASSERT_EQ(0, nl_netem("va", 100000, 0));
-	NS(NSB);
-	ASSERT_EQ(0, nl_netem("vb", 100000, 0));
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++)
+	NS(SIDE_B);
+	ASSERT_EQ(0, netem_delay_loss("vb", 100, 0));
+	NS(SIDE_A);
+	ASSERT_EQ(0, netem_delay_loss("va", 100, 0));
+	for_each_stack(kind)
 		overflow_scenario(_metadata, &self->t, kind, 1, &o[kind]);
-	EXPECT_EQ(0, o[CL_XTCP].c2_connect);
-	EXPECT_EQ(ECONNRESET, o[CL_XTCP].c2_err);
-	EXPECT_EQ(3, o[CL_XTCP].rxq);
-	EXPECT_EQ(0, o[CL_XTCP].synrecv);
-	EXPECT_EQ(1, o[CL_XTCP].embryonic);
-	EXPECT_LE(1, o[CL_XTCP].overflows);
-	EXPECT_EQ(0, o[CL_XTCP].cookies);
-	EXPECT_EQ(3, o[CL_XTCP].accepted);
-	EXPECT_EQ(o[CL_TCP].accepted, o[CL_XTCP].accepted);
-	EXPECT_EQ(o[CL_TCP].c2_err, o[CL_XTCP].c2_err);
-	EXPECT_EQ(o[CL_TCP].rxq, o[CL_XTCP].rxq);
-	EXPECT_EQ(o[CL_TCP].synrecv, o[CL_XTCP].synrecv);
-	EXPECT_EQ(o[CL_TCP].embryonic, o[CL_XTCP].embryonic);
-	EXPECT_EQ(o[CL_TCP].overflows, o[CL_XTCP].overflows);
+	EXPECT_EQ(0, o[STACK_XTCP].c2_connect);
+	EXPECT_EQ(ECONNRESET, o[STACK_XTCP].c2_err);
+	EXPECT_EQ(3, o[STACK_XTCP].rxq);
+	EXPECT_EQ(0, o[STACK_XTCP].synrecv);
+	EXPECT_EQ(1, o[STACK_XTCP].embryonic);
+	EXPECT_LE(1, o[STACK_XTCP].overflows);
+	EXPECT_EQ(0, o[STACK_XTCP].cookies);
+	EXPECT_EQ(3, o[STACK_XTCP].accepted);
+	EXPECT_EQ(o[STACK_TCP].accepted, o[STACK_XTCP].accepted);
+	EXPECT_EQ(o[STACK_TCP].c2_err, o[STACK_XTCP].c2_err);
+	EXPECT_EQ(o[STACK_TCP].rxq, o[STACK_XTCP].rxq);
+	EXPECT_EQ(o[STACK_TCP].synrecv, o[STACK_XTCP].synrecv);
+	EXPECT_EQ(o[STACK_TCP].embryonic, o[STACK_XTCP].embryonic);
+	EXPECT_EQ(o[STACK_TCP].overflows, o[STACK_XTCP].overflows);
 }
 
 /*
  * SYN-ACKs to a peer that never answers: first at once, then after 1 s,
  * 2 s ..., 1 + net.xtcp.synack_retries in all (the listener's TCP_SYNCNT
- * overrides), then the request is gone. Counted on A's veth.
+ * overrides), then the request is gone. Counted on B's veth.
  */
 TEST_F_TIMEOUT(topo, synack_retransmits, 60)
 {
 	static const struct { int kind, syncnt; } L[4] = {
-		{ CL_XTCP, 0 }, { CL_XTCP, 1 }, { CL_TCP, 0 }, { CL_TCP, 1 } };
-	struct cl_seg *segs = calloc(512, sizeof(*segs));
+		{ STACK_XTCP, 0 }, { STACK_XTCP, 1 }, { STACK_TCP, 0 }, { STACK_TCP, 1 } };
+	struct seg *segs = calloc(512, sizeof(*segs));
 	double t_syn[4][8];
 	int lfd[4], nsa[4] = { 0 }, cap, raw, i, j, n = 0, left = -1;
 	long retr0[2], retr1[2];
 	double t0;
 
 	ASSERT_NE(NULL, segs);
-	NS(NSA);
-	ASSERT_EQ(0, cl_neigh_add("va", SILENT, bogus_mac));
-	ASSERT_EQ(0, cl_sysctl("net.xtcp.synack_retries", "2"));
-	ASSERT_EQ(0, cl_sysctl("net.ipv4.tcp_synack_retries", "2"));
-	cap = cl_cap_open("va");
+	NS(SIDE_B);
+	ASSERT_EQ(0, nl_neigh_add("vb", IP_SILENT, silent_mac));
+	ASSERT_EQ(0, sysctl_set("net.xtcp.synack_retries", "2"));
+	ASSERT_EQ(0, sysctl_set("net.ipv4.tcp_synack_retries", "2"));
+	cap = cap_open("vb");
 	ASSERT_LE(0, cap);
 	for (i = 0; i < 4; i++) {
-		lfd[i] = cl_socket(L[i].kind);
+		lfd[i] = stack_socket(L[i].kind);
 		ASSERT_LE(0, lfd[i]);
 		if (L[i].syncnt) {
 			ASSERT_EQ(0, setsockopt(lfd[i], SOL_TCP, TCP_SYNCNT, &L[i].syncnt, sizeof(int)));
 		}
-		ASSERT_EQ(0, xtcp_bind(lfd[i], SRV, PORT + i));
+		ASSERT_EQ(0, sock_bind(lfd[i], IP_B, PORT + i));
 		ASSERT_EQ(0, listen(lfd[i], 16));
 	}
-	retr0[0] = cl_kstat(CL_XTCP, "RetransSegs");
-	retr0[1] = cl_kstat(CL_TCP, "RetransSegs");
-	NS(NSB);
-	raw = cl_raw_open();
+	retr0[0] = counter(STACK_XTCP, "RetransSegs");
+	retr0[1] = counter(STACK_TCP, "RetransSegs");
+	NS(SIDE_A);
+	raw = raw_open();
 	ASSERT_LE(0, raw);
 	for (i = 0; i < 4; i++)
 		ASSERT_EQ(0, spoof_syn(raw, L[i].kind, 2000 + i, PORT + i));
-	NS(NSA);
-	t0 = cl_now();
+	NS(SIDE_B);
+	t0 = now();
 	/* 2 retries: SYN-ACKs at 0, 1, 3 s, request dropped at 7 s */
-	while (cl_now() - t0 < 12) {
-		cl_msleep(250);
-		left = cl_rows(CL_XTCP, 0, ST_SYN_RECV, NULL, 0) +
-		       cl_rows(CL_TCP, 0, ST_SYN_RECV, NULL, 0);
-		if (!left && cl_now() - t0 > 6)
+	while (now() - t0 < 12) {
+		msleep(250);
+		left = proc_rows(STACK_XTCP, 0, 0, ST_SYN_RECV, NULL, 0) +
+		       proc_rows(STACK_TCP, 0, 0, ST_SYN_RECV, NULL, 0);
+		if (!left && now() - t0 > 6)
 			break;
 	}
-	TH_LOG("all requests gone after %.1f s", cl_now() - t0);
+	TH_LOG("all requests gone after %.1f s", now() - t0);
 	EXPECT_EQ(0, left);
-	retr1[0] = cl_kstat(CL_XTCP, "RetransSegs");
-	retr1[1] = cl_kstat(CL_TCP, "RetransSegs");
-	cl_cap_read(cap, segs, &n, 512, 0, false);
+	retr1[0] = counter(STACK_XTCP, "RetransSegs");
+	retr1[1] = counter(STACK_TCP, "RetransSegs");
+	cap_read(cap, segs, &n, 512, 0, false);
 	for (i = 0; i < n; i++) {
-		if (segs[i].flags != (CL_F_SYN | CL_F_ACK) || segs[i].sport < PORT ||
+		if (segs[i].flags != (TH_SYN | TH_ACK) || segs[i].sport < PORT ||
 		    segs[i].sport > PORT + 3)
 			continue;
 		j = segs[i].sport - PORT;
@@ -496,7 +486,7 @@ TEST_F_TIMEOUT(topo, synack_retransmits, 60)
 			t_syn[j][nsa[j]++] = segs[i].t;
 	}
 	for (i = 0; i < 4; i++) {
-		TH_LOG("%s TCP_SYNCNT=%d: %d SYN-ACKs, gaps %.2f %.2f", cl_name(L[i].kind),
+		TH_LOG("%s TCP_SYNCNT=%d: %d SYN-ACKs, gaps %.2f %.2f", stack_name(L[i].kind),
 		       L[i].syncnt, nsa[i], nsa[i] > 1 ? t_syn[i][1] - t_syn[i][0] : 0,
 		       nsa[i] > 2 ? t_syn[i][2] - t_syn[i][1] : 0);
 		EXPECT_EQ(L[i].syncnt ? 2 : 3, nsa[i]);
@@ -524,7 +514,7 @@ TEST_F_TIMEOUT(topo, synack_retransmits, 60)
  * the same count as a Linux TCP listener.
  */
 FIXTURE(blog) {
-	struct cl_topo t;
+	struct topo t;
 };
 
 FIXTURE_VARIANT(blog) {
@@ -542,7 +532,7 @@ FIXTURE_SETUP(blog)
 
 FIXTURE_TEARDOWN(blog)
 {
-	cl_topo_fini(&self->t);
+	topo_fini(&self->t);
 }
 
 TEST_F(blog, accept_queue_holds_backlog_plus_one)
@@ -550,54 +540,54 @@ TEST_F(blog, accept_queue_holds_backlog_plus_one)
 	int kind, est[2], rxq[2] = { -1, -1 };
 	long ov[2], dr[2];
 
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+	for_each_stack(kind) {
 		int nc = variant->backlog + 3, fds[8], st[8], i, lfd, e;
 		long ov0, dr0;
-		struct cl_row r;
+		struct proc_row r;
 
-		NS(NSA);
-		ov0 = cl_kstat(kind, "ListenOverflows");
-		dr0 = cl_kstat(kind, "ListenDrops");
-		lfd = cl_listen(kind, SRV, PORT, variant->backlog);
+		NS(SIDE_B);
+		ov0 = counter(kind, "ListenOverflows");
+		dr0 = counter(kind, "ListenDrops");
+		lfd = sock_listen(kind, IP_B, PORT, variant->backlog);
 		ASSERT_LE(0, lfd);
-		NS(NSB);
+		NS(SIDE_A);
 		est[kind] = 0;
 		for (i = 0; i < nc; i++) {
-			double t0 = cl_now();
+			double t0 = now();
 
-			fds[i] = cl_connect_nb(kind, SRV, PORT, &e);
+			fds[i] = sock_connect_nb(kind, IP_B, PORT, &e);
 			ASSERT_LE(0, fds[i]);
-			cl_wait_connected(fds[i], 900);
-			st[i] = (cl_now() - t0) * 1000;
+			sock_wait_connected(fds[i], 900);
+			st[i] = (now() - t0) * 1000;
 		}
 		/* the final count: later SYNs keep being dropped */
 		for (i = 0; i < nc; i++) {
-			if (cl_wait_connected(fds[i], 0) == 0)
+			if (sock_wait_connected(fds[i], 0) == 0)
 				est[kind]++;
 			else
 				st[i] = -1;
 		}
-		TH_LOG("%s: ms per client (-1: not established): %d %d %d %d %d %d", cl_name(kind),
+		TH_LOG("%s: ms per client (-1: not established): %d %d %d %d %d %d", stack_name(kind),
 		       st[0], st[1], st[2], nc > 3 ? st[3] : 0, nc > 4 ? st[4] : 0,
 		       nc > 5 ? st[5] : 0);
-		NS(NSA);
+		NS(SIDE_B);
 		if (listen_row(kind, PORT, &r) == 1)
 			rxq[kind] = r.rxq;
-		ov[kind] = cl_kstat(kind, "ListenOverflows") - ov0;
-		dr[kind] = cl_kstat(kind, "ListenDrops") - dr0;
+		ov[kind] = counter(kind, "ListenOverflows") - ov0;
+		dr[kind] = counter(kind, "ListenDrops") - dr0;
 		TH_LOG("%s backlog %d: %d of %d clients established, rx_queue %d, "
-		       "ListenOverflows +%ld ListenDrops +%ld", cl_name(kind), variant->backlog,
+		       "ListenOverflows +%ld ListenDrops +%ld", stack_name(kind), variant->backlog,
 		       est[kind], nc, rxq[kind], ov[kind], dr[kind]);
 		for (i = 0; i < nc; i++)
-			cl_close_abort(fds[i]);
+			sock_abort(fds[i]);
 		close(lfd);
 	}
-	EXPECT_EQ(variant->backlog + 1, est[CL_XTCP]);
-	EXPECT_EQ(variant->backlog + 1, rxq[CL_XTCP]);
-	EXPECT_LE(2, ov[CL_XTCP]);
-	EXPECT_LE(2, dr[CL_XTCP]);
-	EXPECT_EQ(est[CL_TCP], est[CL_XTCP]);
-	EXPECT_EQ(rxq[CL_TCP], rxq[CL_XTCP]);
+	EXPECT_EQ(variant->backlog + 1, est[STACK_XTCP]);
+	EXPECT_EQ(variant->backlog + 1, rxq[STACK_XTCP]);
+	EXPECT_LE(2, ov[STACK_XTCP]);
+	EXPECT_LE(2, dr[STACK_XTCP]);
+	EXPECT_EQ(est[STACK_TCP], est[STACK_XTCP]);
+	EXPECT_EQ(rxq[STACK_TCP], rxq[STACK_XTCP]);
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

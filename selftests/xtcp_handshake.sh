@@ -11,7 +11,7 @@
 #     2 s apart, ETIMEDOUT after ~7 s.
 #
 #   netns A                                    netns B
-#   conn_lib serve 10.0.0.1:5000               conn_lib connect / syn
+#   xtcp_tool serve 10.0.0.1:5000              xtcp_tool connect / syn
 #   10.0.0.1/24 va  <------- veth ------->  vb 10.0.0.2/24
 #   dumpcap on va; tx checksum offload off on both ends, so checksums are
 #   complete on the capture. Permanent ARP entries send frames for
@@ -19,7 +19,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-HELPER=$XTCP_TESTS_DIR/build/helpers/conn_lib
+HELPER=$XTCP_TESTS_DIR/build/helpers/xtcp_tool
 NSA=$NS_PREFIX-a
 NSB=$NS_PREFIX-b
 CAP=$TMPD/hs.pcapng

@@ -6,7 +6,7 @@
 #
 #   netns A (client, keepalive)              netns B (server, answers)
 #   +---------------------------+  veth pair  +----------------------+
-#   | td_lib keepalive: XTCP    | va ------ vb| 10.0.0.2/24          |
+#   | xtcp_tool keepalive: XTCP | va ------ vb| 10.0.0.2/24          |
 #   | :7001 and TCP :7000       |             | listeners 7001, 7000 |
 #   | 10.0.0.1/24, dumpcap on va|             |                      |
 #   +---------------------------+             +----------------------+
@@ -19,7 +19,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-HELPER=$XTCP_TESTS_DIR/build/helpers/td_lib
+HELPER=$XTCP_TESTS_DIR/build/helpers/xtcp_tool
 NSA=$NS_PREFIX-a
 NSB=$NS_PREFIX-b
 CAP=$TMPD/ka.pcapng

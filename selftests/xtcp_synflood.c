@@ -6,34 +6,23 @@
  * TCPReqQFullDrop, ListenDrops). A Linux TCP listener gets the same
  * treatment next to the XTCP one and the results are compared.
  *
- *   netns A (server)                          netns B (clients, flooder)
+ *   netns A (clients, flooder)                netns B (server)
  *   10.0.0.1/24 "va"  <------- veth ------->  "vb" 10.0.0.2/24
- *   route 10.99.0.0/16 via 10.0.0.2
+ *                                             route 10.99.0.0/16 via 10.0.0.1
  *
  * The flooder sends SYNs (raw IP_HDRINCL, XTCP's IP protocol 253 or TCP's
- * 6) from random spoofed sources in 10.99.0.0/16; A's SYN-ACKs to them go
- * to B, which does not forward and drops them, so nobody ever answers.
+ * 6) from random spoofed sources in 10.99.0.0/16; B's SYN-ACKs to them go
+ * to A, which does not forward and drops them, so nobody ever answers.
  */
-#define CONN_LIB_NO_MAIN
-#include "helpers/conn_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 #include <signal.h>
 #include <sys/wait.h>
 
-#define NSA 0
-#define NSB 1
-#define SRV "10.0.0.1"
-#define CLI "10.0.0.2"
 #define PORT 5000		/* XTCP listener; TCP's is PORT + 1 */
-#define ST_SYN_RECV 0x03
 
-#define NS(x) nl_use(self->t.ns[x])
-
-static int proto_of(int kind)
-{
-	return kind == CL_XTCP ? IPPROTO_XTCP : IPPROTO_TCP;
-}
+#define NS(x) ns_use(self->t.ns[x])
 
 static const char *sysctl_name(int kind, const char *what)
 {
@@ -41,24 +30,24 @@ static const char *sysctl_name(int kind, const char *what)
 	static int i;
 	char *p = b[i++ & 3];
 
-	if (kind == CL_XTCP)
+	if (kind == STACK_XTCP)
 		snprintf(p, 64, "net.xtcp.%s", what);
 	else
 		snprintf(p, 64, "net.ipv4.tcp_%s", what);
 	return p;
 }
 
-/* One spoofed SYN from 10.99.@hi.@lo:@sport to A:@dport. */
+/* One spoofed SYN from 10.99.@hi.@lo:@sport to B:@dport. */
 static int flood_syn(int raw, int kind, unsigned int hi, unsigned int lo,
 		     uint16_t sport, uint16_t dport, uint32_t seq)
 {
-	struct cl_raw r = { .proto = proto_of(kind), .daddr = cl_ip(SRV),
+	struct raw_seg r = { .proto = stack_proto(kind), .daddr = inet_addr(IP_B),
 			    .sport = sport, .dport = dport, .seq = seq,
-			    .flags = CL_F_SYN, .win = 64240,
-			    .opts = cl_syn_opts, .optlen = sizeof(cl_syn_opts) };
+			    .flags = TH_SYN, .win = 64240,
+			    .opts = raw_syn_opts, .optlen = sizeof(raw_syn_opts) };
 
 	r.saddr = htonl(0x0a630000u | (hi & 0xff) << 8 | (lo & 0xff));
-	return cl_raw_send(raw, &r);
+	return raw_send(raw, &r);
 }
 
 /*
@@ -74,21 +63,21 @@ static pid_t flood_start(int nsfd, int ms)
 		return pid;
 	{
 		int raw, i = 0;
-		double t0 = cl_now();
+		double t0 = now();
 
 		if (setns(nsfd, CLONE_NEWNET))
 			_exit(1);
-		raw = cl_raw_open();
+		raw = raw_open();
 		if (raw < 0)
 			_exit(1);
 		srandom(getpid());
-		while ((cl_now() - t0) * 1000 < ms) {
+		while ((now() - t0) * 1000 < ms) {
 			long r = random();
 
 			flood_syn(raw, i & 1, 1 + (r & 0xff) % 250, 1 + (r >> 8 & 0xff) % 250,
 				  1024 + (r >> 16) % 60000, PORT + (i & 1), random());
 			if (++i % 8 == 0)
-				cl_msleep(8);
+				msleep(8);
 		}
 		_exit(0);
 	}
@@ -99,18 +88,18 @@ static int pump(int wfd, int rfd, size_t total, int ms)
 {
 	static unsigned char wbuf[32768], rbuf[32768];
 	size_t sent = 0, got = 0, i;
-	double t0 = cl_now();
+	double t0 = now();
 
 	for (i = 0; i < sizeof(wbuf); i++)
 		wbuf[i] = i * 7 + 3;
-	cl_set_nonblock(wfd, 1);
-	cl_set_nonblock(rfd, 1);
+	sock_nonblock(wfd, 1);
+	sock_nonblock(rfd, 1);
 	while (got < total) {
 		struct pollfd p[2] = { { .fd = rfd, .events = POLLIN },
 				       { .fd = wfd, .events = sent < total ? POLLOUT : 0 } };
 		ssize_t n;
 
-		if ((cl_now() - t0) * 1000 > ms)
+		if ((now() - t0) * 1000 > ms)
 			return ETIMEDOUT;
 		poll(p, 2, 200);
 		if (sent < total && (p[1].revents & POLLOUT)) {
@@ -140,27 +129,27 @@ static int pump(int wfd, int rfd, size_t total, int ms)
 	return 0;
 }
 
-/* One legitimate client of @kind: connect from B, accept in A, ping-pong. */
-static int legit_client(struct cl_topo *t, int kind, int lfd, int *cfd, int *afd)
+/* One legitimate client of @kind: connect from A, accept in B, ping-pong. */
+static int legit_client(struct topo *t, int kind, int lfd, int *cfd, int *afd)
 {
 	int e, r;
 
 	*afd = -1;
-	nl_use(t->ns[NSB]);
-	*cfd = cl_connect_nb(kind, SRV, PORT + kind, &e);
+	ns_use(t->ns[SIDE_A]);
+	*cfd = sock_connect_nb(kind, IP_B, PORT + kind, &e);
 	if (*cfd < 0)
 		return errno;
-	r = cl_wait_connected(*cfd, 8000);
-	nl_use(t->ns[NSA]);
+	r = sock_wait_connected(*cfd, 8000);
+	ns_use(t->ns[SIDE_B]);
 	if (r)
 		return r < 0 ? ETIMEDOUT : r;
-	if (!cl_readable(lfd, 5000))
+	if (!sock_readable(lfd, 5000))
 		return EAGAIN;
 	*afd = accept(lfd, NULL, NULL);
 	if (*afd < 0)
 		return errno;
-	r = cl_xfer(*cfd, *afd, "ping", 5000);
-	return r ? r : cl_xfer(*afd, *cfd, "pong", 5000);
+	r = sock_echo(*cfd, *afd, "ping", 5000);
+	return r ? r : sock_echo(*afd, *cfd, "pong", 5000);
 }
 
 static const char *stat_names[] = {
@@ -174,31 +163,31 @@ static void stats(int kind, long *v)
 	int i;
 
 	for (i = 0; i < S_N; i++)
-		v[i] = cl_kstat(kind, stat_names[i]);
+		v[i] = counter(kind, stat_names[i]);
 }
 
 static void log_delta(struct __test_metadata *_metadata, int kind, const long *a, const long *b)
 {
 	TH_LOG("%s: SyncookiesSent +%ld Recv +%ld Failed +%ld TCPReqQFullDoCookies +%ld "
-	       "TCPReqQFullDrop +%ld ListenDrops +%ld ListenOverflows +%ld", cl_name(kind),
+	       "TCPReqQFullDrop +%ld ListenDrops +%ld ListenOverflows +%ld", stack_name(kind),
 	       b[0] - a[0], b[1] - a[1], b[2] - a[2], b[3] - a[3], b[4] - a[4], b[5] - a[5],
 	       b[6] - a[6]);
 }
 
 FIXTURE(topo) {
-	struct cl_topo t;
+	struct topo t;
 	int lfd[2];
 };
 
 FIXTURE_SETUP(topo)
 {
-	int err = cl_topo_init(&self->t);
+	int err = topo_init(&self->t);
 
 	self->lfd[0] = self->lfd[1] = -1;
 	if (err == ENOENT)
 		SKIP(return, "net.xtcp sysctls missing: is xtcp.ko loaded?");
 	ASSERT_EQ(0, err) TH_LOG("topology: %s", strerror(err));
-	ASSERT_EQ(0, nl_route_add("10.99.0.0", 16, CLI, NULL));
+	ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_B, nl_route_add("10.99.0.0", 16, IP_A, NULL)));
 }
 
 FIXTURE_TEARDOWN(topo)
@@ -207,7 +196,7 @@ FIXTURE_TEARDOWN(topo)
 		close(self->lfd[0]);
 	if (self->lfd[1] >= 0)
 		close(self->lfd[1]);
-	cl_topo_fini(&self->t);
+	topo_fini(&self->t);
 }
 
 /* syncookies=1 without pressure: plain SYN queue, no cookies. */
@@ -216,25 +205,25 @@ TEST_F(topo, cookies1_no_flood_no_cookies)
 	long s0[2][S_N], s1[2][S_N];
 	int kind, i;
 
-	NS(NSA);
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
-		ASSERT_EQ(0, cl_sysctl(sysctl_name(kind, "syncookies"), "1"));
-		self->lfd[kind] = cl_listen(kind, SRV, PORT + kind, 8);
+	NS(SIDE_B);
+	for_each_stack(kind) {
+		ASSERT_EQ(0, sysctl_set(sysctl_name(kind, "syncookies"), "1"));
+		self->lfd[kind] = sock_listen(kind, IP_B, PORT + kind, 8);
 		ASSERT_LE(0, self->lfd[kind]);
 		stats(kind, s0[kind]);
 		for (i = 0; i < 5; i++) {
 			int c, a;
 
 			EXPECT_EQ(0, legit_client(&self->t, kind, self->lfd[kind], &c, &a));
-			cl_close_abort(c);
-			cl_close_abort(a);
+			sock_abort(c);
+			sock_abort(a);
 		}
 		stats(kind, s1[kind]);
 		log_delta(_metadata, kind, s0[kind], s1[kind]);
 	}
-	EXPECT_EQ(0, s1[CL_XTCP][S_SENT] - s0[CL_XTCP][S_SENT]);
-	EXPECT_EQ(0, s1[CL_XTCP][S_RECV] - s0[CL_XTCP][S_RECV]);
-	EXPECT_EQ(0, s1[CL_XTCP][S_DOCOOKIES] - s0[CL_XTCP][S_DOCOOKIES]);
+	EXPECT_EQ(0, s1[STACK_XTCP][S_SENT] - s0[STACK_XTCP][S_SENT]);
+	EXPECT_EQ(0, s1[STACK_XTCP][S_RECV] - s0[STACK_XTCP][S_RECV]);
+	EXPECT_EQ(0, s1[STACK_XTCP][S_DOCOOKIES] - s0[STACK_XTCP][S_DOCOOKIES]);
 }
 
 /*
@@ -247,47 +236,47 @@ TEST_F_TIMEOUT(topo, cookies1_flood_legit_clients_connect, 120)
 	int kind, i, ok[2] = { 0, 0 }, synq[2], status;
 	pid_t pid;
 
-	NS(NSA);
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
-		ASSERT_EQ(0, cl_sysctl(sysctl_name(kind, "syncookies"), "1"));
-		self->lfd[kind] = cl_listen(kind, SRV, PORT + kind, 8);
+	NS(SIDE_B);
+	for_each_stack(kind) {
+		ASSERT_EQ(0, sysctl_set(sysctl_name(kind, "syncookies"), "1"));
+		self->lfd[kind] = sock_listen(kind, IP_B, PORT + kind, 8);
 		ASSERT_LE(0, self->lfd[kind]);
 		stats(kind, s0[kind]);
 	}
-	pid = flood_start(self->t.ns[NSB], 12000);
+	pid = flood_start(self->t.ns[SIDE_A], 12000);
 	ASSERT_LT(0, pid);
-	cl_msleep(1000);
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++)
-		synq[kind] = cl_rows(kind, PORT + kind, ST_SYN_RECV, NULL, 0);
+	msleep(1000);
+	for_each_stack(kind)
+		synq[kind] = proc_rows(kind, PORT + kind, 0, ST_SYN_RECV, NULL, 0);
 	for (i = 0; i < 10; i++) {
-		for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+		for_each_stack(kind) {
 			int c, a, r;
 
 			r = legit_client(&self->t, kind, self->lfd[kind], &c, &a);
 			if (!r)
 				ok[kind]++;
 			else
-				TH_LOG("%s client %d: %s", cl_name(kind), i, strerror(r));
-			cl_close_abort(c);
-			cl_close_abort(a);
+				TH_LOG("%s client %d: %s", stack_name(kind), i, strerror(r));
+			sock_abort(c);
+			sock_abort(a);
 		}
 	}
-	NS(NSA);
+	NS(SIDE_B);
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
+	for_each_stack(kind) {
 		stats(kind, s1[kind]);
 		log_delta(_metadata, kind, s0[kind], s1[kind]);
 		TH_LOG("%s: %d/10 legitimate clients, %d SYN_RECV rows during the flood",
-		       cl_name(kind), ok[kind], synq[kind]);
+		       stack_name(kind), ok[kind], synq[kind]);
 	}
-	EXPECT_EQ(10, ok[CL_XTCP]);
-	EXPECT_EQ(10, ok[CL_TCP]) TH_LOG("the Linux TCP reference failed: test setup?");
-	EXPECT_EQ(8, synq[CL_XTCP]);
-	EXPECT_LT(0, s1[CL_XTCP][S_SENT] - s0[CL_XTCP][S_SENT]);
-	EXPECT_LT(0, s1[CL_XTCP][S_RECV] - s0[CL_XTCP][S_RECV]);
-	EXPECT_LT(0, s1[CL_XTCP][S_DOCOOKIES] - s0[CL_XTCP][S_DOCOOKIES]);
-	EXPECT_EQ(0, s1[CL_XTCP][S_FAILED] - s0[CL_XTCP][S_FAILED]);
+	EXPECT_EQ(10, ok[STACK_XTCP]);
+	EXPECT_EQ(10, ok[STACK_TCP]) TH_LOG("the Linux TCP reference failed: test setup?");
+	EXPECT_EQ(8, synq[STACK_XTCP]);
+	EXPECT_LT(0, s1[STACK_XTCP][S_SENT] - s0[STACK_XTCP][S_SENT]);
+	EXPECT_LT(0, s1[STACK_XTCP][S_RECV] - s0[STACK_XTCP][S_RECV]);
+	EXPECT_LT(0, s1[STACK_XTCP][S_DOCOOKIES] - s0[STACK_XTCP][S_DOCOOKIES]);
+	EXPECT_EQ(0, s1[STACK_XTCP][S_FAILED] - s0[STACK_XTCP][S_FAILED]);
 }
 
 /*
@@ -303,11 +292,11 @@ TEST_F_TIMEOUT(topo, cookies2_every_connection, 90)
 	int kind, i, ok[2] = { 0, 0 }, rows[2] = { 0, 0 };
 	struct tcp_info ti[2];
 
-	NS(NSA);
+	NS(SIDE_B);
 	memset(ti, 0, sizeof(ti));
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
-		ASSERT_EQ(0, cl_sysctl(sysctl_name(kind, "syncookies"), "2"));
-		self->lfd[kind] = cl_listen(kind, SRV, PORT + kind, 128);
+	for_each_stack(kind) {
+		ASSERT_EQ(0, sysctl_set(sysctl_name(kind, "syncookies"), "2"));
+		self->lfd[kind] = sock_listen(kind, IP_B, PORT + kind, 128);
 		ASSERT_LE(0, self->lfd[kind]);
 		stats(kind, s0[kind]);
 		for (i = 0; i < 5; i++) {
@@ -315,43 +304,43 @@ TEST_F_TIMEOUT(topo, cookies2_every_connection, 90)
 			socklen_t l = sizeof(ti[kind]);
 
 			r = legit_client(&self->t, kind, self->lfd[kind], &c, &a);
-			rows[kind] += cl_rows(kind, PORT + kind, ST_SYN_RECV, NULL, 0);
+			rows[kind] += proc_rows(kind, PORT + kind, 0, ST_SYN_RECV, NULL, 0);
 			if (!r && i == 0) {
 				getsockopt(a, SOL_TCP, TCP_INFO, &ti[kind], &l);
 				r = pump(c, a, 300000, 30000);
 				if (r)
-					TH_LOG("%s client->server bulk: %s", cl_name(kind), strerror(r));
+					TH_LOG("%s client->server bulk: %s", stack_name(kind), strerror(r));
 				if (!r)
 					r = pump(a, c, 300000, 30000);
 				if (r)
-					TH_LOG("%s server->client bulk: %s", cl_name(kind), strerror(r));
+					TH_LOG("%s server->client bulk: %s", stack_name(kind), strerror(r));
 			}
 			if (!r)
 				ok[kind]++;
 			else
-				TH_LOG("%s client %d: %s", cl_name(kind), i, strerror(r));
-			cl_close_abort(c);
-			cl_close_abort(a);
+				TH_LOG("%s client %d: %s", stack_name(kind), i, strerror(r));
+			sock_abort(c);
+			sock_abort(a);
 		}
 		stats(kind, s1[kind]);
 		log_delta(_metadata, kind, s0[kind], s1[kind]);
-		TH_LOG("%s: accepted child options 0x%x snd_wscale %u rcv_wscale %u", cl_name(kind),
+		TH_LOG("%s: accepted child options 0x%x snd_wscale %u rcv_wscale %u", stack_name(kind),
 		       ti[kind].tcpi_options, ti[kind].tcpi_snd_wscale, ti[kind].tcpi_rcv_wscale);
 	}
-	EXPECT_EQ(5, ok[CL_XTCP]);
-	EXPECT_EQ(5, ok[CL_TCP]);
-	EXPECT_EQ(5, s1[CL_XTCP][S_SENT] - s0[CL_XTCP][S_SENT]);
-	EXPECT_EQ(5, s1[CL_XTCP][S_RECV] - s0[CL_XTCP][S_RECV]);
-	EXPECT_EQ(s1[CL_TCP][S_RECV] - s0[CL_TCP][S_RECV], s1[CL_XTCP][S_RECV] - s0[CL_XTCP][S_RECV]);
-	EXPECT_EQ(0, rows[CL_XTCP]);
-	EXPECT_EQ(ti[CL_TCP].tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE),
-		  ti[CL_XTCP].tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE));
+	EXPECT_EQ(5, ok[STACK_XTCP]);
+	EXPECT_EQ(5, ok[STACK_TCP]);
+	EXPECT_EQ(5, s1[STACK_XTCP][S_SENT] - s0[STACK_XTCP][S_SENT]);
+	EXPECT_EQ(5, s1[STACK_XTCP][S_RECV] - s0[STACK_XTCP][S_RECV]);
+	EXPECT_EQ(s1[STACK_TCP][S_RECV] - s0[STACK_TCP][S_RECV], s1[STACK_XTCP][S_RECV] - s0[STACK_XTCP][S_RECV]);
+	EXPECT_EQ(0, rows[STACK_XTCP]);
+	EXPECT_EQ(ti[STACK_TCP].tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE),
+		  ti[STACK_XTCP].tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE));
 	{
 		int ws[2][2] = { { ti[0].tcpi_snd_wscale, ti[0].tcpi_rcv_wscale },
 				 { ti[1].tcpi_snd_wscale, ti[1].tcpi_rcv_wscale } };
 
-		EXPECT_EQ(ws[CL_TCP][0], ws[CL_XTCP][0]);
-		EXPECT_EQ(ws[CL_TCP][1], ws[CL_XTCP][1]);
+		EXPECT_EQ(ws[STACK_TCP][0], ws[STACK_XTCP][0]);
+		EXPECT_EQ(ws[STACK_TCP][1], ws[STACK_XTCP][1]);
 	}
 }
 
@@ -364,25 +353,25 @@ TEST_F(topo, cookies2_docookies_counter_as_linux)
 	long s0[2][S_N], s1[2][S_N];
 	int kind, i;
 
-	NS(NSA);
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
-		ASSERT_EQ(0, cl_sysctl(sysctl_name(kind, "syncookies"), "2"));
-		self->lfd[kind] = cl_listen(kind, SRV, PORT + kind, 128);
+	NS(SIDE_B);
+	for_each_stack(kind) {
+		ASSERT_EQ(0, sysctl_set(sysctl_name(kind, "syncookies"), "2"));
+		self->lfd[kind] = sock_listen(kind, IP_B, PORT + kind, 128);
 		ASSERT_LE(0, self->lfd[kind]);
 		stats(kind, s0[kind]);
 		for (i = 0; i < 3; i++) {
 			int c, a;
 
 			EXPECT_EQ(0, legit_client(&self->t, kind, self->lfd[kind], &c, &a));
-			cl_close_abort(c);
-			cl_close_abort(a);
+			sock_abort(c);
+			sock_abort(a);
 		}
 		stats(kind, s1[kind]);
 		log_delta(_metadata, kind, s0[kind], s1[kind]);
 	}
-	EXPECT_EQ(3, s1[CL_TCP][S_DOCOOKIES] - s0[CL_TCP][S_DOCOOKIES]);
-	EXPECT_EQ(s1[CL_TCP][S_DOCOOKIES] - s0[CL_TCP][S_DOCOOKIES],
-		  s1[CL_XTCP][S_DOCOOKIES] - s0[CL_XTCP][S_DOCOOKIES]);
+	EXPECT_EQ(3, s1[STACK_TCP][S_DOCOOKIES] - s0[STACK_TCP][S_DOCOOKIES]);
+	EXPECT_EQ(s1[STACK_TCP][S_DOCOOKIES] - s0[STACK_TCP][S_DOCOOKIES],
+		  s1[STACK_XTCP][S_DOCOOKIES] - s0[STACK_XTCP][S_DOCOOKIES]);
 }
 
 /*
@@ -397,37 +386,37 @@ TEST_F(topo, cookies0_syn_queue_limit)
 	long s0[2][S_N], s1[2][S_N];
 	int kind, i, raw, rows[2];
 
-	NS(NSA);
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
-		ASSERT_EQ(0, cl_sysctl(sysctl_name(kind, "syncookies"), "0"));
-		ASSERT_EQ(0, cl_sysctl(kind == CL_XTCP ? "net.xtcp.max_syn_backlog" :
+	NS(SIDE_B);
+	for_each_stack(kind) {
+		ASSERT_EQ(0, sysctl_set(sysctl_name(kind, "syncookies"), "0"));
+		ASSERT_EQ(0, sysctl_set(kind == STACK_XTCP ? "net.xtcp.max_syn_backlog" :
 				       "net.ipv4.tcp_max_syn_backlog", "4"));
-		self->lfd[kind] = cl_listen(kind, SRV, PORT + kind, 128);
+		self->lfd[kind] = sock_listen(kind, IP_B, PORT + kind, 128);
 		ASSERT_LE(0, self->lfd[kind]);
 		stats(kind, s0[kind]);
 	}
-	NS(NSB);
-	raw = cl_raw_open();
+	NS(SIDE_A);
+	raw = raw_open();
 	ASSERT_LE(0, raw);
 	for (i = 0; i < 50; i++)
-		for (kind = CL_XTCP; kind <= CL_TCP; kind++)
+		for_each_stack(kind)
 			ASSERT_EQ(0, flood_syn(raw, kind, 1, 1 + i, 3000 + i, PORT + kind, 7777 * i));
 	close(raw);
-	NS(NSA);
-	cl_msleep(500);
-	for (kind = CL_XTCP; kind <= CL_TCP; kind++) {
-		rows[kind] = cl_rows(kind, PORT + kind, ST_SYN_RECV, NULL, 0);
+	NS(SIDE_B);
+	msleep(500);
+	for_each_stack(kind) {
+		rows[kind] = proc_rows(kind, PORT + kind, 0, ST_SYN_RECV, NULL, 0);
 		stats(kind, s1[kind]);
 		log_delta(_metadata, kind, s0[kind], s1[kind]);
-		TH_LOG("%s: %d SYN_RECV rows", cl_name(kind), rows[kind]);
+		TH_LOG("%s: %d SYN_RECV rows", stack_name(kind), rows[kind]);
 	}
-	EXPECT_EQ(4, rows[CL_XTCP]);
-	EXPECT_EQ(rows[CL_TCP], rows[CL_XTCP]);
-	EXPECT_EQ(46, s1[CL_XTCP][S_QFULLDROP] - s0[CL_XTCP][S_QFULLDROP]);
-	EXPECT_EQ(46, s1[CL_XTCP][S_LDROPS] - s0[CL_XTCP][S_LDROPS]);
-	EXPECT_EQ(s1[CL_TCP][S_LDROPS] - s0[CL_TCP][S_LDROPS],
-		  s1[CL_XTCP][S_LDROPS] - s0[CL_XTCP][S_LDROPS]);
-	EXPECT_EQ(0, s1[CL_XTCP][S_SENT] - s0[CL_XTCP][S_SENT]);
+	EXPECT_EQ(4, rows[STACK_XTCP]);
+	EXPECT_EQ(rows[STACK_TCP], rows[STACK_XTCP]);
+	EXPECT_EQ(46, s1[STACK_XTCP][S_QFULLDROP] - s0[STACK_XTCP][S_QFULLDROP]);
+	EXPECT_EQ(46, s1[STACK_XTCP][S_LDROPS] - s0[STACK_XTCP][S_LDROPS]);
+	EXPECT_EQ(s1[STACK_TCP][S_LDROPS] - s0[STACK_TCP][S_LDROPS],
+		  s1[STACK_XTCP][S_LDROPS] - s0[STACK_XTCP][S_LDROPS]);
+	EXPECT_EQ(0, s1[STACK_XTCP][S_SENT] - s0[STACK_XTCP][S_SENT]);
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN
