@@ -18,20 +18,14 @@
  * - ACKs beyond snd_nxt do not keep a dead connection alive: keepalive
  *   still times out while they arrive.
  */
-#define TD_LIB_NO_MAIN
-#include "helpers/td_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
-#define T 0
-#define X 1
-
-static const int kind_of[2] = { TD_TCP, TD_XTCP };
-
 FIXTURE(st) {
-	struct td_topo t;
-	struct td_conn k[2];
+	struct topo t;
+	struct conn k[NSTACKS];		/* one idle connection per stack */
 	int cap, raw_a, raw_b;
-	struct td_seg segs[4096];
+	struct seg segs[4096];
 	int nsegs;
 };
 
@@ -40,14 +34,14 @@ FIXTURE_SETUP(st)
 	int i, err;
 
 	self->cap = self->raw_a = self->raw_b = -1;
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		self->k[i].c = self->k[i].s = -1;
-	err = td_topo_init(&self->t);
+	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
-	nl_ns_enter(self->t.ns[TD_B]);
-	self->raw_b = td_raw_open();
-	nl_ns_enter(self->t.ns[TD_A]);
-	self->raw_a = td_raw_open();
+	ns_enter(self->t.ns[SIDE_B]);
+	self->raw_b = raw_open();
+	ns_enter(self->t.ns[SIDE_A]);
+	self->raw_a = raw_open();
 	ASSERT_LE(0, self->raw_a);
 	ASSERT_LE(0, self->raw_b);
 }
@@ -56,47 +50,50 @@ FIXTURE_TEARDOWN(st)
 {
 	int i;
 
-	for (i = 0; i < 2; i++) {
-		td_abort(self->k[i].s);
-		td_abort(self->k[i].c);
+	for_each_stack(i) {
+		sock_abort(self->k[i].s);
+		sock_abort(self->k[i].c);
 	}
 	if (self->cap >= 0)
 		close(self->cap);
 	close(self->raw_a);
 	close(self->raw_b);
-	if (td_settle(&self->t, 10))
+	if (topo_settle(&self->t, 10))
 		TH_LOG("XTCP sockets still open 10 s after the test");
 }
 
 /*
- * A TCP and an XTCP connection whose next sequence numbers are known
- * (td_pair_seq: "ping" from A, "pong" from B, captured on va). 0 or errno.
+ * An XTCP and a TCP connection whose next sequence numbers are known
+ * (topo_conns_open(): "ping" from A, "pong" from B, captured on va).
+ * 0 or errno.
  */
 static int open_pairs(FIXTURE_DATA(st) *self)
 {
-	self->cap = td_cap_a(&self->t);
+	static const enum stack stacks[NSTACKS] = { STACK_XTCP, STACK_TCP };
+
+	self->cap = topo_cap(&self->t, SIDE_A);
 	if (self->cap < 0)
 		return errno;
 	self->nsegs = 0;
-	return td_conns_open(&self->t, self->cap, kind_of, self->k, 2, 7300);
+	return topo_conns_open(&self->t, self->cap, stacks, self->k, NSTACKS, 7300);
 }
 
 /* A segment of connection @i as if from A (to B) or from B (to A). */
-static struct td_raw spoof(FIXTURE_DATA(st) *self, int i, int from)
+static struct raw_seg spoof(FIXTURE_DATA(st) *self, int i, int from)
 {
-	struct td_conn *c = &self->k[i];
-	struct td_raw r = {
-		.proto = td_proto(kind_of[i]),
-		.flags = TD_F_ACK,
+	struct conn *c = &self->k[i];
+	struct raw_seg r = {
+		.proto = stack_proto(i),
+		.flags = TH_ACK,
 		.win = 502,
 	};
 
-	if (from == TD_A) {
-		r.saddr = td_ip(TD_IP_A), r.daddr = td_ip(TD_IP_B);
+	if (from == SIDE_A) {
+		r.saddr = inet_addr(IP_A), r.daddr = inet_addr(IP_B);
 		r.sport = c->cport, r.dport = c->port;
 		r.seq = c->snd_una, r.ack = c->rcv_nxt;
 	} else {
-		r.saddr = td_ip(TD_IP_B), r.daddr = td_ip(TD_IP_A);
+		r.saddr = inet_addr(IP_B), r.daddr = inet_addr(IP_A);
 		r.sport = c->port, r.dport = c->cport;
 		r.seq = c->rcv_nxt, r.ack = c->snd_una;
 	}
@@ -106,44 +103,38 @@ static struct td_raw spoof(FIXTURE_DATA(st) *self, int i, int from)
 /* Segments of connection @i captured since the last reset, sent by @from. */
 static int sent_by(FIXTURE_DATA(st) *self, int i, int from)
 {
-	struct td_conn *c = &self->k[i];
+	struct conn *c = &self->k[i];
 
-	td_cap_read(self->cap, self->segs, &self->nsegs, 4096, 0);
-	if (from == TD_A)
-		return td_count(self->segs, self->nsegs, td_proto(kind_of[i]),
+	cap_read(self->cap, self->segs, &self->nsegs, 4096, 0, false);
+	if (from == SIDE_A)
+		return seg_count(self->segs, self->nsegs, stack_proto(i),
 				c->cport, c->port, 0, 0, NULL);
-	return td_count(self->segs, self->nsegs, td_proto(kind_of[i]),
+	return seg_count(self->segs, self->nsegs, stack_proto(i),
 			c->port, c->cport, 0, 0, NULL);
 }
 
 /* Counter @name of stack @i in namespace @side. */
 static long stat_in(FIXTURE_DATA(st) *self, int side, int i, const char *name)
 {
-	int old = nl_cur_ns;
-	long v;
-
-	nl_ns_enter(self->t.ns[side]);
-	v = td_stat(kind_of[i], name);
-	nl_ns_enter(old);
-	return v;
+	return counter_ns(self->t.ns[side], i, name);
 }
 
 /*
- * Send @n copies of @r (from A's namespace when @from is TD_A), @gap_ms
+ * Send @n copies of @r (from A's namespace when @from is SIDE_A), @gap_ms
  * apart; returns how long that took, in seconds.
  */
-static double burst(FIXTURE_DATA(st) *self, int from, struct td_raw *r, int n,
+static double burst(FIXTURE_DATA(st) *self, int from, struct raw_seg *r, int n,
 		    int gap_ms)
 {
-	double t0 = td_now();
+	double t0 = now();
 	int j;
 
 	for (j = 0; j < n; j++) {
-		td_raw_send(from == TD_A ? self->raw_a : self->raw_b, r);
+		raw_send(from == SIDE_A ? self->raw_a : self->raw_b, r);
 		if (gap_ms)
-			td_msleep(gap_ms);
+			msleep(gap_ms);
 	}
-	return td_now() - t0;
+	return now() - t0;
 }
 
 /* At most one answer per 500 ms of @secs, plus the first. */
@@ -162,26 +153,26 @@ TEST_F(st, spoofed_inwindow_data_no_ack_storm)
 	char buf[128];
 
 	ASSERT_EQ(0, open_pairs(self));
-	for (i = 0; i < 2; i++) {
-		struct td_raw r = spoof(self, i, TD_A);
+	for_each_stack(i) {
+		struct raw_seg r = spoof(self, i, SIDE_A);
 
-		r.flags |= TD_F_PSH;
+		r.flags |= TH_PUSH;
 		r.len = 100;
-		ASSERT_EQ(0, td_raw_send(self->raw_a, &r));
+		ASSERT_EQ(0, raw_send(self->raw_a, &r));
 	}
-	td_msleep(3000);
-	for (i = 0; i < 2; i++) {
-		n[i][TD_A] = sent_by(self, i, TD_A);
-		n[i][TD_B] = sent_by(self, i, TD_B);
+	msleep(3000);
+	for_each_stack(i) {
+		n[i][SIDE_A] = sent_by(self, i, SIDE_A);
+		n[i][SIDE_B] = sent_by(self, i, SIDE_B);
 		/* B took the spoofed bytes, as TCP does: they were in window */
-		EXPECT_EQ(0, td_read_n(self->k[i].s, buf, 100, 2000));
+		EXPECT_EQ(0, sock_read_n(self->k[i].s, buf, 100, 2000));
 	}
 	TH_LOG("segments in the 3 s after one spoofed segment: TCP A %d B %d, XTCP A %d B %d",
-	       n[T][TD_A], n[T][TD_B], n[X][TD_A], n[X][TD_B]);
-	for (i = 0; i < 2; i++) {
-		EXPECT_LE(n[i][TD_A], limit_for(3));
-		EXPECT_LE(n[i][TD_B], limit_for(3));
-		EXPECT_LE(1, n[i][TD_B]);	/* B acknowledged the data */
+	       n[STACK_TCP][SIDE_A], n[STACK_TCP][SIDE_B], n[STACK_XTCP][SIDE_A], n[STACK_XTCP][SIDE_B]);
+	for_each_stack(i) {
+		EXPECT_LE(n[i][SIDE_A], limit_for(3));
+		EXPECT_LE(n[i][SIDE_B], limit_for(3));
+		EXPECT_LE(1, n[i][SIDE_B]);	/* B acknowledged the data */
 	}
 }
 
@@ -193,21 +184,21 @@ TEST_F(st, out_of_window_acks_rate_limited)
 	double secs[2];
 
 	ASSERT_EQ(0, open_pairs(self));
-	for (i = 0; i < 2; i++) {
-		struct td_raw r = spoof(self, i, TD_A);
+	for_each_stack(i) {
+		struct raw_seg r = spoof(self, i, SIDE_A);
 
 		r.seq += 0x40000000;
-		skipped0[i] = stat_in(self, TD_B, i, "TCPACKSkippedSeq");
-		secs[i] = burst(self, TD_A, &r, 40, 10);
+		skipped0[i] = stat_in(self, SIDE_B, i, "TCPACKSkippedSeq");
+		secs[i] = burst(self, SIDE_A, &r, 40, 10);
 	}
-	td_msleep(300);
-	for (i = 0; i < 2; i++) {
-		n[i] = sent_by(self, i, TD_B);
-		skipped[i] = stat_in(self, TD_B, i, "TCPACKSkippedSeq") - skipped0[i];
+	msleep(300);
+	for_each_stack(i) {
+		n[i] = sent_by(self, i, SIDE_B);
+		skipped[i] = stat_in(self, SIDE_B, i, "TCPACKSkippedSeq") - skipped0[i];
 	}
 	TH_LOG("40 out-of-window ACKs: answers TCP %d (%.2f s) XTCP %d (%.2f s); TCPACKSkippedSeq TCP %ld XTCP %ld",
-	       n[T], secs[T], n[X], secs[X], skipped[T], skipped[X]);
-	for (i = 0; i < 2; i++) {
+	       n[STACK_TCP], secs[STACK_TCP], n[STACK_XTCP], secs[STACK_XTCP], skipped[STACK_TCP], skipped[STACK_XTCP]);
+	for_each_stack(i) {
 		EXPECT_LE(1, n[i]);
 		EXPECT_LE(n[i], limit_for(secs[i] + 0.3));
 		EXPECT_EQ(40 - n[i], skipped[i]);
@@ -220,21 +211,21 @@ TEST_F(st, ratelimit_zero_answers_each)
 	int n[2], i;
 
 	ASSERT_EQ(0, open_pairs(self));
-	ASSERT_EQ(0, td_topo_sysctl(&self->t, "invalid_ratelimit",
+	ASSERT_EQ(0, topo_sysctl(&self->t, "invalid_ratelimit",
 				    "tcp_invalid_ratelimit", 0));
-	for (i = 0; i < 2; i++) {
-		struct td_raw r = spoof(self, i, TD_A);
+	for_each_stack(i) {
+		struct raw_seg r = spoof(self, i, SIDE_A);
 
 		r.seq += 0x40000000;
-		burst(self, TD_A, &r, 20, 5);
+		burst(self, SIDE_A, &r, 20, 5);
 	}
-	td_msleep(300);
-	for (i = 0; i < 2; i++)
-		n[i] = sent_by(self, i, TD_B);
+	msleep(300);
+	for_each_stack(i)
+		n[i] = sent_by(self, i, SIDE_B);
 	TH_LOG("20 out-of-window ACKs, invalid_ratelimit=0: answers TCP %d XTCP %d",
-	       n[T], n[X]);
-	EXPECT_EQ(20, n[T]);
-	EXPECT_EQ(20, n[X]);
+	       n[STACK_TCP], n[STACK_XTCP]);
+	EXPECT_EQ(20, n[STACK_TCP]);
+	EXPECT_EQ(20, n[STACK_XTCP]);
 }
 
 /* Old data is always answered (a duplicate ACK): data is no ACK loop. */
@@ -243,19 +234,19 @@ TEST_F(st, out_of_window_data_always_answered)
 	int n[2], i;
 
 	ASSERT_EQ(0, open_pairs(self));
-	for (i = 0; i < 2; i++) {
-		struct td_raw r = spoof(self, i, TD_A);
+	for_each_stack(i) {
+		struct raw_seg r = spoof(self, i, SIDE_A);
 
 		r.seq -= 300;
 		r.len = 100;
-		burst(self, TD_A, &r, 10, 5);
+		burst(self, SIDE_A, &r, 10, 5);
 	}
-	td_msleep(300);
-	for (i = 0; i < 2; i++)
-		n[i] = sent_by(self, i, TD_B);
-	TH_LOG("10 old data segments: answers TCP %d XTCP %d", n[T], n[X]);
-	EXPECT_EQ(10, n[T]);
-	EXPECT_EQ(n[T], n[X]);
+	msleep(300);
+	for_each_stack(i)
+		n[i] = sent_by(self, i, SIDE_B);
+	TH_LOG("10 old data segments: answers TCP %d XTCP %d", n[STACK_TCP], n[STACK_XTCP]);
+	EXPECT_EQ(10, n[STACK_TCP]);
+	EXPECT_EQ(n[STACK_TCP], n[STACK_XTCP]);
 }
 
 /* RFC 5961 4.2: in-window SYNs, 20 in 0.2 s: one challenge ACK. */
@@ -266,25 +257,25 @@ TEST_F(st, inwindow_syn_challenge_rate_limited)
 	double secs[2];
 
 	ASSERT_EQ(0, open_pairs(self));
-	for (i = 0; i < 2; i++) {
-		struct td_raw r = spoof(self, i, TD_A);
+	for_each_stack(i) {
+		struct raw_seg r = spoof(self, i, SIDE_A);
 
-		r.flags = TD_F_SYN;
+		r.flags = TH_SYN;
 		r.seq += 10;
 		r.ack = 0;
-		ch0[i] = stat_in(self, TD_B, i, "TCPChallengeACK");
-		sk0[i] = stat_in(self, TD_B, i, "TCPACKSkippedChallenge");
-		secs[i] = burst(self, TD_A, &r, 20, 10);
+		ch0[i] = stat_in(self, SIDE_B, i, "TCPChallengeACK");
+		sk0[i] = stat_in(self, SIDE_B, i, "TCPACKSkippedChallenge");
+		secs[i] = burst(self, SIDE_A, &r, 20, 10);
 	}
-	td_msleep(300);
-	for (i = 0; i < 2; i++) {
-		n[i] = sent_by(self, i, TD_B);
-		ch[i] = stat_in(self, TD_B, i, "TCPChallengeACK") - ch0[i];
-		sk[i] = stat_in(self, TD_B, i, "TCPACKSkippedChallenge") - sk0[i];
+	msleep(300);
+	for_each_stack(i) {
+		n[i] = sent_by(self, i, SIDE_B);
+		ch[i] = stat_in(self, SIDE_B, i, "TCPChallengeACK") - ch0[i];
+		sk[i] = stat_in(self, SIDE_B, i, "TCPACKSkippedChallenge") - sk0[i];
 	}
 	TH_LOG("20 in-window SYNs: answers TCP %d XTCP %d, TCPChallengeACK TCP %ld XTCP %ld, TCPACKSkippedChallenge TCP %ld XTCP %ld",
-	       n[T], n[X], ch[T], ch[X], sk[T], sk[X]);
-	for (i = 0; i < 2; i++) {
+	       n[STACK_TCP], n[STACK_XTCP], ch[STACK_TCP], ch[STACK_XTCP], sk[STACK_TCP], sk[STACK_XTCP]);
+	for_each_stack(i) {
 		EXPECT_LE(1, n[i]);
 		EXPECT_LE(n[i], limit_for(secs[i] + 0.3));
 		EXPECT_EQ(n[i], ch[i]);
@@ -304,57 +295,57 @@ TEST_F(st, acks_beyond_snd_nxt_keep_nothing_alive)
 	int i, other[2];
 
 	ASSERT_EQ(0, open_pairs(self));
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, xtcp_setint(self->k[i].c, SOL_TCP, TCP_KEEPIDLE, 1));
-		ASSERT_EQ(0, xtcp_setint(self->k[i].c, SOL_TCP, TCP_KEEPINTVL, 1));
-		ASSERT_EQ(0, xtcp_setint(self->k[i].c, SOL_TCP, TCP_KEEPCNT, 2));
-		ASSERT_EQ(0, xtcp_setint(self->k[i].c, SOL_SOCKET, SO_KEEPALIVE, 1));
+	for_each_stack(i) {
+		ASSERT_EQ(0, sock_setint(self->k[i].c, SOL_TCP, TCP_KEEPIDLE, 1));
+		ASSERT_EQ(0, sock_setint(self->k[i].c, SOL_TCP, TCP_KEEPINTVL, 1));
+		ASSERT_EQ(0, sock_setint(self->k[i].c, SOL_TCP, TCP_KEEPCNT, 2));
+		ASSERT_EQ(0, sock_setint(self->k[i].c, SOL_SOCKET, SO_KEEPALIVE, 1));
 	}
-	nl_ns_enter(self->t.ns[TD_B]);
+	ns_enter(self->t.ns[SIDE_B]);
 	/* the netns is the test's: tc (run by system()) acts in it */
 	ASSERT_EQ(0, system("tc qdisc add dev vb clsact && tc filter add dev vb "
 			    "egress protocol ip prio 1 u32 match u8 64 0xff at 8 "
 			    "action drop"));
-	nl_ns_enter(self->t.ns[TD_A]);
-	t0 = td_now();
-	while ((!dead[T] || !dead[X]) && td_now() - t0 < 20) {
-		for (i = 0; i < 2; i++) {
-			struct td_raw r = spoof(self, i, TD_B);
+	ns_enter(self->t.ns[SIDE_A]);
+	t0 = now();
+	while ((!dead[STACK_TCP] || !dead[STACK_XTCP]) && now() - t0 < 20) {
+		for_each_stack(i) {
+			struct raw_seg r = spoof(self, i, SIDE_B);
 
 			if (dead[i])
 				continue;
-			if (td_poll(self->k[i].c, POLLIN, 0) & (POLLERR | POLLHUP)) {
-				dead[i] = td_now() - t0;
-				EXPECT_EQ(ETIMEDOUT, td_so_error(self->k[i].c));
+			if (sock_poll(self->k[i].c, POLLIN, 0) & (POLLERR | POLLHUP)) {
+				dead[i] = now() - t0;
+				EXPECT_EQ(ETIMEDOUT, sock_so_error(self->k[i].c));
 				continue;
 			}
 			r.ack += 1000;
 			r.ttl = 63;
-			td_raw_send(self->raw_b, &r);
+			raw_send(self->raw_b, &r);
 		}
-		td_msleep(200);
+		msleep(200);
 	}
-	for (i = 0; i < 2; i++) {
-		struct td_conn *c = &self->k[i];
+	for_each_stack(i) {
+		struct conn *c = &self->k[i];
 		int j;
 
-		td_cap_read(self->cap, self->segs, &self->nsegs, 4096, 0);
+		cap_read(self->cap, self->segs, &self->nsegs, 4096, 0, false);
 		/* A's segments other than keepalive probes and the final RST */
 		other[i] = 0;
 		for (j = 0; j < self->nsegs; j++) {
-			struct td_seg *s = &self->segs[j];
+			struct seg *s = &self->segs[j];
 
-			if (s->proto == td_proto(kind_of[i]) && s->sport == c->cport &&
-			    s->seq != c->snd_una - 1 && !(s->flags & TD_F_RST))
+			if (s->proto == stack_proto(i) && s->sport == c->cport &&
+			    s->seq != c->snd_una - 1 && !(s->flags & TH_RST))
 				other[i]++;
 		}
 	}
 	TH_LOG("keepalive death under spoofed ACKs: TCP %.1f s, XTCP %.1f s; other segments from A: TCP %d XTCP %d",
-	       dead[T], dead[X], other[T], other[X]);
-	EXPECT_LT(0, dead[T]);
-	EXPECT_LT(0, dead[X]);
-	EXPECT_EQ(0, other[T]);
-	EXPECT_EQ(0, other[X]);
+	       dead[STACK_TCP], dead[STACK_XTCP], other[STACK_TCP], other[STACK_XTCP]);
+	EXPECT_LT(0, dead[STACK_TCP]);
+	EXPECT_LT(0, dead[STACK_XTCP]);
+	EXPECT_EQ(0, other[STACK_TCP]);
+	EXPECT_EQ(0, other[STACK_XTCP]);
 }
 
 TEST(sysctl_invalid_ratelimit_bounds)
@@ -363,18 +354,18 @@ TEST(sysctl_invalid_ratelimit_bounds)
 	long old;
 	int i;
 
-	ASSERT_LE(0, td_single_ns());
-	old = td_sysctl_get("net.xtcp.invalid_ratelimit");
+	ASSERT_LE(0, topo_single_ns());
+	old = sysctl_get("net.xtcp.invalid_ratelimit");
 	EXPECT_EQ(500, old);
-	EXPECT_EQ(500, td_sysctl_get("net.ipv4.tcp_invalid_ratelimit"));
-	EXPECT_EQ((long)INT_MAX, td_sysctl_get("net.xtcp.challenge_ack_limit"));
+	EXPECT_EQ(500, sysctl_get("net.ipv4.tcp_invalid_ratelimit"));
+	EXPECT_EQ((long)INT_MAX, sysctl_get("net.xtcp.challenge_ack_limit"));
 	for (i = 0; i < 3; i++) {
-		EXPECT_EQ(EINVAL, td_sysctl("net.xtcp.invalid_ratelimit", bad[i]));
-		EXPECT_EQ(500, td_sysctl_get("net.xtcp.invalid_ratelimit"));
+		EXPECT_EQ(EINVAL, sysctl_set("net.xtcp.invalid_ratelimit", bad[i]));
+		EXPECT_EQ(500, sysctl_get("net.xtcp.invalid_ratelimit"));
 	}
-	EXPECT_EQ(0, td_sysctl("net.xtcp.invalid_ratelimit", "3600000"));
-	EXPECT_EQ(3600000, td_sysctl_get("net.xtcp.invalid_ratelimit"));
-	EXPECT_EQ(EINVAL, td_sysctl("net.xtcp.challenge_ack_limit", "-1"));
+	EXPECT_EQ(0, sysctl_set("net.xtcp.invalid_ratelimit", "3600000"));
+	EXPECT_EQ(3600000, sysctl_get("net.xtcp.invalid_ratelimit"));
+	EXPECT_EQ(EINVAL, sysctl_set("net.xtcp.challenge_ack_limit", "-1"));
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

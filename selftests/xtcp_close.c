@@ -12,27 +12,17 @@
  * /proc/net/tcp; segments from a packet socket on the veth. "Cutting" a
  * side is netem loss 100% on its veth (everything it sends is lost).
  */
-#define TD_LIB_NO_MAIN
-#include "helpers/td_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 #define PORT_TCP	7000
 #define PORT_XTCP	7001
-#define T		0	/* index of the TCP connection */
-#define X		1	/* index of the XTCP connection */
-
-static const int kind_of[2] = { TD_TCP, TD_XTCP };
-
-struct conn {
-	int c, s;			/* client fd (in A), server fd (in B) */
-	unsigned short cport, port;
-};
 
 FIXTURE(td) {
-	struct td_topo t;
-	struct conn k[2];
+	struct topo t;
+	struct conn k[NSTACKS];		/* one connection per stack */
 	int cap;
-	struct td_seg segs[512];
+	struct seg segs[512];
 	int nsegs;
 };
 
@@ -41,28 +31,28 @@ FIXTURE_SETUP(td)
 	int i, err;
 
 	self->cap = -1;
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		self->k[i].c = self->k[i].s = -1;
-	err = td_topo_init(&self->t);
+	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
 	/* short orphan FIN_WAIT2 life in both namespaces unless a test says */
-	td_topo_sysctl(&self->t, "fin_timeout", "tcp_fin_timeout", 3);
+	topo_sysctl(&self->t, "fin_timeout", "tcp_fin_timeout", 3);
 }
 
 FIXTURE_TEARDOWN(td)
 {
 	int i;
 
-	td_cut(&self->t, TD_A, false);
-	td_cut(&self->t, TD_B, false);
+	topo_cut(&self->t, SIDE_A, false);
+	topo_cut(&self->t, SIDE_B, false);
 	/* RSTs from both ends kill whatever is left, orphans included */
-	for (i = 0; i < 2; i++) {
-		td_abort(self->k[i].s);
-		td_abort(self->k[i].c);
+	for_each_stack(i) {
+		sock_abort(self->k[i].s);
+		sock_abort(self->k[i].c);
 	}
 	if (self->cap >= 0)
 		close(self->cap);
-	if (td_settle(&self->t, 10))
+	if (topo_settle(&self->t, 10))
 		TH_LOG("XTCP sockets still open 10 s after the test");
 }
 
@@ -71,28 +61,28 @@ static int open_pairs(struct __test_metadata *_metadata, FIXTURE_DATA(td) *self)
 {
 	int i, err;
 
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		struct conn *c = &self->k[i];
 
-		c->port = kind_of[i] == TD_TCP ? PORT_TCP : PORT_XTCP;
-		err = td_pair(&self->t, kind_of[i], c->port, &c->c, &c->s);
+		c->port = i == STACK_TCP ? PORT_TCP : PORT_XTCP;
+		err = topo_pair(&self->t, i, c->port, NULL, &c->c, &c->s);
 		if (err) {
-			TH_LOG("%s connection: %s", td_name(kind_of[i]), strerror(err));
+			TH_LOG("%s connection: %s", stack_name(i), strerror(err));
 			return err;
 		}
-		c->cport = xtcp_local_port(c->c);
+		c->cport = sock_local_port(c->c);
 	}
 	return 0;
 }
 
 /* State of connection @i's row on side @side (0: no row). */
-static int st(FIXTURE_DATA(td) *self, int i, int side, struct td_row *row)
+static int st(FIXTURE_DATA(td) *self, int i, int side, struct proc_row *row)
 {
 	struct conn *c = &self->k[i];
 
-	if (side == TD_A)
-		return td_state(self->t.ns[TD_A], kind_of[i], c->cport, c->port, row);
-	return td_state(self->t.ns[TD_B], kind_of[i], c->port, c->cport, row);
+	if (side == SIDE_A)
+		return proc_state(self->t.ns[SIDE_A], i, c->cport, c->port, row);
+	return proc_state(self->t.ns[SIDE_B], i, c->port, c->cport, row);
 }
 
 /*
@@ -102,19 +92,19 @@ static int st(FIXTURE_DATA(td) *self, int i, int side, struct td_row *row)
 static void wait_both(FIXTURE_DATA(td) *self, int side, int state, double secs,
 		      double waited[2])
 {
-	double t0 = td_now();
+	double t0 = now();
 	int i, done = 0;
 
 	waited[0] = waited[1] = -1;
-	while (done < 2 && td_now() - t0 <= secs) {
-		for (i = 0; i < 2; i++) {
+	while (done < 2 && now() - t0 <= secs) {
+		for_each_stack(i) {
 			if (waited[i] < 0 && st(self, i, side, NULL) == state) {
-				waited[i] = td_now() - t0;
+				waited[i] = now() - t0;
 				done++;
 			}
 		}
 		if (done < 2)
-			td_msleep(20);
+			msleep(20);
 	}
 }
 
@@ -122,41 +112,41 @@ static void wait_both(FIXTURE_DATA(td) *self, int side, int state, double secs,
 static void start_cap(struct __test_metadata *_metadata, FIXTURE_DATA(td) *self,
 		      int side)
 {
-	self->cap = side == TD_A ? td_cap_a(&self->t) : td_cap_b(&self->t);
+	self->cap = topo_cap(&self->t, side);
 	ASSERT_LE(0, self->cap);
 }
 
 static void read_cap(FIXTURE_DATA(td) *self)
 {
-	td_cap_read(self->cap, self->segs, &self->nsegs, 512, 0);
+	cap_read(self->cap, self->segs, &self->nsegs, 512, 0, false);
 }
 
 /* Segments of connection @i from side @side having @set and not @clear. */
 static int count_from(FIXTURE_DATA(td) *self, int i, int side, uint8_t set,
-		      uint8_t clear, struct td_seg *first)
+		      uint8_t clear, struct seg *first)
 {
 	struct conn *c = &self->k[i];
-	uint16_t sp = side == TD_A ? c->cport : c->port;
-	uint16_t dp = side == TD_A ? c->port : c->cport;
+	uint16_t sp = side == SIDE_A ? c->cport : c->port;
+	uint16_t dp = side == SIDE_A ? c->port : c->cport;
 
-	return td_count(self->segs, self->nsegs, td_proto(kind_of[i]), sp, dp,
+	return seg_count(self->segs, self->nsegs, stack_proto(i), sp, dp,
 			set, clear, first);
 }
 
 /* All segments of one FIN retransmission train share the FIN's seq. */
 static bool same_seq(FIXTURE_DATA(td) *self, int i, int side, uint8_t set)
 {
-	struct td_seg first;
+	struct seg first;
 	struct conn *c = &self->k[i];
-	uint16_t sp = side == TD_A ? c->cport : c->port;
+	uint16_t sp = side == SIDE_A ? c->cport : c->port;
 	int j;
 
 	if (!count_from(self, i, side, set, 0, &first))
 		return false;
 	for (j = 0; j < self->nsegs; j++) {
-		struct td_seg *s = &self->segs[j];
+		struct seg *s = &self->segs[j];
 
-		if (s->proto == td_proto(kind_of[i]) && s->sport == sp &&
+		if (s->proto == stack_proto(i) && s->sport == sp &&
 		    (s->flags & set) == set && s->seq != first.seq)
 			return false;
 	}
@@ -179,45 +169,45 @@ TEST_F_TIMEOUT(td, active_close_fin_wait2_passive_close_wait, 20)
 	int s[2][2], i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		close_fd(&self->k[i].c);
-	td_msleep(300);
-	for (i = 0; i < 2; i++) {
-		s[i][TD_A] = st(self, i, TD_A, NULL);
-		s[i][TD_B] = st(self, i, TD_B, NULL);
+	msleep(300);
+	for_each_stack(i) {
+		s[i][SIDE_A] = st(self, i, SIDE_A, NULL);
+		s[i][SIDE_B] = st(self, i, SIDE_B, NULL);
 	}
-	LOG2("closer", "%02X", s[T][TD_A], s[X][TD_A]);
-	LOG2("peer", "%02X", s[T][TD_B], s[X][TD_B]);
-	EXPECT_EQ(ST_FIN_WAIT2, s[X][TD_A]);
-	EXPECT_EQ(ST_CLOSE_WAIT, s[X][TD_B]);
-	EXPECT_EQ(s[T][TD_A], s[X][TD_A]);
-	EXPECT_EQ(s[T][TD_B], s[X][TD_B]);
+	LOG2("closer", "%02X", s[STACK_TCP][SIDE_A], s[STACK_XTCP][SIDE_A]);
+	LOG2("peer", "%02X", s[STACK_TCP][SIDE_B], s[STACK_XTCP][SIDE_B]);
+	EXPECT_EQ(ST_FIN_WAIT2, s[STACK_XTCP][SIDE_A]);
+	EXPECT_EQ(ST_CLOSE_WAIT, s[STACK_XTCP][SIDE_B]);
+	EXPECT_EQ(s[STACK_TCP][SIDE_A], s[STACK_XTCP][SIDE_A]);
+	EXPECT_EQ(s[STACK_TCP][SIDE_B], s[STACK_XTCP][SIDE_B]);
 }
 
 TEST_F_TIMEOUT(td, passive_close_closed_active_time_wait, 20)
 {
 	int s[2][2], i;
-	struct td_row row[2];
+	struct proc_row row[2];
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		close_fd(&self->k[i].c);
-	td_msleep(200);
-	for (i = 0; i < 2; i++)
+	msleep(200);
+	for_each_stack(i)
 		close_fd(&self->k[i].s);
-	td_msleep(300);
-	for (i = 0; i < 2; i++) {
-		s[i][TD_A] = st(self, i, TD_A, &row[i]);
-		s[i][TD_B] = st(self, i, TD_B, NULL);
+	msleep(300);
+	for_each_stack(i) {
+		s[i][SIDE_A] = st(self, i, SIDE_A, &row[i]);
+		s[i][SIDE_B] = st(self, i, SIDE_B, NULL);
 	}
-	LOG2("active closer", "%02X", s[T][TD_A], s[X][TD_A]);
-	LOG2("passive closer", "%02X", s[T][TD_B], s[X][TD_B]);
-	EXPECT_EQ(ST_TIME_WAIT, s[X][TD_A]);
-	EXPECT_EQ(0, s[X][TD_B]);		/* LAST_ACK -> CLOSED: no row */
-	EXPECT_EQ(s[T][TD_A], s[X][TD_A]);
-	EXPECT_EQ(s[T][TD_B], s[X][TD_B]);
-	if (s[X][TD_A] == ST_TIME_WAIT)
-		EXPECT_EQ(3, row[X].timer);
+	LOG2("active closer", "%02X", s[STACK_TCP][SIDE_A], s[STACK_XTCP][SIDE_A]);
+	LOG2("passive closer", "%02X", s[STACK_TCP][SIDE_B], s[STACK_XTCP][SIDE_B]);
+	EXPECT_EQ(ST_TIME_WAIT, s[STACK_XTCP][SIDE_A]);
+	EXPECT_EQ(0, s[STACK_XTCP][SIDE_B]);		/* LAST_ACK -> CLOSED: no row */
+	EXPECT_EQ(s[STACK_TCP][SIDE_A], s[STACK_XTCP][SIDE_A]);
+	EXPECT_EQ(s[STACK_TCP][SIDE_B], s[STACK_XTCP][SIDE_B]);
+	if (s[STACK_XTCP][SIDE_A] == ST_TIME_WAIT)
+		EXPECT_EQ(3, row[STACK_XTCP].timer);
 }
 
 /*
@@ -229,26 +219,26 @@ static void fin_retransmitted(struct __test_metadata *_metadata, FIXTURE_DATA(td
 			      int side, int state, const char *who)
 {
 	int s[2], n[2], i;
-	struct td_row row[2];
+	struct proc_row row[2];
 	char what[64];
 
-	td_msleep(1600);
+	msleep(1600);
 	read_cap(self);
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		s[i] = st(self, i, side, &row[i]);
-		n[i] = count_from(self, i, side, TD_F_FIN, 0, NULL);
+		n[i] = count_from(self, i, side, TH_FIN, 0, NULL);
 	}
-	td_segs_print(self->segs, self->nsegs);
+	segs_print(self->segs, self->nsegs);
 	snprintf(what, sizeof(what), "%s state", who);
-	LOG2(what, "%02X", s[T], s[X]);
-	LOG2("timer", "%u", row[T].timer, row[X].timer);
-	LOG2("FINs sent in 1.6 s", "%d", n[T], n[X]);
-	ASSERT_EQ(state, s[X]);
-	EXPECT_EQ(s[T], s[X]);
-	EXPECT_EQ(1, row[X].timer);
-	EXPECT_EQ(row[T].timer, row[X].timer);
-	EXPECT_LE(2, n[X]);
-	EXPECT_TRUE(same_seq(self, X, side, TD_F_FIN));
+	LOG2(what, "%02X", s[STACK_TCP], s[STACK_XTCP]);
+	LOG2("timer", "%u", row[STACK_TCP].timer, row[STACK_XTCP].timer);
+	LOG2("FINs sent in 1.6 s", "%d", n[STACK_TCP], n[STACK_XTCP]);
+	ASSERT_EQ(state, s[STACK_XTCP]);
+	EXPECT_EQ(s[STACK_TCP], s[STACK_XTCP]);
+	EXPECT_EQ(1, row[STACK_XTCP].timer);
+	EXPECT_EQ(row[STACK_TCP].timer, row[STACK_XTCP].timer);
+	EXPECT_LE(2, n[STACK_XTCP]);
+	EXPECT_TRUE(same_seq(self, STACK_XTCP, side, TH_FIN));
 }
 
 /* B's ACK of A's FIN is lost: A stays in FIN_WAIT1, retransmitting. */
@@ -257,11 +247,11 @@ TEST_F_TIMEOUT(td, fin_wait1_retransmits_fin, 20)
 	int i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	start_cap(_metadata, self, TD_A);
-	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
-	for (i = 0; i < 2; i++)
+	start_cap(_metadata, self, SIDE_A);
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_B, true));
+	for_each_stack(i)
 		close_fd(&self->k[i].c);
-	fin_retransmitted(_metadata, self, TD_A, ST_FIN_WAIT1, "closer");
+	fin_retransmitted(_metadata, self, SIDE_A, ST_FIN_WAIT1, "closer");
 }
 
 /*
@@ -274,13 +264,13 @@ static void last_ack_cut(struct __test_metadata *_metadata, FIXTURE_DATA(td) *se
 	int i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_WR));
-	td_msleep(200);
+	msleep(200);
 	if (cap)
-		start_cap(_metadata, self, TD_B);
-	ASSERT_EQ(0, td_cut(&self->t, TD_A, true));
-	for (i = 0; i < 2; i++)
+		start_cap(_metadata, self, SIDE_B);
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_A, true));
+	for_each_stack(i)
 		close_fd(&self->k[i].s);
 }
 
@@ -288,7 +278,7 @@ static void last_ack_cut(struct __test_metadata *_metadata, FIXTURE_DATA(td) *se
 TEST_F_TIMEOUT(td, last_ack_retransmits_fin, 20)
 {
 	last_ack_cut(_metadata, self, true);
-	fin_retransmitted(_metadata, self, TD_B, ST_LAST_ACK, "passive closer");
+	fin_retransmitted(_metadata, self, SIDE_B, ST_LAST_ACK, "passive closer");
 }
 
 /* LAST_ACK ends in CLOSED (no row) once the ACK gets through. */
@@ -297,27 +287,27 @@ TEST_F_TIMEOUT(td, last_ack_closes_when_acked, 30)
 	double w[2];
 
 	last_ack_cut(_metadata, self, false);
-	td_msleep(500);
-	ASSERT_EQ(ST_LAST_ACK, st(self, X, TD_B, NULL));
-	ASSERT_EQ(0, td_cut(&self->t, TD_A, false));
-	wait_both(self, TD_B, 0, 10, w);
-	LOG2("LAST_ACK row gone after uncut (s)", "%.2f", w[T], w[X]);
-	EXPECT_LE(0, w[X]);
+	msleep(500);
+	ASSERT_EQ(ST_LAST_ACK, st(self, STACK_XTCP, SIDE_B, NULL));
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_A, false));
+	wait_both(self, SIDE_B, 0, 10, w);
+	LOG2("LAST_ACK row gone after uncut (s)", "%.2f", w[STACK_TCP], w[STACK_XTCP]);
+	EXPECT_LE(0, w[STACK_XTCP]);
 }
 
 /* Seconds between the first and second FIN of connection @i from @side. */
 static double first_rto(FIXTURE_DATA(td) *self, int i, int side)
 {
 	struct conn *c = &self->k[i];
-	uint16_t sp = side == TD_A ? c->cport : c->port;
+	uint16_t sp = side == SIDE_A ? c->cport : c->port;
 	double t[2];
 	int j, n = 0;
 
 	for (j = 0; j < self->nsegs && n < 2; j++) {
-		struct td_seg *s = &self->segs[j];
+		struct seg *s = &self->segs[j];
 
-		if (s->proto == td_proto(kind_of[i]) && s->sport == sp &&
-		    (s->flags & TD_F_FIN))
+		if (s->proto == stack_proto(i) && s->sport == sp &&
+		    (s->flags & TH_FIN))
 			t[n++] = s->t;
 	}
 	return n == 2 ? t[1] - t[0] : -1;
@@ -334,14 +324,14 @@ TEST_F_TIMEOUT(td, last_ack_fin_rto_as_linux, 20)
 	int i;
 
 	last_ack_cut(_metadata, self, true);
-	td_msleep(1500);
+	msleep(1500);
 	read_cap(self);
-	for (i = 0; i < 2; i++)
-		ms[i] = (int)(first_rto(self, i, TD_B) * 1000);
-	LOG2("first FIN retransmission after (ms)", "%d", ms[T], ms[X]);
-	ASSERT_LT(0, ms[T]);
-	ASSERT_LT(0, ms[X]);
-	EXPECT_GE(100 + ms[T] / 2, abs(ms[X] - ms[T]));
+	for_each_stack(i)
+		ms[i] = (int)(first_rto(self, i, SIDE_B) * 1000);
+	LOG2("first FIN retransmission after (ms)", "%d", ms[STACK_TCP], ms[STACK_XTCP]);
+	ASSERT_LT(0, ms[STACK_TCP]);
+	ASSERT_LT(0, ms[STACK_XTCP]);
+	EXPECT_GE(100 + ms[STACK_TCP] / 2, abs(ms[STACK_XTCP] - ms[STACK_TCP]));
 }
 
 /* Both send FIN before either hears the other's: CLOSING, then TIME_WAIT. */
@@ -350,19 +340,19 @@ static void simultaneous(struct __test_metadata *_metadata, FIXTURE_DATA(td) *se
 	int i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	ASSERT_EQ(0, td_cut(&self->t, TD_A, true));
-	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
-	for (i = 0; i < 2; i++) {
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_A, true));
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_B, true));
+	for_each_stack(i) {
 		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_WR));
 		ASSERT_EQ(0, shutdown(self->k[i].s, SHUT_WR));
 	}
-	td_msleep(100);
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(ST_FIN_WAIT1, st(self, i, TD_A, NULL));
-		ASSERT_EQ(ST_FIN_WAIT1, st(self, i, TD_B, NULL));
+	msleep(100);
+	for_each_stack(i) {
+		ASSERT_EQ(ST_FIN_WAIT1, st(self, i, SIDE_A, NULL));
+		ASSERT_EQ(ST_FIN_WAIT1, st(self, i, SIDE_B, NULL));
 	}
 	/* A's retransmitted FIN reaches B; B's ACK of it is still lost */
-	ASSERT_EQ(0, td_cut(&self->t, TD_A, false));
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_A, false));
 }
 
 TEST_F_TIMEOUT(td, simultaneous_close_closing, 20)
@@ -370,11 +360,11 @@ TEST_F_TIMEOUT(td, simultaneous_close_closing, 20)
 	double w[2];
 
 	simultaneous(_metadata, self);
-	wait_both(self, TD_B, ST_CLOSING, 5, w);
-	LOG2("B in CLOSING after (s)", "%.2f", w[T], w[X]);
-	EXPECT_LE(0, w[X]);
-	EXPECT_LE(0, w[T]);
-	EXPECT_EQ(ST_FIN_WAIT1, st(self, X, TD_A, NULL));
+	wait_both(self, SIDE_B, ST_CLOSING, 5, w);
+	LOG2("B in CLOSING after (s)", "%.2f", w[STACK_TCP], w[STACK_XTCP]);
+	EXPECT_LE(0, w[STACK_XTCP]);
+	EXPECT_LE(0, w[STACK_TCP]);
+	EXPECT_EQ(ST_FIN_WAIT1, st(self, STACK_XTCP, SIDE_A, NULL));
 }
 
 /* B's FIN reaches A only with B's next retransmission, whose backoff
@@ -387,26 +377,26 @@ TEST_F_TIMEOUT(td, simultaneous_close_both_time_wait, 75)
 	double w[2];
 	int i;
 
-	ASSERT_EQ(0, td_topo_sysctl(&self->t, "tw_timeout", NULL, 5));
+	ASSERT_EQ(0, topo_sysctl(&self->t, "tw_timeout", NULL, 5));
 	/* B is orphaned in CLOSING after retransmitting its FIN into the cut
-	 * for a while: the test's 3 orphan retries (td_ns_defaults()) could
+	 * for a while: the test's 3 orphan retries (ns_defaults()) could
 	 * end it before the FIN gets through on a slow host
 	 */
-	ASSERT_EQ(0, td_topo_sysctl(&self->t, "orphan_retries", "tcp_orphan_retries", 8));
+	ASSERT_EQ(0, topo_sysctl(&self->t, "orphan_retries", "tcp_orphan_retries", 8));
 	simultaneous(_metadata, self);
-	wait_both(self, TD_B, ST_CLOSING, 5, w);
-	ASSERT_LE(0, w[X]);
-	ASSERT_EQ(0, td_cut(&self->t, TD_B, false));
-	for (i = 0; i < 2; i++) {
+	wait_both(self, SIDE_B, ST_CLOSING, 5, w);
+	ASSERT_LE(0, w[STACK_XTCP]);
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_B, false));
+	for_each_stack(i) {
 		close_fd(&self->k[i].c);
 		close_fd(&self->k[i].s);
 	}
-	wait_both(self, TD_B, ST_TIME_WAIT, 40, w);
-	LOG2("B (CLOSING) in TIME_WAIT after (s)", "%.2f", w[T], w[X]);
-	EXPECT_LE(0, w[X]);
-	wait_both(self, TD_A, ST_TIME_WAIT, 5, w);
-	LOG2("A (FIN_WAIT1) in TIME_WAIT after (s)", "%.2f", w[T], w[X]);
-	EXPECT_LE(0, w[X]);
+	wait_both(self, SIDE_B, ST_TIME_WAIT, 40, w);
+	LOG2("B (CLOSING) in TIME_WAIT after (s)", "%.2f", w[STACK_TCP], w[STACK_XTCP]);
+	EXPECT_LE(0, w[STACK_XTCP]);
+	wait_both(self, SIDE_A, ST_TIME_WAIT, 5, w);
+	LOG2("A (FIN_WAIT1) in TIME_WAIT after (s)", "%.2f", w[STACK_TCP], w[STACK_XTCP]);
+	EXPECT_LE(0, w[STACK_XTCP]);
 }
 
 /* ------------------------------------------------------------ shutdown */
@@ -418,14 +408,14 @@ TEST_F(td, shut_wr_peer_reads_eof)
 	int i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_WR));
-		td_poll(self->k[i].s, POLLIN, 2000);
+		sock_poll(self->k[i].s, POLLIN, 2000);
 		r[i] = recv(self->k[i].s, b, sizeof(b), MSG_DONTWAIT);
 	}
-	LOG2("peer recv()", "%zd", r[T], r[X]);
-	EXPECT_EQ(0, r[X]);
-	EXPECT_EQ(r[T], r[X]);
+	LOG2("peer recv()", "%zd", r[STACK_TCP], r[STACK_XTCP]);
+	EXPECT_EQ(0, r[STACK_XTCP]);
+	EXPECT_EQ(r[STACK_TCP], r[STACK_XTCP]);
 }
 
 TEST_F(td, shut_wr_peer_still_sends_and_closer_reads)
@@ -434,19 +424,19 @@ TEST_F(td, shut_wr_peer_still_sends_and_closer_reads)
 	char b[8];
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_WR));
-		td_msleep(50);
+		msleep(50);
 		e[i] = send(self->k[i].s, "after", 5, MSG_NOSIGNAL) == 5 ? 0 : errno;
 		if (!e[i]) {
-			e[i] = td_read_n(self->k[i].c, b, 5, 2000);
+			e[i] = sock_read_n(self->k[i].c, b, 5, 2000);
 			if (!e[i] && memcmp(b, "after", 5))
 				e[i] = EBADMSG;
 		}
 	}
-	LOG2("peer send + closer read", "%s", td_errname(e[T]), td_errname(e[X]));
-	EXPECT_EQ(0, e[X]);
-	EXPECT_EQ(e[T], e[X]);
+	LOG2("peer send + closer read", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
+	EXPECT_EQ(0, e[STACK_XTCP]);
+	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
 }
 
 TEST_F(td, shut_rd_recv_returns_zero)
@@ -456,15 +446,15 @@ TEST_F(td, shut_rd_recv_returns_zero)
 	int i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_RD));
 		r[i] = recv(self->k[i].c, b, sizeof(b), MSG_DONTWAIT);
 		if (r[i] < 0)
 			r[i] = -errno;
 	}
-	LOG2("recv() after SHUT_RD", "%zd", r[T], r[X]);
-	EXPECT_EQ(0, r[X]);
-	EXPECT_EQ(r[T], r[X]);
+	LOG2("recv() after SHUT_RD", "%zd", r[STACK_TCP], r[STACK_XTCP]);
+	EXPECT_EQ(0, r[STACK_XTCP]);
+	EXPECT_EQ(r[STACK_TCP], r[STACK_XTCP]);
 }
 
 TEST_F(td, shut_rd_sends_nothing_peer_established)
@@ -472,20 +462,20 @@ TEST_F(td, shut_rd_sends_nothing_peer_established)
 	int n[2], s[2], i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	start_cap(_metadata, self, TD_A);
-	for (i = 0; i < 2; i++)
+	start_cap(_metadata, self, SIDE_A);
+	for_each_stack(i)
 		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_RD));
-	td_msleep(300);
+	msleep(300);
 	read_cap(self);
-	for (i = 0; i < 2; i++) {
-		n[i] = count_from(self, i, TD_A, 0, 0, NULL);
-		s[i] = st(self, i, TD_B, NULL);
+	for_each_stack(i) {
+		n[i] = count_from(self, i, SIDE_A, 0, 0, NULL);
+		s[i] = st(self, i, SIDE_B, NULL);
 	}
-	LOG2("segments after SHUT_RD", "%d", n[T], n[X]);
-	LOG2("peer state", "%02X", s[T], s[X]);
-	EXPECT_EQ(0, n[X]);
-	EXPECT_EQ(ST_ESTABLISHED, s[X]);
-	EXPECT_EQ(s[T], s[X]);
+	LOG2("segments after SHUT_RD", "%d", n[STACK_TCP], n[STACK_XTCP]);
+	LOG2("peer state", "%02X", s[STACK_TCP], s[STACK_XTCP]);
+	EXPECT_EQ(0, n[STACK_XTCP]);
+	EXPECT_EQ(ST_ESTABLISHED, s[STACK_XTCP]);
+	EXPECT_EQ(s[STACK_TCP], s[STACK_XTCP]);
 }
 
 TEST_F(td, shut_rd_can_still_send)
@@ -494,15 +484,15 @@ TEST_F(td, shut_rd_can_still_send)
 	char b[8];
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_RD));
 		e[i] = send(self->k[i].c, "more", 4, MSG_NOSIGNAL) == 4 ? 0 : errno;
 		if (!e[i])
-			e[i] = td_read_n(self->k[i].s, b, 4, 2000);
+			e[i] = sock_read_n(self->k[i].s, b, 4, 2000);
 	}
-	LOG2("send after SHUT_RD, peer read", "%s", td_errname(e[T]), td_errname(e[X]));
-	EXPECT_EQ(0, e[X]);
-	EXPECT_EQ(e[T], e[X]);
+	LOG2("send after SHUT_RD, peer read", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
+	EXPECT_EQ(0, e[STACK_XTCP]);
+	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
 }
 
 TEST_F(td, shut_rdwr_eof_both_ways_and_epipe)
@@ -512,22 +502,22 @@ TEST_F(td, shut_rdwr_eof_both_ways_and_epipe)
 	char b[8];
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_RDWR));
-		td_poll(self->k[i].s, POLLIN, 2000);
+		sock_poll(self->k[i].s, POLLIN, 2000);
 		peer[i] = recv(self->k[i].s, b, sizeof(b), MSG_DONTWAIT);
 		own[i] = recv(self->k[i].c, b, sizeof(b), MSG_DONTWAIT);
 		snd[i] = send(self->k[i].c, "x", 1, MSG_NOSIGNAL) < 0 ? errno : 0;
 	}
-	LOG2("peer recv", "%zd", peer[T], peer[X]);
-	LOG2("own recv", "%zd", own[T], own[X]);
-	LOG2("own send", "%s", td_errname(snd[T]), td_errname(snd[X]));
-	EXPECT_EQ(0, peer[X]);
-	EXPECT_EQ(0, own[X]);
-	EXPECT_EQ(EPIPE, snd[X]);
-	EXPECT_EQ(peer[T], peer[X]);
-	EXPECT_EQ(own[T], own[X]);
-	EXPECT_EQ(snd[T], snd[X]);
+	LOG2("peer recv", "%zd", peer[STACK_TCP], peer[STACK_XTCP]);
+	LOG2("own recv", "%zd", own[STACK_TCP], own[STACK_XTCP]);
+	LOG2("own send", "%s", errname(snd[STACK_TCP]), errname(snd[STACK_XTCP]));
+	EXPECT_EQ(0, peer[STACK_XTCP]);
+	EXPECT_EQ(0, own[STACK_XTCP]);
+	EXPECT_EQ(EPIPE, snd[STACK_XTCP]);
+	EXPECT_EQ(peer[STACK_TCP], peer[STACK_XTCP]);
+	EXPECT_EQ(own[STACK_TCP], own[STACK_XTCP]);
+	EXPECT_EQ(snd[STACK_TCP], snd[STACK_XTCP]);
 }
 
 /* A socket that only shut its send side is not an orphan: no timeout. */
@@ -535,16 +525,16 @@ TEST_F_TIMEOUT(td, fin_wait2_not_orphan_stays, 20)
 {
 	int s[2], i;
 
-	td_topo_sysctl(&self->t, "fin_timeout", "tcp_fin_timeout", 1);
+	topo_sysctl(&self->t, "fin_timeout", "tcp_fin_timeout", 1);
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		ASSERT_EQ(0, shutdown(self->k[i].c, SHUT_WR));
-	td_msleep(2500);
-	for (i = 0; i < 2; i++)
-		s[i] = st(self, i, TD_A, NULL);
-	LOG2("state 2.5 s after SHUT_WR (fin_timeout 1)", "%02X", s[T], s[X]);
-	EXPECT_EQ(ST_FIN_WAIT2, s[X]);
-	EXPECT_EQ(s[T], s[X]);
+	msleep(2500);
+	for_each_stack(i)
+		s[i] = st(self, i, SIDE_A, NULL);
+	LOG2("state 2.5 s after SHUT_WR (fin_timeout 1)", "%02X", s[STACK_TCP], s[STACK_XTCP]);
+	EXPECT_EQ(ST_FIN_WAIT2, s[STACK_XTCP]);
+	EXPECT_EQ(s[STACK_TCP], s[STACK_XTCP]);
 }
 
 /* --------------------------------------------------- abortive closes */
@@ -555,10 +545,10 @@ static void close_with_unread(struct __test_metadata *_metadata, FIXTURE_DATA(td
 	int i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		ASSERT_EQ(5, send(self->k[i].s, "hello", 5, 0));
-	for (i = 0; i < 2; i++)
-		ASSERT_NE(0, td_poll(self->k[i].c, POLLIN, 2000) & POLLIN);
+	for_each_stack(i)
+		ASSERT_NE(0, sock_poll(self->k[i].c, POLLIN, 2000) & POLLIN);
 }
 
 TEST_F(td, close_unread_sends_rst_not_fin)
@@ -566,22 +556,22 @@ TEST_F(td, close_unread_sends_rst_not_fin)
 	int rst[2], fin[2], i;
 
 	close_with_unread(_metadata, self);
-	start_cap(_metadata, self, TD_A);
-	for (i = 0; i < 2; i++)
+	start_cap(_metadata, self, SIDE_A);
+	for_each_stack(i)
 		close_fd(&self->k[i].c);
-	td_msleep(300);
+	msleep(300);
 	read_cap(self);
-	for (i = 0; i < 2; i++) {
-		rst[i] = count_from(self, i, TD_A, TD_F_RST, 0, NULL);
-		fin[i] = count_from(self, i, TD_A, TD_F_FIN, 0, NULL);
+	for_each_stack(i) {
+		rst[i] = count_from(self, i, SIDE_A, TH_RST, 0, NULL);
+		fin[i] = count_from(self, i, SIDE_A, TH_FIN, 0, NULL);
 	}
-	td_segs_print(self->segs, self->nsegs);
-	LOG2("RSTs", "%d", rst[T], rst[X]);
-	LOG2("FINs", "%d", fin[T], fin[X]);
-	EXPECT_EQ(1, rst[X]);
-	EXPECT_EQ(0, fin[X]);
-	EXPECT_EQ(rst[T], rst[X]);
-	EXPECT_EQ(fin[T], fin[X]);
+	segs_print(self->segs, self->nsegs);
+	LOG2("RSTs", "%d", rst[STACK_TCP], rst[STACK_XTCP]);
+	LOG2("FINs", "%d", fin[STACK_TCP], fin[STACK_XTCP]);
+	EXPECT_EQ(1, rst[STACK_XTCP]);
+	EXPECT_EQ(0, fin[STACK_XTCP]);
+	EXPECT_EQ(rst[STACK_TCP], rst[STACK_XTCP]);
+	EXPECT_EQ(fin[STACK_TCP], fin[STACK_XTCP]);
 }
 
 TEST_F(td, close_unread_peer_econnreset)
@@ -590,14 +580,14 @@ TEST_F(td, close_unread_peer_econnreset)
 	char b[8];
 
 	close_with_unread(_metadata, self);
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		close_fd(&self->k[i].c);
-		td_poll(self->k[i].s, POLLIN, 2000);
+		sock_poll(self->k[i].s, POLLIN, 2000);
 		e[i] = recv(self->k[i].s, b, sizeof(b), MSG_DONTWAIT) < 0 ? errno : 0;
 	}
-	LOG2("peer recv", "%s", td_errname(e[T]), td_errname(e[X]));
-	EXPECT_EQ(ECONNRESET, e[X]);
-	EXPECT_EQ(e[T], e[X]);
+	LOG2("peer recv", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
+	EXPECT_EQ(ECONNRESET, e[STACK_XTCP]);
+	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
 }
 
 TEST_F(td, close_unread_counts_abort_on_close)
@@ -606,15 +596,15 @@ TEST_F(td, close_unread_counts_abort_on_close)
 	int i;
 
 	close_with_unread(_metadata, self);
-	for (i = 0; i < 2; i++) {
-		before[i] = td_stat(kind_of[i], "TCPAbortOnClose");
+	for_each_stack(i) {
+		before[i] = counter(i, "TCPAbortOnClose");
 		close_fd(&self->k[i].c);
-		after[i] = td_stat(kind_of[i], "TCPAbortOnClose");
+		after[i] = counter(i, "TCPAbortOnClose");
 	}
-	LOG2("TCPAbortOnClose delta", "%ld", after[T] - before[T], after[X] - before[X]);
-	ASSERT_LE(0, before[X]);
-	EXPECT_EQ(1, after[X] - before[X]);
-	EXPECT_EQ(after[T] - before[T], after[X] - before[X]);
+	LOG2("TCPAbortOnClose delta", "%ld", after[STACK_TCP] - before[STACK_TCP], after[STACK_XTCP] - before[STACK_XTCP]);
+	ASSERT_LE(0, before[STACK_XTCP]);
+	EXPECT_EQ(1, after[STACK_XTCP] - before[STACK_XTCP]);
+	EXPECT_EQ(after[STACK_TCP] - before[STACK_TCP], after[STACK_XTCP] - before[STACK_XTCP]);
 }
 
 static void set_linger(int fd, int on, int secs)
@@ -629,27 +619,27 @@ TEST_F(td, linger_zero_sends_rst_no_time_wait)
 	int rst[2], fin[2], s[2], i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	start_cap(_metadata, self, TD_A);
-	for (i = 0; i < 2; i++) {
+	start_cap(_metadata, self, SIDE_A);
+	for_each_stack(i) {
 		set_linger(self->k[i].c, 1, 0);
 		close_fd(&self->k[i].c);
 	}
-	td_msleep(300);
+	msleep(300);
 	read_cap(self);
-	for (i = 0; i < 2; i++) {
-		rst[i] = count_from(self, i, TD_A, TD_F_RST, 0, NULL);
-		fin[i] = count_from(self, i, TD_A, TD_F_FIN, 0, NULL);
-		s[i] = st(self, i, TD_A, NULL);
+	for_each_stack(i) {
+		rst[i] = count_from(self, i, SIDE_A, TH_RST, 0, NULL);
+		fin[i] = count_from(self, i, SIDE_A, TH_FIN, 0, NULL);
+		s[i] = st(self, i, SIDE_A, NULL);
 	}
-	LOG2("RSTs", "%d", rst[T], rst[X]);
-	LOG2("FINs", "%d", fin[T], fin[X]);
-	LOG2("closer's row", "%02X", s[T], s[X]);
-	EXPECT_EQ(1, rst[X]);
-	EXPECT_EQ(0, fin[X]);
-	EXPECT_EQ(0, s[X]);
-	EXPECT_EQ(rst[T], rst[X]);
-	EXPECT_EQ(fin[T], fin[X]);
-	EXPECT_EQ(s[T], s[X]);
+	LOG2("RSTs", "%d", rst[STACK_TCP], rst[STACK_XTCP]);
+	LOG2("FINs", "%d", fin[STACK_TCP], fin[STACK_XTCP]);
+	LOG2("closer's row", "%02X", s[STACK_TCP], s[STACK_XTCP]);
+	EXPECT_EQ(1, rst[STACK_XTCP]);
+	EXPECT_EQ(0, fin[STACK_XTCP]);
+	EXPECT_EQ(0, s[STACK_XTCP]);
+	EXPECT_EQ(rst[STACK_TCP], rst[STACK_XTCP]);
+	EXPECT_EQ(fin[STACK_TCP], fin[STACK_XTCP]);
+	EXPECT_EQ(s[STACK_TCP], s[STACK_XTCP]);
 }
 
 TEST_F(td, linger_zero_peer_econnreset)
@@ -658,15 +648,15 @@ TEST_F(td, linger_zero_peer_econnreset)
 	char b[8];
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		set_linger(self->k[i].c, 1, 0);
 		close_fd(&self->k[i].c);
-		td_poll(self->k[i].s, POLLIN, 2000);
+		sock_poll(self->k[i].s, POLLIN, 2000);
 		e[i] = recv(self->k[i].s, b, sizeof(b), MSG_DONTWAIT) < 0 ? errno : 0;
 	}
-	LOG2("peer recv", "%s", td_errname(e[T]), td_errname(e[X]));
-	EXPECT_EQ(ECONNRESET, e[X]);
-	EXPECT_EQ(e[T], e[X]);
+	LOG2("peer recv", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
+	EXPECT_EQ(ECONNRESET, e[STACK_XTCP]);
+	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
 }
 
 /*
@@ -681,17 +671,17 @@ TEST_F(td, linger_zero_counter_as_linux)
 	int i, j;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		for (j = 0; j < 3; j++)
-			before[i][j] = td_stat(kind_of[i], names[j]);
+			before[i][j] = counter(i, names[j]);
 		set_linger(self->k[i].c, 1, 0);
 		close_fd(&self->k[i].c);
 		for (j = 0; j < 3; j++)
-			after[i][j] = td_stat(kind_of[i], names[j]);
+			after[i][j] = counter(i, names[j]);
 	}
 	for (j = 0; j < 3; j++) {
-		LOG2(names[j], "+%ld", after[T][j] - before[T][j], after[X][j] - before[X][j]);
-		EXPECT_EQ(after[T][j] - before[T][j], after[X][j] - before[X][j]);
+		LOG2(names[j], "+%ld", after[STACK_TCP][j] - before[STACK_TCP][j], after[STACK_XTCP][j] - before[STACK_XTCP][j]);
+		EXPECT_EQ(after[STACK_TCP][j] - before[STACK_TCP][j], after[STACK_XTCP][j] - before[STACK_XTCP][j]);
 	}
 }
 
@@ -702,17 +692,17 @@ TEST_F_TIMEOUT(td, linger_timeout_blocks_close, 20)
 	int i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
-	for (i = 0; i < 2; i++) {
-		double t0 = td_now();
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_B, true));
+	for_each_stack(i) {
+		double t0 = now();
 
 		set_linger(self->k[i].c, 1, 2);
 		close_fd(&self->k[i].c);
-		took[i] = td_now() - t0;
+		took[i] = now() - t0;
 	}
-	LOG2("close() took (s)", "%.2f", took[T], took[X]);
-	EXPECT_LE(1.8, took[X]);
-	EXPECT_GE(3.0, took[X]);
+	LOG2("close() took (s)", "%.2f", took[STACK_TCP], took[STACK_XTCP]);
+	EXPECT_LE(1.8, took[STACK_XTCP]);
+	EXPECT_GE(3.0, took[STACK_XTCP]);
 }
 
 /* SO_LINGER {1, 5}, peer reachable: close() returns once the FIN is ACKed. */
@@ -722,19 +712,19 @@ TEST_F(td, linger_returns_when_fin_acked)
 	int s[2], i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++) {
-		double t0 = td_now();
+	for_each_stack(i) {
+		double t0 = now();
 
 		set_linger(self->k[i].c, 1, 5);
 		close_fd(&self->k[i].c);
-		took[i] = td_now() - t0;
-		s[i] = st(self, i, TD_A, NULL);
+		took[i] = now() - t0;
+		s[i] = st(self, i, SIDE_A, NULL);
 	}
-	LOG2("close() took (s)", "%.3f", took[T], took[X]);
-	LOG2("state after close()", "%02X", s[T], s[X]);
-	EXPECT_GE(1.0, took[X]);
-	EXPECT_EQ(ST_FIN_WAIT2, s[X]);
-	EXPECT_EQ(s[T], s[X]);
+	LOG2("close() took (s)", "%.3f", took[STACK_TCP], took[STACK_XTCP]);
+	LOG2("state after close()", "%02X", s[STACK_TCP], s[STACK_XTCP]);
+	EXPECT_GE(1.0, took[STACK_XTCP]);
+	EXPECT_EQ(ST_FIN_WAIT2, s[STACK_XTCP]);
+	EXPECT_EQ(s[STACK_TCP], s[STACK_XTCP]);
 }
 
 /* ------------------------------------------------------ FIN_WAIT2 timeout */
@@ -746,34 +736,34 @@ static void orphan_expiry(struct __test_metadata *_metadata, FIXTURE_DATA(td) *s
 	double w[2], t0, off;
 	int i;
 
-	td_sysctl_both("fin_timeout", "tcp_fin_timeout", fin_timeout);
+	sysctl_both("fin_timeout", "tcp_fin_timeout", fin_timeout);
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		if (linger2)
-			ASSERT_EQ(0, xtcp_setint(self->k[i].c, SOL_TCP, TCP_LINGER2, linger2));
+			ASSERT_EQ(0, sock_setint(self->k[i].c, SOL_TCP, TCP_LINGER2, linger2));
 	}
-	t0 = td_now();
-	for (i = 0; i < 2; i++)
+	t0 = now();
+	for_each_stack(i)
 		close_fd(&self->k[i].c);
-	td_msleep(200);
-	for (i = 0; i < 2; i++) {
-		struct td_row r;
-		int s = st(self, i, TD_A, &r);
+	msleep(200);
+	for_each_stack(i) {
+		struct proc_row r;
+		int s = st(self, i, SIDE_A, &r);
 
-		TH_LOG("%s orphan: state %02X timer %u when %lu", td_name(kind_of[i]),
+		TH_LOG("%s orphan: state %02X timer %u when %lu", stack_name(i),
 		       s, r.timer, s ? r.when : 0);
-		if (i == X)
+		if (i == STACK_XTCP)
 			ASSERT_EQ(ST_FIN_WAIT2, s);
 	}
-	off = td_now() - t0;
-	wait_both(self, TD_A, 0, expect + 3, w);
-	for (i = 0; i < 2; i++)
+	off = now() - t0;
+	wait_both(self, SIDE_A, 0, expect + 3, w);
+	for_each_stack(i)
 		if (w[i] >= 0)
 			w[i] += off;
-	LOG2("orphan FIN_WAIT2 gone after (s)", "%.2f", w[T], w[X]);
-	ASSERT_LE(0, w[X]);
-	EXPECT_LE(expect - 1.0, w[X]);
-	EXPECT_GE(expect + 1.0, w[X]);
+	LOG2("orphan FIN_WAIT2 gone after (s)", "%.2f", w[STACK_TCP], w[STACK_XTCP]);
+	ASSERT_LE(0, w[STACK_XTCP]);
+	EXPECT_LE(expect - 1.0, w[STACK_XTCP]);
+	EXPECT_GE(expect + 1.0, w[STACK_XTCP]);
 }
 
 TEST_F_TIMEOUT(td, fin_timeout_orphan_expires, 20)
@@ -792,19 +782,19 @@ TEST_F_TIMEOUT(td, fin_wait2_expiry_sends_no_rst, 20)
 	int rst[2], i;
 	double w[2];
 
-	td_sysctl_both("fin_timeout", "tcp_fin_timeout", 1);
+	sysctl_both("fin_timeout", "tcp_fin_timeout", 1);
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	start_cap(_metadata, self, TD_A);
-	for (i = 0; i < 2; i++)
+	start_cap(_metadata, self, SIDE_A);
+	for_each_stack(i)
 		close_fd(&self->k[i].c);
-	wait_both(self, TD_A, 0, 4, w);
-	td_msleep(200);
+	wait_both(self, SIDE_A, 0, 4, w);
+	msleep(200);
 	read_cap(self);
-	for (i = 0; i < 2; i++)
-		rst[i] = count_from(self, i, TD_A, TD_F_RST, 0, NULL);
-	td_segs_print(self->segs, self->nsegs);
-	LOG2("RSTs sent at FIN_WAIT2 expiry", "%d", rst[T], rst[X]);
-	EXPECT_EQ(rst[T], rst[X]);
+	for_each_stack(i)
+		rst[i] = count_from(self, i, SIDE_A, TH_RST, 0, NULL);
+	segs_print(self->segs, self->nsegs);
+	LOG2("RSTs sent at FIN_WAIT2 expiry", "%d", rst[STACK_TCP], rst[STACK_XTCP]);
+	EXPECT_EQ(rst[STACK_TCP], rst[STACK_XTCP]);
 }
 
 /* TCP_LINGER2 < 0: the orphan does not wait in FIN_WAIT2 at all. */
@@ -813,23 +803,23 @@ TEST_F(td, linger2_negative_no_fin_wait2)
 	int s[2], rst[2], i;
 
 	ASSERT_EQ(0, open_pairs(_metadata, self));
-	start_cap(_metadata, self, TD_A);
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, xtcp_setint(self->k[i].c, SOL_TCP, TCP_LINGER2, -1));
+	start_cap(_metadata, self, SIDE_A);
+	for_each_stack(i) {
+		ASSERT_EQ(0, sock_setint(self->k[i].c, SOL_TCP, TCP_LINGER2, -1));
 		close_fd(&self->k[i].c);
 	}
-	td_msleep(300);
+	msleep(300);
 	read_cap(self);
-	for (i = 0; i < 2; i++) {
-		s[i] = st(self, i, TD_A, NULL);
-		rst[i] = count_from(self, i, TD_A, TD_F_RST, 0, NULL);
+	for_each_stack(i) {
+		s[i] = st(self, i, SIDE_A, NULL);
+		rst[i] = count_from(self, i, SIDE_A, TH_RST, 0, NULL);
 	}
-	td_segs_print(self->segs, self->nsegs);
-	LOG2("closer's row", "%02X", s[T], s[X]);
-	LOG2("RSTs", "%d", rst[T], rst[X]);
-	EXPECT_EQ(0, s[X]);
-	EXPECT_EQ(s[T], s[X]);
-	EXPECT_EQ(rst[T], rst[X]);
+	segs_print(self->segs, self->nsegs);
+	LOG2("closer's row", "%02X", s[STACK_TCP], s[STACK_XTCP]);
+	LOG2("RSTs", "%d", rst[STACK_TCP], rst[STACK_XTCP]);
+	EXPECT_EQ(0, s[STACK_XTCP]);
+	EXPECT_EQ(s[STACK_TCP], s[STACK_XTCP]);
+	EXPECT_EQ(rst[STACK_TCP], rst[STACK_XTCP]);
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

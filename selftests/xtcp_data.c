@@ -11,16 +11,17 @@
  *     segments that must not close the receive window;
  *   - a receiver with the smallest SO_RCVBUF (window below one MSS);
  *   - checksums on the wire valid for tshark (tx checksum offload off).
- * Every byte is checked against an offset-dependent pattern.
+ * Every byte is checked against an offset-dependent pattern. Tests where
+ * TCP is the reference run once per stack (stack.xtcp.NAME and
+ * stack.tcp.NAME); the others (d.NAME) are XTCP's alone.
  *
  *   A 10.0.0.1 va  <--- veth --->  vb 10.0.0.2 B
  */
-#define DT_LIB_NO_MAIN
-#include "helpers/dt_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 FIXTURE(d) {
-	struct dt_topo t;
+	struct topo t;
 	int fd[8];
 };
 
@@ -30,7 +31,7 @@ FIXTURE_SETUP(d)
 
 	for (i = 0; i < 8; i++)
 		self->fd[i] = -1;
-	err = dt_topo_init(&self->t);
+	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
 }
 
@@ -39,29 +40,56 @@ FIXTURE_TEARDOWN(d)
 	int i;
 
 	for (i = 0; i < 8; i++)
-		dt_abort(self->fd[i]);
-	dt_settle(&self->t, 3);
+		sock_abort(self->fd[i]);
+	topo_settle(&self->t, 3);
+}
+
+/* The same, for the tests run once per stack: stack.xtcp.NAME, stack.tcp.NAME */
+FIXTURE(stack) {
+	struct topo t;
+	int c, s;
+};
+
+FIXTURE_VARIANT(stack) {
+	enum stack stack;
+};
+
+STACK_VARIANTS(stack);
+
+FIXTURE_SETUP(stack)
+{
+	int err;
+
+	self->c = self->s = -1;
+	err = topo_init(&self->t);
+	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
+}
+
+FIXTURE_TEARDOWN(stack)
+{
+	sock_abort(self->c);
+	sock_abort(self->s);
+	topo_settle(&self->t, 3);
 }
 
 /* 64 MiB A->B and 64 MiB B->A over one connection at the same time; the
- * FINs once both directions are complete */
-TEST_F_TIMEOUT(d, full_duplex_64mib, 150)
+ * FINs once both directions are complete (over TCP: the reference) */
+TEST_F_TIMEOUT(stack, full_duplex_64mib, 150)
 {
-	struct dt_flow fw, bw;
-	double t0, tx, tt;
+	enum stack st = variant->stack;
+	struct flow fw, bw;
+	double t0;
 	int err;
 
-	ASSERT_EQ(0, dt_pair(&self->t, DT_TCP, 5100, NULL, &self->fd[0], &self->fd[1]));
-	t0 = dt_now();
-	err = dt_duplex_x(self->fd[0], self->fd[1], 64 << 20, 64 << 20, 30, true, &fw, &bw);
-	tt = dt_now() - t0;
-	EXPECT_EQ(0, err) TH_LOG("the TCP reference failed: %s", dt_errname(err));
-	ASSERT_EQ(0, dt_pair(&self->t, DT_XTCP, 5101, NULL, &self->fd[2], &self->fd[3]));
-	t0 = dt_now();
-	err = dt_duplex_x(self->fd[2], self->fd[3], 64 << 20, 64 << 20, 30, true, &fw, &bw);
-	tx = dt_now() - t0;
-	TH_LOG("64 MiB each way: XTCP %s in %.1f s (A->B %llu, B->A %llu bytes); TCP %.1f s",
-	       dt_errname(err), tx, (unsigned long long)fw.done, (unsigned long long)bw.done, tt);
+	ASSERT_EQ(0, topo_pair(&self->t, st, 5100, NULL, &self->c, &self->s));
+	t0 = now();
+	err = xfer_duplex_x(self->c, self->s, 64 << 20, 64 << 20, 30, true, &fw, &bw);
+	TH_LOG("64 MiB each way: %s %s in %.1f s (A->B %llu, B->A %llu bytes)", stack_name(st),
+	       errname(err), now() - t0, (unsigned long long)fw.done, (unsigned long long)bw.done);
+	if (st == STACK_TCP) {
+		EXPECT_EQ(0, err) TH_LOG("the TCP reference failed: %s", errname(err));
+		return;
+	}
 	EXPECT_EQ(0, err);
 	EXPECT_EQ(64u << 20, fw.done);
 	EXPECT_EQ(64u << 20, bw.done);
@@ -72,24 +100,24 @@ TEST_F_TIMEOUT(d, full_duplex_64mib, 150)
  * release queued data) */
 TEST_F_TIMEOUT(d, send_after_peer_fin, 60)
 {
-	struct dt_flow r = { .seed = 9, .bytes = 8 << 20, .timeout_s = 20, .shut = true };
-	struct dt_flow s = { .seed = 9, .bytes = 8 << 20, .timeout_s = 20, .shut = true };
+	struct flow r = { .seed = 9, .bytes = 8 << 20, .timeout_s = 20, .shut = true };
+	struct flow s = { .seed = 9, .bytes = 8 << 20, .timeout_s = 20, .shut = true };
 	pthread_t th;
 	char c;
 
-	ASSERT_EQ(0, dt_pair(&self->t, DT_XTCP, 5200, NULL, &self->fd[0], &self->fd[1]));
+	ASSERT_EQ(0, topo_pair(&self->t, STACK_XTCP, 5200, NULL, &self->fd[0], &self->fd[1]));
 	ASSERT_EQ(0, shutdown(self->fd[0], SHUT_WR));
-	ASSERT_EQ(POLLIN, dt_poll(self->fd[1], POLLIN, 2000) & POLLIN);
+	ASSERT_EQ(POLLIN, sock_poll(self->fd[1], POLLIN, 2000) & POLLIN);
 	ASSERT_EQ(0, recv(self->fd[1], &c, 1, MSG_DONTWAIT));	/* EOF: CLOSE_WAIT */
 	r.fd = self->fd[0];
 	s.fd = self->fd[1];
-	pthread_create(&th, NULL, dt_sender, &s);
-	dt_receiver(&r);
+	pthread_create(&th, NULL, flow_sender, &s);
+	flow_receiver(&r);
 	pthread_join(th, NULL);
 	TH_LOG("sent %llu (%s), received %llu (%s) of %u", (unsigned long long)s.done,
-	       dt_errname(s.err), (unsigned long long)r.done, dt_errname(r.err), 8 << 20);
+	       errname(s.err), (unsigned long long)r.done, errname(r.err), 8 << 20);
 	if (r.err)
-		dt_diag("sender in CLOSE_WAIT", self->fd[1]);
+		sock_diag("sender in CLOSE_WAIT", self->fd[1]);
 	EXPECT_EQ(0, s.err);
 	EXPECT_EQ(0, r.err);
 	EXPECT_EQ(8u << 20, r.done);
@@ -101,19 +129,19 @@ TEST_F_TIMEOUT(d, send_after_peer_fin, 60)
  * with EMSGSIZE) and 4 MiB each way arrive */
 TEST_F_TIMEOUT(d, full_duplex_under_loss_fits_mtu, 90)
 {
-	struct dt_netem n = { .loss = 2 };
-	struct dt_flow fw, bw;
+	struct netem n = { .loss = 2 };
+	struct flow fw, bw;
 	long ffa, ffb;
 	int err;
 
-	ASSERT_EQ(0, dt_topo_netem(&self->t, DT_A, &n));
-	ASSERT_EQ(0, dt_topo_netem(&self->t, DT_B, &n));
-	ASSERT_EQ(0, dt_pair(&self->t, DT_XTCP, 5300, NULL, &self->fd[0], &self->fd[1]));
-	err = dt_duplex_x(self->fd[0], self->fd[1], 4 << 20, 4 << 20, 20, true, &fw, &bw);
-	ffa = DT_IN(&self->t, DT_A, dt_linux_stat("snmp", "Ip:", "FragFails"));
-	ffb = DT_IN(&self->t, DT_B, dt_linux_stat("snmp", "Ip:", "FragFails"));
+	ASSERT_EQ(0, topo_netem(&self->t, SIDE_A, &n));
+	ASSERT_EQ(0, topo_netem(&self->t, SIDE_B, &n));
+	ASSERT_EQ(0, topo_pair(&self->t, STACK_XTCP, 5300, NULL, &self->fd[0], &self->fd[1]));
+	err = xfer_duplex_x(self->fd[0], self->fd[1], 4 << 20, 4 << 20, 20, true, &fw, &bw);
+	ffa = TOPO_IN(&self->t, SIDE_A, counter_linux("snmp", "Ip:", "FragFails"));
+	ffb = TOPO_IN(&self->t, SIDE_B, counter_linux("snmp", "Ip:", "FragFails"));
 	TH_LOG("netem %s both ways: %s; A->B %llu, B->A %llu bytes; Ip FragFails A %ld B %ld",
-	       dt_netem_str(&n), dt_errname(err), (unsigned long long)fw.done,
+	       netem_str(&n), errname(err), (unsigned long long)fw.done,
 	       (unsigned long long)bw.done, ffa, ffb);
 	EXPECT_EQ(0, ffa);
 	EXPECT_EQ(0, ffb);
@@ -122,85 +150,70 @@ TEST_F_TIMEOUT(d, full_duplex_under_loss_fits_mtu, 90)
 
 /* 4 MiB over 127.0.0.1 (MTU 65536: MSS ~64 KB, more than a default
  * receive window) */
-TEST_F_TIMEOUT(d, loopback_bulk_transfer, 60)
+TEST_F_TIMEOUT(stack, loopback_bulk_transfer, 60)
 {
-	struct dt_flow fw, bw;
-	int err, k;
+	enum stack kind = variant->stack;
+	struct flow fw, bw;
+	double t0;
+	int err;
 
-	for (k = 0; k < 2; k++) {
-		int kind = k ? DT_XTCP : DT_TCP;
-		double t0;
-
-		ASSERT_EQ(0, dt_pair_lo(kind, 5400, &self->fd[2 * k], &self->fd[2 * k + 1]));
-		t0 = dt_now();
-		err = dt_duplex_x(self->fd[2 * k], self->fd[2 * k + 1], 4 << 20, 0, 10, true,
-				  &fw, &bw);
-		TH_LOG("%s: 4 MiB over 127.0.0.1: %s, %llu bytes in %.1f s", dt_name(kind),
-		       dt_errname(err), (unsigned long long)fw.done, dt_now() - t0);
-		EXPECT_EQ(0, err);
-	}
+	ASSERT_EQ(0, pair_lo(kind, 5400, &self->c, &self->s));
+	t0 = now();
+	err = xfer_duplex_x(self->c, self->s, 4 << 20, 0, 10, true, &fw, &bw);
+	TH_LOG("%s: 4 MiB over 127.0.0.1: %s, %llu bytes in %.1f s", stack_name(kind),
+	       errname(err), (unsigned long long)fw.done, now() - t0);
+	EXPECT_EQ(0, err);
 }
 
 /* Over 127.0.0.1: 10 bytes arrive and are not read; 10 more bytes are
  * sent: they arrive too (a tiny unread segment must not close the
  * receive window) */
-TEST_F(d, loopback_small_unread_segments)
+TEST_F(stack, loopback_small_unread_segments)
 {
-	int k, i, v;
+	enum stack kind = variant->stack;
+	int i, v, w;
 
-	for (k = 0; k < 2; k++) {
-		int kind = k ? DT_XTCP : DT_TCP;
-		int c, s;
-
-		ASSERT_EQ(0, dt_pair_lo(kind, 5500, &self->fd[2 * k], &self->fd[2 * k + 1]));
-		c = self->fd[2 * k];
-		s = self->fd[2 * k + 1];
-		for (i = 1; i <= 3; i++) {
-			ASSERT_EQ(10, send(c, "0123456789", 10, 0));
-			v = -1;
-			for (int w = 0; w < 100; w++) {
-				ioctl(s, FIONREAD, &v);
-				if (v >= 10 * i)
-					break;
-				dt_msleep(10);
-			}
-			EXPECT_EQ(10 * i, v) TH_LOG("%s: write %d: %d bytes queued at the receiver "
-						    "after 1 s", dt_name(kind), i, v);
+	ASSERT_EQ(0, pair_lo(kind, 5500, &self->c, &self->s));
+	for (i = 1; i <= 3; i++) {
+		ASSERT_EQ(10, send(self->c, "0123456789", 10, 0));
+		v = -1;
+		for (w = 0; w < 100; w++) {
+			ioctl(self->s, FIONREAD, &v);
+			if (v >= 10 * i)
+				break;
+			msleep(10);
 		}
-		if (v != 30)
-			dt_diag(dt_name(kind), c);
+		EXPECT_EQ(10 * i, v) TH_LOG("%s: write %d: %d bytes queued at the receiver "
+					    "after 1 s", stack_name(kind), i, v);
 	}
+	if (v != 30)
+		sock_diag(stack_name(kind), self->c);
 }
 
 /* The receiver's SO_RCVBUF at its minimum (the window stays below one
  * MSS): 256 KB still get through while the receiver reads */
-TEST_F_TIMEOUT(d, smallest_rcvbuf_transfer, 90)
+TEST_F_TIMEOUT(stack, smallest_rcvbuf_transfer, 90)
 {
-	struct dt_opts o = { .rcvbuf = 1 };	/* the kernel raises it to its minimum */
-	int k;
+	struct sock_opts o = { .rcvbuf = 1 };	/* the kernel raises it to its minimum */
+	struct flow s = { .seed = 4, .bytes = 256 << 10, .timeout_s = 20, .shut = true };
+	struct flow r = { .seed = 4, .bytes = 256 << 10, .timeout_s = 20, .shut = true };
+	enum stack kind = variant->stack;
+	pthread_t th;
+	double t0;
 
-	for (k = 0; k < 2; k++) {
-		int kind = k ? DT_XTCP : DT_TCP;
-		struct dt_flow s = { .seed = 4, .bytes = 256 << 10, .timeout_s = 20, .shut = true };
-		struct dt_flow r = { .seed = 4, .bytes = 256 << 10, .timeout_s = 20, .shut = true };
-		pthread_t th;
-		double t0;
-
-		ASSERT_EQ(0, dt_pair(&self->t, kind, 5600 + k, &o, &self->fd[2 * k],
-				     &self->fd[2 * k + 1]));
-		s.fd = self->fd[2 * k];
-		r.fd = self->fd[2 * k + 1];
-		t0 = dt_now();
-		pthread_create(&th, NULL, dt_sender, &s);
-		dt_receiver(&r);
-		pthread_join(th, NULL);
-		TH_LOG("%s: receiver SO_RCVBUF %d: %llu of %llu bytes (%s) in %.1f s", dt_name(kind),
-		       dt_getint(r.fd, SOL_SOCKET, SO_RCVBUF), (unsigned long long)r.done,
-		       (unsigned long long)r.bytes, dt_errname(r.err), dt_now() - t0);
-		if (r.err)
-			dt_diag("sender", s.fd);
-		EXPECT_EQ(0, r.err);
-	}
+	ASSERT_EQ(0, topo_pair(&self->t, kind, 5600, &o, &self->c, &self->s));
+	s.fd = self->c;
+	r.fd = self->s;
+	t0 = now();
+	pthread_create(&th, NULL, flow_sender, &s);
+	flow_receiver(&r);
+	pthread_join(th, NULL);
+	TH_LOG("%s: receiver SO_RCVBUF %d: %llu of %llu bytes (%s) in %.1f s", stack_name(kind),
+	       sock_getint(r.fd, SOL_SOCKET, SO_RCVBUF), (unsigned long long)r.done,
+	       (unsigned long long)r.bytes, errname(r.err), now() - t0);
+	if (r.err)
+		sock_diag("sender", s.fd);
+	EXPECT_EQ(0, r.err);
 }
 
 /* ------------------------------------------------------- checksums */
@@ -232,21 +245,21 @@ static void csum_cb(void *ctx, char **f, int nf)
 TEST_F_TIMEOUT(d, wire_checksums_valid, 120)
 {
 	struct csum_stat cs = { 0 };
-	struct dt_flow fw, bw;
-	struct dt_cap cap;
+	struct flow fw, bw;
+	struct pcap cap;
 	char pcap[64];
 	int err;
 
-	ASSERT_EQ(0, DT_IN(&self->t, DT_A, nl_tx_csum("va", false)));
-	ASSERT_EQ(0, DT_IN(&self->t, DT_B, nl_tx_csum("vb", false)));
+	ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_A, nl_tx_csum("va", false)));
+	ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_B, nl_tx_csum("vb", false)));
 	snprintf(pcap, sizeof(pcap), "/tmp/dt_csum.%d.pcap", getpid());
-	ASSERT_EQ(0, dt_cap_start(&cap, self->t.ns[DT_A], "va", pcap, 0));
-	ASSERT_EQ(0, dt_pair(&self->t, DT_XTCP, 5700, NULL, &self->fd[0], &self->fd[1]));
-	err = dt_duplex_x(self->fd[0], self->fd[1], 256 << 10, 256 << 10, 10, true, &fw, &bw);
+	ASSERT_EQ(0, pcap_start(&cap, self->t.ns[SIDE_A], "va", pcap, 0));
+	ASSERT_EQ(0, topo_pair(&self->t, STACK_XTCP, 5700, NULL, &self->fd[0], &self->fd[1]));
+	err = xfer_duplex_x(self->fd[0], self->fd[1], 256 << 10, 256 << 10, 10, true, &fw, &bw);
 	EXPECT_EQ(0, err);
-	dt_msleep(100);
-	dt_cap_stop(&cap);
-	err = dt_tshark(pcap, "ip.proto == 253", "tcp.checksum.status,tcp.len,tcp.srcport",
+	msleep(100);
+	pcap_stop(&cap);
+	err = tshark_run(pcap, "ip.proto == 253", "tcp.checksum.status,tcp.len,tcp.srcport",
 			csum_cb, &cs);
 	unlink(pcap);
 	ASSERT_GT(err, 0) TH_LOG("tshark failed or saw nothing");
@@ -257,4 +270,4 @@ TEST_F_TIMEOUT(d, wire_checksums_valid, 120)
 	EXPECT_EQ(0, cs.bad);
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

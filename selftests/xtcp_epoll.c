@@ -10,34 +10,32 @@
  * over 127.0.0.1 XTCP's 64 KB MSS exceeds its receive window, see
  * xtcp_data).
  */
-#define DT_LIB_NO_MAIN
-#include "helpers/dt_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 #include <sys/epoll.h>
 #include <sys/select.h>
 
 FIXTURE(ep) {
-	struct dt_topo t;
+	struct topo t;
 	int c, s, ep;
 };
 
 FIXTURE_VARIANT(ep) {
-	int kind;
+	enum stack stack;
 };
 
-FIXTURE_VARIANT_ADD(ep, xtcp) { .kind = DT_XTCP };
-FIXTURE_VARIANT_ADD(ep, tcp) { .kind = DT_TCP };
+STACK_VARIANTS(ep);
 
 FIXTURE_SETUP(ep)
 {
 	int err;
 
 	self->c = self->s = self->ep = -1;
-	err = dt_topo_init(&self->t);
+	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
-	err = dt_pair(&self->t, variant->kind, 6200, NULL, &self->c, &self->s);
-	ASSERT_EQ(0, err) TH_LOG("%s pair: %s", dt_name(variant->kind), strerror(err));
+	err = topo_pair(&self->t, variant->stack, 6200, NULL, &self->c, &self->s);
+	ASSERT_EQ(0, err) TH_LOG("%s pair: %s", stack_name(variant->stack), strerror(err));
 	self->ep = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_GE(self->ep, 0);
 }
@@ -46,9 +44,9 @@ FIXTURE_TEARDOWN(ep)
 {
 	if (self->ep >= 0)
 		close(self->ep);
-	dt_abort(self->c);
-	dt_abort(self->s);
-	dt_settle(&self->t, 3);
+	sock_abort(self->c);
+	sock_abort(self->s);
+	topo_settle(&self->t, 3);
 }
 
 static int ep_add(int ep, int fd, uint32_t events)
@@ -135,14 +133,14 @@ TEST_F(ep, epollout_when_writable_again)
 	ASSERT_EQ(0, ep_add(self->ep, self->c, EPOLLOUT));
 	ASSERT_EQ(1, ep_wait(self->ep, 1000, &ev));
 	EXPECT_TRUE(ev & EPOLLOUT);
-	ASSERT_EQ(0, dt_set_nonblock(self->c, 1));
-	tot = dt_fill(self->c, 5, 0, 300);
+	ASSERT_EQ(0, sock_nonblock(self->c, 1));
+	tot = sock_fill(self->c, 5, 0, 300);
 	ASSERT_GT(tot, 0);
 	EXPECT_EQ(0, ep_wait(self->ep, 200, &ev)) TH_LOG("events 0x%x with full buffers", ev);
 	while (got < tot) {
 		ssize_t n;
 
-		if (!(dt_poll(self->s, POLLIN, 2000) & POLLIN))
+		if (!(sock_poll(self->s, POLLIN, 2000) & POLLIN))
 			break;
 		n = recv(self->s, b, sizeof(b), MSG_DONTWAIT);
 		if (n <= 0)
@@ -162,15 +160,15 @@ TEST_F(ep, epollout_edge_after_drain)
 	static char b[65536];
 	size_t got = 0;
 
-	ASSERT_EQ(0, dt_set_nonblock(self->c, 1));
-	tot = dt_fill(self->c, 5, 0, 300);
+	ASSERT_EQ(0, sock_nonblock(self->c, 1));
+	tot = sock_fill(self->c, 5, 0, 300);
 	ASSERT_GT(tot, 0);
 	ASSERT_EQ(0, ep_add(self->ep, self->c, EPOLLOUT | EPOLLET));
 	EXPECT_EQ(0, ep_wait(self->ep, 200, &ev)) TH_LOG("events 0x%x with full buffers", ev);
 	while (got < tot) {
 		ssize_t n;
 
-		if (!(dt_poll(self->s, POLLIN, 2000) & POLLIN))
+		if (!(sock_poll(self->s, POLLIN, 2000) & POLLIN))
 			break;
 		n = recv(self->s, b, sizeof(b), MSG_DONTWAIT);
 		if (n <= 0)
@@ -271,7 +269,7 @@ static void *server_fn(void *arg)
 }
 
 FIXTURE(echo) {
-	struct dt_topo t;
+	struct topo t;
 	struct server sv;
 	pthread_t th;
 	bool started;
@@ -279,11 +277,10 @@ FIXTURE(echo) {
 };
 
 FIXTURE_VARIANT(echo) {
-	int kind;
+	enum stack stack;
 };
 
-FIXTURE_VARIANT_ADD(echo, xtcp) { .kind = DT_XTCP };
-FIXTURE_VARIANT_ADD(echo, tcp) { .kind = DT_TCP };
+STACK_VARIANTS(echo);
 
 FIXTURE_SETUP(echo)
 {
@@ -294,8 +291,8 @@ FIXTURE_SETUP(echo)
 	self->started = false;
 	memset(&self->sv, 0, sizeof(self->sv));
 	self->sv.lfd = self->sv.ep = -1;
-	ASSERT_EQ(0, dt_nofile(4 * NCLIENTS + 100));
-	err = dt_topo_init(&self->t);
+	ASSERT_EQ(0, nofile_raise(4 * NCLIENTS + 100));
+	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
 }
 
@@ -307,12 +304,12 @@ FIXTURE_TEARDOWN(echo)
 	if (self->started)
 		pthread_join(self->th, NULL);
 	for (i = 0; i < NCLIENTS; i++)
-		dt_abort(self->cl[i]);
+		sock_abort(self->cl[i]);
 	if (self->sv.lfd >= 0)
 		close(self->sv.lfd);
 	if (self->sv.ep >= 0)
 		close(self->sv.ep);
-	dt_settle(&self->t, 5);
+	topo_settle(&self->t, 5);
 }
 
 /*
@@ -324,31 +321,31 @@ FIXTURE_TEARDOWN(echo)
 TEST_F_TIMEOUT(echo, echo_server_1000_clients, 170)
 {
 	struct server *sv = &self->sv;
-	struct sockaddr_in dst = xtcp_sin(DT_IP_B, 7000);
+	struct sockaddr_in dst = sin4(IP_B, 7000);
 	int ep, i, connected = 0, pending = 0, next = 0, ok = 0, bad = 0;
-	double t0 = dt_now(), t_conn, t_echo;
+	double t0 = now(), t_conn, t_echo;
 	struct epoll_event ev;
 
-	nl_ns_enter(self->t.ns[DT_B]);
-	sv->lfd = dt_listen(variant->kind, DT_IP_B, 7000, 1024);
+	ns_enter(self->t.ns[SIDE_B]);
+	sv->lfd = sock_listen(variant->stack, IP_B, 7000, 1024);
 	ASSERT_GE(sv->lfd, 0) TH_LOG("listen: %s", strerror(errno));
-	ASSERT_EQ(0, dt_set_nonblock(sv->lfd, 1));
+	ASSERT_EQ(0, sock_nonblock(sv->lfd, 1));
 	sv->ep = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_GE(sv->ep, 0);
 	ASSERT_EQ(0, ep_add(sv->ep, sv->lfd, EPOLLIN));
 	ASSERT_EQ(0, pthread_create(&self->th, NULL, server_fn, sv));
 	self->started = true;
-	nl_ns_enter(self->t.ns[DT_A]);
+	ns_enter(self->t.ns[SIDE_A]);
 
 	/* connect all, keeping at most 100 handshakes in progress */
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_GE(ep, 0);
-	while (connected < NCLIENTS && dt_now() - t0 < 100) {
+	while (connected < NCLIENTS && now() - t0 < 100) {
 		struct epoll_event e[128];
 		int n;
 
 		while (next < NCLIENTS && pending < 100) {
-			int fd = socket(variant->kind == DT_XTCP ? AF_XTCP : AF_INET,
+			int fd = socket(variant->stack == STACK_XTCP ? AF_XTCP : AF_INET,
 					SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 			ASSERT_GE(fd, 0) TH_LOG("socket %d: %s", next, strerror(errno));
@@ -366,13 +363,13 @@ TEST_F_TIMEOUT(echo, echo_server_1000_clients, 170)
 		n = epoll_wait(ep, e, 128, 1000);
 		for (i = 0; i < n; i++) {
 			int k = e[i].data.u32, fd = self->cl[k];
-			int so = dt_getint(fd, SOL_SOCKET, SO_ERROR);
+			int so = sock_getint(fd, SOL_SOCKET, SO_ERROR);
 
 			epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
 			pending--;
 			if (so) {
 				if (bad++ < 5)
-					TH_LOG("client %d: connect failed: %s", k, dt_errname(so));
+					TH_LOG("client %d: connect failed: %s", k, errname(so));
 				continue;
 			}
 			connected++;
@@ -380,12 +377,12 @@ TEST_F_TIMEOUT(echo, echo_server_1000_clients, 170)
 		if (bad)
 			break;
 	}
-	t_conn = dt_now() - t0;
+	t_conn = now() - t0;
 	ASSERT_EQ(0, bad);
 	ASSERT_EQ(NCLIENTS, connected) TH_LOG("only %d connected after %.1f s", connected, t_conn);
 	/* the server accepts them all while they stay open */
 	for (i = 0; i < 100 && sv->accepted < NCLIENTS; i++)
-		dt_msleep(100);
+		msleep(100);
 	EXPECT_EQ(NCLIENTS, sv->accepted);
 	EXPECT_EQ(NCLIENTS, sv->max_open);
 
@@ -403,7 +400,7 @@ TEST_F_TIMEOUT(echo, echo_server_1000_clients, 170)
 		ev.data.u32 = i;
 		epoll_ctl(ep, EPOLL_CTL_ADD, self->cl[i], &ev);
 	}
-	while (ok + bad < NCLIENTS && dt_now() - t0 < 150) {
+	while (ok + bad < NCLIENTS && now() - t0 < 150) {
 		struct epoll_event e[128];
 		int n = epoll_wait(ep, e, 128, 1000);
 
@@ -414,7 +411,7 @@ TEST_F_TIMEOUT(echo, echo_server_1000_clients, 170)
 
 			snprintf(m, sizeof(m), "client-%04d-echo", k);
 			epoll_ctl(ep, EPOLL_CTL_DEL, self->cl[k], NULL);
-			err = dt_read_n(self->cl[k], r, MSGLEN, 2000);
+			err = sock_read_n(self->cl[k], r, MSGLEN, 2000);
 			if (err || memcmp(m, r, MSGLEN)) {
 				if (bad++ < 5)
 					TH_LOG("client %d: echo %s", k, err ? strerror(err) : "differs");
@@ -423,7 +420,7 @@ TEST_F_TIMEOUT(echo, echo_server_1000_clients, 170)
 			ok++;
 		}
 	}
-	t_echo = dt_now() - t0 - t_conn;
+	t_echo = now() - t0 - t_conn;
 	close(ep);
 	EXPECT_EQ(NCLIENTS, ok);
 	EXPECT_EQ(0, bad);
@@ -434,15 +431,15 @@ TEST_F_TIMEOUT(echo, echo_server_1000_clients, 170)
 		self->cl[i] = -1;
 	}
 	for (i = 0; i < 200 && sv->closed < NCLIENTS; i++)
-		dt_msleep(100);
+		msleep(100);
 	TH_LOG("%s: %d clients connected in %.1f s, echoed in %.1f s, closed in %.1f s; "
 	       "server: accepted %d, max open %d, echoed %d bytes, EOFs %d",
-	       dt_name(variant->kind), connected, t_conn, t_echo,
-	       dt_now() - t0 - t_conn - t_echo, sv->accepted, sv->max_open,
+	       stack_name(variant->stack), connected, t_conn, t_echo,
+	       now() - t0 - t_conn - t_echo, sv->accepted, sv->max_open,
 	       sv->echoed_bytes, sv->closed);
 	EXPECT_EQ(NCLIENTS * MSGLEN, sv->echoed_bytes);
 	EXPECT_EQ(NCLIENTS, sv->closed);
-	EXPECT_EQ(0, sv->err) TH_LOG("server error %s", dt_errname(sv->err));
+	EXPECT_EQ(0, sv->err) TH_LOG("server error %s", errname(sv->err));
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

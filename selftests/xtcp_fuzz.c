@@ -22,7 +22,7 @@
  * windows, malformed options, bad data offsets, tiny and MTU-sized
  * payloads, wrong checksums, IP fragments (in order, shuffled, incomplete,
  * overlapping, duplicated, a tiny first one), spoofed ports. Well-formed IP
- * packets go through a raw IP_HDRINCL socket (cl_raw_open: the kernel
+ * packets go through a raw IP_HDRINCL socket (raw_open: the kernel
  * routes them and fills in tot_len); packets with a bad IP header (length
  * too short or too long, bad IHL, version or checksum, IP options, cut
  * short) go out of va through a packet socket. The guarded stream is only
@@ -44,12 +44,7 @@
  * (tw_timeout=1, fin_timeout=2); the victim's namespace can be deleted
  * (its veth peer disappears). The runner then checks rmmod and dmesg.
  */
-#define TD_LIB_NO_MAIN
-#define DT_LIB_NO_MAIN
-#define CONN_LIB_NO_MAIN
-#include "helpers/dt_lib.c"
-#include "helpers/td_lib.c"
-#include "helpers/conn_lib.c"
+#include "xtcp_lib.h"
 #include <linux/filter.h>
 #include "kselftest_harness.h"
 
@@ -59,9 +54,8 @@
 #define FZ_QUIET_FLOW	150	/* segments one 4-tuple may carry in the quiet 3 s */
 #define FZ_AMP		4	/* victim segments per segment it received */
 
-#define IP_F		"10.0.0.1"	/* fuzzer and peers (A) */
-#define IP_V		"10.0.0.2"	/* victim (B) */
-#define IP_S		"10.0.0.99"	/* spoofed, never answers */
+/* xtcp_lib.h's topology: the fuzzer and peers are IP_A, the victim IP_B,
+ * spoofed sources that never answer IP_SILENT */
 #define PORT_L		9000		/* victim listener under fuzz */
 #define PORT_G		9001		/* guarded stream */
 #define PORT_S		9002		/* victim listener of the state slots */
@@ -132,7 +126,7 @@ struct fz_log {
 #define FZ_RING 32
 
 FIXTURE(fz) {
-	struct td_topo t;
+	struct topo t;
 	int ipproto;
 	int raw, pkt;			/* raw IP_HDRINCL and packet socket, in A */
 	struct sockaddr_ll vb_ll;	/* vb as seen from va */
@@ -190,7 +184,7 @@ static long env_long(const char *name, long def)
 
 static long xstat(FIXTURE_DATA(fz) *self, int side, const char *name)
 {
-	return DT_IN(&self->t, side, cl_stat(name));
+	return TOPO_IN(&self->t, side, counter(STACK_XTCP, name));
 }
 
 /* --------------------------------------------------------------- capture */
@@ -209,7 +203,7 @@ static struct slot *find_slot(FIXTURE_DATA(fz) *self, uint32_t paddr,
 	return NULL;
 }
 
-static void quiet_count(FIXTURE_DATA(fz) *self, const struct cl_seg *g)
+static void quiet_count(FIXTURE_DATA(fz) *self, const struct seg *g)
 {
 	uint32_t a = g->saddr, b = g->daddr;
 	uint16_t pa = g->sport, pb = g->dport;
@@ -237,7 +231,7 @@ static void quiet_count(FIXTURE_DATA(fz) *self, const struct cl_seg *g)
 /* Learn sequence numbers from what the capture on vb holds (some of it). */
 static void cap_poll(FIXTURE_DATA(fz) *self)
 {
-	uint32_t v = td_ip(IP_V);
+	uint32_t v = inet_addr(IP_B);
 	uint8_t pkt[256];
 	int i;
 
@@ -247,9 +241,8 @@ static void cap_poll(FIXTURE_DATA(fz) *self)
 		socklen_t fl = sizeof(from);
 		ssize_t len = recvfrom(self->cap, pkt, sizeof(pkt), MSG_DONTWAIT,
 				       (struct sockaddr *)&from, &fl);
-		struct cl_seg g;
+		struct seg g;
 		struct slot *s;
-		int tot, thl;
 
 		if (len < 0)
 			return;
@@ -257,30 +250,26 @@ static void cap_poll(FIXTURE_DATA(fz) *self)
 		    pkt[9] != self->ipproto)
 			continue;
 		pkt[9] = IPPROTO_XTCP;		/* the parser knows 253 only */
-		memset(&g, 0, sizeof(g));
-		if (cl_parse_ip(pkt, len, &g))
+		/* captured up to 128 bytes: the payload length is the header's */
+		if (seg_parse_ip(pkt, len, &g))
 			continue;
-		/* captured up to 128 bytes: the payload length from the header */
-		tot = pkt[2] << 8 | pkt[3];
-		thl = (pkt[(pkt[0] & 15) * 4 + 12] >> 4) * 4;
-		g.len = tot - (pkt[0] & 15) * 4 - thl;
 		if (self->quiet)
 			quiet_count(self, &g);
 		if (g.saddr == v) {
-			uint32_t end = g.seq + g.len + !!(g.flags & CL_F_SYN) +
-				       !!(g.flags & CL_F_FIN);
+			uint32_t end = g.seq + g.len + !!(g.flags & TH_SYN) +
+				       !!(g.flags & TH_FIN);
 
 			self->cap_out++;
 			s = find_slot(self, g.daddr, g.dport, g.sport);
 			if (!s)
 				continue;
-			if (g.flags & CL_F_SYN)
+			if (g.flags & TH_SYN)
 				s->v_ws = g.ws > 0 ? g.ws : 0;
 			if (!s->v_seen || seq_after(end, s->v_nxt))
 				s->v_nxt = end;
-			if ((g.flags & CL_F_ACK) && (!s->v_seen || seq_after(g.ack, s->v_ack)))
+			if ((g.flags & TH_ACK) && (!s->v_seen || seq_after(g.ack, s->v_ack)))
 				s->v_ack = g.ack;
-			s->v_win = (uint32_t)g.win << ((g.flags & CL_F_SYN) ? 0 : s->v_ws);
+			s->v_win = (uint32_t)g.win << ((g.flags & TH_SYN) ? 0 : s->v_ws);
 			s->v_seen = true;
 		} else {
 			self->cap_in++;
@@ -289,9 +278,9 @@ static void cap_poll(FIXTURE_DATA(fz) *self)
 			s = find_slot(self, g.saddr, g.sport, g.dport);
 			if (!s)
 				continue;
-			if (g.flags & CL_F_ACK)
+			if (g.flags & TH_ACK)
 				s->p_ack = g.ack;
-			if (g.tsval >= 0)
+			if (g.has_ts)
 				s->p_tsval = g.tsval;
 			s->p_seen = true;
 		}
@@ -299,11 +288,11 @@ static void cap_poll(FIXTURE_DATA(fz) *self)
 }
 
 /* A packet socket on @dev of the current namespace keeping 128 bytes. */
-static int cap_open(const char *dev)
+static int cap_open_128(const char *dev)
 {
 	struct sock_filter snap[] = { BPF_STMT(BPF_RET | BPF_K, 128) };
 	struct sock_fprog prog = { .len = 1, .filter = snap };
-	int fd = td_cap_open(dev);
+	int fd = cap_open(dev);
 
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
@@ -312,7 +301,7 @@ static int cap_open(const char *dev)
 
 /* ------------------------------------------------------------- building */
 
-struct seg {
+struct fz_seg {
 	uint32_t saddr, daddr;		/* network order */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
@@ -326,15 +315,8 @@ struct seg {
 	uint16_t csum_xor;
 };
 
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
-}
-
 /* TCP header, options, payload of @g at @th; returns the TCP length. */
-static int build_tcp(FIXTURE_DATA(fz) *self, uint8_t *th, const struct seg *g)
+static int build_tcp(FIXTURE_DATA(fz) *self, uint8_t *th, const struct fz_seg *g)
 {
 	int ol = (g->optlen + 3) & ~3, thl = 20 + ol, tl = thl + g->plen;
 	uint8_t ph[12];
@@ -359,14 +341,14 @@ static int build_tcp(FIXTURE_DATA(fz) *self, uint8_t *th, const struct seg *g)
 	ph[9] = IPPROTO_TCP;		/* the pseudo-header says TCP */
 	ph[10] = tl >> 8;
 	ph[11] = tl;
-	sum = fold(td_sum16(th, tl, td_sum16(ph, sizeof(ph), 0))) ^ g->csum_xor;
+	sum = csum_fold(csum_add(th, tl, csum_add(ph, sizeof(ph), 0))) ^ g->csum_xor;
 	if (tl >= 18)
 		th[16] = sum >> 8, th[17] = sum;
 	return tl;
 }
 
 /* IPv4 header for @len bytes of payload; frag: offset in 8-byte units | MF. */
-static void build_ip(FIXTURE_DATA(fz) *self, uint8_t *ip, const struct seg *g,
+static void build_ip(FIXTURE_DATA(fz) *self, uint8_t *ip, const struct fz_seg *g,
 		     int len, uint16_t id, uint16_t frag)
 {
 	memset(ip, 0, 20);
@@ -380,7 +362,7 @@ static void build_ip(FIXTURE_DATA(fz) *self, uint8_t *ip, const struct seg *g,
 	memcpy(ip + 16, &g->daddr, 4);
 	ip[10] = 0, ip[11] = 0;
 	{
-		uint16_t c = fold(td_sum16(ip, 20, 0));
+		uint16_t c = csum_fold(csum_add(ip, 20, 0));
 
 		ip[10] = c >> 8, ip[11] = c;
 	}
@@ -459,7 +441,7 @@ static int put(uint8_t *o, int at, int max, const uint8_t *b, int n)
 }
 
 /* Malformed (and some well-formed) options for @s into g->opts. */
-static void fuzz_opts(FIXTURE_DATA(fz) *self, const struct slot *s, struct seg *g)
+static void fuzz_opts(FIXTURE_DATA(fz) *self, const struct slot *s, struct fz_seg *g)
 {
 	int items = 1 + fz_below(self, 4), at = 0, max = 40, i, j;
 	uint32_t una = s ? (s->p_seen ? s->p_ack : s->v_nxt) : fz_rand(self);
@@ -556,7 +538,7 @@ static void fuzz_opts(FIXTURE_DATA(fz) *self, const struct slot *s, struct seg *
 }
 
 /* Send @g as IP fragments of a TCP segment in one of several patterns. */
-static uint8_t send_frags(FIXTURE_DATA(fz) *self, struct seg *g)
+static uint8_t send_frags(FIXTURE_DATA(fz) *self, struct fz_seg *g)
 {
 	uint8_t tcp[1600], pkt[1700];
 	int tl, i, nf, cut[6];
@@ -599,7 +581,7 @@ static uint8_t send_frags(FIXTURE_DATA(fz) *self, struct seg *g)
 }
 
 /* Send @g inside a broken IP header (through the packet socket). */
-static uint8_t send_ipbad(FIXTURE_DATA(fz) *self, struct seg *g)
+static uint8_t send_ipbad(FIXTURE_DATA(fz) *self, struct fz_seg *g)
 {
 	uint8_t pkt[1700];
 	uint8_t variant = fz_below(self, 7);
@@ -638,7 +620,7 @@ static uint8_t send_ipbad(FIXTURE_DATA(fz) *self, struct seg *g)
 	}
 	pkt[10] = pkt[11] = 0;
 	{
-		uint16_t c = fold(td_sum16(pkt, ihl, 0));
+		uint16_t c = csum_fold(csum_add(pkt, ihl, 0));
 
 		if (variant == 4)	/* bad IP header checksum */
 			c ^= 1 + fz_below(self, 0xfffe);
@@ -652,21 +634,21 @@ static uint8_t send_ipbad(FIXTURE_DATA(fz) *self, struct seg *g)
 static void fuzz_one(FIXTURE_DATA(fz) *self, struct slot *s, int cls)
 {
 	uint8_t pkt[1700], variant = 0;
-	struct seg g;
+	struct fz_seg g;
 	int tl;
 
 	if (s->kind == K_GUARD && !s->v_seen)
 		return;		/* its rcv_nxt is not known yet */
 	memset(&g, 0, sizeof(g));
 	g.saddr = s->saddr;
-	g.daddr = td_ip(IP_V);
+	g.daddr = inet_addr(IP_B);
 	g.sport = s->aport;
 	g.dport = s->bport;
 	g.win = fz_below(self, 4) ? 502 + fz_below(self, 64000) : fz_below(self, 3);
-	g.flags = CL_F_ACK | (fz_below(self, 2) ? CL_F_PSH : 0);
+	g.flags = TH_ACK | (fz_below(self, 2) ? TH_PUSH : 0);
 	g.plen = fz_below(self, 3) ? fz_below(self, 200) : 0;
 	if (s->kind == K_LISTEN || s->kind == K_RANDOM) {
-		g.saddr = td_ip(fz_below(self, 2) ? IP_S : IP_F);
+		g.saddr = inet_addr(fz_below(self, 2) ? IP_SILENT : IP_A);
 		g.sport = 1024 + fz_below(self, 64000);
 		if (s->kind == K_RANDOM)
 			g.dport = fz_below(self, 4) ? 1 + fz_below(self, 65535) :
@@ -681,11 +663,11 @@ static void fuzz_one(FIXTURE_DATA(fz) *self, struct slot *s, int cls)
 		break;
 	case FC_SEQ:
 		if (fz_below(self, 8) == 0)
-			g.flags |= CL_F_FIN;
+			g.flags |= TH_FIN;
 		break;
 	case FC_OPTS:
 		if (fz_below(self, 4) == 0)
-			g.flags = CL_F_SYN | (fz_below(self, 2) ? CL_F_ACK : 0);
+			g.flags = TH_SYN | (fz_below(self, 2) ? TH_ACK : 0);
 		fuzz_opts(self, s, &g);
 		break;
 	case FC_DOFF:
@@ -714,14 +696,14 @@ static void fuzz_one(FIXTURE_DATA(fz) *self, struct slot *s, int cls)
 		else if (variant == 1)
 			g.dport += fz_below(self, 2) ? 1 : -1;
 		else if (variant == 2)
-			g.saddr = td_ip(g.saddr == td_ip(IP_S) ? IP_F : IP_S);
+			g.saddr = inet_addr(g.saddr == inet_addr(IP_SILENT) ? IP_A : IP_SILENT);
 		else
 			g.sport = fz_rand(self);
 		break;
 	case FC_SYN:
-		g.flags = CL_F_SYN | (fz_below(self, 4) ? 0 : fz_rand(self) & 0xfd);
-		memcpy(g.opts, cl_syn_opts, sizeof(cl_syn_opts));
-		g.optlen = sizeof(cl_syn_opts);
+		g.flags = TH_SYN | (fz_below(self, 4) ? 0 : fz_rand(self) & 0xfd);
+		memcpy(g.opts, raw_syn_opts, sizeof(raw_syn_opts));
+		g.optlen = sizeof(raw_syn_opts);
 		g.plen = fz_below(self, 4) ? 0 : fz_below(self, 100);
 		break;
 	}
@@ -772,21 +754,21 @@ static void ring_print(FIXTURE_DATA(fz) *self)
 /* A SYN from the spoofed address: a request in the victim's SYN queue. */
 static void syn_slot(FIXTURE_DATA(fz) *self, struct slot *s)
 {
-	struct seg g = { 0 };
+	struct fz_seg g = { 0 };
 	uint8_t pkt[128];
 	int tl;
 
-	s->saddr = td_ip(IP_S);
+	s->saddr = inet_addr(IP_SILENT);
 	s->aport = 20000 + fz_below(self, 40000);
 	s->bport = PORT_L;
 	s->isn = fz_rand(self);
 	s->v_seen = s->p_seen = false;
 	s->v_ack = s->isn + 1;
-	g.saddr = s->saddr, g.daddr = td_ip(IP_V);
+	g.saddr = s->saddr, g.daddr = inet_addr(IP_B);
 	g.sport = s->aport, g.dport = s->bport;
-	g.seq = s->isn, g.flags = CL_F_SYN, g.win = 64240;
-	memcpy(g.opts, cl_syn_opts, sizeof(cl_syn_opts));
-	g.optlen = sizeof(cl_syn_opts);
+	g.seq = s->isn, g.flags = TH_SYN, g.win = 64240;
+	memcpy(g.opts, raw_syn_opts, sizeof(raw_syn_opts));
+	g.optlen = sizeof(raw_syn_opts);
 	tl = build_tcp(self, pkt + 20, &g);
 	build_ip(self, pkt, &g, tl, 0, 0x4000);
 	send_raw(self, pkt, 20 + tl, g.daddr);
@@ -796,8 +778,8 @@ static void drain_children(FIXTURE_DATA(fz) *self);
 
 static void slot_close(struct slot *s)
 {
-	td_abort(s->afd);
-	td_abort(s->bfd);
+	sock_abort(s->afd);
+	sock_abort(s->bfd);
 	s->afd = s->bfd = -1;
 }
 
@@ -809,49 +791,49 @@ static void slot_close(struct slot *s)
  */
 static int conn_slot(FIXTURE_DATA(fz) *self, struct slot *s)
 {
-	struct sockaddr_in sin = xtcp_sin(IP_V, PORT_S);
-	int k = s->kind, B = self->t.ns[TD_B], st = kind_state[k], i;
+	struct sockaddr_in sin = sin4(IP_B, PORT_S);
+	int k = s->kind, B = self->t.ns[SIDE_B], st = kind_state[k], i;
 	bool small = k == K_FW1 || k == K_LA || k == K_CLOSING;
 
 	slot_close(s);
 	drain_children(self);
 	s->v_seen = s->p_seen = false;
 	s->v_ws = 0;
-	s->saddr = td_ip(IP_F);
+	s->saddr = inet_addr(IP_A);
 	s->bport = PORT_S;
-	nl_use(self->t.ns[TD_A]);
-	s->afd = xtcp_socket();
+	ns_use(self->t.ns[SIDE_A]);
+	s->afd = stack_socket(STACK_XTCP);
 	if (s->afd < 0)
 		return 1;
 	if (small)		/* the peer's window fills: the victim's FIN waits */
-		xtcp_setint(s->afd, SOL_SOCKET, SO_RCVBUF, 2048);
-	td_set_nonblock(s->afd, 1);
+		sock_setint(s->afd, SOL_SOCKET, SO_RCVBUF, 2048);
+	sock_nonblock(s->afd, 1);
 	if (connect(s->afd, (struct sockaddr *)&sin, sizeof(sin)) && errno != EINPROGRESS)
 		return 2;
-	if (!(td_poll(s->afd, POLLOUT, 3000) & POLLOUT))
+	if (!(sock_poll(s->afd, POLLOUT, 3000) & POLLOUT))
 		return 3;
-	if (td_so_error(s->afd))
-		return 1000 + td_so_error(s->afd);
-	s->aport = xtcp_local_port(s->afd);
+	if (sock_so_error(s->afd))
+		return 1000 + sock_so_error(s->afd);
+	s->aport = sock_local_port(s->afd);
 	for (i = 0; i < 4 && s->bfd < 0; i++) {
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
 		int fd;
 
-		if (!(td_poll(self->sfd, POLLIN, 3000) & POLLIN))
+		if (!(sock_poll(self->sfd, POLLIN, 3000) & POLLIN))
 			return 4;
 		fd = accept(self->sfd, (struct sockaddr *)&from, &fl);
 		if (fd >= 0 && ntohs(from.sin_port) == s->aport)
 			s->bfd = fd;
 		else
-			td_abort(fd);
+			sock_abort(fd);
 	}
 	if (s->bfd < 0)
 		return 5;
 	if (small) {
-		xtcp_setint(s->bfd, SOL_SOCKET, SO_SNDBUF, 8192);
-		td_set_nonblock(s->bfd, 1);
-		dt_fill(s->bfd, 7, 0, 300);
+		sock_setint(s->bfd, SOL_SOCKET, SO_SNDBUF, 8192);
+		sock_nonblock(s->bfd, 1);
+		sock_fill(s->bfd, 7, 0, 300);
 	}
 	switch (k) {
 	case K_FW2:
@@ -860,7 +842,7 @@ static int conn_slot(FIXTURE_DATA(fz) *self, struct slot *s)
 		break;
 	case K_CLOSING:
 		shutdown(s->bfd, SHUT_WR);
-		if (td_wait_state(B, TD_XTCP, PORT_S, s->aport, ST_FIN_WAIT1, 3) < 0)
+		if (proc_wait_state(B, STACK_XTCP, PORT_S, s->aport, ST_FIN_WAIT1, 3) < 0)
 			return 6;
 		shutdown(s->afd, SHUT_WR);
 		break;
@@ -869,21 +851,21 @@ static int conn_slot(FIXTURE_DATA(fz) *self, struct slot *s)
 		break;
 	case K_LA:
 		shutdown(s->afd, SHUT_WR);
-		if (td_wait_state(B, TD_XTCP, PORT_S, s->aport, ST_CLOSE_WAIT, 3) < 0)
+		if (proc_wait_state(B, STACK_XTCP, PORT_S, s->aport, ST_CLOSE_WAIT, 3) < 0)
 			return 7;
 		shutdown(s->bfd, SHUT_WR);
 		break;
 	case K_TW:
 		close(s->bfd);
 		s->bfd = -1;
-		if (td_wait_state(B, TD_XTCP, PORT_S, s->aport, ST_FIN_WAIT2, 3) < 0)
+		if (proc_wait_state(B, STACK_XTCP, PORT_S, s->aport, ST_FIN_WAIT2, 3) < 0)
 			return 8;
 		close(s->afd);
 		s->afd = -1;
 		break;
 	}
-	if (td_wait_state(B, TD_XTCP, PORT_S, s->aport, st, 3) < 0)
-		return 100 + td_state(B, TD_XTCP, PORT_S, s->aport, NULL);
+	if (proc_wait_state(B, STACK_XTCP, PORT_S, s->aport, st, 3) < 0)
+		return 100 + proc_state(B, STACK_XTCP, PORT_S, s->aport, NULL);
 	return 0;
 }
 
@@ -897,13 +879,13 @@ static void *g_send(void *arg)
 	while (!*f->stop && !f->err) {
 		ssize_t n;
 
-		dt_pattern(f->seed, f->sent, buf, sizeof(buf));
+		pattern_fill(f->seed, f->sent, buf, sizeof(buf));
 		n = send(f->tx, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n > 0)
 			f->sent += n;
 		else if (n < 0 && errno != EAGAIN)
 			f->err = errno;
-		dt_msleep(50);		/* about 80 KB/s each way */
+		msleep(50);		/* about 80 KB/s each way */
 	}
 	shutdown(f->tx, SHUT_WR);
 	return NULL;
@@ -913,14 +895,14 @@ static void *g_recv(void *arg)
 {
 	struct gflow *f = arg;
 	char buf[16384];
-	double last = dt_now();
+	double last = now();
 
 	for (;;) {
 		ssize_t n;
 		long bad;
 
-		if (!(dt_poll(f->rx, POLLIN, 500) & (POLLIN | POLLHUP | POLLERR))) {
-			if (*f->stop && dt_now() - last > 60) {
+		if (!(sock_poll(f->rx, POLLIN, 500) & (POLLIN | POLLHUP | POLLERR))) {
+			if (*f->stop && now() - last > 60) {
 				f->err = ETIMEDOUT;
 				break;
 			}
@@ -934,8 +916,8 @@ static void *g_recv(void *arg)
 				f->err = errno;
 			break;
 		}
-		last = dt_now();
-		bad = dt_check(f->seed, f->got, buf, n);
+		last = now();
+		bad = pattern_check(f->seed, f->got, buf, n);
 		if (bad >= 0) {
 			f->err = EBADMSG;
 			f->bad_off = f->got + bad;
@@ -950,7 +932,6 @@ static void *g_recv(void *arg)
 
 FIXTURE_SETUP(fz)
 {
-	unsigned char fake_mac[6] = { 0x02, 0, 0, 0, 0, 0x99 };
 	struct ifreq ifr;
 	long v;
 	int err, i, j;
@@ -964,29 +945,27 @@ FIXTURE_SETUP(fz)
 	if (!xtcp_read_long("/sys/module/xtcp/parameters/ipproto", &v))
 		self->ipproto = v;
 
-	err = td_topo_init(&self->t);
+	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
-	nl_use(self->t.ns[TD_B]);
-	ASSERT_EQ(0, cl_wait_running("vb"));
-	td_sysctl("net.xtcp.synack_retries", "2");	/* requests live 7 s */
-	td_sysctl("net.xtcp.fin_timeout", "2");
-	td_sysctl("net.xtcp.tw_timeout", "5");		/* 1 again at the end */
-	ASSERT_EQ(0, cl_neigh_add("vb", IP_S, fake_mac));
+	ns_use(self->t.ns[SIDE_B]);
+	sysctl_set("net.xtcp.synack_retries", "2");	/* requests live 7 s */
+	sysctl_set("net.xtcp.fin_timeout", "2");
+	sysctl_set("net.xtcp.tw_timeout", "5");		/* 1 again at the end */
+	ASSERT_EQ(0, topo_silent(&self->t, SIDE_B));
 	ifr = nl_ifreq("vb", NULL);
 	ASSERT_EQ(0, nl_ioctl(SIOCGIFHWADDR, &ifr));
-	self->cap = cap_open("vb");
+	self->cap = cap_open_128("vb");
 	ASSERT_LE(0, self->cap);
-	self->lfd = td_listen(TD_XTCP, IP_V, PORT_L, 64);
+	self->lfd = sock_listen(STACK_XTCP, IP_B, PORT_L, 64);
 	ASSERT_LE(0, self->lfd);
-	self->sfd = td_listen(TD_XTCP, IP_V, PORT_S, 64);
+	self->sfd = sock_listen(STACK_XTCP, IP_B, PORT_S, 64);
 	ASSERT_LE(0, self->sfd);
-	td_set_nonblock(self->lfd, 1);
-	td_set_nonblock(self->sfd, 1);
+	sock_nonblock(self->lfd, 1);
+	sock_nonblock(self->sfd, 1);
 
-	nl_use(self->t.ns[TD_A]);
-	ASSERT_EQ(0, cl_wait_running("va"));
-	td_sysctl("net.xtcp.fin_timeout", "2");
-	self->raw = cl_raw_open();
+	ns_use(self->t.ns[SIDE_A]);
+	sysctl_set("net.xtcp.fin_timeout", "2");
+	self->raw = raw_open();
 	ASSERT_LE(0, self->raw);
 	self->pkt = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
 	ASSERT_LE(0, self->pkt);
@@ -1030,8 +1009,8 @@ FIXTURE_TEARDOWN(fz)
 	}
 	for (i = 0; i < NSLOT; i++)
 		slot_close(&self->s[i]);
-	td_abort(self->lfd);
-	td_abort(self->sfd);
+	sock_abort(self->lfd);
+	sock_abort(self->sfd);
 	if (self->cap >= 0)
 		close(self->cap);
 	if (self->raw >= 0)
@@ -1047,8 +1026,8 @@ static void states_print(FIXTURE_DATA(fz) *self, const char *what)
 		"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
 		"TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
 	};
-	struct td_row rows[256];
-	int n = td_rows_ns(self->t.ns[TD_B], TD_XTCP, 0, 0, 0, rows, 256);
+	struct proc_row rows[256];
+	int n = proc_rows_ns(self->t.ns[SIDE_B], STACK_XTCP, 0, 0, 0, rows, 256);
 	int cnt[12] = { 0 }, i;
 
 	for (i = 0; i < n && i < 256; i++)
@@ -1069,9 +1048,9 @@ static void drain_children(FIXTURE_DATA(fz) *self)
 	int fd;
 
 	while ((fd = accept(self->lfd, NULL, NULL)) >= 0)
-		td_abort(fd);
+		sock_abort(fd);
 	while ((fd = accept(self->sfd, NULL, NULL)) >= 0)
-		td_abort(fd);
+		sock_abort(fd);
 }
 
 /* Rebuild slots not in their state (at most @max); returns rebuilds. */
@@ -1079,12 +1058,12 @@ static int maintain(struct __test_metadata *_metadata, FIXTURE_DATA(fz) *self,
 		    int max, bool *guard_lost)
 {
 	static int first;
-	struct td_row rows[256];
+	struct proc_row rows[256];
 	int n, i, j, done = 0;
-	double t0 = dt_now();
+	double t0 = now();
 
 	drain_children(self);
-	n = td_rows_ns(self->t.ns[TD_B], TD_XTCP, 0, 0, 0, rows, 256);
+	n = proc_rows_ns(self->t.ns[SIDE_B], STACK_XTCP, 0, 0, 0, rows, 256);
 	first++;
 	for (i = 0; i < self->nslot; i++) {
 		struct slot *s = &self->s[(first + i) % self->nslot];
@@ -1111,7 +1090,7 @@ static int maintain(struct __test_metadata *_metadata, FIXTURE_DATA(fz) *self,
 		/* a quarter of a second of rebuilding at most (the debug
 		 * kernel takes long per handshake): the rest is for fuzzing
 		 */
-		if (done >= max || dt_now() - t0 > 0.25)
+		if (done >= max || now() - t0 > 0.25)
 			continue;
 		done++;
 		s->rebuilt++;
@@ -1120,7 +1099,7 @@ static int maintain(struct __test_metadata *_metadata, FIXTURE_DATA(fz) *self,
 		else if ((j = conn_slot(self, s)))
 			s->why = j, s->failed++;
 	}
-	nl_use(self->t.ns[TD_A]);
+	ns_use(self->t.ns[SIDE_A]);
 	return done;
 }
 
@@ -1132,12 +1111,12 @@ static int start_guard(FIXTURE_DATA(fz) *self)
 	for (i = 0; i < self->nslot; i++)
 		if (self->s[i].kind == K_GUARD)
 			s = &self->s[i];
-	err = td_pair(&self->t, TD_XTCP, PORT_G, &a, &b);
+	err = topo_pair(&self->t, STACK_XTCP, PORT_G, NULL, &a, &b);
 	if (err)
 		return err;
 	s->afd = a, s->bfd = b;
-	s->saddr = td_ip(IP_F);
-	s->aport = xtcp_local_port(a);
+	s->saddr = inet_addr(IP_A);
+	s->aport = sock_local_port(a);
 	s->bport = PORT_G;
 	self->g[0] = (struct gflow){ .tx = a, .rx = b, .seed = 11, .stop = &self->gstop };
 	self->g[1] = (struct gflow){ .tx = b, .rx = a, .seed = 12, .stop = &self->gstop };
@@ -1168,17 +1147,17 @@ TEST_F_TIMEOUT(fz, segments, 86400)
 			       kind_name[s->kind]);
 		s->rebuilt = s->failed = s->checks = s->held = 0;
 	}
-	dt_msleep(500);
+	msleep(500);
 	cap_poll(self);
 	states_print(self, "victim sockets before the fuzzing");
-	peer_last = xstat(self, TD_A, "OutSegs");
+	peer_last = xstat(self, SIDE_A, "OutSegs");
 	for (i = 0; i < 2; i++) {
 		in0[i] = xstat(self, i, "InSegs");
 		out0[i] = xstat(self, i, "OutSegs");
 	}
 
 	/* fuzz */
-	t0 = tl = dt_now();
+	t0 = tl = now();
 	while (self->nsent < self->count) {
 		struct slot *s = &self->s[fz_below(self, self->nslot)];
 
@@ -1186,28 +1165,28 @@ TEST_F_TIMEOUT(fz, segments, 86400)
 		if ((self->nsent & 63))
 			continue;
 		cap_poll(self);
-		if (dt_now() - t0 > self->secs)
+		if (now() - t0 > self->secs)
 			break;
-		if (dt_now() - tl < 1)
+		if (now() - tl < 1)
 			continue;
 		/* every second: storm watch, slots */
 		{
-			long pa = xstat(self, TD_A, "OutSegs");
+			long pa = xstat(self, SIDE_A, "OutSegs");
 			long d = pa - peer_last, f = self->nsent - fz_last;
 
 			if (!self->storm_at && d > f + 5000) {
 				self->storm_at = self->nsent;
 				printf("# storm? peers sent %ld segments in %.1f s while the fuzzer sent %ld; last segments:\n",
-				       d, dt_now() - tl, f);
+				       d, now() - tl, f);
 				ring_print(self);
 			}
 			peer_last = pa;
 			fz_last = self->nsent;
 		}
 		rebuilt += maintain(_metadata, self, NSLOT, &guard_lost);
-		tl = dt_now();
+		tl = now();
 	}
-	t0 = dt_now() - t0;
+	t0 = now() - t0;
 	rate = self->nsent / (t0 > 0 ? t0 : 1);
 	for (i = 0; i < 2; i++) {
 		in1[i] = xstat(self, i, "InSegs");
@@ -1224,8 +1203,8 @@ TEST_F_TIMEOUT(fz, segments, 86400)
 			       self->s[i].rebuilt, self->s[i].failed, self->s[i].why);
 	states_print(self, "victim sockets at the end of the fuzzing");
 	printf("# victim: InSegs +%ld OutSegs +%ld; peers: InSegs +%ld OutSegs +%ld; captured in %ld out %ld\n",
-	       in1[TD_B] - in0[TD_B], out1[TD_B] - out0[TD_B], in1[TD_A] - in0[TD_A],
-	       out1[TD_A] - out0[TD_A], self->cap_in, self->cap_out);
+	       in1[SIDE_B] - in0[SIDE_B], out1[SIDE_B] - out0[SIDE_B], in1[SIDE_A] - in0[SIDE_A],
+	       out1[SIDE_A] - out0[SIDE_A], self->cap_in, self->cap_out);
 
 	/* the guarded stream: both ways intact */
 	self->gstop = 1;
@@ -1239,25 +1218,25 @@ TEST_F_TIMEOUT(fz, segments, 86400)
 
 		printf("# guarded %s: sent %llu got %llu err %s\n", i ? "B->A" : "A->B",
 		       (unsigned long long)f->sent, (unsigned long long)f->got,
-		       dt_errname(f->err));
+		       errname(f->err));
 		EXPECT_EQ(0, f->err) TH_LOG("guarded stream %s: %s at offset %ld",
-					   i ? "B->A" : "A->B", dt_errname(f->err), f->bad_off);
+					   i ? "B->A" : "A->B", errname(f->err), f->bad_off);
 		EXPECT_EQ(f->sent, f->got);
 		EXPECT_LT(0, f->got);
 	}
 	EXPECT_FALSE(guard_lost);
 
 	/* no storm: a quiet window with every slot still open */
-	dt_msleep(2000);
+	msleep(2000);
 	cap_poll(self);
-	q0[TD_A] = xstat(self, TD_A, "OutSegs");
-	q0[TD_B] = xstat(self, TD_B, "OutSegs");
+	q0[SIDE_A] = xstat(self, SIDE_A, "OutSegs");
+	q0[SIDE_B] = xstat(self, SIDE_B, "OutSegs");
 	self->quiet = true;
-	dt_msleep(3000);
+	msleep(3000);
 	cap_poll(self);
 	self->quiet = false;
-	q1[TD_A] = xstat(self, TD_A, "OutSegs");
-	q1[TD_B] = xstat(self, TD_B, "OutSegs");
+	q1[SIDE_A] = xstat(self, SIDE_A, "OutSegs");
+	q1[SIDE_B] = xstat(self, SIDE_B, "OutSegs");
 	for (i = 0; i < self->nflow; i++) {
 		if (self->flow[i].n > maxflow)
 			maxflow = self->flow[i].n;
@@ -1271,15 +1250,15 @@ TEST_F_TIMEOUT(fz, segments, 86400)
 		}
 	}
 	printf("# quiet 3 s: victim OutSegs +%ld, peers OutSegs +%ld, busiest 4-tuple %d segments\n",
-	       q1[TD_B] - q0[TD_B], q1[TD_A] - q0[TD_A], maxflow);
+	       q1[SIDE_B] - q0[SIDE_B], q1[SIDE_A] - q0[SIDE_A], maxflow);
 	EXPECT_GE(FZ_QUIET_FLOW, maxflow) TH_LOG("a 4-tuple still busy after the fuzzing: storm");
 
 	/* bounded answers during the fuzzing */
 	peer_budget = self->nsent + (self->g[0].sent + self->g[1].sent) / 500 +
 		      200 * rebuilt + 5000;
-	EXPECT_GE(peer_budget, out1[TD_A] - out0[TD_A])
+	EXPECT_GE(peer_budget, out1[SIDE_A] - out0[SIDE_A])
 		TH_LOG("peers sent more than one segment per fuzz segment plus their own traffic");
-	EXPECT_GE(FZ_AMP * (in1[TD_B] - in0[TD_B]) + 1000, out1[TD_B] - out0[TD_B])
+	EXPECT_GE(FZ_AMP * (in1[SIDE_B] - in0[SIDE_B]) + 1000, out1[SIDE_B] - out0[SIDE_B])
 		TH_LOG("victim answered more than %d segments per segment received", FZ_AMP);
 	if (self->storm_at > 0)
 		printf("# first storm suspicion at segment %ld (seed %llu)\n", self->storm_at,
@@ -1287,7 +1266,7 @@ TEST_F_TIMEOUT(fz, segments, 86400)
 
 	/* close everything: the victim's table must empty */
 	states_print(self, "victim sockets before closing them all");
-	DT_IN(&self->t, TD_B, td_sysctl("net.xtcp.tw_timeout", "1"));
+	TOPO_IN(&self->t, SIDE_B, sysctl_set("net.xtcp.tw_timeout", "1"));
 	for (i = 0; i < NSLOT; i++) {
 		struct slot *s = &self->s[i];
 
@@ -1301,35 +1280,35 @@ TEST_F_TIMEOUT(fz, segments, 86400)
 	close(self->lfd);
 	close(self->sfd);
 	self->lfd = self->sfd = -1;
-	t0 = dt_now();
+	t0 = now();
 	do {
-		left = td_rows_ns(self->t.ns[TD_B], TD_XTCP, 0, 0, 0, NULL, 0);
+		left = proc_rows_ns(self->t.ns[SIDE_B], STACK_XTCP, 0, 0, 0, NULL, 0);
 		if (left)
-			dt_msleep(200);
-	} while (left && dt_now() - t0 < 60);
+			msleep(200);
+	} while (left && now() - t0 < 60);
 	printf("# victim's /proc/net/xtcp empty after %.1f s (%d rows left)\n",
-	       dt_now() - t0, left);
+	       now() - t0, left);
 	if (left) {
-		struct td_row r[32];
-		int n = td_rows_ns(self->t.ns[TD_B], TD_XTCP, 0, 0, 0, r, 32);
+		struct proc_row r[32];
+		int n = proc_rows_ns(self->t.ns[SIDE_B], STACK_XTCP, 0, 0, 0, r, 32);
 
 		for (i = 0; i < n && i < 32; i++)
 			printf("#   left: %u -> %u state %u timer %u retr %u\n",
 			       r[i].lport, r[i].rport, r[i].state, r[i].timer, r[i].retr);
 	}
 	EXPECT_EQ(0, left);
-	ASSERT_EQ(0, td_settle(&self->t, 30));
+	ASSERT_EQ(0, topo_settle(&self->t, 30));
 
 	/* the victim's namespace goes away (its veth with it) */
 	close(self->cap);
 	self->cap = -1;
-	nl_use(self->t.ns[TD_A]);
-	close(self->t.ns[TD_B]);
-	t0 = dt_now();
-	while (if_nametoindex("va") && dt_now() - t0 < 20)
-		dt_msleep(100);
-	printf("# victim namespace deleted after %.1f s\n", dt_now() - t0);
+	ns_use(self->t.ns[SIDE_A]);
+	close(self->t.ns[SIDE_B]);
+	t0 = now();
+	while (if_nametoindex("va") && now() - t0 < 20)
+		msleep(100);
+	printf("# victim namespace deleted after %.1f s\n", now() - t0);
 	EXPECT_EQ(0, if_nametoindex("va")) TH_LOG("the victim's namespace was not deleted");
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

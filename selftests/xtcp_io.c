@@ -14,8 +14,7 @@
  * xtcp_data has the loopback tests.) Fixture "wire" also turns TSO/GSO off
  * on va, so segments are captured as the stack built them, and captures va.
  */
-#define DT_LIB_NO_MAIN
-#include "helpers/dt_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 #include <sys/sendfile.h>
@@ -39,8 +38,8 @@ static void *later_fn(void *arg)
 	int i;
 
 	for (i = 0; i < l->n; i++) {
-		dt_msleep(l->delay_ms);
-		dt_pattern(l->seed, l->off + i * l->len, buf, l->len);
+		msleep(l->delay_ms);
+		pattern_fill(l->seed, l->off + i * l->len, buf, l->len);
 		if (send(l->fd, buf, l->len, MSG_NOSIGNAL) != (ssize_t)l->len)
 			break;
 	}
@@ -64,7 +63,7 @@ static int send_pattern(int fd, uint64_t seed, uint64_t off, size_t len)
 
 	if (len > sizeof(buf))
 		return -1;
-	dt_pattern(seed, off, buf, len);
+	pattern_fill(seed, off, buf, len);
 	return send(fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
 }
 
@@ -78,7 +77,7 @@ static int read_check(int fd, uint64_t seed, uint64_t len, int ms)
 		size_t want = len - got < sizeof(buf) ? len - got : sizeof(buf);
 		ssize_t n;
 
-		if (!(dt_poll(fd, POLLIN, ms) & (POLLIN | POLLHUP | POLLERR)))
+		if (!(sock_poll(fd, POLLIN, ms) & (POLLIN | POLLHUP | POLLERR)))
 			return ETIMEDOUT;
 		n = recv(fd, buf, want, MSG_DONTWAIT);
 		if (n < 0 && errno == EAGAIN)
@@ -87,7 +86,7 @@ static int read_check(int fd, uint64_t seed, uint64_t len, int ms)
 			return errno;
 		if (n == 0)
 			return EPIPE;
-		if (dt_check(seed, got, buf, n) >= 0)
+		if (pattern_check(seed, got, buf, n) >= 0)
 			return EBADMSG;
 		got += n;
 	}
@@ -111,47 +110,46 @@ static int outq(int fd)
 /* wait until FIONREAD of @fd reaches @want (or @ms pass); returns it */
 static int wait_inq(int fd, int want, int ms)
 {
-	double t0 = dt_now();
+	double t0 = now();
 	int v;
 
 	for (;;) {
 		v = inq(fd);
-		if (v >= want || (dt_now() - t0) * 1000 > ms)
+		if (v >= want || (now() - t0) * 1000 > ms)
 			return v;
-		dt_msleep(10);
+		msleep(10);
 	}
 }
 
 /* ------------------------------------------------------------ fixture io */
 
 FIXTURE(io) {
-	struct dt_topo t;
+	struct topo t;
 	int c, s;
 };
 
 FIXTURE_VARIANT(io) {
-	int kind;
+	enum stack stack;
 };
 
-FIXTURE_VARIANT_ADD(io, xtcp) { .kind = DT_XTCP };
-FIXTURE_VARIANT_ADD(io, tcp) { .kind = DT_TCP };
+STACK_VARIANTS(io);
 
 FIXTURE_SETUP(io)
 {
 	int err;
 
 	self->c = self->s = -1;
-	err = dt_topo_init(&self->t);
+	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
-	err = dt_pair(&self->t, variant->kind, 6000, NULL, &self->c, &self->s);
-	ASSERT_EQ(0, err) TH_LOG("%s pair: %s", dt_name(variant->kind), strerror(err));
+	err = topo_pair(&self->t, variant->stack, 6000, NULL, &self->c, &self->s);
+	ASSERT_EQ(0, err) TH_LOG("%s pair: %s", stack_name(variant->stack), strerror(err));
 }
 
 FIXTURE_TEARDOWN(io)
 {
-	dt_abort(self->c);
-	dt_abort(self->s);
-	dt_settle(&self->t, 3);
+	sock_abort(self->c);
+	sock_abort(self->s);
+	topo_settle(&self->t, 3);
 }
 
 /* recv() on a non-blocking socket without data: -1 EAGAIN at once */
@@ -161,12 +159,12 @@ TEST_F(io, recv_nonblock_eagain)
 	double t0;
 	ssize_t n;
 
-	ASSERT_EQ(0, dt_set_nonblock(self->s, 1));
-	t0 = dt_now();
+	ASSERT_EQ(0, sock_nonblock(self->s, 1));
+	t0 = now();
 	n = recv(self->s, b, sizeof(b), 0);
 	EXPECT_EQ(-1, n);
-	EXPECT_EQ(EAGAIN, errno) TH_LOG("errno %s", dt_errname(errno));
-	EXPECT_LT(dt_now() - t0, 0.1);
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("errno %s", errname(errno));
+	EXPECT_LT(now() - t0, 0.1);
 }
 
 /* send() on a non-blocking socket whose peer does not read: data is
@@ -178,31 +176,31 @@ TEST_F(io, send_nonblock_eagain_full_buffer)
 	size_t tot;
 	ssize_t n;
 
-	ASSERT_EQ(0, dt_set_nonblock(self->c, 1));
-	tot = dt_fill(self->c, 3, 0, 300);
-	TH_LOG("%s: %zu bytes accepted before EAGAIN", dt_name(variant->kind), tot);
+	ASSERT_EQ(0, sock_nonblock(self->c, 1));
+	tot = sock_fill(self->c, 3, 0, 300);
+	TH_LOG("%s: %zu bytes accepted before EAGAIN", stack_name(variant->stack), tot);
 	ASSERT_GT(tot, 0);
 	ASSERT_LT(tot, 64u << 20);
-	dt_pattern(3, tot, b, sizeof(b));
+	pattern_fill(3, tot, b, sizeof(b));
 	n = send(self->c, b, sizeof(b), 0);
 	EXPECT_EQ(-1, n);
-	EXPECT_EQ(EAGAIN, errno) TH_LOG("errno %s", dt_errname(errno));
-	EXPECT_EQ(0, dt_poll(self->c, POLLOUT, 100) & POLLOUT);
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("errno %s", errname(errno));
+	EXPECT_EQ(0, sock_poll(self->c, POLLOUT, 100) & POLLOUT);
 	EXPECT_EQ(0, read_check(self->s, 3, tot, 3000));
-	EXPECT_EQ(0, dt_poll(self->s, POLLIN, 100));
+	EXPECT_EQ(0, sock_poll(self->s, POLLIN, 100));
 }
 
 /* MSG_DONTWAIT on a blocking socket: recv returns -1 EAGAIN at once */
 TEST_F(io, msg_dontwait_recv)
 {
 	char b[16];
-	double t0 = dt_now();
+	double t0 = now();
 	ssize_t n;
 
 	n = recv(self->s, b, sizeof(b), MSG_DONTWAIT);
 	EXPECT_EQ(-1, n);
-	EXPECT_EQ(EAGAIN, errno) TH_LOG("errno %s", dt_errname(errno));
-	EXPECT_LT(dt_now() - t0, 0.1);
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("errno %s", errname(errno));
+	EXPECT_LT(now() - t0, 0.1);
 	/* and with data it returns it */
 	ASSERT_EQ(0, send_pattern(self->c, 1, 0, 100));
 	ASSERT_EQ(100, wait_inq(self->s, 100, 2000));
@@ -218,15 +216,15 @@ TEST_F(io, msg_dontwait_send_full)
 	ssize_t n;
 	double t0;
 
-	ASSERT_EQ(0, dt_set_nonblock(self->c, 1));
-	tot = dt_fill(self->c, 3, 0, 300);
-	ASSERT_EQ(0, dt_set_nonblock(self->c, 0));
-	dt_pattern(3, tot, b, sizeof(b));
-	t0 = dt_now();
+	ASSERT_EQ(0, sock_nonblock(self->c, 1));
+	tot = sock_fill(self->c, 3, 0, 300);
+	ASSERT_EQ(0, sock_nonblock(self->c, 0));
+	pattern_fill(3, tot, b, sizeof(b));
+	t0 = now();
 	n = send(self->c, b, sizeof(b), MSG_DONTWAIT);
 	EXPECT_EQ(-1, n);
-	EXPECT_EQ(EAGAIN, errno) TH_LOG("errno %s", dt_errname(errno));
-	EXPECT_LT(dt_now() - t0, 0.1);
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("errno %s", errname(errno));
+	EXPECT_LT(now() - t0, 0.1);
 }
 
 /* MSG_PEEK returns data without consuming it */
@@ -257,15 +255,15 @@ TEST_F(io, msg_waitall_full_length)
 {
 	static char b[3000];
 	struct later l;
-	double t0 = dt_now();
+	double t0 = now();
 	ssize_t n;
 
 	later_start(&l, self->c, 100, 1000, 3);	/* 1000 bytes at 0.1, 0.2, 0.3 s */
 	n = recv(self->s, b, sizeof(b), MSG_WAITALL);
 	pthread_join(l.th, NULL);
 	EXPECT_EQ(3000, n);
-	EXPECT_GE(dt_now() - t0, 0.25);
-	EXPECT_EQ(-1, dt_check(7, 0, b, 3000));
+	EXPECT_GE(now() - t0, 0.25);
+	EXPECT_EQ(-1, pattern_check(7, 0, b, 3000));
 }
 
 /* SO_RCVTIMEO: a blocking recv without data fails with EAGAIN after the
@@ -278,11 +276,11 @@ TEST_F(io, so_rcvtimeo_eagain)
 	ssize_t n;
 
 	ASSERT_EQ(0, setsockopt(self->s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
-	t0 = dt_now();
+	t0 = now();
 	n = recv(self->s, b, sizeof(b), 0);
-	dt = dt_now() - t0;
+	dt = now() - t0;
 	EXPECT_EQ(-1, n);
-	EXPECT_EQ(EAGAIN, errno) TH_LOG("errno %s", dt_errname(errno));
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("errno %s", errname(errno));
 	EXPECT_GE(dt, 0.28);
 	EXPECT_LT(dt, 1.5) TH_LOG("returned after %.3f s", dt);
 }
@@ -297,16 +295,16 @@ TEST_F(io, so_sndtimeo_eagain)
 	size_t tot;
 	ssize_t n;
 
-	ASSERT_EQ(0, dt_set_nonblock(self->c, 1));
-	tot = dt_fill(self->c, 3, 0, 300);
-	ASSERT_EQ(0, dt_set_nonblock(self->c, 0));
+	ASSERT_EQ(0, sock_nonblock(self->c, 1));
+	tot = sock_fill(self->c, 3, 0, 300);
+	ASSERT_EQ(0, sock_nonblock(self->c, 0));
 	ASSERT_EQ(0, setsockopt(self->c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
-	dt_pattern(3, tot, b, sizeof(b));
-	t0 = dt_now();
+	pattern_fill(3, tot, b, sizeof(b));
+	t0 = now();
 	n = send(self->c, b, sizeof(b), 0);
-	dt = dt_now() - t0;
+	dt = now() - t0;
 	EXPECT_EQ(-1, n);
-	EXPECT_EQ(EAGAIN, errno) TH_LOG("errno %s", dt_errname(errno));
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("errno %s", errname(errno));
 	EXPECT_GE(dt, 0.28);
 	EXPECT_LT(dt, 1.5) TH_LOG("returned after %.3f s", dt);
 }
@@ -314,12 +312,12 @@ TEST_F(io, so_sndtimeo_eagain)
 /* SO_RCVLOWAT: poll reports POLLIN only once the low-water mark is queued */
 TEST_F(io, so_rcvlowat_poll)
 {
-	ASSERT_EQ(0, xtcp_setint(self->s, SOL_SOCKET, SO_RCVLOWAT, 100));
+	ASSERT_EQ(0, sock_setint(self->s, SOL_SOCKET, SO_RCVLOWAT, 100));
 	ASSERT_EQ(0, send_pattern(self->c, 1, 0, 60));
 	ASSERT_EQ(60, wait_inq(self->s, 60, 2000));
-	EXPECT_EQ(0, dt_poll(self->s, POLLIN, 300) & POLLIN);
+	EXPECT_EQ(0, sock_poll(self->s, POLLIN, 300) & POLLIN);
 	ASSERT_EQ(0, send_pattern(self->c, 1, 60, 60));
-	EXPECT_EQ(POLLIN, dt_poll(self->s, POLLIN, 2000) & POLLIN);
+	EXPECT_EQ(POLLIN, sock_poll(self->s, POLLIN, 2000) & POLLIN);
 	EXPECT_EQ(120, inq(self->s));
 }
 
@@ -334,18 +332,18 @@ TEST_F(io, so_rcvlowat_recv_waits)
 	double t0, dt;
 	ssize_t n;
 
-	ASSERT_EQ(0, xtcp_setint(self->s, SOL_SOCKET, SO_RCVLOWAT, 100));
+	ASSERT_EQ(0, sock_setint(self->s, SOL_SOCKET, SO_RCVLOWAT, 100));
 	ASSERT_EQ(0, setsockopt(self->s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
-	t0 = dt_now();
+	t0 = now();
 	later_start(&l, self->c, 200, 60, 2);	/* 60 bytes at 0.2 s, 60 at 0.4 s */
 	n = recv(self->s, b, sizeof(b), 0);
-	dt = dt_now() - t0;
+	dt = now() - t0;
 	pthread_join(l.th, NULL);
-	TH_LOG("%s: recv returned %zd after %.3f s", dt_name(variant->kind), n, dt);
+	TH_LOG("%s: recv returned %zd after %.3f s", stack_name(variant->stack), n, dt);
 	EXPECT_EQ(120, n);
 	EXPECT_GE(dt, 0.38);
 	EXPECT_LT(dt, 4.0);
-	EXPECT_EQ(-1, dt_check(7, 0, b, n > 0 ? n : 0));
+	EXPECT_EQ(-1, pattern_check(7, 0, b, n > 0 ? n : 0));
 }
 
 /* FIONREAD (== SIOCINQ): bytes queued for reading */
@@ -357,7 +355,7 @@ TEST_F(io, fionread_siocinq)
 	EXPECT_EQ(0, inq(self->s));
 	ASSERT_EQ(0, send_pattern(self->c, 1, 0, 1234));
 	EXPECT_EQ(1234, wait_inq(self->s, 1234, 2000));
-	dt_msleep(50);
+	msleep(50);
 	EXPECT_EQ(1234, inq(self->s));
 	ASSERT_EQ(0, ioctl(self->s, SIOCINQ, &v));
 	EXPECT_EQ(1234, v);
@@ -375,16 +373,16 @@ TEST_F(io, siocoutq_unacked_bytes)
 	int o, i;
 
 	EXPECT_EQ(0, outq(self->c));
-	ASSERT_EQ(0, dt_set_nonblock(self->c, 1));
-	tot = dt_fill(self->c, 3, 0, 300);
-	dt_msleep(200);
+	ASSERT_EQ(0, sock_nonblock(self->c, 1));
+	tot = sock_fill(self->c, 3, 0, 300);
+	msleep(200);
 	o = outq(self->c);
 	i = inq(self->s);
-	TH_LOG("%s: written %zu, SIOCOUTQ %d, peer SIOCINQ %d", dt_name(variant->kind), tot, o, i);
+	TH_LOG("%s: written %zu, SIOCOUTQ %d, peer SIOCINQ %d", stack_name(variant->stack), tot, o, i);
 	EXPECT_GT(o, 0);
 	EXPECT_EQ((long)tot, (long)o + i);
 	ASSERT_EQ(0, read_check(self->s, 3, tot, 3000));
-	dt_msleep(200);
+	msleep(200);
 	EXPECT_EQ(0, outq(self->c));
 }
 
@@ -404,27 +402,27 @@ TEST_F(io, sendfile_file)
 	unlink(path);
 	buf = malloc(len);
 	ASSERT_NE(NULL, buf);
-	dt_pattern(11, 0, buf, len);
+	pattern_fill(11, 0, buf, len);
 	ASSERT_EQ((ssize_t)len, write(fd, buf, len));
 	free(buf);
 
 	{
-		struct dt_flow r = { .fd = self->s, .seed = 11, .bytes = len, .timeout_s = 20 };
+		struct flow r = { .fd = self->s, .seed = 11, .bytes = len, .timeout_s = 20 };
 		pthread_t th;
 
-		pthread_create(&th, NULL, dt_receiver, &r);
+		pthread_create(&th, NULL, flow_receiver, &r);
 		while ((size_t)off < len) {
 			ssize_t n = sendfile(self->c, fd, &off, len - off);
 
 			if (n <= 0) {
-				TH_LOG("sendfile: %zd %s", n, dt_errname(errno));
+				TH_LOG("sendfile: %zd %s", n, errname(errno));
 				break;
 			}
 		}
 		pthread_join(th, NULL);
 		err = r.err;
 		EXPECT_EQ((off_t)len, off);
-		EXPECT_EQ(0, err) TH_LOG("receiver: %s after %llu bytes", dt_errname(err),
+		EXPECT_EQ(0, err) TH_LOG("receiver: %s after %llu bytes", errname(err),
 					 (unsigned long long)r.done);
 		EXPECT_EQ(len, r.done);
 	}
@@ -435,18 +433,18 @@ TEST_F(io, sendfile_file)
 TEST_F(io, splice_pipe_to_socket)
 {
 	const size_t len = 1 << 20;
-	struct dt_flow r = { .fd = self->s, .seed = 12, .bytes = len, .timeout_s = 20 };
+	struct flow r = { .fd = self->s, .seed = 12, .bytes = len, .timeout_s = 20 };
 	size_t done = 0;
 	pthread_t th;
 	int p[2];
 
 	ASSERT_EQ(0, pipe(p));
-	pthread_create(&th, NULL, dt_receiver, &r);
+	pthread_create(&th, NULL, flow_receiver, &r);
 	while (done < len) {
 		char buf[16384];
 		ssize_t w, moved = 0;
 
-		dt_pattern(12, done, buf, sizeof(buf));
+		pattern_fill(12, done, buf, sizeof(buf));
 		w = write(p[1], buf, sizeof(buf));
 		if (w <= 0)
 			break;
@@ -454,7 +452,7 @@ TEST_F(io, splice_pipe_to_socket)
 			ssize_t n = splice(p[0], NULL, self->c, NULL, w - moved, SPLICE_F_MOVE);
 
 			if (n <= 0) {
-				TH_LOG("splice to socket: %zd %s", n, dt_errname(errno));
+				TH_LOG("splice to socket: %zd %s", n, errname(errno));
 				goto out;
 			}
 			moved += n;
@@ -464,7 +462,7 @@ TEST_F(io, splice_pipe_to_socket)
 out:
 	pthread_join(th, NULL);
 	EXPECT_EQ(len, done);
-	EXPECT_EQ(0, r.err) TH_LOG("receiver: %s after %llu bytes", dt_errname(r.err),
+	EXPECT_EQ(0, r.err) TH_LOG("receiver: %s after %llu bytes", errname(r.err),
 				   (unsigned long long)r.done);
 	EXPECT_EQ(len, r.done);
 	close(p[0]);
@@ -475,20 +473,20 @@ out:
 TEST_F(io, splice_socket_to_pipe)
 {
 	const size_t len = 1 << 20;
-	struct dt_flow s = { .fd = self->c, .seed = 13, .bytes = len, .timeout_s = 20 };
+	struct flow s = { .fd = self->c, .seed = 13, .bytes = len, .timeout_s = 20 };
 	static char buf[65536];
 	size_t got = 0;
 	pthread_t th;
 	int p[2];
 
 	ASSERT_EQ(0, pipe(p));
-	pthread_create(&th, NULL, dt_sender, &s);
+	pthread_create(&th, NULL, flow_sender, &s);
 	while (got < len) {
 		ssize_t n = splice(self->s, NULL, p[1], NULL, sizeof(buf), SPLICE_F_MOVE);
 		ssize_t m, rd = 0;
 
 		if (n <= 0) {
-			TH_LOG("splice from socket: %zd %s", n, dt_errname(errno));
+			TH_LOG("splice from socket: %zd %s", n, errname(errno));
 			break;
 		}
 		while (rd < n) {
@@ -497,7 +495,7 @@ TEST_F(io, splice_socket_to_pipe)
 				break;
 			rd += m;
 		}
-		if (dt_check(13, got, buf, rd) >= 0) {
+		if (pattern_check(13, got, buf, rd) >= 0) {
 			TH_LOG("wrong data at offset %zu", got);
 			break;
 		}
@@ -515,16 +513,16 @@ TEST_F(io, splice_socket_to_pipe)
  * an ACK past the probe timeout, 2 x SRTT + 8 ms, for Linux's TCP too) */
 TEST_F(io, tcp_info_fields)
 {
-	struct dt_flow fw, bw;
-	struct dt_tcp_info ti;
+	struct flow fw, bw;
+	struct tcp_info_full ti;
 
-	ASSERT_EQ(0, dt_duplex_x(self->c, self->s, 200000, 200000, 10, true, &fw, &bw));
-	ASSERT_EQ(0, dt_tcp_info(self->c, &ti));
+	ASSERT_EQ(0, xfer_duplex_x(self->c, self->s, 200000, 200000, 10, true, &fw, &bw));
+	ASSERT_EQ(0, sock_tcp_info(self->c, &ti));
 	TH_LOG("%s: state %u snd_mss %u rcv_mss %u rtt %u us rttvar %u rto %u cwnd %u total_retrans %u",
-	       dt_name(variant->kind), ti.tcpi_state, ti.tcpi_snd_mss, ti.tcpi_rcv_mss,
+	       stack_name(variant->stack), ti.tcpi_state, ti.tcpi_snd_mss, ti.tcpi_rcv_mss,
 	       ti.tcpi_rtt, ti.tcpi_rttvar, ti.tcpi_rto, ti.tcpi_snd_cwnd,
 	       ti.tcpi_total_retrans);
-	/* both FINs were exchanged by dt_duplex_x: c closed first -> TIME_WAIT
+	/* both FINs were exchanged by xfer_duplex_x: c closed first -> TIME_WAIT
 	 * is not reported by TCP_INFO of the socket; check before close */
 	EXPECT_TRUE(ti.tcpi_state == 7 || ti.tcpi_state == 6 || ti.tcpi_state == 11 ||
 		    ti.tcpi_state == 8 || ti.tcpi_state == 9 || ti.tcpi_state == 5 ||
@@ -540,14 +538,14 @@ TEST_F(io, tcp_info_fields)
 /* TCP_INFO of an established connection: tcpi_state ESTABLISHED (1) */
 TEST_F(io, tcp_info_state_established)
 {
-	struct dt_tcp_info ti;
+	struct tcp_info_full ti;
 	char b[100];
 
 	ASSERT_EQ(0, send_pattern(self->c, 1, 0, 100));
-	ASSERT_EQ(0, dt_read_n(self->s, b, 100, 2000));
-	ASSERT_EQ(0, dt_tcp_info(self->c, &ti));
+	ASSERT_EQ(0, sock_read_n(self->s, b, 100, 2000));
+	ASSERT_EQ(0, sock_tcp_info(self->c, &ti));
 	EXPECT_EQ(1, ti.tcpi_state);
-	ASSERT_EQ(0, dt_tcp_info(self->s, &ti));
+	ASSERT_EQ(0, sock_tcp_info(self->s, &ti));
 	EXPECT_EQ(1, ti.tcpi_state);
 	EXPECT_GT(ti.tcpi_rcv_mss, 0);
 }
@@ -555,19 +553,18 @@ TEST_F(io, tcp_info_state_established)
 /* ------------------------------------------------------------ fixture wire */
 
 FIXTURE(wire) {
-	struct dt_topo t;
+	struct topo t;
 	int c, s;
-	struct dt_cap cap;
+	struct pcap cap;
 	char pcap[64];
 	unsigned short cport;
 };
 
 FIXTURE_VARIANT(wire) {
-	int kind;
+	enum stack stack;
 };
 
-FIXTURE_VARIANT_ADD(wire, xtcp) { .kind = DT_XTCP };
-FIXTURE_VARIANT_ADD(wire, tcp) { .kind = DT_TCP };
+STACK_VARIANTS(wire);
 
 FIXTURE_SETUP(wire)
 {
@@ -575,34 +572,34 @@ FIXTURE_SETUP(wire)
 
 	self->c = self->s = -1;
 	memset(&self->cap, 0, sizeof(self->cap));
-	err = dt_topo_init(&self->t);
+	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
-	ASSERT_EQ(0, dt_no_gso("va"));
-	err = dt_pair(&self->t, variant->kind, 6100, NULL, &self->c, &self->s);
-	ASSERT_EQ(0, err) TH_LOG("%s pair: %s", dt_name(variant->kind), strerror(err));
-	self->cport = xtcp_local_port(self->c);
+	ASSERT_EQ(0, nl_no_gso("va"));
+	err = topo_pair(&self->t, variant->stack, 6100, NULL, &self->c, &self->s);
+	ASSERT_EQ(0, err) TH_LOG("%s pair: %s", stack_name(variant->stack), strerror(err));
+	self->cport = sock_local_port(self->c);
 	snprintf(self->pcap, sizeof(self->pcap), "/tmp/dt_io.%d.pcap", getpid());
-	ASSERT_EQ(0, dt_cap_start(&self->cap, self->t.ns[DT_A], "va", self->pcap, 128));
+	ASSERT_EQ(0, pcap_start(&self->cap, self->t.ns[SIDE_A], "va", self->pcap, 128));
 }
 
 FIXTURE_TEARDOWN(wire)
 {
-	dt_cap_stop(&self->cap);
+	pcap_stop(&self->cap);
 	unlink(self->pcap);
-	dt_abort(self->c);
-	dt_abort(self->s);
+	sock_abort(self->c);
+	sock_abort(self->s);
 }
 
 /* data segments from c to s in the capture so far (payload lengths) */
 static int data_segs(FIXTURE_DATA(wire) *self, int kind, int *lens, int max)
 {
-	static struct dt_seg segs[4096];
+	static struct seg segs[4096];
 	int n, i, k = 0;
 
 	/* let the capture thread catch up: it polls every 10 ms */
-	dt_msleep(30);
+	msleep(30);
 	fflush(self->cap.f);
-	n = dt_pcap_segs(self->pcap, dt_proto(kind), segs, 4096);
+	n = pcap_segs(self->pcap, stack_proto(kind), segs, 4096);
 	for (i = 0; i < n; i++)
 		if (segs[i].sport == self->cport && segs[i].len > 0 && k < max)
 			lens[k++] = segs[i].len;
@@ -614,16 +611,16 @@ TEST_F(wire, tcp_nodelay_segment_per_write)
 {
 	int lens[256], n, i, k;
 
-	ASSERT_EQ(0, xtcp_setint(self->c, SOL_TCP, TCP_NODELAY, 1));
+	ASSERT_EQ(0, sock_setint(self->c, SOL_TCP, TCP_NODELAY, 1));
 	for (i = 0; i < 10; i++) {
 		ASSERT_EQ(0, send_pattern(self->c, 1, i * 100, 100));
-		dt_msleep(5);
+		msleep(5);
 	}
 	ASSERT_EQ(0, read_check(self->s, 1, 1000, 2000));
-	n = data_segs(self, variant->kind, lens, 256);
+	n = data_segs(self, variant->stack, lens, 256);
 	for (i = 0, k = 0; i < n; i++)
 		k += lens[i] == 100;
-	TH_LOG("%s: %d data segments, %d of 100 bytes", dt_name(variant->kind), n, k);
+	TH_LOG("%s: %d data segments, %d of 100 bytes", stack_name(variant->stack), n, k);
 	EXPECT_EQ(10, n);
 	EXPECT_EQ(10, k);
 }
@@ -635,25 +632,25 @@ TEST_F(wire, tcp_cork_coalesces_uncork_flushes)
 {
 	int lens[256], n, i, mss, tot = 0, full = 0;
 
-	mss = dt_getint(self->c, SOL_TCP, TCP_MAXSEG);
+	mss = sock_getint(self->c, SOL_TCP, TCP_MAXSEG);
 	ASSERT_GT(mss, 500);
-	ASSERT_EQ(0, xtcp_setint(self->c, SOL_TCP, TCP_CORK, 1));
+	ASSERT_EQ(0, sock_setint(self->c, SOL_TCP, TCP_CORK, 1));
 	for (i = 0; i < 10; i++)
 		ASSERT_EQ(0, send_pattern(self->c, 1, i * 500, 500));
-	n = data_segs(self, variant->kind, lens, 256);
+	n = data_segs(self, variant->stack, lens, 256);
 	for (i = 0; i < n; i++) {
 		tot += lens[i];
 		full += lens[i] == mss;
 	}
-	TH_LOG("%s: MSS %d; corked: %d segments, %d full, %d bytes of 5000", dt_name(variant->kind),
+	TH_LOG("%s: MSS %d; corked: %d segments, %d full, %d bytes of 5000", stack_name(variant->stack),
 	       mss, n, full, tot);
 	EXPECT_EQ(5000 / mss, n);
 	EXPECT_EQ(5000 / mss, full);
 	EXPECT_EQ(5000 / mss * mss, tot);
-	ASSERT_EQ(0, xtcp_setint(self->c, SOL_TCP, TCP_CORK, 0));
+	ASSERT_EQ(0, sock_setint(self->c, SOL_TCP, TCP_CORK, 0));
 	EXPECT_EQ(0, read_check(self->s, 1, 5000, 2000));
-	n = data_segs(self, variant->kind, lens, 256);
-	TH_LOG("%s: after uncork: %d segments, last %d bytes", dt_name(variant->kind), n,
+	n = data_segs(self, variant->stack, lens, 256);
+	TH_LOG("%s: after uncork: %d segments, last %d bytes", stack_name(variant->stack), n,
 	       n ? lens[n - 1] : 0);
 	EXPECT_EQ(5000 / mss + 1, n);
 	if (n)
@@ -668,17 +665,17 @@ TEST_F(wire, tcp_cork_200ms_ceiling)
 	int lens[256], n, tot = 0, i;
 	double t0;
 
-	ASSERT_EQ(0, xtcp_setint(self->c, SOL_TCP, TCP_CORK, 1));
-	t0 = dt_now();
+	ASSERT_EQ(0, sock_setint(self->c, SOL_TCP, TCP_CORK, 1));
+	t0 = now();
 	ASSERT_EQ(0, send_pattern(self->c, 1, 0, 500));
 	/* "leaves by itself" is what is asserted; how soon (~200 ms on an
 	 * idle host, seconds on a loaded one under TCG) is only logged
 	 */
 	EXPECT_EQ(0, read_check(self->s, 1, 500, 10000))
-		TH_LOG("%s: the corked 500 bytes did not leave within 10 s", dt_name(variant->kind));
-	TH_LOG("%s: corked 500 bytes arrived after %.3f s", dt_name(variant->kind),
-	       dt_now() - t0);
-	n = data_segs(self, variant->kind, lens, 256);
+		TH_LOG("%s: the corked 500 bytes did not leave within 10 s", stack_name(variant->stack));
+	TH_LOG("%s: corked 500 bytes arrived after %.3f s", stack_name(variant->stack),
+	       now() - t0);
+	n = data_segs(self, variant->stack, lens, 256);
 	for (i = 0; i < n; i++)
 		tot += lens[i];
 	EXPECT_EQ(500, tot);
@@ -689,25 +686,25 @@ TEST_F(wire, tcp_cork_200ms_ceiling)
  * as RetransSegs of the namespace */
 TEST_F(wire, tcp_info_total_retrans)
 {
-	struct dt_netem cut = { .loss = 100 };
-	struct dt_tcp_info ti0, ti;
+	struct netem cut = { .loss = 100 };
+	struct tcp_info_full ti0, ti;
 	long r0, r1;
 	char b[100];
 
-	ASSERT_EQ(0, dt_tcp_info(self->c, &ti0));
-	r0 = dt_stat_ns(self->t.ns[DT_A], variant->kind, "RetransSegs");
-	ASSERT_EQ(0, dt_topo_netem(&self->t, DT_A, &cut));
+	ASSERT_EQ(0, sock_tcp_info(self->c, &ti0));
+	r0 = counter_ns(self->t.ns[SIDE_A], variant->stack, "RetransSegs");
+	ASSERT_EQ(0, topo_netem(&self->t, SIDE_A, &cut));
 	ASSERT_EQ(0, send_pattern(self->c, 1, 0, 100));
-	dt_msleep(700);		/* RTO ~200 ms: one or two retransmissions lost */
-	ASSERT_EQ(0, dt_topo_netem(&self->t, DT_A, NULL));
-	ASSERT_EQ(0, dt_read_n(self->s, b, 100, 5000));
-	dt_msleep(100);
-	ASSERT_EQ(0, dt_tcp_info(self->c, &ti));
-	r1 = dt_stat_ns(self->t.ns[DT_A], variant->kind, "RetransSegs");
-	TH_LOG("%s: tcpi_total_retrans %u -> %u, RetransSegs +%ld", dt_name(variant->kind),
+	msleep(700);		/* RTO ~200 ms: one or two retransmissions lost */
+	ASSERT_EQ(0, topo_netem(&self->t, SIDE_A, NULL));
+	ASSERT_EQ(0, sock_read_n(self->s, b, 100, 5000));
+	msleep(100);
+	ASSERT_EQ(0, sock_tcp_info(self->c, &ti));
+	r1 = counter_ns(self->t.ns[SIDE_A], variant->stack, "RetransSegs");
+	TH_LOG("%s: tcpi_total_retrans %u -> %u, RetransSegs +%ld", stack_name(variant->stack),
 	       ti0.tcpi_total_retrans, ti.tcpi_total_retrans, r1 - r0);
 	EXPECT_GE(ti.tcpi_total_retrans - ti0.tcpi_total_retrans, 1);
 	EXPECT_EQ(r1 - r0, (long)(ti.tcpi_total_retrans - ti0.tcpi_total_retrans));
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

@@ -14,21 +14,16 @@
  * A's probes arrive but B's answers are lost. Each test runs the scenario
  * over TCP and XTCP at the same time and compares.
  */
-#define TD_LIB_NO_MAIN
-#include "helpers/td_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
-#define T 0
-#define X 1
-
-static const int kind_of[2] = { TD_TCP, TD_XTCP };
 
 FIXTURE(ka) {
-	struct td_topo t;
-	struct td_conn k[2];
+	struct topo t;
+	struct conn k[NSTACKS];		/* one connection per stack */
 	int extra[4];
 	int cap;
-	struct td_seg segs[512];
+	struct seg segs[512];
 	int nsegs;
 };
 
@@ -37,11 +32,11 @@ FIXTURE_SETUP(ka)
 	int i, err;
 
 	self->cap = -1;
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		self->k[i].c = self->k[i].s = -1;
 	for (i = 0; i < 4; i++)
 		self->extra[i] = -1;
-	err = td_topo_init(&self->t);
+	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
 }
 
@@ -49,17 +44,17 @@ FIXTURE_TEARDOWN(ka)
 {
 	int i;
 
-	td_cut(&self->t, TD_A, false);
-	td_cut(&self->t, TD_B, false);
-	for (i = 0; i < 2; i++) {
-		td_abort(self->k[i].s);
-		td_abort(self->k[i].c);
+	topo_cut(&self->t, SIDE_A, false);
+	topo_cut(&self->t, SIDE_B, false);
+	for_each_stack(i) {
+		sock_abort(self->k[i].s);
+		sock_abort(self->k[i].c);
 	}
 	for (i = 0; i < 4; i++)
-		td_abort(self->extra[i]);
+		sock_abort(self->extra[i]);
 	if (self->cap >= 0)
 		close(self->cap);
-	if (td_settle(&self->t, 10))
+	if (topo_settle(&self->t, 10))
 		TH_LOG("XTCP sockets still open 10 s after the test");
 }
 
@@ -67,38 +62,40 @@ FIXTURE_TEARDOWN(ka)
 	TH_LOG("%s: TCP " fmt ", XTCP " fmt, what, tv, xv)
 
 /*
- * TCP and XTCP connections; A sends "ping" (captured, so the sequence
+ * XTCP and TCP connections; A sends "ping" (captured, so the sequence
  * numbers are known), B answers "pong". 0 or errno.
  */
 static int open_pairs(FIXTURE_DATA(ka) *self)
 {
-	self->cap = td_cap_a(&self->t);
+	static const enum stack stacks[NSTACKS] = { STACK_XTCP, STACK_TCP };
+
+	self->cap = topo_cap(&self->t, SIDE_A);
 	if (self->cap < 0)
 		return errno;
 	self->nsegs = 0;
-	return td_conns_open(&self->t, self->cap, kind_of, self->k, 2, 7000);
+	return topo_conns_open(&self->t, self->cap, stacks, self->k, NSTACKS, 7000);
 }
 
 static int keepalive(int fd, int idle, int intvl, int cnt)
 {
-	if ((idle && xtcp_setint(fd, SOL_TCP, TCP_KEEPIDLE, idle)) ||
-	    (intvl && xtcp_setint(fd, SOL_TCP, TCP_KEEPINTVL, intvl)) ||
-	    (cnt && xtcp_setint(fd, SOL_TCP, TCP_KEEPCNT, cnt)))
+	if ((idle && sock_setint(fd, SOL_TCP, TCP_KEEPIDLE, idle)) ||
+	    (intvl && sock_setint(fd, SOL_TCP, TCP_KEEPINTVL, intvl)) ||
+	    (cnt && sock_setint(fd, SOL_TCP, TCP_KEEPCNT, cnt)))
 		return errno;
-	return xtcp_setint(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
+	return sock_setint(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
 }
 
 /* Probes: A's segments without data and without SYN/FIN/RST. */
 static int probes(FIXTURE_DATA(ka) *self, int i, double *t, int max)
 {
-	struct td_conn *c = &self->k[i];
+	struct conn *c = &self->k[i];
 	int j, n = 0;
 
 	for (j = 0; j < self->nsegs; j++) {
-		struct td_seg *s = &self->segs[j];
+		struct seg *s = &self->segs[j];
 
-		if (s->proto != td_proto(kind_of[i]) || s->sport != c->cport ||
-		    s->len || (s->flags & (TD_F_SYN | TD_F_FIN | TD_F_RST)) ||
+		if (s->proto != stack_proto(i) || s->sport != c->cport ||
+		    s->len || (s->flags & (TH_SYN | TH_FIN | TH_RST)) ||
 		    s->seq != c->snd_una - 1)
 			continue;
 		if (n < max)
@@ -115,19 +112,19 @@ static void bounds(struct __test_metadata *_metadata, int opt, const char *name,
 	const int vals[] = { 0, -1, max + 1, 1, max };
 	int e[2][5], i, j, fd;
 
-	ASSERT_LE(0, td_single_ns());
-	for (i = 0; i < 2; i++) {
-		fd = td_socket(kind_of[i]);
+	ASSERT_LE(0, topo_single_ns());
+	for_each_stack(i) {
+		fd = stack_socket(i);
 		ASSERT_LE(0, fd);
 		for (j = 0; j < 5; j++)
-			e[i][j] = xtcp_setint(fd, SOL_TCP, opt, vals[j]);
+			e[i][j] = sock_setint(fd, SOL_TCP, opt, vals[j]);
 		close(fd);
 	}
 	for (j = 0; j < 5; j++) {
-		TH_LOG("%s=%d: TCP %s, XTCP %s", name, vals[j], td_errname(e[T][j]),
-		       td_errname(e[X][j]));
-		EXPECT_EQ(vals[j] >= 1 && vals[j] <= max ? 0 : EINVAL, e[X][j]);
-		EXPECT_EQ(e[T][j], e[X][j]);
+		TH_LOG("%s=%d: TCP %s, XTCP %s", name, vals[j], errname(e[STACK_TCP][j]),
+		       errname(e[STACK_XTCP][j]));
+		EXPECT_EQ(vals[j] >= 1 && vals[j] <= max ? 0 : EINVAL, e[STACK_XTCP][j]);
+		EXPECT_EQ(e[STACK_TCP][j], e[STACK_XTCP][j]);
 	}
 }
 
@@ -156,34 +153,34 @@ TEST(getsockopt_follows_sysctl_until_set)
 					 "tcp_keepalive_probes" };
 	int fd[2], own[2], j, i;
 
-	ASSERT_LE(0, td_single_ns());
-	for (i = 0; i < 2; i++) {
-		fd[i] = td_socket(kind_of[i]);
-		own[i] = td_socket(kind_of[i]);
+	ASSERT_LE(0, topo_single_ns());
+	for_each_stack(i) {
+		fd[i] = stack_socket(i);
+		own[i] = stack_socket(i);
 		ASSERT_LE(0, fd[i]);
 		ASSERT_LE(0, own[i]);
 	}
 	for (j = 0; j < 3; j++) {
 		int v[2][3];
 
-		for (i = 0; i < 2; i++) {
-			v[i][0] = td_getint(fd[i], SOL_TCP, opts[j]);
-			ASSERT_EQ(0, xtcp_setint(own[i], SOL_TCP, opts[j], 17));
+		for_each_stack(i) {
+			v[i][0] = sock_getint(fd[i], SOL_TCP, opts[j]);
+			ASSERT_EQ(0, sock_setint(own[i], SOL_TCP, opts[j], 17));
 		}
-		ASSERT_EQ(0, td_sysctl_both(x[j], t[j], 42));
-		for (i = 0; i < 2; i++) {
-			v[i][1] = td_getint(fd[i], SOL_TCP, opts[j]);
-			v[i][2] = td_getint(own[i], SOL_TCP, opts[j]);
+		ASSERT_EQ(0, sysctl_both(x[j], t[j], 42));
+		for_each_stack(i) {
+			v[i][1] = sock_getint(fd[i], SOL_TCP, opts[j]);
+			v[i][2] = sock_getint(own[i], SOL_TCP, opts[j]);
 		}
 		TH_LOG("%s: default TCP %d XTCP %d; after sysctl=42: TCP %d XTCP %d; own 17: TCP %d XTCP %d",
-		       x[j], v[T][0], v[X][0], v[T][1], v[X][1], v[T][2], v[X][2]);
-		EXPECT_EQ(v[T][0], v[X][0]);
-		EXPECT_EQ(42, v[X][1]);
-		EXPECT_EQ(17, v[X][2]);
-		EXPECT_EQ(v[T][1], v[X][1]);
-		EXPECT_EQ(v[T][2], v[X][2]);
+		       x[j], v[STACK_TCP][0], v[STACK_XTCP][0], v[STACK_TCP][1], v[STACK_XTCP][1], v[STACK_TCP][2], v[STACK_XTCP][2]);
+		EXPECT_EQ(v[STACK_TCP][0], v[STACK_XTCP][0]);
+		EXPECT_EQ(42, v[STACK_XTCP][1]);
+		EXPECT_EQ(17, v[STACK_XTCP][2]);
+		EXPECT_EQ(v[STACK_TCP][1], v[STACK_XTCP][1]);
+		EXPECT_EQ(v[STACK_TCP][2], v[STACK_XTCP][2]);
 	}
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		close(fd[i]);
 		close(own[i]);
 	}
@@ -193,105 +190,105 @@ TEST(getsockopt_follows_sysctl_until_set)
 
 TEST_F(ka, proc_timer_column_02)
 {
-	struct td_row r[2];
+	struct proc_row r[2];
 	int i;
 
 	ASSERT_EQ(0, open_pairs(self));
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		ASSERT_EQ(0, keepalive(self->k[i].c, 5, 0, 0));
-	td_msleep(200);
-	for (i = 0; i < 2; i++)
-		ASSERT_EQ(ST_ESTABLISHED, td_state(self->t.ns[TD_A], kind_of[i],
+	msleep(200);
+	for_each_stack(i)
+		ASSERT_EQ(ST_ESTABLISHED, proc_state(self->t.ns[SIDE_A], i,
 						   self->k[i].cport, self->k[i].port, &r[i]));
-	LOG2("timer", "%u", r[T].timer, r[X].timer);
-	LOG2("tm->when", "%lu", r[T].when, r[X].when);
-	EXPECT_EQ(2, r[X].timer);
-	EXPECT_LT(350, r[X].when);
-	EXPECT_GE(500, r[X].when);
-	EXPECT_EQ(r[T].timer, r[X].timer);
+	LOG2("timer", "%u", r[STACK_TCP].timer, r[STACK_XTCP].timer);
+	LOG2("tm->when", "%lu", r[STACK_TCP].when, r[STACK_XTCP].when);
+	EXPECT_EQ(2, r[STACK_XTCP].timer);
+	EXPECT_LT(350, r[STACK_XTCP].when);
+	EXPECT_GE(500, r[STACK_XTCP].when);
+	EXPECT_EQ(r[STACK_TCP].timer, r[STACK_XTCP].timer);
 }
 
 TEST_F(ka, no_so_keepalive_no_probes)
 {
-	struct td_row r[2];
+	struct proc_row r[2];
 	double t[8];
 	int n[2], i;
 
 	ASSERT_EQ(0, open_pairs(self));
-	for (i = 0; i < 2; i++)
-		ASSERT_EQ(0, xtcp_setint(self->k[i].c, SOL_TCP, TCP_KEEPIDLE, 1));
-	td_msleep(1800);
-	td_cap_read(self->cap, self->segs, &self->nsegs, 512, 0);
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i)
+		ASSERT_EQ(0, sock_setint(self->k[i].c, SOL_TCP, TCP_KEEPIDLE, 1));
+	msleep(1800);
+	cap_read(self->cap, self->segs, &self->nsegs, 512, 0, false);
+	for_each_stack(i) {
 		n[i] = probes(self, i, t, 8);
-		td_state(self->t.ns[TD_A], kind_of[i], self->k[i].cport, self->k[i].port, &r[i]);
+		proc_state(self->t.ns[SIDE_A], i, self->k[i].cport, self->k[i].port, &r[i]);
 	}
-	LOG2("probes in 1.8 s with TCP_KEEPIDLE=1 but no SO_KEEPALIVE", "%d", n[T], n[X]);
-	LOG2("timer", "%u", r[T].timer, r[X].timer);
-	EXPECT_EQ(0, n[X]);
-	EXPECT_EQ(0, r[X].timer);
-	EXPECT_EQ(n[T], n[X]);
-	EXPECT_EQ(r[T].timer, r[X].timer);
+	LOG2("probes in 1.8 s with TCP_KEEPIDLE=1 but no SO_KEEPALIVE", "%d", n[STACK_TCP], n[STACK_XTCP]);
+	LOG2("timer", "%u", r[STACK_TCP].timer, r[STACK_XTCP].timer);
+	EXPECT_EQ(0, n[STACK_XTCP]);
+	EXPECT_EQ(0, r[STACK_XTCP].timer);
+	EXPECT_EQ(n[STACK_TCP], n[STACK_XTCP]);
+	EXPECT_EQ(r[STACK_TCP].timer, r[STACK_XTCP].timer);
 }
 
 /* ------------------------------------------------------- the probe */
 
 TEST_F(ka, probe_is_ack_seq_snd_una_minus_1)
 {
-	struct td_seg p[2];
+	struct seg p[2];
 	double t[8];
 	int n[2], i;
 
 	ASSERT_EQ(0, open_pairs(self));
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		ASSERT_EQ(0, keepalive(self->k[i].c, 1, 1, 5));
-	td_msleep(1700);
-	td_cap_read(self->cap, self->segs, &self->nsegs, 512, 0);
-	td_segs_print(self->segs, self->nsegs);
-	for (i = 0; i < 2; i++) {
+	msleep(1700);
+	cap_read(self->cap, self->segs, &self->nsegs, 512, 0, false);
+	segs_print(self->segs, self->nsegs);
+	for_each_stack(i) {
 		memset(&p[i], 0, sizeof(p[i]));
 		n[i] = probes(self, i, t, 8);
-		td_count(self->segs, self->nsegs, td_proto(kind_of[i]), self->k[i].cport,
+		seg_count(self->segs, self->nsegs, stack_proto(i), self->k[i].cport,
 			 self->k[i].port, 0, 0, &p[i]);
 		TH_LOG("%s: snd_una %u rcv_nxt %u; first segment from A: [%s] seq %u ack %u len %d",
-		       td_name(kind_of[i]), self->k[i].snd_una, self->k[i].rcv_nxt,
-		       td_flags_str(p[i].flags), p[i].seq, p[i].ack, p[i].len);
+		       stack_name(i), self->k[i].snd_una, self->k[i].rcv_nxt,
+		       seg_flags_str(p[i].flags), p[i].seq, p[i].ack, p[i].len);
 	}
-	LOG2("probes (ACK, no data, seq snd_una-1) in 1.7 s", "%d", n[T], n[X]);
-	EXPECT_LE(1, n[X]);
-	EXPECT_EQ(n[T], n[X]);
-	EXPECT_EQ(TD_F_ACK, p[X].flags);
-	EXPECT_EQ(self->k[X].snd_una - 1, p[X].seq);
-	EXPECT_EQ(self->k[X].rcv_nxt, p[X].ack);
+	LOG2("probes (ACK, no data, seq snd_una-1) in 1.7 s", "%d", n[STACK_TCP], n[STACK_XTCP]);
+	EXPECT_LE(1, n[STACK_XTCP]);
+	EXPECT_EQ(n[STACK_TCP], n[STACK_XTCP]);
+	EXPECT_EQ(TH_ACK, p[STACK_XTCP].flags);
+	EXPECT_EQ(self->k[STACK_XTCP].snd_una - 1, p[STACK_XTCP].seq);
+	EXPECT_EQ(self->k[STACK_XTCP].rcv_nxt, p[STACK_XTCP].ack);
 }
 
 TEST_F(ka, peer_answers_probe_with_ack)
 {
-	struct td_seg a[2];
+	struct seg a[2];
 	double t[8];
 	int n[2], acks[2], i;
 
 	ASSERT_EQ(0, open_pairs(self));
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		ASSERT_EQ(0, keepalive(self->k[i].c, 1, 1, 5));
-	td_msleep(1700);
-	td_cap_read(self->cap, self->segs, &self->nsegs, 512, 0);
-	for (i = 0; i < 2; i++) {
+	msleep(1700);
+	cap_read(self->cap, self->segs, &self->nsegs, 512, 0, false);
+	for_each_stack(i) {
 		memset(&a[i], 0, sizeof(a[i]));
 		n[i] = probes(self, i, t, 8);
-		acks[i] = td_count(self->segs, self->nsegs, td_proto(kind_of[i]),
-				   self->k[i].port, self->k[i].cport, TD_F_ACK,
-				   TD_F_SYN | TD_F_FIN | TD_F_RST, &a[i]);
+		acks[i] = seg_count(self->segs, self->nsegs, stack_proto(i),
+				   self->k[i].port, self->k[i].cport, TH_ACK,
+				   TH_SYN | TH_FIN | TH_RST, &a[i]);
 	}
-	td_segs_print(self->segs, self->nsegs);
-	LOG2("probes", "%d", n[T], n[X]);
-	LOG2("ACKs from the peer", "%d", acks[T], acks[X]);
-	ASSERT_LE(1, n[X]);
-	EXPECT_EQ(n[X], acks[X]);
-	EXPECT_EQ(self->k[X].snd_una, a[X].ack);
-	EXPECT_EQ(self->k[X].rcv_nxt, a[X].seq);
-	EXPECT_EQ(0, a[X].len);
-	EXPECT_EQ(acks[T], acks[X]);
+	segs_print(self->segs, self->nsegs);
+	LOG2("probes", "%d", n[STACK_TCP], n[STACK_XTCP]);
+	LOG2("ACKs from the peer", "%d", acks[STACK_TCP], acks[STACK_XTCP]);
+	ASSERT_LE(1, n[STACK_XTCP]);
+	EXPECT_EQ(n[STACK_XTCP], acks[STACK_XTCP]);
+	EXPECT_EQ(self->k[STACK_XTCP].snd_una, a[STACK_XTCP].ack);
+	EXPECT_EQ(self->k[STACK_XTCP].rcv_nxt, a[STACK_XTCP].seq);
+	EXPECT_EQ(0, a[STACK_XTCP].len);
+	EXPECT_EQ(acks[STACK_TCP], acks[STACK_XTCP]);
 }
 
 /* Answered probes keep the connection, even with TCP_KEEPCNT=1. */
@@ -300,19 +297,19 @@ TEST_F(ka, answered_probes_keep_connection)
 	int s[2], e[2], i;
 
 	ASSERT_EQ(0, open_pairs(self));
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		ASSERT_EQ(0, keepalive(self->k[i].c, 1, 1, 1));
-	td_msleep(3500);
-	for (i = 0; i < 2; i++) {
-		s[i] = td_state(self->t.ns[TD_A], kind_of[i], self->k[i].cport,
+	msleep(3500);
+	for_each_stack(i) {
+		s[i] = proc_state(self->t.ns[SIDE_A], i, self->k[i].cport,
 				self->k[i].port, NULL);
-		e[i] = td_so_error(self->k[i].c);
+		e[i] = sock_so_error(self->k[i].c);
 	}
-	LOG2("state after 3.5 s", "%02X", s[T], s[X]);
-	LOG2("SO_ERROR", "%s", td_errname(e[T]), td_errname(e[X]));
-	EXPECT_EQ(ST_ESTABLISHED, s[X]);
-	EXPECT_EQ(0, e[X]);
-	EXPECT_EQ(s[T], s[X]);
+	LOG2("state after 3.5 s", "%02X", s[STACK_TCP], s[STACK_XTCP]);
+	LOG2("SO_ERROR", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
+	EXPECT_EQ(ST_ESTABLISHED, s[STACK_XTCP]);
+	EXPECT_EQ(0, e[STACK_XTCP]);
+	EXPECT_EQ(s[STACK_TCP], s[STACK_XTCP]);
 }
 
 /* -------------------------------------------------- peer cut off: abort */
@@ -343,51 +340,51 @@ static void cut_scenario(struct __test_metadata *_metadata, FIXTURE_DATA(ka) *se
 	/* both A ends last heard from their peer now, not at their setup a
 	 * while apart: keepalive and TCP_USER_TIMEOUT count from there
 	 */
-	for (i = 0; i < 2; i++) {
+	for_each_stack(i) {
 		char b;
 
 		ASSERT_EQ(1, send(self->k[i].s, "!", 1, 0));
-		ASSERT_EQ(0, td_read_n(self->k[i].c, &b, 1, 2000));
+		ASSERT_EQ(0, sock_read_n(self->k[i].c, &b, 1, 2000));
 		self->k[i].rcv_nxt++;
 	}
-	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
-	nl_ns_enter(self->t.ns[TD_A]);
-	for (i = 0; i < 2; i++) {
-		kal0[i] = td_stat(kind_of[i], "TCPKeepAlive");
-		tmo0[i] = td_stat(kind_of[i], "TCPAbortOnTimeout");
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_B, true));
+	ns_enter(self->t.ns[SIDE_A]);
+	for_each_stack(i) {
+		kal0[i] = counter(i, "TCPKeepAlive");
+		tmo0[i] = counter(i, "TCPAbortOnTimeout");
 		if (ut)
-			ASSERT_EQ(0, xtcp_setint(self->k[i].c, SOL_TCP, TCP_USER_TIMEOUT, ut));
+			ASSERT_EQ(0, sock_setint(self->k[i].c, SOL_TCP, TCP_USER_TIMEOUT, ut));
 	}
-	t0 = td_now();
-	for (i = 0; i < 2; i++) {
+	t0 = now();
+	for_each_stack(i) {
 		ASSERT_EQ(0, keepalive(self->k[i].c, idle, intvl, cnt));
 		r->when[i] = -1;
 	}
-	while (done < 2 && td_now() - t0 < max) {
-		for (i = 0; i < 2; i++) {
+	while (done < 2 && now() - t0 < max) {
+		for_each_stack(i) {
 			int ev;
 
 			if (r->when[i] >= 0)
 				continue;
-			ev = td_poll(self->k[i].c, POLLIN | POLLOUT | POLLRDHUP, 0);
+			ev = sock_poll(self->k[i].c, POLLIN | POLLOUT | POLLRDHUP, 0);
 			if (ev & POLLERR) {
-				r->when[i] = td_now() - t0;
+				r->when[i] = now() - t0;
 				r->revents[i] = ev;
 				done++;
 			}
 		}
-		td_msleep(20);
+		msleep(20);
 	}
-	td_msleep(200);
-	td_cap_read(self->cap, self->segs, &self->nsegs, 512, 0);
-	for (i = 0; i < 2; i++) {
-		r->kal[i] = td_stat(kind_of[i], "TCPKeepAlive") - kal0[i];
-		r->tmo[i] = td_stat(kind_of[i], "TCPAbortOnTimeout") - tmo0[i];
+	msleep(200);
+	cap_read(self->cap, self->segs, &self->nsegs, 512, 0, false);
+	for_each_stack(i) {
+		r->kal[i] = counter(i, "TCPKeepAlive") - kal0[i];
+		r->tmo[i] = counter(i, "TCPAbortOnTimeout") - tmo0[i];
 		r->nprobes[i] = probes(self, i, r->pt[i], 16);
-		r->rst[i] = td_count(self->segs, self->nsegs, td_proto(kind_of[i]),
-				     self->k[i].cport, self->k[i].port, TD_F_RST, 0, NULL);
+		r->rst[i] = seg_count(self->segs, self->nsegs, stack_proto(i),
+				     self->k[i].cport, self->k[i].port, TH_RST, 0, NULL);
 	}
-	LOG2("aborted after (s)", "%.2f", r->when[T], r->when[X]);
+	LOG2("aborted after (s)", "%.2f", r->when[STACK_TCP], r->when[STACK_XTCP]);
 }
 
 TEST_F_TIMEOUT(ka, abort_after_idle_plus_intvl_times_probes, 20)
@@ -395,11 +392,11 @@ TEST_F_TIMEOUT(ka, abort_after_idle_plus_intvl_times_probes, 20)
 	struct abort_res r;
 
 	cut_scenario(_metadata, self, 1, 1, 2, 0, 6, &r);
-	ASSERT_LE(0, r.when[X]);
-	EXPECT_LE(2.0, r.when[X]);	/* 1 + 1 * 2 = 3 s, +-1 s */
-	EXPECT_GE(4.0, r.when[X]);
-	EXPECT_GE(1.0, r.when[X] - r.when[T]);
-	EXPECT_GE(1.0, r.when[T] - r.when[X]);
+	ASSERT_LE(0, r.when[STACK_XTCP]);
+	EXPECT_LE(2.0, r.when[STACK_XTCP]);	/* 1 + 1 * 2 = 3 s, +-1 s */
+	EXPECT_GE(4.0, r.when[STACK_XTCP]);
+	EXPECT_GE(1.0, r.when[STACK_XTCP] - r.when[STACK_TCP]);
+	EXPECT_GE(1.0, r.when[STACK_TCP] - r.when[STACK_XTCP]);
 }
 
 TEST_F_TIMEOUT(ka, unanswered_probes_spaced_by_intvl, 20)
@@ -408,16 +405,16 @@ TEST_F_TIMEOUT(ka, unanswered_probes_spaced_by_intvl, 20)
 	int i, j;
 
 	cut_scenario(_metadata, self, 2, 1, 3, 0, 8, &r);
-	LOG2("probes", "%d", r.nprobes[T], r.nprobes[X]);
-	for (i = 0; i < 2; i++)
+	LOG2("probes", "%d", r.nprobes[STACK_TCP], r.nprobes[STACK_XTCP]);
+	for_each_stack(i)
 		for (j = 1; j < r.nprobes[i] && j < 16; j++)
-			TH_LOG("%s probe %d: +%.3f s", td_name(kind_of[i]), j,
+			TH_LOG("%s probe %d: +%.3f s", stack_name(i), j,
 			       r.pt[i][j] - r.pt[i][j - 1]);
-	EXPECT_EQ(3, r.nprobes[X]);
-	EXPECT_EQ(r.nprobes[T], r.nprobes[X]);
-	for (j = 1; j < r.nprobes[X] && j < 16; j++) {
-		EXPECT_LE(0.7, r.pt[X][j] - r.pt[X][j - 1]);
-		EXPECT_GE(1.5, r.pt[X][j] - r.pt[X][j - 1]);
+	EXPECT_EQ(3, r.nprobes[STACK_XTCP]);
+	EXPECT_EQ(r.nprobes[STACK_TCP], r.nprobes[STACK_XTCP]);
+	for (j = 1; j < r.nprobes[STACK_XTCP] && j < 16; j++) {
+		EXPECT_LE(0.7, r.pt[STACK_XTCP][j] - r.pt[STACK_XTCP][j - 1]);
+		EXPECT_GE(1.5, r.pt[STACK_XTCP][j] - r.pt[STACK_XTCP][j - 1]);
 	}
 }
 
@@ -428,11 +425,11 @@ TEST_F_TIMEOUT(ka, abort_recv_etimedout, 20)
 	char b[4];
 
 	cut_scenario(_metadata, self, 1, 1, 2, 0, 6, &r);
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		e[i] = recv(self->k[i].c, b, sizeof(b), MSG_DONTWAIT) < 0 ? errno : 0;
-	LOG2("recv", "%s", td_errname(e[T]), td_errname(e[X]));
-	EXPECT_EQ(ETIMEDOUT, e[X]);
-	EXPECT_EQ(e[T], e[X]);
+	LOG2("recv", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
+	EXPECT_EQ(ETIMEDOUT, e[STACK_XTCP]);
+	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
 }
 
 TEST_F_TIMEOUT(ka, abort_poll_err_hup, 20)
@@ -440,9 +437,9 @@ TEST_F_TIMEOUT(ka, abort_poll_err_hup, 20)
 	struct abort_res r;
 
 	cut_scenario(_metadata, self, 1, 1, 2, 0, 6, &r);
-	LOG2("revents", "%#x", r.revents[T], r.revents[X]);
-	EXPECT_EQ(POLLERR | POLLHUP, r.revents[X] & (POLLERR | POLLHUP));
-	EXPECT_EQ(r.revents[T], r.revents[X]);
+	LOG2("revents", "%#x", r.revents[STACK_TCP], r.revents[STACK_XTCP]);
+	EXPECT_EQ(POLLERR | POLLHUP, r.revents[STACK_XTCP] & (POLLERR | POLLHUP));
+	EXPECT_EQ(r.revents[STACK_TCP], r.revents[STACK_XTCP]);
 }
 
 TEST_F_TIMEOUT(ka, abort_counts_keepalive_and_timeout, 20)
@@ -450,12 +447,12 @@ TEST_F_TIMEOUT(ka, abort_counts_keepalive_and_timeout, 20)
 	struct abort_res r;
 
 	cut_scenario(_metadata, self, 1, 1, 2, 0, 6, &r);
-	LOG2("TCPKeepAlive delta", "%ld", r.kal[T], r.kal[X]);
-	LOG2("TCPAbortOnTimeout delta", "%ld", r.tmo[T], r.tmo[X]);
-	EXPECT_EQ(2, r.kal[X]);
-	EXPECT_EQ(1, r.tmo[X]);
-	EXPECT_EQ(r.kal[T], r.kal[X]);
-	EXPECT_EQ(r.tmo[T], r.tmo[X]);
+	LOG2("TCPKeepAlive delta", "%ld", r.kal[STACK_TCP], r.kal[STACK_XTCP]);
+	LOG2("TCPAbortOnTimeout delta", "%ld", r.tmo[STACK_TCP], r.tmo[STACK_XTCP]);
+	EXPECT_EQ(2, r.kal[STACK_XTCP]);
+	EXPECT_EQ(1, r.tmo[STACK_XTCP]);
+	EXPECT_EQ(r.kal[STACK_TCP], r.kal[STACK_XTCP]);
+	EXPECT_EQ(r.tmo[STACK_TCP], r.tmo[STACK_XTCP]);
 }
 
 /* Linux's keepalive timer sends a RST when it gives up. */
@@ -464,9 +461,9 @@ TEST_F_TIMEOUT(ka, abort_sends_rst_as_linux, 20)
 	struct abort_res r;
 
 	cut_scenario(_metadata, self, 1, 1, 2, 0, 6, &r);
-	td_segs_print(self->segs, self->nsegs);
-	LOG2("RSTs from the aborting side", "%d", r.rst[T], r.rst[X]);
-	EXPECT_EQ(r.rst[T], r.rst[X]);
+	segs_print(self->segs, self->nsegs);
+	LOG2("RSTs from the aborting side", "%d", r.rst[STACK_TCP], r.rst[STACK_XTCP]);
+	EXPECT_EQ(r.rst[STACK_TCP], r.rst[STACK_XTCP]);
 }
 
 /* TCP_USER_TIMEOUT 2.5 s ends it at the first probe after 2.5 s (not 10 s). */
@@ -475,12 +472,12 @@ TEST_F_TIMEOUT(ka, user_timeout_bounds_keepalive, 20)
 	struct abort_res r;
 
 	cut_scenario(_metadata, self, 1, 1, 9, 2500, 12, &r);
-	LOG2("probes", "%d", r.nprobes[T], r.nprobes[X]);
-	ASSERT_LE(0, r.when[X]);
-	EXPECT_LE(2.5, r.when[X]);
-	EXPECT_GE(4.5, r.when[X]);
-	EXPECT_GE(1.0, r.when[X] - r.when[T]);
-	EXPECT_GE(1.0, r.when[T] - r.when[X]);
+	LOG2("probes", "%d", r.nprobes[STACK_TCP], r.nprobes[STACK_XTCP]);
+	ASSERT_LE(0, r.when[STACK_XTCP]);
+	EXPECT_LE(2.5, r.when[STACK_XTCP]);
+	EXPECT_GE(4.5, r.when[STACK_XTCP]);
+	EXPECT_GE(1.0, r.when[STACK_XTCP] - r.when[STACK_TCP]);
+	EXPECT_GE(1.0, r.when[STACK_TCP] - r.when[STACK_XTCP]);
 }
 
 /*
@@ -495,33 +492,33 @@ TEST_F_TIMEOUT(ka, sysctls_apply_to_sockets_without_own_values, 20)
 
 	ASSERT_EQ(0, open_pairs(self));
 	/* a second pair per stack, with its own TCP_KEEPIDLE */
-	for (i = 0; i < 2; i++)
-		ASSERT_EQ(0, td_pair(&self->t, kind_of[i], 7010 + i, &self->extra[i],
+	for_each_stack(i)
+		ASSERT_EQ(0, topo_pair(&self->t, i, 7010 + i, NULL, &self->extra[i],
 				     &self->extra[2 + i]));
-	nl_ns_enter(self->t.ns[TD_A]);
-	ASSERT_EQ(0, td_sysctl_both("keepalive_time", "tcp_keepalive_time", 1));
-	ASSERT_EQ(0, td_sysctl_both("keepalive_intvl", "tcp_keepalive_intvl", 1));
-	ASSERT_EQ(0, td_sysctl_both("keepalive_probes", "tcp_keepalive_probes", 2));
-	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
-	t0 = td_now();
-	for (i = 0; i < 2; i++) {
+	ns_enter(self->t.ns[SIDE_A]);
+	ASSERT_EQ(0, sysctl_both("keepalive_time", "tcp_keepalive_time", 1));
+	ASSERT_EQ(0, sysctl_both("keepalive_intvl", "tcp_keepalive_intvl", 1));
+	ASSERT_EQ(0, sysctl_both("keepalive_probes", "tcp_keepalive_probes", 2));
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_B, true));
+	t0 = now();
+	for_each_stack(i) {
 		ASSERT_EQ(0, keepalive(self->k[i].c, 0, 0, 0));
 		ASSERT_EQ(0, keepalive(self->extra[i], 30, 0, 0));
 	}
-	while (td_now() - t0 < 5) {
-		for (i = 0; i < 2; i++)
-			if (dead[i] < 0 && (td_poll(self->k[i].c, POLLIN, 0) & POLLERR))
-				dead[i] = td_now() - t0;
-		td_msleep(20);
+	while (now() - t0 < 5) {
+		for_each_stack(i)
+			if (dead[i] < 0 && (sock_poll(self->k[i].c, POLLIN, 0) & POLLERR))
+				dead[i] = now() - t0;
+		msleep(20);
 	}
-	for (i = 0; i < 2; i++)
-		own_s[i] = td_poll(self->extra[i], POLLIN, 0) & POLLERR;
-	LOG2("socket on sysctl values aborted after (s)", "%.2f", dead[T], dead[X]);
-	LOG2("socket with TCP_KEEPIDLE=30 has an error after 5 s", "%d", !!own_s[T], !!own_s[X]);
-	EXPECT_LE(2.0, dead[X]);
-	EXPECT_GE(4.0, dead[X]);
-	EXPECT_EQ(0, own_s[X]);
-	EXPECT_EQ(!!own_s[T], !!own_s[X]);
+	for_each_stack(i)
+		own_s[i] = sock_poll(self->extra[i], POLLIN, 0) & POLLERR;
+	LOG2("socket on sysctl values aborted after (s)", "%.2f", dead[STACK_TCP], dead[STACK_XTCP]);
+	LOG2("socket with TCP_KEEPIDLE=30 has an error after 5 s", "%d", !!own_s[STACK_TCP], !!own_s[STACK_XTCP]);
+	EXPECT_LE(2.0, dead[STACK_XTCP]);
+	EXPECT_GE(4.0, dead[STACK_XTCP]);
+	EXPECT_EQ(0, own_s[STACK_XTCP]);
+	EXPECT_EQ(!!own_s[STACK_TCP], !!own_s[STACK_XTCP]);
 }
 
 /*
@@ -535,29 +532,29 @@ TEST_F_TIMEOUT(ka, peer_lost_state_rst_econnreset, 20)
 	char b[4];
 
 	ASSERT_EQ(0, open_pairs(self));
-	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
-	for (i = 0; i < 2; i++) {
-		td_abort(self->k[i].s);
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_B, true));
+	for_each_stack(i) {
+		sock_abort(self->k[i].s);
 		self->k[i].s = -1;
 	}
-	td_msleep(100);
-	ASSERT_EQ(0, td_cut(&self->t, TD_B, false));
-	t0 = td_now();
-	for (i = 0; i < 2; i++)
+	msleep(100);
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_B, false));
+	t0 = now();
+	for_each_stack(i)
 		ASSERT_EQ(0, keepalive(self->k[i].c, 1, 1, 5));
-	while (td_now() - t0 < 5 && (when[0] < 0 || when[1] < 0)) {
-		for (i = 0; i < 2; i++)
-			if (when[i] < 0 && (td_poll(self->k[i].c, POLLIN, 0) & POLLERR))
-				when[i] = td_now() - t0;
-		td_msleep(20);
+	while (now() - t0 < 5 && (when[0] < 0 || when[1] < 0)) {
+		for_each_stack(i)
+			if (when[i] < 0 && (sock_poll(self->k[i].c, POLLIN, 0) & POLLERR))
+				when[i] = now() - t0;
+		msleep(20);
 	}
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		e[i] = recv(self->k[i].c, b, sizeof(b), MSG_DONTWAIT) < 0 ? errno : 0;
-	LOG2("error after (s)", "%.2f", when[T], when[X]);
-	LOG2("recv", "%s", td_errname(e[T]), td_errname(e[X]));
-	EXPECT_EQ(ECONNRESET, e[X]);
-	EXPECT_EQ(e[T], e[X]);
-	EXPECT_GE(2.0, when[X]);
+	LOG2("error after (s)", "%.2f", when[STACK_TCP], when[STACK_XTCP]);
+	LOG2("recv", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
+	EXPECT_EQ(ECONNRESET, e[STACK_XTCP]);
+	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
+	EXPECT_GE(2.0, when[STACK_XTCP]);
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

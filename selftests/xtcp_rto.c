@@ -24,17 +24,16 @@
  *
  *   A 10.0.0.1 va  <--- veth --->  vb 10.0.0.2 B
  */
-#define DT_LIB_NO_MAIN
-#include "helpers/dt_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 #define RETRIES2 3
 
 FIXTURE(rto) {
-	struct dt_topo t;
-	int c[2], s[2];		/* [0] XTCP, [1] TCP */
+	struct topo t;
+	int c[NSTACKS], s[NSTACKS];	/* one connection per stack */
 	unsigned short cport[2];
-	struct dt_cap cap;
+	struct pcap cap;
 	char pcap[64];
 };
 
@@ -44,18 +43,18 @@ FIXTURE_SETUP(rto)
 
 	memset(&self->cap, 0, sizeof(self->cap));
 	self->pcap[0] = 0;
-	for (k = 0; k < 2; k++)
+	for_each_stack(k)
 		self->c[k] = self->s[k] = -1;
-	err = dt_topo_init(&self->t);
+	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
-	for (k = 0; k < 2; k++) {
-		err = dt_pair(&self->t, k ? DT_TCP : DT_XTCP, 6500 + k, NULL, &self->c[k],
+	for_each_stack(k) {
+		err = topo_pair(&self->t, k, 6500 + k, NULL, &self->c[k],
 			      &self->s[k]);
 		ASSERT_EQ(0, err) TH_LOG("pair: %s", strerror(err));
-		self->cport[k] = xtcp_local_port(self->c[k]);
+		self->cport[k] = sock_local_port(self->c[k]);
 		/* some traffic first: RTT samples, RTO at its 200 ms floor */
-		ASSERT_EQ(0, dt_oneway(self->c[k], self->s[k], 100000, 1, 10));
-		ASSERT_EQ(0, dt_oneway(self->s[k], self->c[k], 100000, 2, 10));
+		ASSERT_EQ(0, xfer_oneway(self->c[k], self->s[k], 100000, 1, 10));
+		ASSERT_EQ(0, xfer_oneway(self->s[k], self->c[k], 100000, 2, 10));
 	}
 }
 
@@ -63,16 +62,16 @@ FIXTURE_TEARDOWN(rto)
 {
 	int k;
 
-	dt_cap_stop(&self->cap);
+	pcap_stop(&self->cap);
 	if (self->pcap[0])
 		unlink(self->pcap);
-	dt_drop_nth(&self->t, DT_B, 0);
-	DT_IN(&self->t, DT_B, nl_if_set("vb", true));
-	for (k = 0; k < 2; k++) {
-		dt_abort(self->c[k]);
-		dt_abort(self->s[k]);
+	topo_drop_nth(&self->t, SIDE_B, 0);
+	TOPO_IN(&self->t, SIDE_B, nl_if_set("vb", true));
+	for_each_stack(k) {
+		sock_abort(self->c[k]);
+		sock_abort(self->s[k]);
 	}
-	dt_settle(&self->t, 3);
+	topo_settle(&self->t, 3);
 }
 
 /*
@@ -88,20 +87,20 @@ static int cut_and_send_x(FIXTURE_DATA(rto) *self, double max_s, double *t_err, 
 	char b[100];
 
 	memset(b, 'x', sizeof(b));
-	if (down ? DT_IN(&self->t, DT_B, nl_if_set("vb", false)) : dt_drop_nth(&self->t, DT_B, 1))
+	if (down ? TOPO_IN(&self->t, SIDE_B, nl_if_set("vb", false)) : topo_drop_nth(&self->t, SIDE_B, 1))
 		return -1;
-	t0 = dt_now();
-	for (k = 0; k < 2; k++) {
+	t0 = now();
+	for_each_stack(k) {
 		t_err[k] = -1;
 		send(self->c[k], b, sizeof(b), MSG_NOSIGNAL);
 	}
-	while (done < 2 && dt_now() - t0 < max_s) {
-		struct pollfd p[2] = { { self->c[0], 0, 0 }, { self->c[1], 0, 0 } };
+	while (done < 2 && now() - t0 < max_s) {
+		struct pollfd p[2] = { { self->c[STACK_XTCP], 0, 0 }, { self->c[STACK_TCP], 0, 0 } };
 
 		poll(p, 2, 20);
-		for (k = 0; k < 2; k++)
+		for_each_stack(k)
 			if (t_err[k] < 0 && (p[k].revents & POLLERR)) {
-				t_err[k] = dt_now() - t0;
+				t_err[k] = now() - t0;
 				done++;
 			}
 	}
@@ -128,30 +127,30 @@ TEST_F_TIMEOUT(rto, etimedout_after_retries2, 60)
 	char b[16];
 	int k;
 
-	for (k = 0; k < 2; k++) {
-		ab0[k] = dt_stat_ns(self->t.ns[DT_A], k ? DT_TCP : DT_XTCP, "TCPAbortOnTimeout");
-		ASSERT_EQ(0, DT_IN(&self->t, DT_A, dt_sysctl_both("retries2", "tcp_retries2",
+	for_each_stack(k) {
+		ab0[k] = counter_ns(self->t.ns[SIDE_A], k, "TCPAbortOnTimeout");
+		ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_A, sysctl_both("retries2", "tcp_retries2",
 								   RETRIES2)));
 	}
 	ASSERT_EQ(0, cut_and_send(self, 5 * linux_timeout(RETRIES2), t_err));
-	for (k = 0; k < 2; k++) {
-		const char *name = k ? "TCP" : "XTCP";
+	for_each_stack(k) {
+		const char *name = stack_name(k);
 		ssize_t n;
 
-		ab1[k] = dt_stat_ns(self->t.ns[DT_A], k ? DT_TCP : DT_XTCP, "TCPAbortOnTimeout");
+		ab1[k] = counter_ns(self->t.ns[SIDE_A], k, "TCPAbortOnTimeout");
 		n = recv(self->c[k], b, sizeof(b), MSG_DONTWAIT);
 		TH_LOG("%s: retries2=%d: error after %.2f s (Linux's formula %.1f s); recv %zd %s; "
 		       "TCPAbortOnTimeout +%ld", name, RETRIES2, t_err[k], linux_timeout(RETRIES2), n,
-		       n < 0 ? dt_errname(errno) : "", ab1[k] - ab0[k]);
+		       n < 0 ? errname(errno) : "", ab1[k] - ab0[k]);
 		EXPECT_EQ(-1, n);
 		EXPECT_EQ(ETIMEDOUT, errno) TH_LOG("%s", name);
 		EXPECT_EQ(1, ab1[k] - ab0[k]) TH_LOG("%s", name);
 		EXPECT_GT(t_err[k], 0) TH_LOG("%s", name);
 	}
 	/* not before Linux's model time, not after TCP measured here */
-	EXPECT_GE(t_err[0], linux_timeout(RETRIES2) * 0.9);
-	if (t_err[1] > 0)
-		EXPECT_LE(t_err[0], t_err[1] * 1.25 + 0.3);
+	EXPECT_GE(t_err[STACK_XTCP], linux_timeout(RETRIES2) * 0.9);
+	if (t_err[STACK_TCP] > 0)
+		EXPECT_LE(t_err[STACK_XTCP], t_err[STACK_TCP] * 1.25 + 0.3);
 }
 
 /* send() after the abort: -1 ETIMEDOUT (the pending error, once), then
@@ -161,10 +160,10 @@ TEST_F_TIMEOUT(rto, send_after_abort_etimedout_then_epipe, 60)
 	double t_err[2];
 	int k;
 
-	ASSERT_EQ(0, DT_IN(&self->t, DT_A, dt_sysctl_both("retries2", "tcp_retries2", RETRIES2)));
+	ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_A, sysctl_both("retries2", "tcp_retries2", RETRIES2)));
 	ASSERT_EQ(0, cut_and_send(self, 5 * linux_timeout(RETRIES2), t_err));
-	for (k = 0; k < 2; k++) {
-		const char *name = k ? "TCP" : "XTCP";
+	for_each_stack(k) {
+		const char *name = stack_name(k);
 		ssize_t n1, n2;
 		int e1, e2;
 
@@ -173,7 +172,7 @@ TEST_F_TIMEOUT(rto, send_after_abort_etimedout_then_epipe, 60)
 		n2 = send(self->c[k], "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 		e2 = errno;
 		TH_LOG("%s: after %.2f s: send %zd %s, then %zd %s", name, t_err[k], n1,
-		       dt_errname(e1), n2, dt_errname(e2));
+		       errname(e1), n2, errname(e2));
 		EXPECT_EQ(-1, n1);
 		EXPECT_EQ(ETIMEDOUT, e1) TH_LOG("%s", name);
 		EXPECT_EQ(-1, n2);
@@ -188,14 +187,14 @@ TEST_F_TIMEOUT(rto, user_timeout_bounds_abort, 60)
 	double t_err[2];
 	int k;
 
-	for (k = 0; k < 2; k++)
-		ASSERT_EQ(0, xtcp_setint(self->c[k], SOL_TCP, TCP_USER_TIMEOUT, 1500));
+	for_each_stack(k)
+		ASSERT_EQ(0, sock_setint(self->c[k], SOL_TCP, TCP_USER_TIMEOUT, 1500));
 	ASSERT_EQ(0, cut_and_send(self, 10, t_err));
-	for (k = 0; k < 2; k++) {
-		const char *name = k ? "TCP" : "XTCP";
+	for_each_stack(k) {
+		const char *name = stack_name(k);
 
 		TH_LOG("%s: TCP_USER_TIMEOUT 1500 ms: error after %.2f s, SO_ERROR %s", name,
-		       t_err[k], dt_errname(dt_getint(self->c[k], SOL_SOCKET, SO_ERROR)));
+		       t_err[k], errname(sock_getint(self->c[k], SOL_SOCKET, SO_ERROR)));
 		EXPECT_GE(t_err[k], 1.4) TH_LOG("%s", name);
 		EXPECT_LE(t_err[k], 2.1) TH_LOG("%s", name);
 	}
@@ -218,7 +217,7 @@ static void rtx_cb(void *ctx, char **f, int nf)
 		return;				/* data segments only */
 	proto = atoi(f[1]);
 	sport = atoi(f[2]);
-	k = proto == IPPROTO_TCP ? 1 : 0;
+	k = stack_of_proto(proto);
 	if (sport != r->cport[k] || r->n[k] >= 64)
 		return;
 	r->t[k][r->n[k]] = atof(f[0]);
@@ -237,21 +236,21 @@ TEST_F_TIMEOUT(rto, backoff_doubles_on_the_wire, 120)
 	int k, i, n;
 
 	snprintf(self->pcap, sizeof(self->pcap), "/tmp/dt_rto.%d.pcap", getpid());
-	ASSERT_EQ(0, dt_cap_start(&self->cap, self->t.ns[DT_A], "va", self->pcap, 128));
-	dt_msleep(50);
-	ASSERT_EQ(0, DT_IN(&self->t, DT_A, dt_sysctl_both("retries2", "tcp_retries2", RETRIES2)));
+	ASSERT_EQ(0, pcap_start(&self->cap, self->t.ns[SIDE_A], "va", self->pcap, 128));
+	msleep(50);
+	ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_A, sysctl_both("retries2", "tcp_retries2", RETRIES2)));
 	ASSERT_EQ(0, cut_and_send(self, 5 * linux_timeout(RETRIES2), t_err));
-	dt_cap_stop(&self->cap);
+	pcap_stop(&self->cap);
 	memset(&r, 0, sizeof(r));
-	r.cport[0] = self->cport[0];
-	r.cport[1] = self->cport[1];
+	r.cport[STACK_XTCP] = self->cport[STACK_XTCP];
+	r.cport[STACK_TCP] = self->cport[STACK_TCP];
 	/* only the 100 bytes sent after the cut: its tcp.len is 100 */
-	n = dt_tshark(self->pcap, "tcp.len == 100",
+	n = tshark_run(self->pcap, "tcp.len == 100",
 		      "frame.time_relative,ip.proto,tcp.srcport,tcp.len,tcp.analysis.retransmission",
 		      rtx_cb, &r);
 	ASSERT_GT(n, 0) TH_LOG("tshark failed");
-	for (k = 0; k < 2; k++) {
-		const char *name = k ? "TCP" : "XTCP";
+	for_each_stack(k) {
+		const char *name = stack_name(k);
 		char line[512];
 		int l = 0;
 
@@ -263,12 +262,12 @@ TEST_F_TIMEOUT(rto, backoff_doubles_on_the_wire, 120)
 	}
 	/* XTCP: exactly retries2 retransmissions, RTO backoff; TCP's list
 	 * (reference) starts with a tail loss probe */
-	EXPECT_EQ(RETRIES2, r.rtx[0]);
-	EXPECT_EQ(RETRIES2 + 1, r.n[0]);
-	if (r.n[0] >= 3) {
-		EXPECT_GE(r.t[0][1] - r.t[0][0], 0.195) TH_LOG("first RTO");
-		for (i = 2; i < r.n[0]; i++) {
-			double ratio = (r.t[0][i] - r.t[0][i - 1]) / (r.t[0][i - 1] - r.t[0][i - 2]);
+	EXPECT_EQ(RETRIES2, r.rtx[STACK_XTCP]);
+	EXPECT_EQ(RETRIES2 + 1, r.n[STACK_XTCP]);
+	if (r.n[STACK_XTCP] >= 3) {
+		EXPECT_GE(r.t[STACK_XTCP][1] - r.t[STACK_XTCP][0], 0.195) TH_LOG("first RTO");
+		for (i = 2; i < r.n[STACK_XTCP]; i++) {
+			double ratio = (r.t[STACK_XTCP][i] - r.t[STACK_XTCP][i - 1]) / (r.t[STACK_XTCP][i - 1] - r.t[STACK_XTCP][i - 2]);
 
 			EXPECT_GE(ratio, 1.6) TH_LOG("gap %d / gap %d = %.2f", i, i - 1, ratio);
 			EXPECT_LE(ratio, 2.5) TH_LOG("gap %d / gap %d = %.2f", i, i - 1, ratio);
@@ -284,17 +283,17 @@ TEST_F_TIMEOUT(rto, local_drop_retried_then_etimedout, 60)
 	double t_err[2];
 	int k;
 
-	ASSERT_EQ(0, DT_IN(&self->t, DT_A, dt_sysctl_both("retries2", "tcp_retries2", RETRIES2)));
+	ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_A, sysctl_both("retries2", "tcp_retries2", RETRIES2)));
 	ASSERT_EQ(0, cut_and_send_x(self, 15, t_err, true));
-	for (k = 0; k < 2; k++) {
-		const char *name = k ? "TCP" : "XTCP";
+	for_each_stack(k) {
+		const char *name = stack_name(k);
 
 		TH_LOG("%s: vb down: error after %.2f s, SO_ERROR %s; RetransSegs %ld", name,
-		       t_err[k], dt_errname(dt_getint(self->c[k], SOL_SOCKET, SO_ERROR)),
-		       dt_stat_ns(self->t.ns[DT_A], k ? DT_TCP : DT_XTCP, "RetransSegs"));
+		       t_err[k], errname(sock_getint(self->c[k], SOL_SOCKET, SO_ERROR)),
+		       counter_ns(self->t.ns[SIDE_A], k, "RetransSegs"));
 		EXPECT_GT(t_err[k], 0) TH_LOG("%s: no error within 15 s", name);
 		if (t_err[k] < 0)
-			dt_diag(name, self->c[k]);
+			sock_diag(name, self->c[k]);
 	}
 }
 
@@ -308,11 +307,11 @@ TEST_F_TIMEOUT(rto, tcp_info_ca_state_loss_after_rto, 60)
 	/* 1 s without ACKs: RTOs at ~0.2 and ~0.6 s (TCP: a tail loss probe
 	 * at ~0.2 s, RTOs at ~0.4 and ~0.8 s) */
 	ASSERT_EQ(0, cut_and_send(self, 1.0, t_err));
-	for (k = 0; k < 2; k++) {
-		const char *name = k ? "TCP" : "XTCP";
-		struct dt_tcp_info ti;
+	for_each_stack(k) {
+		const char *name = stack_name(k);
+		struct tcp_info_full ti;
 
-		ASSERT_EQ(0, dt_tcp_info(self->c[k], &ti));
+		ASSERT_EQ(0, sock_tcp_info(self->c[k], &ti));
 		TH_LOG("%s: ca_state %u retransmits %u backoff %u total_retrans %u", name,
 		       ti.tcpi_ca_state, ti.tcpi_retransmits, ti.tcpi_backoff,
 		       ti.tcpi_total_retrans);
@@ -322,4 +321,4 @@ TEST_F_TIMEOUT(rto, tcp_info_ca_state_loss_after_rto, 60)
 	}
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

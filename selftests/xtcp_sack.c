@@ -17,15 +17,14 @@
  *     net.xtcp.sack=0 (set in both namespaces before connecting), as TCP;
  *   - nosack_reno_recovery: without SACK, recovery is NewReno
  *     (TCPRenoRecovery, no TCPSackRecovery).
- * Each scenario runs once per program; its results are kept in a file
- * under /tmp for the other tests.
+ * Each test runs the scenarios it judges itself (the losses are the same
+ * in every run).
  *
  * TSO/GSO are off on va, so TCP's segments are MSS-sized packets too.
  *
  *   A 10.0.0.1 va  <--- veth --->  vb 10.0.0.2 B
  */
-#define DT_LIB_NO_MAIN
-#include "helpers/dt_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 #define NTH	10
@@ -89,78 +88,68 @@ static void wire_cb(void *ctx, char **f, int nf)
 static int scenario(const char *key, int kind, int sack, bool acks_too, uint64_t bytes,
 		    bool capture, struct sres *r)
 {
-	char path[128], pcap[64];
-	struct dt_topo t;
-	struct dt_cap cap;
-	int c = -1, s = -1, fd, err;
+	char pcap[64];
+	struct topo t;
+	struct pcap cap;
+	int c = -1, s = -1, err;
 	long r0, t0_, sr0, rr0, o0;
 	double t0;
 
-	snprintf(path, sizeof(path), "/tmp/dt_sack.%s.%s", key, getenv("DT_RUN_ID") ?: "0");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, r, sizeof(*r));
-
-		close(fd);
-		if (n == (ssize_t)sizeof(*r)) {
-			printf("# %s: results of the run made by an earlier test\n", key);
-			return 0;
-		}
-	}
 	memset(r, 0, sizeof(*r));
-	err = dt_topo_init(&t);
+	err = topo_init(&t);
 	if (err)
 		return err;
-	err = dt_topo_sysctl(&t, kind == DT_XTCP ? "net.xtcp.sack" : "net.ipv4.tcp_sack", sack);
+	err = topo_sysctl(&t, kind == STACK_XTCP ? "sack" : NULL,
+			  kind == STACK_TCP ? "tcp_sack" : NULL, sack);
 	if (!err)
-		err = DT_IN(&t, DT_A, dt_no_gso("va"));
+		err = TOPO_IN(&t, SIDE_A, nl_no_gso("va"));
 	if (err)
 		return err;
 	if (capture) {
 		snprintf(pcap, sizeof(pcap), "/tmp/dt_sack.%d.pcap", getpid());
-		err = dt_cap_start(&cap, t.ns[DT_A], "va", pcap, 128);
+		err = pcap_start(&cap, t.ns[SIDE_A], "va", pcap, 128);
 		if (err)
 			return err;
 	}
-	err = dt_pair(&t, kind, 6600, NULL, &c, &s);
+	err = topo_pair(&t, kind, 6600, NULL, &c, &s);
 	if (err)
 		return err;
-	err = dt_drop_nth(&t, DT_B, NTH);
+	err = topo_drop_nth(&t, SIDE_B, NTH);
 	if (!err && acks_too)
-		err = dt_drop_nth(&t, DT_A, NTH);
+		err = topo_drop_nth(&t, SIDE_A, NTH);
 	if (err) {
 		printf("# tc gact: exit status %d\n", err);
 		return EINVAL;
 	}
-	r0 = dt_stat_ns(t.ns[DT_A], kind, "RetransSegs");
-	t0_ = dt_stat_ns(t.ns[DT_A], kind, "TCPTimeouts");
-	sr0 = dt_stat_ns(t.ns[DT_A], kind, "TCPSackRecovery");
-	rr0 = dt_stat_ns(t.ns[DT_A], kind, "TCPRenoRecovery");
-	o0 = dt_stat_ns(t.ns[DT_A], kind, "OutSegs");
-	t0 = dt_now();
-	r->err = dt_oneway(c, s, bytes, 3, 30);
-	r->secs = dt_now() - t0;
+	r0 = counter_ns(t.ns[SIDE_A], kind, "RetransSegs");
+	t0_ = counter_ns(t.ns[SIDE_A], kind, "TCPTimeouts");
+	sr0 = counter_ns(t.ns[SIDE_A], kind, "TCPSackRecovery");
+	rr0 = counter_ns(t.ns[SIDE_A], kind, "TCPRenoRecovery");
+	o0 = counter_ns(t.ns[SIDE_A], kind, "OutSegs");
+	t0 = now();
+	r->err = xfer_oneway(c, s, bytes, 3, 30);
+	r->secs = now() - t0;
 	if (r->err)
-		dt_diag("sender", c);
-	r->retrans = dt_stat_ns(t.ns[DT_A], kind, "RetransSegs") - r0;
-	r->timeouts = dt_stat_ns(t.ns[DT_A], kind, "TCPTimeouts") - t0_;
-	r->sackrec = dt_stat_ns(t.ns[DT_A], kind, "TCPSackRecovery") - sr0;
-	r->renorec = dt_stat_ns(t.ns[DT_A], kind, "TCPRenoRecovery") - rr0;
-	r->outsegs = dt_stat_ns(t.ns[DT_A], kind, "OutSegs") - o0;
-	dt_drop_nth(&t, DT_B, 0);
+		sock_diag("sender", c);
+	r->retrans = counter_ns(t.ns[SIDE_A], kind, "RetransSegs") - r0;
+	r->timeouts = counter_ns(t.ns[SIDE_A], kind, "TCPTimeouts") - t0_;
+	r->sackrec = counter_ns(t.ns[SIDE_A], kind, "TCPSackRecovery") - sr0;
+	r->renorec = counter_ns(t.ns[SIDE_A], kind, "TCPRenoRecovery") - rr0;
+	r->outsegs = counter_ns(t.ns[SIDE_A], kind, "OutSegs") - o0;
+	topo_drop_nth(&t, SIDE_B, 0);
 	if (acks_too)
-		dt_drop_nth(&t, DT_A, 0);
+		topo_drop_nth(&t, SIDE_A, 0);
 	printf("# %s: %s sack=%d, %llu KiB, every %dth packet into %s dropped: %s in %.1f s; "
 	       "RetransSegs %ld, TCPTimeouts %ld, TCPSackRecovery %ld, TCPRenoRecovery %ld\n",
-	       key, dt_name(kind), sack, (unsigned long long)(bytes >> 10), NTH,
-	       acks_too ? "vb and va" : "vb", dt_errname(r->err), r->secs, r->retrans,
+	       key, stack_name(kind), sack, (unsigned long long)(bytes >> 10), NTH,
+	       acks_too ? "vb and va" : "vb", errname(r->err), r->secs, r->retrans,
 	       r->timeouts, r->sackrec, r->renorec);
 	if (capture) {
-		struct wire w = { .cport = xtcp_local_port(c), .r = r };
+		struct wire w = { .cport = sock_local_port(c), .r = r };
 
-		dt_msleep(50);
-		dt_cap_stop(&cap);
-		r->tshark = dt_tshark(pcap, "tcp",
+		msleep(50);
+		pcap_stop(&cap);
+		r->tshark = tshark_run(pcap, "tcp",
 				      "frame.time_relative,tcp.srcport,tcp.len,tcp.options.sack_le,"
 				      "tcp.analysis.retransmission,tcp.analysis.fast_retransmission,"
 				      "tcp.analysis.rto",
@@ -171,15 +160,10 @@ static int scenario(const char *key, int kind, int sack, bool acks_too, uint64_t
 		       "original; longest %.3f s)\n", key, r->acks, r->acks_sack, r->data, r->rtx,
 		       r->fast, r->early, r->rto_max);
 	}
-	dt_abort(c);
-	dt_abort(s);
-	dt_settle(&t, 3);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
-			unlink(path);
-		close(fd);
-	}
+	sock_abort(c);
+	sock_abort(s);
+	topo_settle(&t, 3);
+	topo_fini(&t);
 	return 0;
 }
 
@@ -200,7 +184,7 @@ TEST_F_TIMEOUT(sk, sack_blocks_in_acks, 150)
 {
 	struct sres r;
 
-	ASSERT_EQ(0, scenario("xtcp-sack-data", DT_XTCP, 1, false, 2 << 20, true, &r))
+	ASSERT_EQ(0, scenario("xtcp-sack-data", STACK_XTCP, 1, false, 2 << 20, true, &r))
 		TH_LOG("is xtcp.ko loaded?");
 	ASSERT_GT(r.tshark, 0) TH_LOG("tshark failed");
 	EXPECT_EQ(0, r.err);
@@ -213,9 +197,9 @@ TEST_F_TIMEOUT(sk, fast_retransmit_before_rto, 150)
 {
 	struct sres r, tr;
 
-	ASSERT_EQ(0, scenario("xtcp-sack-data", DT_XTCP, 1, false, 2 << 20, true, &r))
+	ASSERT_EQ(0, scenario("xtcp-sack-data", STACK_XTCP, 1, false, 2 << 20, true, &r))
 		TH_LOG("is xtcp.ko loaded?");
-	ASSERT_EQ(0, scenario("tcp-sack-data", DT_TCP, 1, false, 2 << 20, false, &tr));
+	ASSERT_EQ(0, scenario("tcp-sack-data", STACK_TCP, 1, false, 2 << 20, false, &tr));
 	ASSERT_GT(r.tshark, 0) TH_LOG("tshark failed");
 	TH_LOG("XTCP: %d retransmissions on the wire, %d flagged fast, %d within 200 ms; "
 	       "TCPTimeouts %ld of RetransSegs %ld (TCP: %ld of %ld)", r.rtx, r.fast, r.early,
@@ -231,11 +215,11 @@ TEST_F_TIMEOUT(sk, sack_fewer_retransmissions, 170)
 {
 	struct sres xs, xn, ts, tn;
 
-	ASSERT_EQ(0, scenario("xtcp-sack-both", DT_XTCP, 1, true, 1 << 20, false, &xs))
+	ASSERT_EQ(0, scenario("xtcp-sack-both", STACK_XTCP, 1, true, 1 << 20, false, &xs))
 		TH_LOG("is xtcp.ko loaded?");
-	ASSERT_EQ(0, scenario("xtcp-nosack-both", DT_XTCP, 0, true, 1 << 20, false, &xn));
-	ASSERT_EQ(0, scenario("tcp-sack-both", DT_TCP, 1, true, 1 << 20, false, &ts));
-	ASSERT_EQ(0, scenario("tcp-nosack-both", DT_TCP, 0, true, 1 << 20, false, &tn));
+	ASSERT_EQ(0, scenario("xtcp-nosack-both", STACK_XTCP, 0, true, 1 << 20, false, &xn));
+	ASSERT_EQ(0, scenario("tcp-sack-both", STACK_TCP, 1, true, 1 << 20, false, &ts));
+	ASSERT_EQ(0, scenario("tcp-nosack-both", STACK_TCP, 0, true, 1 << 20, false, &tn));
 	TH_LOG("RetransSegs (TCPTimeouts, seconds): XTCP sack %ld (%ld, %.1f s), no sack %ld "
 	       "(%ld, %.1f s); TCP sack %ld (%ld, %.1f s), no sack %ld (%ld, %.1f s)",
 	       xs.retrans, xs.timeouts, xs.secs, xn.retrans, xn.timeouts, xn.secs,
@@ -250,11 +234,11 @@ TEST_F_TIMEOUT(sk, nosack_reno_recovery, 150)
 {
 	struct sres xn;
 
-	ASSERT_EQ(0, scenario("xtcp-nosack-both", DT_XTCP, 0, true, 1 << 20, false, &xn))
+	ASSERT_EQ(0, scenario("xtcp-nosack-both", STACK_XTCP, 0, true, 1 << 20, false, &xn))
 		TH_LOG("is xtcp.ko loaded?");
 	ASSERT_EQ(0, xn.err);
 	EXPECT_GT(xn.renorec, 0);
 	EXPECT_EQ(0, xn.sackrec);
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

@@ -15,27 +15,22 @@
  * through lo with B's address as source); B is cut (netem loss 100% on vb)
  * meanwhile so that its RSTs to A's ACKs cannot disturb the entry.
  */
-#define TD_LIB_NO_MAIN
-#include "helpers/td_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
-#define T 0
-#define X 1
-
-static const int kind_of[2] = { TD_TCP, TD_XTCP };
-
-struct conn {
+/* a connection of one stack */
+struct tw_conn {
 	int c, s;
 	unsigned short cport, port;
-	struct td_seg bfin;		/* B's FIN as captured */
+	struct seg bfin;		/* B's FIN as captured */
 	bool have_fin;
 };
 
 FIXTURE(tw) {
-	struct td_topo t;
-	struct conn k[2];
+	struct topo t;
+	struct tw_conn k[NSTACKS];
 	int cap, raw;
-	struct td_seg segs[512];
+	struct seg segs[512];
 	int nsegs;
 	double entered;			/* when the A rows went TIME_WAIT */
 };
@@ -45,9 +40,9 @@ FIXTURE_SETUP(tw)
 	int i, err;
 
 	self->cap = self->raw = -1;
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		self->k[i].c = self->k[i].s = -1;
-	err = td_topo_init(&self->t);
+	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
 }
 
@@ -55,17 +50,17 @@ FIXTURE_TEARDOWN(tw)
 {
 	int i;
 
-	td_cut(&self->t, TD_A, false);
-	td_cut(&self->t, TD_B, false);
-	for (i = 0; i < 2; i++) {
-		td_abort(self->k[i].s);
-		td_abort(self->k[i].c);
+	topo_cut(&self->t, SIDE_A, false);
+	topo_cut(&self->t, SIDE_B, false);
+	for_each_stack(i) {
+		sock_abort(self->k[i].s);
+		sock_abort(self->k[i].c);
 	}
 	if (self->cap >= 0)
 		close(self->cap);
 	if (self->raw >= 0)
 		close(self->raw);
-	if (td_settle(&self->t, 10))
+	if (topo_settle(&self->t, 10))
 		TH_LOG("XTCP sockets still open 10 s after the test");
 }
 
@@ -74,16 +69,12 @@ FIXTURE_TEARDOWN(tw)
 
 static void set_tw_timeout(FIXTURE_DATA(tw) *self, int side, int secs)
 {
-	int old = nl_cur_ns;
-
-	nl_ns_enter(self->t.ns[side]);
-	td_sysctl_int("net.xtcp.tw_timeout", secs);
-	nl_ns_enter(old);
+	TOPO_IN(&self->t, side, sysctl_set_int("net.xtcp.tw_timeout", secs));
 }
 
-static int row_a(FIXTURE_DATA(tw) *self, int i, struct td_row *r)
+static int row_a(FIXTURE_DATA(tw) *self, int i, struct proc_row *r)
 {
-	return td_state(self->t.ns[TD_A], kind_of[i], self->k[i].cport, self->k[i].port, r);
+	return proc_state(self->t.ns[SIDE_A], i, self->k[i].cport, self->k[i].port, r);
 }
 
 /*
@@ -92,49 +83,49 @@ static int row_a(FIXTURE_DATA(tw) *self, int i, struct td_row *r)
  */
 static int make_tw(struct __test_metadata *_metadata, FIXTURE_DATA(tw) *self, bool tcp_too)
 {
-	int i, err;
+	int last = tcp_too ? STACK_TCP : STACK_XTCP, i, err;
 	double t0;
 
-	self->cap = td_cap_a(&self->t);
+	self->cap = topo_cap(&self->t, SIDE_A);
 	if (self->cap < 0)
 		return -1;
-	for (i = tcp_too ? 0 : 1; i < 2; i++) {
-		struct conn *c = &self->k[i];
+	for (i = STACK_XTCP; i <= last; i++) {
+		struct tw_conn *c = &self->k[i];
 
 		c->port = 7000 + i;
-		err = td_pair(&self->t, kind_of[i], c->port, &c->c, &c->s);
+		err = topo_pair(&self->t, i, c->port, NULL, &c->c, &c->s);
 		if (err) {
-			TH_LOG("%s connection: %s", td_name(kind_of[i]), strerror(err));
+			TH_LOG("%s connection: %s", stack_name(i), strerror(err));
 			return -1;
 		}
-		c->cport = xtcp_local_port(c->c);
+		c->cport = sock_local_port(c->c);
 	}
-	for (i = tcp_too ? 0 : 1; i < 2; i++) {
+	for (i = STACK_XTCP; i <= last; i++) {
 		close(self->k[i].c);
 		self->k[i].c = -1;
 	}
-	td_msleep(100);
-	for (i = tcp_too ? 0 : 1; i < 2; i++) {
+	msleep(100);
+	for (i = STACK_XTCP; i <= last; i++) {
 		close(self->k[i].s);
 		self->k[i].s = -1;
 	}
-	t0 = td_now();
-	for (i = tcp_too ? 0 : 1; i < 2; i++) {
-		if (td_wait_state(self->t.ns[TD_A], kind_of[i], self->k[i].cport,
+	t0 = now();
+	for (i = STACK_XTCP; i <= last; i++) {
+		if (proc_wait_state(self->t.ns[SIDE_A], i, self->k[i].cport,
 				  self->k[i].port, ST_TIME_WAIT, 2) < 0) {
-			TH_LOG("%s: no TIME_WAIT row", td_name(kind_of[i]));
+			TH_LOG("%s: no TIME_WAIT row", stack_name(i));
 			return -1;
 		}
 	}
 	self->entered = t0;
-	td_cap_read(self->cap, self->segs, &self->nsegs, 512, 0);
-	for (i = tcp_too ? 0 : 1; i < 2; i++) {
-		struct conn *c = &self->k[i];
+	cap_read(self->cap, self->segs, &self->nsegs, 512, 0, false);
+	for (i = STACK_XTCP; i <= last; i++) {
+		struct tw_conn *c = &self->k[i];
 
-		c->have_fin = td_count(self->segs, self->nsegs, td_proto(kind_of[i]),
-				       c->port, c->cport, TD_F_FIN, 0, &c->bfin) > 0;
+		c->have_fin = seg_count(self->segs, self->nsegs, stack_proto(i),
+				       c->port, c->cport, TH_FIN, 0, &c->bfin) > 0;
 		if (!c->have_fin) {
-			TH_LOG("%s: B's FIN not captured", td_name(kind_of[i]));
+			TH_LOG("%s: B's FIN not captured", stack_name(i));
 			return -1;
 		}
 	}
@@ -144,66 +135,62 @@ static int make_tw(struct __test_metadata *_metadata, FIXTURE_DATA(tw) *self, bo
 /* Forge a segment from B to A on connection @i (delivered through A's lo). */
 static int forge(FIXTURE_DATA(tw) *self, int i, uint8_t flags, uint32_t seq, uint32_t ack)
 {
-	struct conn *c = &self->k[i];
-	struct td_raw r = {
-		.proto = td_proto(kind_of[i]),
-		.saddr = td_ip(TD_IP_B), .daddr = td_ip(TD_IP_A),
+	struct tw_conn *c = &self->k[i];
+	struct raw_seg r = {
+		.proto = stack_proto(i),
+		.saddr = inet_addr(IP_B), .daddr = inet_addr(IP_A),
 		.sport = c->port, .dport = c->cport,
 		.seq = seq, .ack = ack, .flags = flags, .win = 502,
 	};
 
 	if (self->raw < 0) {
-		int old = nl_cur_ns;
-
-		nl_ns_enter(self->t.ns[TD_A]);
-		self->raw = td_raw_open();
-		nl_ns_enter(old);
+		self->raw = TOPO_IN(&self->t, SIDE_A, raw_open());
 		if (self->raw < 0)
 			return errno;
 	}
-	return td_raw_send(self->raw, &r);
+	return raw_send(self->raw, &r);
 }
 
 /* Seconds from entering TIME_WAIT until the XTCP row of @i is gone. */
 static double lifetime(FIXTURE_DATA(tw) *self, int i, double max)
 {
-	double w = td_wait_state(self->t.ns[TD_A], TD_XTCP, self->k[i].cport,
+	double w = proc_wait_state(self->t.ns[SIDE_A], STACK_XTCP, self->k[i].cport,
 				 self->k[i].port, 0, max);
 
-	return w < 0 ? -1 : td_now() - self->entered;
+	return w < 0 ? -1 : now() - self->entered;
 }
 
 /* ------------------------------------------------------------- the row */
 
 TEST_F_TIMEOUT(tw, proc_row_st06_tr03_counting_down, 20)
 {
-	struct td_row r1[2], r2[2];
+	struct proc_row r1[2], r2[2];
 	int i;
 
-	set_tw_timeout(self, TD_A, 3);
+	set_tw_timeout(self, SIDE_A, 3);
 	ASSERT_EQ(0, make_tw(_metadata, self, true));
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		ASSERT_EQ(ST_TIME_WAIT, row_a(self, i, &r1[i]));
-	td_msleep(500);
-	for (i = 0; i < 2; i++)
+	msleep(500);
+	for_each_stack(i)
 		ASSERT_EQ(ST_TIME_WAIT, row_a(self, i, &r2[i]));
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		TH_LOG("%s: st %02X tx %u rx %u tr %u when %lu -> %lu retr %u uid %u timeout %d inode %lu",
-		       td_name(kind_of[i]), r1[i].state, r1[i].txq, r1[i].rxq, r1[i].timer,
+		       stack_name(i), r1[i].state, r1[i].txq, r1[i].rxq, r1[i].timer,
 		       r1[i].when, r2[i].when, r1[i].retr, r1[i].uid, r1[i].timeout,
 		       r1[i].inode);
-	EXPECT_EQ(3, r1[X].timer);
-	EXPECT_LT(0, r1[X].when);
-	EXPECT_GE(300, r1[X].when);
-	EXPECT_LT(r2[X].when, r1[X].when);
-	EXPECT_GE(r1[X].when - r2[X].when, 30);
-	EXPECT_EQ(0, r1[X].txq);
-	EXPECT_EQ(0, r1[X].rxq);
-	EXPECT_EQ(0, r1[X].retr);
-	EXPECT_EQ(0, r1[X].inode);
-	EXPECT_EQ(r1[T].timer, r1[X].timer);
-	EXPECT_EQ(r1[T].inode, r1[X].inode);
-	EXPECT_EQ(r1[T].uid, r1[X].uid);
+	EXPECT_EQ(3, r1[STACK_XTCP].timer);
+	EXPECT_LT(0, r1[STACK_XTCP].when);
+	EXPECT_GE(300, r1[STACK_XTCP].when);
+	EXPECT_LT(r2[STACK_XTCP].when, r1[STACK_XTCP].when);
+	EXPECT_GE(r1[STACK_XTCP].when - r2[STACK_XTCP].when, 30);
+	EXPECT_EQ(0, r1[STACK_XTCP].txq);
+	EXPECT_EQ(0, r1[STACK_XTCP].rxq);
+	EXPECT_EQ(0, r1[STACK_XTCP].retr);
+	EXPECT_EQ(0, r1[STACK_XTCP].inode);
+	EXPECT_EQ(r1[STACK_TCP].timer, r1[STACK_XTCP].timer);
+	EXPECT_EQ(r1[STACK_TCP].inode, r1[STACK_XTCP].inode);
+	EXPECT_EQ(r1[STACK_TCP].uid, r1[STACK_XTCP].uid);
 }
 
 /* ----------------------------------------------------------- its length */
@@ -212,9 +199,9 @@ static void check_length(struct __test_metadata *_metadata, FIXTURE_DATA(tw) *se
 {
 	double life;
 
-	set_tw_timeout(self, TD_A, secs);
+	set_tw_timeout(self, SIDE_A, secs);
 	ASSERT_EQ(0, make_tw(_metadata, self, false));
-	life = lifetime(self, X, secs + 3);
+	life = lifetime(self, STACK_XTCP, secs + 3);
 	TH_LOG("tw_timeout=%d: TIME_WAIT lasted %.2f s", secs, life);
 	ASSERT_LE(0, life);
 	EXPECT_LE(secs - 1.0, life);
@@ -234,39 +221,39 @@ TEST_F_TIMEOUT(tw, lasts_tw_timeout_3, 20)
 /* tw_timeout=4 for a first entry, then 1: the first keeps its 4 s. */
 TEST_F_TIMEOUT(tw, new_tw_timeout_applies_to_new_entries_only, 30)
 {
-	struct conn first;
+	struct tw_conn first;
 	double entered1, life1, life2;
 
-	set_tw_timeout(self, TD_A, 4);
+	set_tw_timeout(self, SIDE_A, 4);
 	ASSERT_EQ(0, make_tw(_metadata, self, false));
-	first = self->k[X];
+	first = self->k[STACK_XTCP];
 	entered1 = self->entered;
 	close(self->cap);
 	self->cap = -1;
-	set_tw_timeout(self, TD_A, 1);
-	self->k[X].c = self->k[X].s = -1;
+	set_tw_timeout(self, SIDE_A, 1);
+	self->k[STACK_XTCP].c = self->k[STACK_XTCP].s = -1;
 	/* second connection: another port */
 	{
-		struct conn *c = &self->k[X];
+		struct tw_conn *c = &self->k[STACK_XTCP];
 		double t0;
 
 		c->port = 7011;
-		ASSERT_EQ(0, td_pair(&self->t, TD_XTCP, c->port, &c->c, &c->s));
-		c->cport = xtcp_local_port(c->c);
+		ASSERT_EQ(0, topo_pair(&self->t, STACK_XTCP, c->port, NULL, &c->c, &c->s));
+		c->cport = sock_local_port(c->c);
 		close(c->c);
 		c->c = -1;
-		td_msleep(100);
+		msleep(100);
 		close(c->s);
 		c->s = -1;
-		t0 = td_now();
-		ASSERT_LE(0, td_wait_state(self->t.ns[TD_A], TD_XTCP, c->cport, c->port,
+		t0 = now();
+		ASSERT_LE(0, proc_wait_state(self->t.ns[SIDE_A], STACK_XTCP, c->cport, c->port,
 					   ST_TIME_WAIT, 2));
 		self->entered = t0;
 	}
-	life2 = lifetime(self, X, 4);
-	self->k[X] = first;
+	life2 = lifetime(self, STACK_XTCP, 4);
+	self->k[STACK_XTCP] = first;
 	self->entered = entered1;
-	life1 = lifetime(self, X, 6);
+	life1 = lifetime(self, STACK_XTCP, 6);
 	TH_LOG("entry made with tw_timeout=4 lasted %.2f s, then with 1: %.2f s", life1, life2);
 	EXPECT_LE(3.0, life1);
 	EXPECT_GE(5.0, life1);
@@ -278,13 +265,13 @@ TEST_F_TIMEOUT(tw, time_waited_counted_on_expiry, 20)
 {
 	long before, after;
 
-	nl_ns_enter(self->t.ns[TD_A]);
-	before = td_xstat("TimeWaited");
+	ns_enter(self->t.ns[SIDE_A]);
+	before = counter(STACK_XTCP, "TimeWaited");
 	ASSERT_LE(0, before);
 	ASSERT_EQ(0, make_tw(_metadata, self, false));
-	ASSERT_LE(0, lifetime(self, X, 4));
-	td_msleep(100);
-	after = td_xstat("TimeWaited");
+	ASSERT_LE(0, lifetime(self, STACK_XTCP, 4));
+	msleep(100);
+	after = counter(STACK_XTCP, "TimeWaited");
 	TH_LOG("TimeWaited %ld -> %ld", before, after);
 	EXPECT_EQ(1, after - before);
 }
@@ -293,8 +280,8 @@ TEST(tw_timeout_default_60)
 {
 	long v;
 
-	ASSERT_LE(0, nl_ns_new());
-	v = td_sysctl_get("net.xtcp.tw_timeout");
+	ASSERT_LE(0, ns_new());
+	v = sysctl_get("net.xtcp.tw_timeout");
 	TH_LOG("net.xtcp.tw_timeout in a new namespace: %ld", v);
 	EXPECT_EQ(60, v);
 }
@@ -307,14 +294,14 @@ TEST(tw_timeout_bounds_1_600)
 	};
 	unsigned int i;
 
-	ASSERT_LE(0, nl_ns_new());
+	ASSERT_LE(0, ns_new());
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		int e = td_sysctl("net.xtcp.tw_timeout", c[i].val);
+		int e = sysctl_set("net.xtcp.tw_timeout", c[i].val);
 
-		TH_LOG("tw_timeout=%s: %s", c[i].val, td_errname(e));
+		TH_LOG("tw_timeout=%s: %s", c[i].val, errname(e));
 		EXPECT_EQ(c[i].err, e);
 	}
-	EXPECT_EQ(600, td_sysctl_get("net.xtcp.tw_timeout"));
+	EXPECT_EQ(600, sysctl_get("net.xtcp.tw_timeout"));
 }
 
 /* ------------------------------------------------- segments in TIME_WAIT */
@@ -322,65 +309,65 @@ TEST(tw_timeout_bounds_1_600)
 TEST_F_TIMEOUT(tw, retransmitted_fin_is_reacked, 20)
 {
 	int n[2], i;
-	struct td_seg ack[2];
+	struct seg ack[2];
 
-	set_tw_timeout(self, TD_A, 3);
+	set_tw_timeout(self, SIDE_A, 3);
 	ASSERT_EQ(0, make_tw(_metadata, self, true));
-	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_B, true));
 	self->nsegs = 0;
-	td_cap_read(self->cap, self->segs, &self->nsegs, 512, 0);
+	cap_read(self->cap, self->segs, &self->nsegs, 512, 0, false);
 	self->nsegs = 0;
-	for (i = 0; i < 2; i++) {
-		struct td_seg *f = &self->k[i].bfin;
+	for_each_stack(i) {
+		struct seg *f = &self->k[i].bfin;
 
-		ASSERT_EQ(0, forge(self, i, TD_F_FIN | TD_F_ACK, f->seq, f->ack));
+		ASSERT_EQ(0, forge(self, i, TH_FIN | TH_ACK, f->seq, f->ack));
 	}
-	td_msleep(300);
-	td_cap_read(self->cap, self->segs, &self->nsegs, 512, 0);
-	td_segs_print(self->segs, self->nsegs);
-	for (i = 0; i < 2; i++) {
+	msleep(300);
+	cap_read(self->cap, self->segs, &self->nsegs, 512, 0, false);
+	segs_print(self->segs, self->nsegs);
+	for_each_stack(i) {
 		memset(&ack[i], 0, sizeof(ack[i]));
-		n[i] = td_count(self->segs, self->nsegs, td_proto(kind_of[i]),
-				self->k[i].cport, self->k[i].port, TD_F_ACK,
-				TD_F_FIN | TD_F_RST | TD_F_SYN, &ack[i]);
+		n[i] = seg_count(self->segs, self->nsegs, stack_proto(i),
+				self->k[i].cport, self->k[i].port, TH_ACK,
+				TH_FIN | TH_RST | TH_SYN, &ack[i]);
 	}
-	LOG2("ACKs sent for the retransmitted FIN", "%d", n[T], n[X]);
-	EXPECT_EQ(1, n[X]);
-	EXPECT_EQ(n[T], n[X]);
-	if (n[X]) {
-		TH_LOG("XTCP ACK seq %u ack %u, B's FIN seq %u ack %u", ack[X].seq,
-		       ack[X].ack, self->k[X].bfin.seq, self->k[X].bfin.ack);
-		EXPECT_EQ(self->k[X].bfin.seq + 1, ack[X].ack);
-		EXPECT_EQ(self->k[X].bfin.ack, ack[X].seq);
+	LOG2("ACKs sent for the retransmitted FIN", "%d", n[STACK_TCP], n[STACK_XTCP]);
+	EXPECT_EQ(1, n[STACK_XTCP]);
+	EXPECT_EQ(n[STACK_TCP], n[STACK_XTCP]);
+	if (n[STACK_XTCP]) {
+		TH_LOG("XTCP ACK seq %u ack %u, B's FIN seq %u ack %u", ack[STACK_XTCP].seq,
+		       ack[STACK_XTCP].ack, self->k[STACK_XTCP].bfin.seq, self->k[STACK_XTCP].bfin.ack);
+		EXPECT_EQ(self->k[STACK_XTCP].bfin.seq + 1, ack[STACK_XTCP].ack);
+		EXPECT_EQ(self->k[STACK_XTCP].bfin.ack, ack[STACK_XTCP].seq);
 	}
 }
 
 TEST_F_TIMEOUT(tw, retransmitted_fin_restarts_timer, 30)
 {
-	struct td_row before[2], after[2];
+	struct proc_row before[2], after[2];
 	double life;
 	int i;
 
-	set_tw_timeout(self, TD_A, 3);
+	set_tw_timeout(self, SIDE_A, 3);
 	ASSERT_EQ(0, make_tw(_metadata, self, true));
-	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
-	td_msleep(1500);
-	for (i = 0; i < 2; i++)
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_B, true));
+	msleep(1500);
+	for_each_stack(i)
 		ASSERT_EQ(ST_TIME_WAIT, row_a(self, i, &before[i]));
-	for (i = 0; i < 2; i++) {
-		struct td_seg *f = &self->k[i].bfin;
+	for_each_stack(i) {
+		struct seg *f = &self->k[i].bfin;
 
-		ASSERT_EQ(0, forge(self, i, TD_F_FIN | TD_F_ACK, f->seq, f->ack));
+		ASSERT_EQ(0, forge(self, i, TH_FIN | TH_ACK, f->seq, f->ack));
 	}
-	td_msleep(100);
-	for (i = 0; i < 2; i++)
+	msleep(100);
+	for_each_stack(i)
 		ASSERT_EQ(ST_TIME_WAIT, row_a(self, i, &after[i]));
-	LOG2("tm->when before the FIN", "%lu", before[T].when, before[X].when);
-	LOG2("tm->when after the FIN", "%lu", after[T].when, after[X].when);
-	EXPECT_LT(before[T].when, after[T].when);
-	EXPECT_LT(before[X].when, after[X].when);
-	EXPECT_LE(250, after[X].when);
-	life = lifetime(self, X, 6);
+	LOG2("tm->when before the FIN", "%lu", before[STACK_TCP].when, before[STACK_XTCP].when);
+	LOG2("tm->when after the FIN", "%lu", after[STACK_TCP].when, after[STACK_XTCP].when);
+	EXPECT_LT(before[STACK_TCP].when, after[STACK_TCP].when);
+	EXPECT_LT(before[STACK_XTCP].when, after[STACK_XTCP].when);
+	EXPECT_LE(250, after[STACK_XTCP].when);
+	life = lifetime(self, STACK_XTCP, 6);
 	TH_LOG("XTCP TIME_WAIT (tw_timeout=3, FIN again after 1.5 s) lasted %.2f s", life);
 	EXPECT_LE(3.5, life);
 	EXPECT_GE(5.5, life);
@@ -391,22 +378,22 @@ static void rst_scenario(struct __test_metadata *_metadata, FIXTURE_DATA(tw) *se
 {
 	int s[2], i;
 
-	td_sysctl_both("rfc1337", "tcp_rfc1337", rfc1337);
-	set_tw_timeout(self, TD_A, 5);
+	sysctl_both("rfc1337", "tcp_rfc1337", rfc1337);
+	set_tw_timeout(self, SIDE_A, 5);
 	ASSERT_EQ(0, make_tw(_metadata, self, true));
-	ASSERT_EQ(0, td_cut(&self->t, TD_B, true));
-	for (i = 0; i < 2; i++) {
-		struct td_seg *f = &self->k[i].bfin;
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_B, true));
+	for_each_stack(i) {
+		struct seg *f = &self->k[i].bfin;
 
-		ASSERT_EQ(0, forge(self, i, TD_F_RST, f->seq + 1 + seq_off, 0));
+		ASSERT_EQ(0, forge(self, i, TH_RST, f->seq + 1 + seq_off, 0));
 	}
-	td_msleep(300);
-	for (i = 0; i < 2; i++)
+	msleep(300);
+	for_each_stack(i)
 		s[i] = row_a(self, i, NULL);
 	TH_LOG("rfc1337=%d, RST seq rcv_nxt%+d", rfc1337, seq_off);
-	LOG2("state 0.3 s after the RST", "%02X", s[T], s[X]);
-	EXPECT_EQ(expect_state, s[X]);
-	EXPECT_EQ(s[T], s[X]);
+	LOG2("state 0.3 s after the RST", "%02X", s[STACK_TCP], s[STACK_XTCP]);
+	EXPECT_EQ(expect_state, s[STACK_XTCP]);
+	EXPECT_EQ(s[STACK_TCP], s[STACK_XTCP]);
 }
 
 TEST_F_TIMEOUT(tw, rst_kills_time_wait, 20)
@@ -432,49 +419,49 @@ TEST_F_TIMEOUT(tw, new_syn_reuses_time_wait, 20)
 {
 	int lfd[2], e[2], s[2], i;
 
-	set_tw_timeout(self, TD_B, 10);
-	for (i = 0; i < 2; i++) {
-		struct conn *c = &self->k[i];
+	set_tw_timeout(self, SIDE_B, 10);
+	for_each_stack(i) {
+		struct tw_conn *c = &self->k[i];
 
 		c->port = 7000 + i;
-		nl_ns_enter(self->t.ns[TD_B]);
-		lfd[i] = td_listen(kind_of[i], TD_IP_B, c->port, 4);
+		ns_enter(self->t.ns[SIDE_B]);
+		lfd[i] = sock_listen(i, IP_B, c->port, 4);
 		ASSERT_LE(0, lfd[i]);
-		nl_ns_enter(self->t.ns[TD_A]);
-		c->c = td_connect_from(kind_of[i], 0, TD_IP_B, c->port);
+		ns_enter(self->t.ns[SIDE_A]);
+		c->c = sock_connect(i, 0, IP_B, c->port);
 		ASSERT_LE(0, c->c);
-		c->cport = xtcp_local_port(c->c);
-		ASSERT_NE(0, td_poll(lfd[i], POLLIN, 2000));
+		c->cport = sock_local_port(c->c);
+		ASSERT_NE(0, sock_poll(lfd[i], POLLIN, 2000));
 		c->s = accept(lfd[i], NULL, NULL);
 		ASSERT_LE(0, c->s);
 		close(c->s);		/* B is the active closer */
 		c->s = -1;
-		td_msleep(50);
+		msleep(50);
 		close(c->c);
 		c->c = -1;
 	}
-	for (i = 0; i < 2; i++)
-		ASSERT_LE(0, td_wait_state(self->t.ns[TD_B], kind_of[i], self->k[i].port,
+	for_each_stack(i)
+		ASSERT_LE(0, proc_wait_state(self->t.ns[SIDE_B], i, self->k[i].port,
 					   self->k[i].cport, ST_TIME_WAIT, 2));
-	td_msleep(200);
-	for (i = 0; i < 2; i++) {
-		struct conn *c = &self->k[i];
+	msleep(200);
+	for_each_stack(i) {
+		struct tw_conn *c = &self->k[i];
 
-		c->c = td_connect_from(kind_of[i], c->cport, TD_IP_B, c->port);
+		c->c = sock_connect(i, c->cport, IP_B, c->port);
 		e[i] = c->c < 0 ? errno : 0;
-		if (!e[i] && td_poll(lfd[i], POLLIN, 2000)) {
+		if (!e[i] && sock_poll(lfd[i], POLLIN, 2000)) {
 			c->s = accept(lfd[i], NULL, NULL);
 		}
-		s[i] = td_state(self->t.ns[TD_B], kind_of[i], c->port, c->cport, NULL);
+		s[i] = proc_state(self->t.ns[SIDE_B], i, c->port, c->cport, NULL);
 		close(lfd[i]);
 	}
-	LOG2("reconnect from the same port", "%s", td_errname(e[T]), td_errname(e[X]));
-	LOG2("server's row for the 4-tuple", "%02X", s[T], s[X]);
-	EXPECT_EQ(0, e[X]);
-	EXPECT_LE(0, self->k[X].s);
-	EXPECT_EQ(ST_ESTABLISHED, s[X]);
-	EXPECT_EQ(e[T], e[X]);
-	EXPECT_EQ(s[T], s[X]);
+	LOG2("reconnect from the same port", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
+	LOG2("server's row for the 4-tuple", "%02X", s[STACK_TCP], s[STACK_XTCP]);
+	EXPECT_EQ(0, e[STACK_XTCP]);
+	EXPECT_LE(0, self->k[STACK_XTCP].s);
+	EXPECT_EQ(ST_ESTABLISHED, s[STACK_XTCP]);
+	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
+	EXPECT_EQ(s[STACK_TCP], s[STACK_XTCP]);
 }
 
 /*
@@ -488,29 +475,29 @@ static void tw_reuse(struct __test_metadata *_metadata, FIXTURE_DATA(tw) *self,
 {
 	int e[2], lfd[2], i;
 
-	nl_ns_enter(self->t.ns[TD_A]);
-	ASSERT_EQ(0, td_sysctl("net.ipv4.ip_local_port_range", "40000 40000"));
-	ASSERT_EQ(0, td_sysctl_both("tw_reuse", "tcp_tw_reuse", reuse));
-	set_tw_timeout(self, TD_A, 10);
+	ns_enter(self->t.ns[SIDE_A]);
+	ASSERT_EQ(0, sysctl_set("net.ipv4.ip_local_port_range", "40000 40000"));
+	ASSERT_EQ(0, sysctl_both("tw_reuse", "tcp_tw_reuse", reuse));
+	set_tw_timeout(self, SIDE_A, 10);
 	ASSERT_EQ(0, make_tw(_metadata, self, true));
-	for (i = 0; i < 2; i++) {
-		nl_ns_enter(self->t.ns[TD_B]);
-		lfd[i] = td_listen(kind_of[i], TD_IP_B, self->k[i].port, 4);
+	for_each_stack(i) {
+		ns_enter(self->t.ns[SIDE_B]);
+		lfd[i] = sock_listen(i, IP_B, self->k[i].port, 4);
 		ASSERT_LE(0, lfd[i]);
 	}
-	nl_ns_enter(self->t.ns[TD_A]);
-	td_msleep(1200);
-	for (i = 0; i < 2; i++) {
-		self->k[i].c = td_connect_from(kind_of[i], 0, TD_IP_B, self->k[i].port);
+	ns_enter(self->t.ns[SIDE_A]);
+	msleep(1200);
+	for_each_stack(i) {
+		self->k[i].c = sock_connect(i, 0, IP_B, self->k[i].port);
 		e[i] = self->k[i].c < 0 ? errno : 0;
-		if (!e[i] && td_poll(lfd[i], POLLIN, 2000))
+		if (!e[i] && sock_poll(lfd[i], POLLIN, 2000))
 			self->k[i].s = accept(lfd[i], NULL, NULL);
 		close(lfd[i]);
 	}
 	TH_LOG("tw_reuse=%d, the only port in TIME_WAIT", reuse);
-	LOG2("connect", "%s", td_errname(e[T]), td_errname(e[X]));
-	EXPECT_EQ(expect, e[X]);
-	EXPECT_EQ(e[T], e[X]);
+	LOG2("connect", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
+	EXPECT_EQ(expect, e[STACK_XTCP]);
+	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
 }
 
 TEST_F_TIMEOUT(tw, tw_reuse_1_connect_takes_over, 20)
@@ -529,33 +516,33 @@ TEST_F_TIMEOUT(tw, max_tw_buckets_caps_entries, 30)
 	int c[2][5], sv[2][5], rows[2], i, j;
 	long before[2], after[2];
 
-	nl_ns_enter(self->t.ns[TD_A]);
-	ASSERT_EQ(0, td_sysctl_both("max_tw_buckets", "tcp_max_tw_buckets", 2));
-	set_tw_timeout(self, TD_A, 5);
-	for (i = 0; i < 2; i++) {
-		before[i] = td_stat(kind_of[i], "TCPTimeWaitOverflow");
+	ns_enter(self->t.ns[SIDE_A]);
+	ASSERT_EQ(0, sysctl_both("max_tw_buckets", "tcp_max_tw_buckets", 2));
+	set_tw_timeout(self, SIDE_A, 5);
+	for_each_stack(i) {
+		before[i] = counter(i, "TCPTimeWaitOverflow");
 		for (j = 0; j < 5; j++)
-			ASSERT_EQ(0, td_pair(&self->t, kind_of[i], 7100 + 10 * i + j,
+			ASSERT_EQ(0, topo_pair(&self->t, i, 7100 + 10 * i + j, NULL,
 					     &c[i][j], &sv[i][j]));
 	}
-	for (i = 0; i < 2; i++)
+	for_each_stack(i)
 		for (j = 0; j < 5; j++)
 			close(c[i][j]);
-	td_msleep(200);
-	for (i = 0; i < 2; i++)
+	msleep(200);
+	for_each_stack(i)
 		for (j = 0; j < 5; j++)
 			close(sv[i][j]);
-	td_msleep(500);
-	for (i = 0; i < 2; i++) {
-		rows[i] = td_rows(kind_of[i], 0, 0, ST_TIME_WAIT, NULL, 0);
-		after[i] = td_stat(kind_of[i], "TCPTimeWaitOverflow");
+	msleep(500);
+	for_each_stack(i) {
+		rows[i] = proc_rows(i, 0, 0, ST_TIME_WAIT, NULL, 0);
+		after[i] = counter(i, "TCPTimeWaitOverflow");
 	}
-	LOG2("TIME_WAIT rows", "%d", rows[T], rows[X]);
-	LOG2("TCPTimeWaitOverflow delta", "%ld", after[T] - before[T], after[X] - before[X]);
-	EXPECT_EQ(2, rows[X]);
-	EXPECT_EQ(3, after[X] - before[X]);
-	EXPECT_EQ(rows[T], rows[X]);
-	EXPECT_EQ(after[T] - before[T], after[X] - before[X]);
+	LOG2("TIME_WAIT rows", "%d", rows[STACK_TCP], rows[STACK_XTCP]);
+	LOG2("TCPTimeWaitOverflow delta", "%ld", after[STACK_TCP] - before[STACK_TCP], after[STACK_XTCP] - before[STACK_XTCP]);
+	EXPECT_EQ(2, rows[STACK_XTCP]);
+	EXPECT_EQ(3, after[STACK_XTCP] - before[STACK_XTCP]);
+	EXPECT_EQ(rows[STACK_TCP], rows[STACK_XTCP]);
+	EXPECT_EQ(after[STACK_TCP] - before[STACK_TCP], after[STACK_XTCP] - before[STACK_XTCP]);
 }
 
 /*
@@ -566,42 +553,42 @@ static void server_tw(struct __test_metadata *_metadata, FIXTURE_DATA(tw) *self)
 {
 	int i, lfd;
 
-	set_tw_timeout(self, TD_B, 10);
-	for (i = 0; i < 2; i++) {
-		struct conn *c = &self->k[i];
+	set_tw_timeout(self, SIDE_B, 10);
+	for_each_stack(i) {
+		struct tw_conn *c = &self->k[i];
 
 		c->port = 7000 + i;
-		nl_ns_enter(self->t.ns[TD_B]);
-		lfd = td_listen(kind_of[i], TD_IP_B, c->port, 4);	/* SO_REUSEADDR */
+		ns_enter(self->t.ns[SIDE_B]);
+		lfd = sock_listen(i, IP_B, c->port, 4);	/* SO_REUSEADDR */
 		ASSERT_LE(0, lfd);
-		nl_ns_enter(self->t.ns[TD_A]);
-		c->c = td_connect_from(kind_of[i], 0, TD_IP_B, c->port);
+		ns_enter(self->t.ns[SIDE_A]);
+		c->c = sock_connect(i, 0, IP_B, c->port);
 		ASSERT_LE(0, c->c);
-		c->cport = xtcp_local_port(c->c);
-		ASSERT_NE(0, td_poll(lfd, POLLIN, 2000));
+		c->cport = sock_local_port(c->c);
+		ASSERT_NE(0, sock_poll(lfd, POLLIN, 2000));
 		c->s = accept(lfd, NULL, NULL);
 		ASSERT_LE(0, c->s);
 		close(lfd);
 		close(c->s);
 		c->s = -1;
-		td_msleep(50);
+		msleep(50);
 		close(c->c);
 		c->c = -1;
 	}
-	for (i = 0; i < 2; i++)
-		ASSERT_LE(0, td_wait_state(self->t.ns[TD_B], kind_of[i], self->k[i].port,
+	for_each_stack(i)
+		ASSERT_LE(0, proc_wait_state(self->t.ns[SIDE_B], i, self->k[i].port,
 					   self->k[i].cport, ST_TIME_WAIT, 2));
-	nl_ns_enter(self->t.ns[TD_B]);
+	ns_enter(self->t.ns[SIDE_B]);
 }
 
 static int bind_again(int kind, unsigned short port, int reuse, int *fdp)
 {
-	int fd = td_socket(kind), e;
+	int fd = stack_socket(kind), e;
 
 	*fdp = fd;
 	if (reuse)
-		xtcp_setint(fd, SOL_SOCKET, SO_REUSEADDR, 1);
-	e = xtcp_bind(fd, TD_IP_B, port);
+		sock_setint(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	e = sock_bind(fd, IP_B, port);
 	if (!e && listen(fd, 4))
 		e = errno;
 	return e;
@@ -612,11 +599,11 @@ TEST_F_TIMEOUT(tw, bind_time_wait_port_eaddrinuse, 20)
 	int e[2], fd[2], i;
 
 	server_tw(_metadata, self);
-	for (i = 0; i < 2; i++)
-		e[i] = bind_again(kind_of[i], self->k[i].port, 0, &fd[i]);
-	LOG2("bind without SO_REUSEADDR", "%s", td_errname(e[T]), td_errname(e[X]));
-	EXPECT_EQ(EADDRINUSE, e[X]);
-	EXPECT_EQ(e[T], e[X]);
+	for_each_stack(i)
+		e[i] = bind_again(i, self->k[i].port, 0, &fd[i]);
+	LOG2("bind without SO_REUSEADDR", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
+	EXPECT_EQ(EADDRINUSE, e[STACK_XTCP]);
+	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
 	close(fd[0]);
 	close(fd[1]);
 }
@@ -626,13 +613,13 @@ TEST_F_TIMEOUT(tw, bind_time_wait_port_reuseaddr_ok, 20)
 	int e[2], fd[2], i;
 
 	server_tw(_metadata, self);
-	for (i = 0; i < 2; i++)
-		e[i] = bind_again(kind_of[i], self->k[i].port, 1, &fd[i]);
-	LOG2("bind+listen with SO_REUSEADDR", "%s", td_errname(e[T]), td_errname(e[X]));
-	EXPECT_EQ(0, e[X]);
-	EXPECT_EQ(e[T], e[X]);
+	for_each_stack(i)
+		e[i] = bind_again(i, self->k[i].port, 1, &fd[i]);
+	LOG2("bind+listen with SO_REUSEADDR", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
+	EXPECT_EQ(0, e[STACK_XTCP]);
+	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
 	close(fd[0]);
 	close(fd[1]);
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

@@ -8,32 +8,22 @@
  * widened, net.xtcp.max_tw_buckets raised, tw_timeout=600, the most,
  * so that none expires even when making them takes minutes) in batches,
  * closes each first, then B closes: A holds 20 000 TIME_WAIT entries.
- * The tests, in order (later ones read what the first one measured from
- * a results file):
- *   1. /proc/net/xtcp of A shows 20 000 TIME_WAIT rows;
- *   2. object sizes from /proc/slabinfo: an "xtcp_tw" entry is less than
- *      a third of an "XTCP" socket (Linux's tw_sock_TCP and TCP printed
- *      alongside);
- *   3. the entries are xtcp_tw objects, not sockets: the xtcp_tw cache
- *      grew by ~20 000 objects while the XTCP cache did not;
- *   4. deleting the namespaces (the test process exits) purges the
- *      entries at once: the xtcp_tw cache shrinks back within seconds
- *      and no module reference is left (rmmod would succeed).
+ *   - twenty_thousand_time_wait_rows: /proc/net/xtcp of A shows 20 000
+ *     TIME_WAIT rows; the entries are xtcp_tw objects, not sockets (the
+ *     xtcp_tw cache grew by ~20 000 objects while the XTCP cache did
+ *     not); deleting the namespaces purges them at once (the xtcp_tw
+ *     cache shrinks back within seconds) and no module reference is left
+ *     (rmmod would succeed). One test: the entries take minutes to make.
+ *   - tw_entry_under_a_third_of_a_socket: object sizes from
+ *     /proc/slabinfo: an "xtcp_tw" entry is less than a third of an
+ *     "XTCP" socket (Linux's tw_sock_TCP and TCP printed alongside).
  */
-#define TD_LIB_NO_MAIN
-#include "helpers/td_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 #define NCONN	20000
 #define BATCH	250
 #define PORT	7000
-#define RESULTS	"/tmp/xtcp_timewait_scale.res"
-
-struct results {
-	int rows;
-	long tw_before, tw_after, sk_before, sk_after;
-	double secs;
-};
 
 /* The tests use no fixture state; the fixture only gives them timeouts. */
 FIXTURE(scale) {
@@ -60,45 +50,45 @@ static void slab_active(const char *name, long *active)
 
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", name);
 	xtcp_write_file(path, "1");
-	if (td_slab(name, &sz, active, &tot))
+	if (slab_info(name, &sz, active, &tot))
 		*active = -1;
 }
 
-TEST_F_TIMEOUT(scale, twenty_thousand_time_wait_rows, 400)
+TEST_F_TIMEOUT(scale, twenty_thousand_time_wait_rows, 460)
 {
-	struct td_topo t = { { -1, -1 } };
-	struct results res = { 0 };
+	struct topo t = { { -1, -1 } };
+	long tw_before, tw_after, sk_before, sk_after, active = -1, refs = -1;
 	static int cfd[BATCH], sfd[BATCH];
-	int lfd, made = 0, i, n, err;
-	double t0;
-	FILE *f;
+	int lfd, made = 0, i, n, err, init_ns;
+	double t0, secs;
 
-	unlink(RESULTS);
-	slab_active("xtcp_tw", &res.tw_before);
-	slab_active("XTCP", &res.sk_before);
-	err = td_topo_init(&t);
+	init_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, init_ns);
+	slab_active("xtcp_tw", &tw_before);
+	slab_active("XTCP", &sk_before);
+	err = topo_init(&t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
-	nl_ns_enter(t.ns[TD_A]);
-	ASSERT_EQ(0, td_sysctl("net.ipv4.ip_local_port_range", "10000 60999"));
-	ASSERT_EQ(0, td_sysctl_int("net.xtcp.max_tw_buckets", 100000));
-	ASSERT_EQ(0, td_sysctl_int("net.xtcp.tw_timeout", 600));
-	nl_ns_enter(t.ns[TD_B]);
-	td_sysctl_int("net.xtcp.max_syn_backlog", 4096);
-	lfd = td_listen(TD_XTCP, TD_IP_B, PORT, 1024);
+	ns_enter(t.ns[SIDE_A]);
+	ASSERT_EQ(0, sysctl_set("net.ipv4.ip_local_port_range", "10000 60999"));
+	ASSERT_EQ(0, sysctl_set_int("net.xtcp.max_tw_buckets", 100000));
+	ASSERT_EQ(0, sysctl_set_int("net.xtcp.tw_timeout", 600));
+	ns_enter(t.ns[SIDE_B]);
+	sysctl_set_int("net.xtcp.max_syn_backlog", 4096);
+	lfd = sock_listen(STACK_XTCP, IP_B, PORT, 1024);
 	ASSERT_LE(0, lfd);
-	td_set_nonblock(lfd, 1);
-	nl_ns_enter(t.ns[TD_A]);
+	sock_nonblock(lfd, 1);
+	ns_enter(t.ns[SIDE_A]);
 
-	t0 = td_now();
+	t0 = now();
 	while (made < NCONN) {
-		struct sockaddr_in sin = xtcp_sin(TD_IP_B, PORT);
+		struct sockaddr_in sin = sin4(IP_B, PORT);
 		int want = NCONN - made < BATCH ? NCONN - made : BATCH, got = 0;
-		double tb = td_now();
+		double tb = now();
 
 		for (i = 0; i < want; i++) {
-			cfd[i] = td_socket(TD_XTCP);
+			cfd[i] = stack_socket(STACK_XTCP);
 			ASSERT_LE(0, cfd[i]);
-			td_set_nonblock(cfd[i], 1);
+			sock_nonblock(cfd[i], 1);
 			if (connect(cfd[i], (struct sockaddr *)&sin, sizeof(sin)) &&
 			    errno != EINPROGRESS)
 				ASSERT_EQ(0, errno) TH_LOG("connect #%d", made + i);
@@ -106,58 +96,73 @@ TEST_F_TIMEOUT(scale, twenty_thousand_time_wait_rows, 400)
 		while (got < want) {
 			int c;
 
-			ASSERT_GT(10.0, td_now() - tb) TH_LOG("accepted %d of %d", got, want);
+			ASSERT_GT(10.0, now() - tb) TH_LOG("accepted %d of %d", got, want);
 			c = accept(lfd, NULL, NULL);
 			if (c < 0) {
 				ASSERT_EQ(EAGAIN, errno);
-				td_poll(lfd, POLLIN, 100);
+				sock_poll(lfd, POLLIN, 100);
 				continue;
 			}
 			sfd[got++] = c;
 		}
 		for (i = 0; i < want; i++)
 			close(cfd[i]);		/* A closes first: FIN_WAIT2 */
-		td_msleep(20);
+		msleep(20);
 		for (i = 0; i < want; i++)
 			close(sfd[i]);		/* A: TIME_WAIT */
 		made += want;
 		if (made % 5000 == 0)
-			printf("# %d connections closed, %.1f s\n", made, td_now() - t0);
+			printf("# %d connections closed, %.1f s\n", made, now() - t0);
 	}
 	close(lfd);
-	res.secs = td_now() - t0;
+	secs = now() - t0;
 	/* the last FINs and ACKs */
 	for (i = 0; i < 50; i++) {
-		n = td_rows(TD_XTCP, 0, PORT, ST_TIME_WAIT, NULL, 0);
+		n = proc_rows(STACK_XTCP, 0, PORT, ST_TIME_WAIT, NULL, 0);
 		if (n >= NCONN)
 			break;
-		td_msleep(100);
+		msleep(100);
 	}
-	res.rows = n;
-	slab_active("xtcp_tw", &res.tw_after);
-	slab_active("XTCP", &res.sk_after);
+	slab_active("xtcp_tw", &tw_after);
+	slab_active("XTCP", &sk_after);
 	TH_LOG("%d connections in %.1f s; TIME_WAIT rows in A: %d (all rows: %d)",
-	       NCONN, res.secs, n, td_rows(TD_XTCP, 0, 0, 0, NULL, 0));
-	TH_LOG("slab active objects: xtcp_tw %ld -> %ld, XTCP %ld -> %ld",
-	       res.tw_before, res.tw_after, res.sk_before, res.sk_after);
-	f = fopen(RESULTS, "we");
-	if (f) {
-		fwrite(&res, sizeof(res), 1, f);
-		fclose(f);
-	}
+	       NCONN, secs, n, proc_rows(STACK_XTCP, 0, 0, 0, NULL, 0));
+	TH_LOG("slab active objects: xtcp_tw %ld -> %ld (+%ld), XTCP %ld -> %ld (%+ld)",
+	       tw_before, tw_after, tw_after - tw_before, sk_before, sk_after,
+	       sk_after - sk_before);
 	EXPECT_EQ(NCONN, n);
-	close(t.ns[0]);
-	close(t.ns[1]);
+	/* the entries are xtcp_tw objects, not sockets */
+	ASSERT_LE(0, tw_before);
+	EXPECT_LE(n - 500, tw_after - tw_before);
+	EXPECT_GT(2000, sk_after - sk_before);
+
+	/* deleting the namespaces purges the entries at once */
+	ASSERT_EQ(0, ns_enter(init_ns));
+	topo_fini(&t);
+	t0 = now();
+	while (now() - t0 < 30) {
+		slab_active("xtcp_tw", &active);
+		if (active >= 0 && active < tw_before + 1000)
+			break;
+		msleep(200);
+	}
+	xtcp_read_long("/sys/module/xtcp/refcnt", &refs);
+	TH_LOG("xtcp_tw active objects %ld (before the test %ld, with the entries %ld) after %.1f s; module refcnt %ld",
+	       active, tw_before, tw_after, now() - t0, refs);
+	EXPECT_GT(tw_before + 1000, active);
+	EXPECT_GT(10.0, now() - t0);
+	EXPECT_EQ(0, refs);
+	close(init_ns);
 }
 
 TEST_F(scale, tw_entry_under_a_third_of_a_socket)
 {
 	long tw, sk, ttw = -1, tsk = -1, a, b;
 
-	ASSERT_EQ(0, td_slab("xtcp_tw", &tw, &a, &b)) TH_LOG("no xtcp_tw slab cache");
-	ASSERT_EQ(0, td_slab("XTCP", &sk, &a, &b)) TH_LOG("no XTCP slab cache");
-	td_slab("tw_sock_TCP", &ttw, &a, &b);
-	td_slab("TCP", &tsk, &a, &b);
+	ASSERT_EQ(0, slab_info("xtcp_tw", &tw, &a, &b)) TH_LOG("no xtcp_tw slab cache");
+	ASSERT_EQ(0, slab_info("XTCP", &sk, &a, &b)) TH_LOG("no XTCP slab cache");
+	slab_info("tw_sock_TCP", &ttw, &a, &b);
+	slab_info("TCP", &tsk, &a, &b);
 	printf("# object size per connection: XTCP TIME_WAIT entry %ld B, XTCP socket %ld B"
 	       " (ratio %.2f); Linux: tw_sock_TCP %ld B, TCP socket %ld B\n",
 	       tw, sk, (double)tw / sk, ttw, tsk);
@@ -166,53 +171,4 @@ TEST_F(scale, tw_entry_under_a_third_of_a_socket)
 	EXPECT_GT(sk, 3 * tw);
 }
 
-static int read_results(struct results *r)
-{
-	FILE *f = fopen(RESULTS, "re");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fread(r, sizeof(*r), 1, f) == 1;
-	fclose(f);
-	return ok ? 0 : -1;
-}
-
-TEST_F(scale, entries_are_tw_objects_not_sockets)
-{
-	struct results r;
-
-	if (read_results(&r))
-		SKIP(return, "the 20 000 connection test did not run");
-	TH_LOG("xtcp_tw objects +%ld, XTCP sockets %+ld with %d TIME_WAIT rows",
-	       r.tw_after - r.tw_before, r.sk_after - r.sk_before, r.rows);
-	ASSERT_LE(0, r.tw_before);
-	EXPECT_LE(r.rows - 500, r.tw_after - r.tw_before);
-	EXPECT_GT(2000, r.sk_after - r.sk_before);
-}
-
-TEST_F_TIMEOUT(scale, netns_delete_purges_entries, 60)
-{
-	struct results r;
-	long active = -1, refs = -1;
-	double t0 = td_now();
-
-	if (read_results(&r))
-		SKIP(return, "the 20 000 connection test did not run");
-	/* the previous test's namespaces die as its process exited */
-	while (td_now() - t0 < 30) {
-		slab_active("xtcp_tw", &active);
-		if (active >= 0 && active < r.tw_before + 1000)
-			break;
-		td_msleep(200);
-	}
-	xtcp_read_long("/sys/module/xtcp/refcnt", &refs);
-	TH_LOG("xtcp_tw active objects %ld (before the test %ld, with the entries %ld) after %.1f s; module refcnt %ld",
-	       active, r.tw_before, r.tw_after, td_now() - t0, refs);
-	EXPECT_GT(r.tw_before + 1000, active);
-	EXPECT_GT(10.0, td_now() - t0);
-	EXPECT_EQ(0, refs);
-	unlink(RESULTS);
-}
-
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN

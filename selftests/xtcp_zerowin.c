@@ -15,8 +15,7 @@
  *
  *   A "sender" 10.0.0.1 va  <--- veth --->  vb 10.0.0.2 B "receiver"
  */
-#define DT_LIB_NO_MAIN
-#include "helpers/dt_lib.c"
+#include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
 #include <linux/sock_diag.h>
@@ -24,44 +23,43 @@
 #define RCVBUF 65536		/* SO_RCVBUF asked for; the kernel doubles it */
 
 FIXTURE(zw) {
-	struct dt_topo t;
+	struct topo t;
 	int c, s;
 };
 
 FIXTURE_VARIANT(zw) {
-	int kind;
+	enum stack stack;
 };
 
-FIXTURE_VARIANT_ADD(zw, xtcp) { .kind = DT_XTCP };
-FIXTURE_VARIANT_ADD(zw, tcp) { .kind = DT_TCP };
+STACK_VARIANTS(zw);
 
 FIXTURE_SETUP(zw)
 {
-	struct dt_opts o = { .rcvbuf = RCVBUF };
+	struct sock_opts o = { .rcvbuf = RCVBUF };
 	int err;
 
 	self->c = self->s = -1;
-	err = dt_topo_init(&self->t);
+	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
-	err = dt_pair(&self->t, variant->kind, 6300, &o, &self->c, &self->s);
-	ASSERT_EQ(0, err) TH_LOG("%s pair: %s", dt_name(variant->kind), strerror(err));
+	err = topo_pair(&self->t, variant->stack, 6300, &o, &self->c, &self->s);
+	ASSERT_EQ(0, err) TH_LOG("%s pair: %s", stack_name(variant->stack), strerror(err));
 }
 
 FIXTURE_TEARDOWN(zw)
 {
-	dt_abort(self->c);
-	dt_abort(self->s);
-	dt_settle(&self->t, 3);
+	sock_abort(self->c);
+	sock_abort(self->s);
+	topo_settle(&self->t, 3);
 }
 
 /* read everything queued at @fd until @want bytes (stream @seed) */
 static int drain_check(int fd, uint64_t seed, uint64_t want, int ms)
 {
-	struct dt_flow r = { .fd = fd, .seed = seed, .bytes = want, .timeout_s = ms / 1000 };
+	struct flow r = { .fd = fd, .seed = seed, .bytes = want, .timeout_s = ms / 1000 };
 
-	dt_receiver(&r);
+	flow_receiver(&r);
 	if (r.err)
-		printf("# receiver: %s after %llu of %llu bytes\n", dt_errname(r.err),
+		printf("# receiver: %s after %llu of %llu bytes\n", errname(r.err),
 		       (unsigned long long)r.done, (unsigned long long)want);
 	return r.err;
 }
@@ -74,16 +72,16 @@ TEST_F(zw, nonblocking_sender_gets_eagain)
 	size_t tot;
 	int o1, o2;
 
-	ASSERT_EQ(0, dt_set_nonblock(self->c, 1));
-	tot = dt_fill(self->c, 1, 0, 500);
+	ASSERT_EQ(0, sock_nonblock(self->c, 1));
+	tot = sock_fill(self->c, 1, 0, 500);
 	ASSERT_GT(tot, 0);
 	ioctl(self->c, SIOCOUTQ, &o1);
-	dt_msleep(1000);
-	dt_pattern(1, tot, b, sizeof(b));
+	msleep(1000);
+	pattern_fill(1, tot, b, sizeof(b));
 	EXPECT_EQ(-1, send(self->c, b, sizeof(b), 0));
 	EXPECT_EQ(EAGAIN, errno);
 	ioctl(self->c, SIOCOUTQ, &o2);
-	TH_LOG("%s: %zu bytes accepted; SIOCOUTQ %d then %d", dt_name(variant->kind), tot, o1, o2);
+	TH_LOG("%s: %zu bytes accepted; SIOCOUTQ %d then %d", stack_name(variant->stack), tot, o1, o2);
 	EXPECT_EQ(o1, o2);
 	EXPECT_EQ(0, drain_check(self->s, 1, tot, 10000));
 }
@@ -105,7 +103,7 @@ static void *bsend_fn(void *arg)
 		size_t n = b->len - b->done < sizeof(buf) ? b->len - b->done : sizeof(buf);
 		ssize_t w;
 
-		dt_pattern(2, b->done, buf, n);
+		pattern_fill(2, b->done, buf, n);
 		w = send(b->fd, buf, n, MSG_NOSIGNAL);
 		if (w <= 0) {
 			b->err = errno;
@@ -127,12 +125,12 @@ TEST_F(zw, blocking_sender_blocks_until_read)
 	int err;
 
 	pthread_create(&th, NULL, bsend_fn, &b);
-	dt_msleep(1500);
+	msleep(1500);
 	d1 = b.done;
 	EXPECT_FALSE(b.finished);
-	dt_msleep(500);
+	msleep(500);
 	EXPECT_EQ(d1, b.done) TH_LOG("the sender progressed while nobody read");
-	TH_LOG("%s: blocked after %zu bytes returned by send()", dt_name(variant->kind), d1);
+	TH_LOG("%s: blocked after %zu bytes returned by send()", stack_name(variant->stack), d1);
 	err = drain_check(self->s, 2, b.len, 30000);
 	pthread_join(th, NULL);
 	EXPECT_EQ(0, err);
@@ -146,25 +144,25 @@ TEST_F(zw, receiver_memory_bounded_by_rcvbuf)
 {
 	uint32_t mi[SK_MEMINFO_VARS], mi2[SK_MEMINFO_VARS];
 	socklen_t len = sizeof(mi);
-	struct dt_row row;
+	struct proc_row row;
 	int rcvbuf, n;
 	size_t tot;
 
-	rcvbuf = dt_getint(self->s, SOL_SOCKET, SO_RCVBUF);
-	ASSERT_EQ(0, dt_set_nonblock(self->c, 1));
-	tot = dt_fill(self->c, 1, 0, 500);
-	dt_msleep(300);
+	rcvbuf = sock_getint(self->s, SOL_SOCKET, SO_RCVBUF);
+	ASSERT_EQ(0, sock_nonblock(self->c, 1));
+	tot = sock_fill(self->c, 1, 0, 500);
+	msleep(300);
 	memset(mi, 0, sizeof(mi));
 	ASSERT_EQ(0, getsockopt(self->s, SOL_SOCKET, SO_MEMINFO, mi, &len));
-	n = dt_rows_ns(self->t.ns[DT_B], variant->kind, 6300, 0, &row, 1);
+	n = proc_rows_ns(self->t.ns[SIDE_B], variant->stack, 6300, 0, 0, &row, 1);
 	ASSERT_EQ(1, n);
 	TH_LOG("%s: SO_RCVBUF %d; sender queued %zu; receiver rmem_alloc %u rx_queue %u",
-	       dt_name(variant->kind), rcvbuf, tot, mi[SK_MEMINFO_RMEM_ALLOC], row.rxq);
+	       stack_name(variant->stack), rcvbuf, tot, mi[SK_MEMINFO_RMEM_ALLOC], row.rxq);
 	EXPECT_LE(row.rxq, (unsigned int)rcvbuf);
 	EXPECT_LE(mi[SK_MEMINFO_RMEM_ALLOC], (unsigned int)rcvbuf + 65536);
 	EXPECT_GT(row.rxq, 0);
 	/* a second later: the same */
-	dt_msleep(1000);
+	msleep(1000);
 	len = sizeof(mi2);
 	ASSERT_EQ(0, getsockopt(self->s, SOL_SOCKET, SO_MEMINFO, mi2, &len));
 	EXPECT_LE(mi2[SK_MEMINFO_RMEM_ALLOC], (unsigned int)rcvbuf + 65536);
@@ -176,21 +174,21 @@ TEST_F(zw, receiver_memory_bounded_by_rcvbuf)
  * arrive intact */
 TEST_F(zw, reading_resumes_transfer)
 {
-	struct dt_flow s = { .fd = self->c, .seed = 3, .bytes = 16 << 20, .timeout_s = 20 };
-	struct dt_flow r = { .fd = self->s, .seed = 3, .bytes = 16 << 20, .timeout_s = 20 };
+	struct flow s = { .fd = self->c, .seed = 3, .bytes = 16 << 20, .timeout_s = 20 };
+	struct flow r = { .fd = self->s, .seed = 3, .bytes = 16 << 20, .timeout_s = 20 };
 	pthread_t ts;
 
-	pthread_create(&ts, NULL, dt_sender, &s);
-	dt_msleep(2000);
-	dt_receiver(&r);
+	pthread_create(&ts, NULL, flow_sender, &s);
+	msleep(2000);
+	flow_receiver(&r);
 	pthread_join(ts, NULL);
-	TH_LOG("%s: sent %llu, received %llu", dt_name(variant->kind),
+	TH_LOG("%s: sent %llu, received %llu", stack_name(variant->stack),
 	       (unsigned long long)s.done, (unsigned long long)r.done);
-	EXPECT_EQ(0, s.err) TH_LOG("sender: %s", dt_errname(s.err));
-	EXPECT_EQ(0, r.err) TH_LOG("receiver: %s", dt_errname(r.err));
+	EXPECT_EQ(0, s.err) TH_LOG("sender: %s", errname(s.err));
+	EXPECT_EQ(0, r.err) TH_LOG("receiver: %s", errname(r.err));
 	EXPECT_EQ(s.bytes, r.done);
 	if (r.err)
-		dt_diag("sender", self->c);
+		sock_diag("sender", self->c);
 }
 
 /* A reader that pauses for 6 s does not kill the connection, even with
@@ -202,17 +200,17 @@ TEST_F_TIMEOUT(zw, slow_reader_does_not_abort, 60)
 	size_t tot;
 	int err;
 
-	ASSERT_EQ(0, DT_IN(&self->t, DT_A, dt_sysctl_both("retries2", "tcp_retries2", 3)));
-	ASSERT_EQ(0, dt_set_nonblock(self->c, 1));
-	tot = dt_fill(self->c, 6, 0, 300);
-	dt_msleep(6000);
-	err = dt_getint(self->c, SOL_SOCKET, SO_ERROR);
-	EXPECT_EQ(0, err) TH_LOG("%s sender: SO_ERROR %s after the pause", dt_name(variant->kind),
-				 dt_errname(err));
+	ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_A, sysctl_both("retries2", "tcp_retries2", 3)));
+	ASSERT_EQ(0, sock_nonblock(self->c, 1));
+	tot = sock_fill(self->c, 6, 0, 300);
+	msleep(6000);
+	err = sock_getint(self->c, SOL_SOCKET, SO_ERROR);
+	EXPECT_EQ(0, err) TH_LOG("%s sender: SO_ERROR %s after the pause", stack_name(variant->stack),
+				 errname(err));
 	TH_LOG("%s: sender RetransSegs %ld TCPTimeouts %ld TCPAbortOnTimeout %ld",
-	       dt_name(variant->kind), dt_stat_ns(self->t.ns[DT_A], variant->kind, "RetransSegs"),
-	       dt_stat_ns(self->t.ns[DT_A], variant->kind, "TCPTimeouts"),
-	       dt_stat_ns(self->t.ns[DT_A], variant->kind, "TCPAbortOnTimeout"));
+	       stack_name(variant->stack), counter_ns(self->t.ns[SIDE_A], variant->stack, "RetransSegs"),
+	       counter_ns(self->t.ns[SIDE_A], variant->stack, "TCPTimeouts"),
+	       counter_ns(self->t.ns[SIDE_A], variant->stack, "TCPAbortOnTimeout"));
 	EXPECT_EQ(0, drain_check(self->s, 6, tot, 10000));
 }
 
@@ -263,45 +261,45 @@ static void zw_cb(void *ctx, char **f, int nf)
 TEST(zero_window_probes_on_the_wire)
 {
 	static struct zwcap z;
-	struct dt_opts o = { .rcvbuf = RCVBUF };
-	struct dt_topo t;
+	struct sock_opts o = { .rcvbuf = RCVBUF };
+	struct topo t;
 	int c[2], s[2], k, err, i;
 	size_t tot[2];
 	unsigned short cport[2];
-	struct dt_cap cap;
+	struct pcap cap;
 	char pcap[64];
 
-	err = dt_topo_init(&t);
+	err = topo_init(&t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
 	snprintf(pcap, sizeof(pcap), "/tmp/dt_zw.%d.pcap", getpid());
-	ASSERT_EQ(0, dt_cap_start(&cap, t.ns[DT_A], "va", pcap, 128));
-	for (k = 0; k < 2; k++) {
-		err = dt_pair(&t, k ? DT_TCP : DT_XTCP, 6400 + k, &o, &c[k], &s[k]);
+	ASSERT_EQ(0, pcap_start(&cap, t.ns[SIDE_A], "va", pcap, 128));
+	for_each_stack(k) {
+		err = topo_pair(&t, k, 6400 + k, &o, &c[k], &s[k]);
 		ASSERT_EQ(0, err) TH_LOG("pair: %s", strerror(err));
-		cport[k] = xtcp_local_port(c[k]);
-		ASSERT_EQ(0, dt_set_nonblock(c[k], 1));
+		cport[k] = sock_local_port(c[k]);
+		ASSERT_EQ(0, sock_nonblock(c[k], 1));
 	}
-	for (k = 0; k < 2; k++)
-		tot[k] = dt_fill(c[k], 4, 0, 200);
-	dt_msleep(3500);
-	dt_diag("XTCP sender after 3.5 s", c[0]);
-	dt_diag("XTCP receiver after 3.5 s", s[0]);
-	for (k = 0; k < 2; k++)
+	for_each_stack(k)
+		tot[k] = sock_fill(c[k], 4, 0, 200);
+	msleep(3500);
+	sock_diag("XTCP sender after 3.5 s", c[STACK_XTCP]);
+	sock_diag("XTCP receiver after 3.5 s", s[STACK_XTCP]);
+	for_each_stack(k)
 		printf("# %s during the stall: sender RetransSegs %ld TCPTimeouts %ld, receiver "
-		       "TCPRcvQDrop %ld TCPOFODrop %ld\n", k ? "TCP" : "XTCP",
-		       dt_stat_ns(t.ns[DT_A], k ? DT_TCP : DT_XTCP, "RetransSegs"),
-		       dt_stat_ns(t.ns[DT_A], k ? DT_TCP : DT_XTCP, "TCPTimeouts"),
-		       dt_stat_ns(t.ns[DT_B], k ? DT_TCP : DT_XTCP, "TCPRcvQDrop"),
-		       dt_stat_ns(t.ns[DT_B], k ? DT_TCP : DT_XTCP, "TCPOFODrop"));
-	for (k = 0; k < 2; k++) {
+		       "TCPRcvQDrop %ld TCPOFODrop %ld\n", stack_name(k),
+		       counter_ns(t.ns[SIDE_A], k, "RetransSegs"),
+		       counter_ns(t.ns[SIDE_A], k, "TCPTimeouts"),
+		       counter_ns(t.ns[SIDE_B], k, "TCPRcvQDrop"),
+		       counter_ns(t.ns[SIDE_B], k, "TCPOFODrop"));
+	for_each_stack(k) {
 		err = drain_check(s[k], 4, tot[k], 10000);
-		EXPECT_EQ(0, err) TH_LOG("%s", k ? "TCP" : "XTCP");
+		EXPECT_EQ(0, err) TH_LOG("%s", stack_name(k));
 		if (err)
-			dt_diag(k ? "TCP sender" : "XTCP sender", c[k]);
+			sock_diag(k == STACK_TCP ? "TCP sender" : "XTCP sender", c[k]);
 		/* and the flow goes on */
 		{
-			struct dt_flow sf = { .fd = c[k], .seed = 4, .bytes = 1 << 20, .timeout_s = 10 };
-			struct dt_flow rf = { .fd = s[k], .seed = 4, .bytes = 1 << 20, .timeout_s = 10 };
+			struct flow sf = { .fd = c[k], .seed = 4, .bytes = 1 << 20, .timeout_s = 10 };
+			struct flow rf = { .fd = s[k], .seed = 4, .bytes = 1 << 20, .timeout_s = 10 };
 			pthread_t th;
 
 			/* continue the stream where it stopped */
@@ -309,34 +307,34 @@ TEST(zero_window_probes_on_the_wire)
 			sf.bytes = tot[k] + (1 << 20);
 			rf.done = tot[k];
 			rf.bytes = tot[k] + (1 << 20);
-			pthread_create(&th, NULL, dt_sender, &sf);
-			dt_receiver(&rf);
+			pthread_create(&th, NULL, flow_sender, &sf);
+			flow_receiver(&rf);
 			pthread_join(th, NULL);
-			EXPECT_EQ(0, rf.err) TH_LOG("%s after the stall: %s", k ? "TCP" : "XTCP",
-						    dt_errname(rf.err));
+			EXPECT_EQ(0, rf.err) TH_LOG("%s after the stall: %s", stack_name(k),
+						    errname(rf.err));
 		}
 	}
-	dt_cap_stop(&cap);
-	for (k = 0; k < 2; k++) {
-		dt_abort(c[k]);
-		dt_abort(s[k]);
+	pcap_stop(&cap);
+	for_each_stack(k) {
+		sock_abort(c[k]);
+		sock_abort(s[k]);
 	}
 
 	z.n = 0;
-	err = dt_tshark(pcap, "tcp",
+	err = tshark_run(pcap, "tcp",
 			"frame.time_relative,ip.proto,tcp.srcport,tcp.dstport,tcp.seq,tcp.ack,"
 			"tcp.len,tcp.window_size,tcp.analysis.zero_window,"
 			"tcp.analysis.zero_window_probe,tcp.analysis.keep_alive,tcp.flags",
 			zw_cb, &z);
 	unlink(pcap);
 	ASSERT_GT(err, 0) TH_LOG("tshark failed");
-	for (k = 0; k < 2; k++) {
-		int proto = k ? IPPROTO_TCP : IPPROTO_XTCP, zwacks = 0, probes = 0;
+	for_each_stack(k) {
+		int proto = stack_proto(k), zwacks = 0, probes = 0;
 		int answered = 0, seqok = 0, growing = 0, nr = 0, j;
 		double first_zw = -1, pt[64], last_data = -1;
 		static double rt[20000];
 		long rack = -1;
-		const char *name = k ? "TCP" : "XTCP";
+		const char *name = stack_name(k);
 
 		for (i = 0; i < z.n; i++) {
 			struct zwpkt *p = &z.p[i];
@@ -419,7 +417,7 @@ TEST(zero_window_probes_on_the_wire)
 		if (zwacks)
 			EXPECT_GT(last_data, 0) TH_LOG("%s: no data after the stall", name);
 	}
-	dt_settle(&t, 3);
+	topo_settle(&t, 3);
 }
 
-TEST_HARNESS_MAIN
+XTCP_HARNESS_MAIN
