@@ -899,7 +899,6 @@ static void *g_recv(void *arg)
 
 	for (;;) {
 		ssize_t n;
-		long bad;
 
 		if (!(sock_poll(f->rx, POLLIN, 500) & (POLLIN | POLLHUP | POLLERR))) {
 			if (*f->stop && now() - last > 60) {
@@ -917,13 +916,9 @@ static void *g_recv(void *arg)
 			break;
 		}
 		last = now();
-		bad = pattern_check(f->seed, f->got, buf, n);
-		if (bad >= 0) {
-			f->err = EBADMSG;
-			f->bad_off = f->got + bad;
+		f->err = pattern_take(f->seed, &f->got, buf, n, &f->bad_off);
+		if (f->err)
 			break;
-		}
-		f->got += n;
 	}
 	return NULL;
 }

@@ -1567,6 +1567,31 @@ long pattern_check(uint64_t seed, uint64_t off, const void *buf, size_t len)
 	return -1;
 }
 
+int pattern_take(uint64_t seed, uint64_t *done, const void *buf, size_t n, long *bad_off)
+{
+	long bad = pattern_check(seed, *done, buf, n);
+
+	if (bad >= 0) {
+		*bad_off = *done + bad;
+		return EBADMSG;
+	}
+	*done += n;
+	return 0;
+}
+
+int sock_send_some(int fd, const void *buf, size_t n, int flags, uint64_t *done)
+{
+	ssize_t w = send(fd, buf, n, flags);
+
+	if (w >= 0) {
+		*done += w;
+		return 0;
+	}
+	if (errno == EINTR || (errno == EAGAIN && (flags & MSG_DONTWAIT)))
+		return 0;
+	return errno;
+}
+
 size_t sock_fill(int fd, uint64_t seed, size_t off, int quiet_ms)
 {
 	char buf[16384];
@@ -1599,7 +1624,7 @@ void *flow_sender(void *arg)
 
 	while (f->done < f->bytes) {
 		size_t n = f->bytes - f->done < sizeof(buf) ? f->bytes - f->done : sizeof(buf);
-		ssize_t w;
+		uint64_t before = f->done;
 
 		pattern_fill(f->seed, f->done, buf, n);
 		if (!(sock_poll(f->fd, POLLOUT, 1000) & (POLLOUT | POLLERR | POLLHUP))) {
@@ -1609,15 +1634,11 @@ void *flow_sender(void *arg)
 			}
 			continue;
 		}
-		w = send(f->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (w < 0) {
-			if (errno == EAGAIN)
-				continue;
-			f->err = errno;
+		f->err = sock_send_some(f->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL, &f->done);
+		if (f->err)
 			break;
-		}
-		f->done += w;
-		last = now();
+		if (f->done != before)
+			last = now();
 	}
 	if (f->shut && !f->err)
 		shutdown(f->fd, SHUT_WR);
@@ -1633,7 +1654,6 @@ void *flow_receiver(void *arg)
 
 	for (;;) {
 		ssize_t r;
-		long bad;
 
 		if (!f->shut && f->done >= f->bytes)
 			break;
@@ -1661,13 +1681,9 @@ void *flow_receiver(void *arg)
 			f->extra = true;
 			r = f->bytes - f->done;
 		}
-		bad = pattern_check(f->seed, f->done, buf, r);
-		if (bad >= 0) {
-			f->err = EBADMSG;
-			f->bad_off = f->done + bad;
+		f->err = pattern_take(f->seed, &f->done, buf, r, &f->bad_off);
+		if (f->err)
 			break;
-		}
-		f->done += r;
 		if (f->extra) {
 			f->err = E2BIG;
 			break;

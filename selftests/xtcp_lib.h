@@ -506,6 +506,17 @@ int raw_send(int fd, const struct raw_seg *r);
 void pattern_fill(uint64_t seed, uint64_t off, void *buf, size_t len);
 /* -1 if @buf holds stream @seed at @off, else the index of the first wrong byte. */
 long pattern_check(uint64_t seed, uint64_t off, const void *buf, size_t len);
+/*
+ * Check @n received bytes at stream offset *@done against stream @seed:
+ * 0 and *@done advanced, or EBADMSG with the first wrong offset in *@bad_off.
+ */
+int pattern_take(uint64_t seed, uint64_t *done, const void *buf, size_t n, long *bad_off);
+/*
+ * One send() of @n bytes with @flags: *@done advanced by what was sent;
+ * 0 (also when nothing was sent: EINTR, or EAGAIN with MSG_DONTWAIT, a full
+ * buffer), or the errno (EAGAIN of a blocking send: SO_SNDTIMEO expired).
+ */
+int sock_send_some(int fd, const void *buf, size_t n, int flags, uint64_t *done);
 /* Fill non-blocking @fd's send path until EAGAIN stays for @quiet_ms; bytes written. */
 size_t sock_fill(int fd, uint64_t seed, size_t off, int quiet_ms);
 

@@ -138,7 +138,7 @@ static int new_socket(void)
 struct sender {
 	int fd;
 	unsigned char *buf;
-	long long done;
+	uint64_t done;
 	int err;
 };
 
@@ -146,17 +146,12 @@ static void *send_thread(void *arg)
 {
 	struct sender *s = arg;
 
-	while (s->done < nsend) {
+	while (s->done < (uint64_t)nsend) {
 		size_t n = nsend - s->done < CHUNK ? nsend - s->done : CHUNK;
-		ssize_t w = send(s->fd, s->buf + s->done, n, MSG_NOSIGNAL);
 
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			s->err = errno;
+		s->err = sock_send_some(s->fd, s->buf + s->done, n, MSG_NOSIGNAL, &s->done);
+		if (s->err)
 			break;
-		}
-		s->done += w;
 	}
 	return NULL;
 }
@@ -294,7 +289,7 @@ static int session(int fd, const char *role)
 		close(fd);
 	printf("role=%s stack=%s connect=OK sent=%lld sent_sha256=%s recv=%lld recv_sha256=%s "
 	       "secs=%.2f mbit=%.1f alive=%d ka=%ld eof=%d close_state=%02X err=%s\n",
-	       role, use_xtcp ? "xtcp" : "tcp", snd.done, sent_hex, got, recv_hex, t1,
+	       role, use_xtcp ? "xtcp" : "tcp", (long long)snd.done, sent_hex, got, recv_hex, t1,
 	       t1 > 0 ? (snd.done + got) * 8 / t1 / 1e6 : 0.0, alive,
 	       ka0 >= 0 && ka1 >= 0 ? ka1 - ka0 : -1, eof, st < 0 ? 0xff : st, ename(err));
 	fflush(stdout);
