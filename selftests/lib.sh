@@ -16,6 +16,20 @@
 #   bg_track PID                  kill PID on exit
 #   tsleep SECS                   sleep without starting a process
 #   wait_for_file FILE SECS PAT   wait until FILE contains PAT
+#   topo_ab NSA NSB               the C tests' topology (xtcp_lib.h), made here:
+#                                   NSA "client" va 10.0.0.1/24 ($IP_A)
+#                                     <--- veth --->
+#                                   vb 10.0.0.2/24 ($IP_B) NSB "server"
+#   cap_start NS DEV FILE [ARG...]  capture DEV of NS into FILE (dumpcap, else
+#                                 tshark; ARG: -f FILTER, -B MIB...) until
+#                                 cap_stop; $CAP_PID lives in NS
+#   kv FILE KEY                   the value of KEY=... in a helper's result line
+#   xstat FILE NAME [DEFAULT]     a counter of a copy of /proc/net/xtcp_stat (or
+#                                 /proc/PID/net/xtcp_stat); DEFAULT (else
+#                                 "missing") when absent
+#   to_ms SECONDS                 "1.2345" -> 1234 (milliseconds, builtins only)
+#   pkts_load FILE                the lines of FILE (tshark -T fields output) into
+#                                 the array PKTS, each also logged as "# pkt: ..."
 #   $TMPD                         scratch directory, removed on exit
 # Everything made through these helpers is removed by an EXIT trap.
 #
@@ -131,6 +145,77 @@ wait_for_file() {
 		tsleep 0.1
 	done
 	return 1
+}
+
+IP_A=10.0.0.1
+IP_B=10.0.0.2
+
+topo_ab() {
+	ns_create "$1" "$2"
+	veth_create "$1" va "$2" vb
+	ns_batch "$1" <<-END
+		link set lo up
+		addr add $IP_A/24 dev va
+		link set va up
+	END
+	ns_batch "$2" <<-END
+		link set lo up
+		addr add $IP_B/24 dev vb
+		link set vb up
+	END
+}
+
+# dumpcap is tshark's capture engine and starts much faster under TCG.
+cap_start() {
+	local ns=$1 dev=$2 file=$3 tool=dumpcap
+
+	shift 3
+	need_cmd dumpcap || tool=tshark
+	ip netns exec "$ns" "$tool" -q -i "$dev" "$@" -w "$file" 2>"$TMPD/cap.err" &
+	CAP_PID=$!
+	bg_track "$CAP_PID"
+	wait_for_file "$TMPD/cap.err" 60 "Capturing on" ||
+		fail "capture did not start: $(<"$TMPD/cap.err")"
+}
+
+cap_stop() {
+	kill -INT "$CAP_PID"
+	wait "$CAP_PID"
+}
+
+kv() {
+	local line w
+
+	line=$(<"$1")
+	for w in $line; do
+		[ "${w%%=*}" = "$2" ] && { echo "${w#*=}"; return; }
+	done
+}
+
+xstat() {
+	local n v
+
+	while read -r n v; do
+		[ "$n" = "$2" ] && { echo "$v"; return; }
+	done <"$1"
+	echo "${3:-missing}"
+}
+
+to_ms() {
+	local s=${1%.*} f=${1#*.}000
+
+	[ "$s" = "$1" ] && f=000
+	echo $((10#$s * 1000 + 10#${f:0:3}))
+}
+
+pkts_load() {
+	local l
+
+	PKTS=()
+	while IFS= read -r l; do
+		PKTS+=("$l")
+		echo "# pkt: $l"
+	done <"$1"
 }
 
 _lib_cleanup() {

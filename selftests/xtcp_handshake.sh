@@ -10,12 +10,12 @@
 #   - connect() with TCP_SYNCNT=2 to a silent 10.0.0.98: 3 SYNs, 1 s then
 #     2 s apart, ETIMEDOUT after ~7 s.
 #
-#   netns A                                    netns B
-#   xtcp_tool serve 10.0.0.1:5000              xtcp_tool connect / syn
+#   netns A (clients)                          netns B (server)
+#   xtcp_tool connect / syn                    xtcp_tool serve 10.0.0.2:5000
 #   10.0.0.1/24 va  <------- veth ------->  vb 10.0.0.2/24
-#   dumpcap on va; tx checksum offload off on both ends, so checksums are
+#   dumpcap on vb; tx checksum offload off on both ends, so checksums are
 #   complete on the capture. Permanent ARP entries send frames for
-#   10.0.0.99 (in A) and 10.0.0.98 (in B) to a MAC nobody has.
+#   10.0.0.99 (in B) and 10.0.0.98 (in A) to a MAC nobody has.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -34,47 +34,34 @@ need_cmd tshark || fail "tshark not installed"
 need_cmd ethtool || fail "ethtool not installed"
 [ -d /proc/sys/net/xtcp ] || fail "net.xtcp missing: is xtcp.ko loaded?"
 
-ns_create "$NSA" "$NSB"
-veth_create "$NSA" va "$NSB" vb
+topo_ab "$NSA" "$NSB"
 ns_batch "$NSA" <<-END
-	addr add 10.0.0.1/24 dev va
-	link set va up
-	neigh add 10.0.0.99 lladdr 02:00:00:00:00:99 dev va nud permanent
+	neigh add 10.0.0.98 lladdr 02:00:00:00:00:98 dev va nud permanent
 END
 ns_batch "$NSB" <<-END
-	addr add 10.0.0.2/24 dev vb
-	link set vb up
-	neigh add 10.0.0.98 lladdr 02:00:00:00:00:98 dev vb nud permanent
+	neigh add 10.0.0.99 lladdr 02:00:00:00:00:99 dev vb nud permanent
 END
-ip netns exec "$NSA" sh -c "ethtool -K va tx off >/dev/null &&
-	sysctl -qw net.xtcp.synack_retries=$SYNACK_RETRIES net.xtcp.tw_timeout=1" ||
+ip netns exec "$NSA" sh -c "ethtool -K va tx off >/dev/null && sysctl -qw net.xtcp.tw_timeout=1" ||
 	fail "setup of $NSA"
-ip netns exec "$NSB" sh -c "ethtool -K vb tx off >/dev/null && sysctl -qw net.xtcp.tw_timeout=1" ||
+ip netns exec "$NSB" sh -c "ethtool -K vb tx off >/dev/null &&
+	sysctl -qw net.xtcp.synack_retries=$SYNACK_RETRIES net.xtcp.tw_timeout=1" ||
 	fail "setup of $NSB"
 
-if need_cmd dumpcap; then
-	ip netns exec "$NSA" dumpcap -q -i va -f 'ip proto 253' -w "$CAP" 2>"$TMPD/cap.err" &
-else
-	ip netns exec "$NSA" tshark -q -i va -f 'ip proto 253' -w "$CAP" 2>"$TMPD/cap.err" &
-fi
-cap_pid=$!
-bg_track "$cap_pid"
-wait_for_file "$TMPD/cap.err" 60 "Capturing on" || fail "capture did not start: $(<"$TMPD/cap.err")"
+cap_start "$NSB" vb "$CAP" -f 'ip proto 253'
 
 # server: one client, then keep listening while the spoofed request retries
-"$HELPER" serve "/run/netns/$NSA" 10.0.0.1 5000 1 0 $((2 ** (SYNACK_RETRIES + 1) + 1)) \
+"$HELPER" serve "/run/netns/$NSB" 10.0.0.2 5000 1 0 $((2 ** (SYNACK_RETRIES + 1) + 1)) \
 	>"$TMPD/serve" 2>&1 &
 srv_pid=$!
 bg_track "$srv_pid"
 wait_for_file "$TMPD/serve" 30 "listening" || fail "server did not start: $(<"$TMPD/serve")"
-"$HELPER" connect "/run/netns/$NSB" 10.0.0.1 5000 >"$TMPD/client" 2>&1
+"$HELPER" connect "/run/netns/$NSA" 10.0.0.2 5000 >"$TMPD/client" 2>&1
 wait_for_file "$TMPD/serve" 10 "served"
-"$HELPER" syn "/run/netns/$NSB" 10.0.0.99 10.0.0.1 1234 5000 1000 || fail "raw SYN"
-"$HELPER" connect "/run/netns/$NSB" 10.0.0.98 6000 2 >"$TMPD/silent" 2>&1
+"$HELPER" syn "/run/netns/$NSA" 10.0.0.99 10.0.0.2 1234 5000 1000 || fail "raw SYN"
+"$HELPER" connect "/run/netns/$NSA" 10.0.0.98 6000 2 >"$TMPD/silent" 2>&1
 wait "$srv_pid"
 tsleep 0.5
-kill -INT "$cap_pid"
-wait "$cap_pid"
+cap_stop
 
 client=$(<"$TMPD/client")
 silent=$(<"$TMPD/silent")
@@ -90,18 +77,7 @@ tshark -r "$CAP" -d ip.proto==253,tcp -o tcp.check_checksum:TRUE -T fields \
 	-e tcp.checksum.status -e tcp.option_kind -e tcp.options.mss_val \
 	-e tcp.options.wscale.shift -e tcp.len >"$TMPD/pkts" 2>"$TMPD/tshark.err" ||
 	fail "tshark decode: $(<"$TMPD/tshark.err")"
-PKTS=()
-while IFS= read -r l; do
-	PKTS+=("$l")
-	echo "# pkt: $l"
-done <"$TMPD/pkts"
-
-# ms TIME: seconds with decimals -> integer milliseconds
-ms() {
-	local s=${1%%.*} f=${1#*.}000
-	[ "$s" = "$1" ] && f=000
-	echo $((10#$s * 1000 + 10#${f:0:3}))
-}
+pkts_load "$TMPD/pkts"
 
 # select SRC DST DPORT_OR_SPORT SYN ACK: matching segments, one per line
 # (field 3 or 4 must equal the port)
@@ -136,10 +112,10 @@ else
 fi
 
 # 3.-5. the three segments of the normal handshake
-syn=$(select_segs 10.0.0.2 10.0.0.1 5000 1 0)
+syn=$(select_segs 10.0.0.1 10.0.0.2 5000 1 0)
 IFS='|' read -r -a S <<<"${syn%%$'\n'*}"
 sport=${S[3]}
-synack=$(select_segs 10.0.0.1 10.0.0.2 "${sport:-x}" 1 1)
+synack=$(select_segs 10.0.0.2 10.0.0.1 "${sport:-x}" 1 1)
 IFS='|' read -r -a SA <<<"$synack"
 ack=""
 for l in "${PKTS[@]}"; do
@@ -177,25 +153,30 @@ else
 		"SYN-ACK seq ${SA[8]:-?}, ACK: '$ack'"
 fi
 
+# backoff_ok GAP...: the gaps (ms) are 1000, 2000, 4000 ... (-300, +600)
+backoff_ok() {
+	local i=0 g exp
+
+	for g in "$@"; do
+		exp=$((1000 << i))
+		[ "$g" -ge $((exp - 300)) ] && [ "$g" -le $((exp + 600)) ] || return 1
+		i=$((i + 1))
+	done
+}
+
 # 6.-7. SYN-ACKs to the spoofed, silent 10.0.0.99
-mapfile -t sas < <(select_segs 10.0.0.1 10.0.0.99 1234 1 1)
+mapfile -t sas < <(select_segs 10.0.0.2 10.0.0.99 1234 1 1)
 want=$((SYNACK_RETRIES + 1))
 gaps="" gaps_ok=1 prev=""
 for l in "${sas[@]}"; do
 	IFS='|' read -r -a f <<<"$l"
-	t=$(ms "${f[0]}")
+	t=$(to_ms "${f[0]}")
 	if [ -n "$prev" ]; then
 		gaps+=" $((t - prev))"
 	fi
 	prev=$t
 done
-# expected gaps: 1000, 2000, 4000 ... ms (+-300)
-i=0
-for g in $gaps; do
-	exp=$((1000 << i))
-	[ "$g" -ge $((exp - 300)) ] && [ "$g" -le $((exp + 600)) ] || gaps_ok=0
-	i=$((i + 1))
-done
+backoff_ok $gaps || gaps_ok=0
 if [ "${#sas[@]}" -eq "$want" ] && [ "$gaps_ok" = 1 ]; then
 	tap_ok "synack: $want SYN-ACKs (1 + synack_retries) to an unanswering peer, gaps$gaps ms"
 else
@@ -214,22 +195,17 @@ else
 fi
 
 # 8.-9. SYN retransmissions of a connect() with TCP_SYNCNT=2
-mapfile -t syns < <(select_segs 10.0.0.2 10.0.0.98 6000 1 0)
+mapfile -t syns < <(select_segs 10.0.0.1 10.0.0.98 6000 1 0)
 gaps="" gaps_ok=1 prev="" seqs_ok=1 seq0=""
 for l in "${syns[@]}"; do
 	IFS='|' read -r -a f <<<"$l"
-	t=$(ms "${f[0]}")
+	t=$(to_ms "${f[0]}")
 	[ -n "$prev" ] && gaps+=" $((t - prev))"
 	prev=$t
 	[ -z "$seq0" ] && seq0=${f[8]}
 	[ "${f[8]}" = "$seq0" ] || seqs_ok=0
 done
-i=0
-for g in $gaps; do
-	exp=$((1000 << i))
-	[ "$g" -ge $((exp - 300)) ] && [ "$g" -le $((exp + 600)) ] || gaps_ok=0
-	i=$((i + 1))
-done
+backoff_ok $gaps || gaps_ok=0
 if [ "${#syns[@]}" -eq 3 ] && [ "$gaps_ok" = 1 ] && [ "$seqs_ok" = 1 ]; then
 	tap_ok "syn: TCP_SYNCNT=2 sends 3 SYNs with the same ISN, gaps$gaps ms"
 else

@@ -36,24 +36,6 @@ tap_plan 15
 [ -r /proc/net/xtcp_stat ] || fail "/proc/net/xtcp_stat missing: is xtcp.ko loaded?"
 [[ $MB =~ ^[1-9][0-9]*$ ]] || fail "bad XTCP_INTEROP_MB '$MB'"
 
-# kv FILE KEY: the value of KEY=... in a result line
-kv() {
-	local line w
-	line=$(<"$1")
-	for w in $line; do
-		[ "${w%%=*}" = "$2" ] && { echo "${w#*=}"; return; }
-	done
-}
-
-# xstat FILE NAME: a counter from a copy of /proc/net/xtcp_stat
-xstat() {
-	local l
-	while read -r l; do
-		[ "${l%% *}" = "$2" ] && { echo "${l#* }"; return; }
-	done <"$1"
-	echo -1
-}
-
 # ------------------------------------------------------- translator usage
 "$TRANS" >/dev/null 2>"$TMPD/u.err"
 rc=$?
@@ -151,8 +133,8 @@ while read -r l; do
 done <"$TMPD/show1"
 tap_diag "translator action packet counts (egress pedit csum, ingress pedit csum): ${pk[*]}"
 tap_diag "XTCP host: $(tr '\n' ' ' <"$TMPD/xstat")"
-ao=$(xstat "$TMPD/xstat" ActiveOpens) po=$(xstat "$TMPD/xstat" PassiveOpens)
-rs=$(xstat "$TMPD/xstat" RetransSegs)
+ao=$(xstat "$TMPD/xstat" ActiveOpens -1) po=$(xstat "$TMPD/xstat" PassiveOpens -1)
+rs=$(xstat "$TMPD/xstat" RetransSegs -1)
 ok=1
 for p in "${pk[@]}"; do
 	[ "$p" -gt 1000 ] 2>/dev/null || ok=0

@@ -45,25 +45,12 @@ need_cmd tshark || fail "tshark not installed"
 need_cmd ethtool || fail "ethtool not installed"
 [ -r /proc/net/xtcp_stat ] || fail "/proc/net/xtcp_stat missing: is xtcp.ko loaded?"
 
-kv() {
-	local line w
-	line=$(<"$1")
-	for w in $line; do
-		[ "${w%%=*}" = "$2" ] && { echo "${w#*=}"; return; }
-	done
-}
-
 ns_create "$NSX" "$NSL"
 "$TOPO" up "$NSX" "$NSL" --no-offload --netem "loss 2%" --sysctl net.xtcp.tw_timeout=2 \
 	>"$TMPD/topo.env" 2>"$TMPD/topo.err" || fail "topo-interop.sh up: $(<"$TMPD/topo.err")"
 eval "$(<"$TMPD/topo.env")"
 
-cap=dumpcap
-need_cmd dumpcap || cap=tshark
-ip netns exec "$NSX" "$cap" -q -i "$XDEV" -w "$CAP" 2>"$TMPD/cap.err" &
-cap_pid=$!
-bg_track "$cap_pid"
-wait_for_file "$TMPD/cap.err" 60 "Capturing on" || fail "capture did not start: $(<"$TMPD/cap.err")"
+cap_start "$NSX" "$XDEV" "$CAP"
 
 # ------------------------------------------------- data under loss, close
 "$XF" listen -N "/run/netns/$NSL" -a "$LADDR" -p 47001 -b $B -r $B -s 31 >"$TMPD/c.srv" 2>&1 &
@@ -135,8 +122,7 @@ tap_check "abort_on_overflow=1: XTCP counted ListenOverflows +$ov, OutRsts +$rst
 ip netns exec "$NSX" sh -c 'echo 1 >/proc/sys/net/xtcp/tw_timeout'
 
 tsleep 0.5
-kill -INT "$cap_pid"
-wait "$cap_pid"
+cap_stop
 
 # ------------------------------------------------------------ the capture
 # 0 frame 1 ip.proto 2 ip.src 3 sport 4 dport 5 rst 6 tcp csum status

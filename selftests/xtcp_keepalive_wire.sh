@@ -30,33 +30,15 @@ tap_plan 7
 need_cmd tshark || fail "tshark not installed"
 [ -r /proc/net/xtcp_stat ] || fail "/proc/net/xtcp_stat missing: is xtcp.ko loaded?"
 
-ns_create "$NSA" "$NSB"
-veth_create "$NSA" va "$NSB" vb
-ns_batch "$NSA" <<-END
-	addr add 10.0.0.1/24 dev va
-	link set va up
-END
-ns_batch "$NSB" <<-END
-	addr add 10.0.0.2/24 dev vb
-	link set vb up
-END
-
-if need_cmd dumpcap; then
-	ip netns exec "$NSA" dumpcap -q -i va -f 'ip proto 253 or tcp' -w "$CAP" 2>"$TMPD/cap.err" &
-else
-	ip netns exec "$NSA" tshark -q -i va -f 'ip proto 253 or tcp' -w "$CAP" 2>"$TMPD/cap.err" &
-fi
-cap_pid=$!
-bg_track "$cap_pid"
-wait_for_file "$TMPD/cap.err" 60 "Capturing on" || fail "capture did not start: $(<"$TMPD/cap.err")"
+topo_ab "$NSA" "$NSB"
+cap_start "$NSA" va "$CAP" -f 'ip proto 253 or tcp'
 
 "$HELPER" keepalive "/run/netns/$NSA" "/run/netns/$NSB" xtcp 7001 1 1 9 3.5 >"$TMPD/x.out" 2>&1 &
 xpid=$!
 "$HELPER" keepalive "/run/netns/$NSA" "/run/netns/$NSB" tcp 7000 1 1 9 3.5 >"$TMPD/t.out" 2>&1
 wait "$xpid"
 tsleep 0.3
-kill -INT "$cap_pid"
-wait "$cap_pid"
+cap_stop
 tap_diag "xtcp helper: $(tr '\n' ' ' <"$TMPD/x.out")"
 tap_diag "tcp helper: $(tr '\n' ' ' <"$TMPD/t.out")"
 
@@ -66,13 +48,6 @@ tshark -r "$CAP" -d ip.proto==253,tcp -T fields -E separator='|' \
 	-e frame.time_relative -e ip.proto -e ip.src -e tcp.srcport -e tcp.dstport \
 	-e tcp.seq_raw -e tcp.ack_raw -e tcp.len -e tcp.flags -e _ws.expert.message \
 	>"$TMPD/pkts" 2>"$TMPD/tshark.err" || fail "tshark decode: $(<"$TMPD/tshark.err")"
-
-# to_ms SECONDS.FRACTION -> milliseconds (builtins only)
-to_ms() {
-	local s=${1%.*} f=${1#*.}000
-	[ "$s" = "$1" ] && f=000
-	echo $((10#$s * 1000 + 10#${f:0:3}))
-}
 
 # analyse PROTO PORT: sets probes, acks, bad_seq, bad_form, gaps for one flow
 analyse() {

@@ -8,9 +8,10 @@
 # SHA-256, replies, JSON report), and /proc/net/xtcp + counters show that the
 # connections were XTCP, not Linux TCP.
 #
-#   netns S (servers) 10.78.0.1 "sv" <-- veth --> "cv" 10.78.0.2 netns C (clients)
+#   netns A (clients) 10.0.0.1 "va" <-- veth --> "vb" 10.0.0.2 netns B (servers)
+#   (lib.sh's topo_ab, the C tests' topology)
 #   IP protocol 253 on the wire; tx checksum offload, TSO, GSO off on both
-#   ends; dumpcap on cv during the nginx/curl and redis phases (iperf3 is not
+#   ends; dumpcap on va during the nginx/curl and redis phases (iperf3 is not
 #   captured: 10 s at full speed is too much for tshark under TCG), decoded
 #   with tshark -d ip.proto==253,tcp.
 #
@@ -21,10 +22,10 @@ source "$(dirname "$0")/lib.sh"
 
 XF=$XTCP_TESTS_DIR/build/helpers/io_xfer
 XTCPIZE=$(cd "$XTCP_TESTS_DIR/../tools/xtcpize" && pwd)/xtcpize
-NSS=$NS_PREFIX-s
-NSC=$NS_PREFIX-c
-SADDR=10.78.0.1
-CADDR=10.78.0.2
+NSC=$NS_PREFIX-a
+NSS=$NS_PREFIX-b
+SADDR=$IP_B
+CADDR=$IP_A
 CAP=$TMPD/realprog.pcapng
 FSIZE=16777216
 
@@ -37,23 +38,12 @@ for c in nginx curl iperf3 redis-server redis-cli redis-benchmark tshark ethtool
 	need_cmd "$c" || fail "$c not installed (scripts/install-deps.sh)"
 done
 
-ns_create "$NSS" "$NSC"
-veth_create "$NSS" sv "$NSC" cv
-ns_batch "$NSS" <<-END
-	link set lo up
-	addr add $SADDR/24 dev sv
-	link set sv up
-END
-ns_batch "$NSC" <<-END
-	link set lo up
-	addr add $CADDR/24 dev cv
-	link set cv up
-END
+topo_ab "$NSC" "$NSS"
 # veth hands each packet to the backlog of the CPU that sent it, so with two
 # vCPUs a loss-free link still reorders (Linux TCP hides that by sending
 # 64 KB GSO packets). RPS steers each end's receive path to CPU 0: the link
 # is then really loss- and reorder-free, as the capture check expects.
-for n in "$NSS:sv" "$NSC:cv"; do
+for n in "$NSS:vb" "$NSC:va"; do
 	ip netns exec "${n%%:*}" sh -c "ethtool -K ${n#*:} tx off tso off gso off >/dev/null &&
 		echo 1 >/sys/class/net/${n#*:}/queues/rx-0/rps_cpus &&
 		echo 1 >/proc/sys/net/xtcp/tw_timeout" || fail "ethtool/rps/sysctl in ${n%%:*}"
@@ -68,15 +58,6 @@ rows() {
 		[ "${l:9:4}" = "$2" ] && n=$((n + 1))
 	done <"/proc/$1/net/$3"
 	echo $n
-}
-
-# xstat FILE NAME
-xstat() {
-	local l
-	while read -r l; do
-		[ "${l%% *}" = "$2" ] && { echo "${l#* }"; return; }
-	done <"$1"
-	echo 0
 }
 
 # processes that stay in NSC and NSS, to read their /proc/net files without exec
@@ -108,10 +89,7 @@ deltas() {
 }
 
 # -B 64: a 64 MiB kernel ring, so a TCG-slow dumpcap keeps up with curl's burst
-ip netns exec "$NSC" dumpcap -q -B 64 -i cv -w "$CAP" 2>"$TMPD/cap.err" &
-cap_pid=$!
-bg_track $cap_pid
-wait_for_file "$TMPD/cap.err" 60 "Capturing on" || fail "capture did not start: $(<"$TMPD/cap.err")"
+cap_start "$NSC" va "$CAP" -B 64
 
 # ------------------------------------------------------------ nginx + curl
 mkdir -p "$TMPD/www" "$TMPD/ng"
@@ -168,7 +146,7 @@ sha=$(sha256sum "$TMPD/www/f16.bin" "$TMPD/got.bin" 2>&1)
 tap_diag "$sha"
 sha_a=${sha%%$'\n'*} sha_b=${sha#*$'\n'}
 tap_check "curl's file has the SHA-256 of nginx's" test "${sha_a%% *}" = "${sha_b%% *}"
-ao=$(($(xstat "$TMPD/st1.c" ActiveOpens) - $(xstat "$TMPD/st0.c" ActiveOpens)))
+ao=$(($(xstat "$TMPD/st1.c" ActiveOpens 0) - $(xstat "$TMPD/st0.c" ActiveOpens 0)))
 if grep -q "\"GET /f16.bin HTTP/1.1\" 200 $FSIZE " "$TMPD/ng/access.log" && [ "$ao" -ge 1 ]; then
 	tap_ok "nginx logged the GET (200, $FSIZE bytes); curl's connection was XTCP (ActiveOpens +$ao)"
 else
@@ -211,7 +189,7 @@ set_rps=$(sed -n 's/^"SET","\([0-9.]*\)".*/\1/p' "$TMPD/bench.out")
 get_rps=$(sed -n 's/^"GET","\([0-9.]*\)".*/\1/p' "$TMPD/bench.out")
 [ $rc = 0 ] && [ -n "$set_rps" ] && [ -n "$get_rps" ] && [ "${set_rps%.*}" -gt 0 ] &&
 	[ "${get_rps%.*}" -gt 0 ] && ! grep -qi "error" "$TMPD/bench.out" && ok=1
-ao=$(($(xstat "$TMPD/st1.c" ActiveOpens) - $(xstat "$TMPD/st0.c" ActiveOpens)))
+ao=$(($(xstat "$TMPD/st1.c" ActiveOpens 0) - $(xstat "$TMPD/st0.c" ActiveOpens 0)))
 tap_check "redis-benchmark (xtcpize) -t set,get -n 1000 -c 4: SET $set_rps rps, GET $get_rps rps, no errors, XTCP ActiveOpens +$ao" \
 	test "$ok" = 1 -a "$ao" -ge 4
 ip netns exec "$NSC" "$XTCPIZE" run redis-cli -h "$SADDR" INFO stats >"$TMPD/rinfo" 2>&1
@@ -222,9 +200,8 @@ kill "$rpid"
 wait "$rpid" 2>/dev/null
 
 tsleep 0.5
-kill -INT "$cap_pid"
-wait "$cap_pid"
-# "Packets received/dropped on interface 'cv': 25879/0 (pcap:0/...)"
+cap_stop
+# "Packets received/dropped on interface 'va': 25879/0 (pcap:0/...)"
 capdrop=$(sed -n 's|.*received/dropped on interface.*: [0-9]*/\([0-9]*\) .*|\1|p' "$TMPD/cap.err")
 
 # ----------------------------------------------------------------- iperf3
@@ -261,7 +238,7 @@ sent=$(sed -n 's/.* sent=\([0-9]*\) .*/\1/p' <<<"$sum")
 recv=$(sed -n 's/.* received=\([0-9]*\) .*/\1/p' <<<"$sum")
 tap_check "iperf3 (xtcpize) -4 -t 10 -J: no error, bytes sent ${sent:-?} and received ${recv:-?} > 0" \
 	test "$rc" = 0 -a "${sum%% *}" = "error=''" -a "${sent:-0}" -gt 0 -a "${recv:-0}" -gt 0
-ao=$(($(xstat "$TMPD/st1.c" ActiveOpens) - $(xstat "$TMPD/st0.c" ActiveOpens)))
+ao=$(($(xstat "$TMPD/st1.c" ActiveOpens 0) - $(xstat "$TMPD/st0.c" ActiveOpens 0)))
 tap_check "iperf3's control and data connections were both XTCP (ActiveOpens +$ao)" test "$ao" -ge 2
 
 # ------------------------------------------------------------ the capture

@@ -32,38 +32,12 @@ tap_plan 14
 need_cmd tshark || fail "tshark not installed"
 [ -r /proc/net/xtcp_stat ] || fail "/proc/net/xtcp_stat missing: is xtcp.ko loaded?"
 
-ns_create "$NSA" "$NSB" "$NSC"
-veth_create "$NSA" va "$NSB" vb
-ns_batch "$NSA" <<-END
-	addr add 10.0.0.1/24 dev va
-	link set va up
-END
-ns_batch "$NSB" <<-END
-	addr add 10.0.0.2/24 dev vb
-	link set vb up
-END
-
-# stat_get FILE NAME: a counter of /proc/net/xtcp_stat (or /proc/PID/net/...)
-stat_get() {
-	local n v
-	while read -r n v; do
-		[ "$n" = "$2" ] && { echo "$v"; return; }
-	done <"$1"
-	echo missing
-}
-
-# dumpcap is tshark's capture engine and starts much faster under TCG.
-if need_cmd dumpcap; then
-	ip netns exec "$NSB" dumpcap -q -i vb -f 'ip proto 253' -w "$CAP" 2>"$TMPD/cap.err" &
-else
-	ip netns exec "$NSB" tshark -q -i vb -f 'ip proto 253' -w "$CAP" 2>"$TMPD/cap.err" &
-fi
-cap_pid=$!
-bg_track "$cap_pid"
-wait_for_file "$TMPD/cap.err" 60 "Capturing on" || fail "capture did not start: $(<"$TMPD/cap.err")"
-STAT_B=/proc/$cap_pid/net/xtcp_stat	# the capture process lives in B
-insegs0=$(stat_get "$STAT_B" InSegs)
-outrsts0=$(stat_get "$STAT_B" OutRsts)
+topo_ab "$NSA" "$NSB"
+ns_create "$NSC"
+cap_start "$NSB" vb "$CAP" -f 'ip proto 253'
+STAT_B=/proc/$CAP_PID/net/xtcp_stat	# the capture process lives in B
+insegs0=$(xstat "$STAT_B" InSegs)
+outrsts0=$(xstat "$STAT_B" OutRsts)
 
 # Probes, SPORT,DPORT,FLAGS,SEQ,ACK[,LEN], and the answers expected from B:
 #	SYN            -> RST|ACK seq 0 ack 1001
@@ -83,10 +57,9 @@ outrsts0=$(stat_get "$STAT_B" OutRsts)
 	fail "rawseg could not send"
 tsleep 1
 
-insegs1=$(stat_get "$STAT_B" InSegs)
-outrsts1=$(stat_get "$STAT_B" OutRsts)
-kill -INT "$cap_pid"
-wait "$cap_pid"
+insegs1=$(xstat "$STAT_B" InSegs)
+outrsts1=$(xstat "$STAT_B" OutRsts)
+cap_stop
 
 # one line per packet, comma separated (empty fields kept):
 # 0 src 1 dst 2 sport 3 dport 4 syn 5 ack 6 rst 7 fin 8 seq 9 ack 10 win 11 csum 12 len
@@ -95,11 +68,7 @@ tshark -r "$CAP" -d ip.proto==253,tcp -o tcp.check_checksum:TRUE -T fields -E se
 	-e tcp.flags.syn -e tcp.flags.ack -e tcp.flags.reset -e tcp.flags.fin \
 	-e tcp.seq_raw -e tcp.ack_raw -e tcp.window_size_value -e tcp.checksum.status \
 	-e tcp.len >"$TMPD/pkts" 2>"$TMPD/tshark.err" || fail "tshark decode: $(<"$TMPD/tshark.err")"
-PKTS=()
-while IFS= read -r l; do
-	PKTS+=("$l")
-	echo "# pkt: $l"
-done <"$TMPD/pkts"
+pkts_load "$TMPD/pkts"
 
 # replies SPORT: the packets B sent back to the probe from SPORT
 replies() {
