@@ -1,73 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP errno values around teardown, one per test, each checked against
- * the expected value and against what Linux TCP returns in the same
- * scenario (same test, same namespace, over 127.0.0.1):
- * reads after the peer's FIN, writes and reads after the peer's RST
- * (ECONNRESET once, then EPIPE with SIGPIPE, none with MSG_NOSIGNAL),
- * SO_ERROR and poll() after a RST, read/send/shutdown on sockets that were
- * never connected, shutdown() with a bad "how", send after SHUT_WR.
- * SIGPIPE is counted by a handler.
+ * XTCP errno values around teardown, one per test: reads after the peer's
+ * FIN, writes and reads after the peer's RST (ECONNRESET once, then EPIPE
+ * with SIGPIPE, none with MSG_NOSIGNAL), SO_ERROR and poll() after a RST,
+ * read/send/shutdown on sockets that were never connected, shutdown() with
+ * a bad "how", send after SHUT_WR. SIGPIPE is counted by a handler. Each
+ * scenario runs in a fresh namespace over 127.0.0.1.
+ *
+ * Each test runs once per stack (lo.xtcp.NAME, lo.tcp.NAME) and checks the
+ * value Linux TCP gives, so XTCP passing is XTCP doing what TCP does; where
+ * no fixed value is expected (the whole poll() mask), one test opens both
+ * stacks and compares them (both.NAME).
  */
 #include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
-
-FIXTURE(lo) {
-	int c[NSTACKS], s[NSTACKS];
-};
-
-FIXTURE_SETUP(lo)
+/* A pair of @st over 127.0.0.1 into *@c (client) and *@s. */
+static int pair(struct __test_metadata *_metadata, enum stack st, int *c, int *s)
 {
-	int ns, i;
+	int err = pair_lo(st, 7000 + st, c, s);
 
-	for_each_stack(i)
-		self->c[i] = self->s[i] = -1;
-	ns = topo_single_ns();
-	ASSERT_LE(0, ns) TH_LOG("netns: %s (is xtcp.ko loaded?)", strerror(-ns));
-	count_sigpipes();
+	if (err)
+		TH_LOG("%s pair: %s", stack_name(st), strerror(err));
+	return err;
 }
 
-FIXTURE_TEARDOWN(lo)
+/* A pair whose server end resets the connection; the client saw it. */
+static int peer_resets(struct __test_metadata *_metadata, enum stack st, int *c, int *s)
 {
-	int i;
+	int ev;
 
-	for_each_stack(i) {
-		sock_abort(self->c[i]);
-		sock_abort(self->s[i]);
-	}
-}
-
-static int pairs(struct __test_metadata *_metadata, FIXTURE_DATA(lo) *self)
-{
-	int i, err;
-
-	for_each_stack(i) {
-		err = pair_lo(i, 7000 + i, &self->c[i], &self->s[i]);
-		if (err) {
-			TH_LOG("%s pair: %s", stack_name(i), strerror(err));
-			return err;
-		}
-	}
-	return 0;
-}
-
-/* The server end resets the connection; wait until the client saw it. */
-static int peer_resets(struct __test_metadata *_metadata, FIXTURE_DATA(lo) *self)
-{
-	int i, ev;
-
-	if (pairs(_metadata, self))
+	if (pair(_metadata, st, c, s))
 		return -1;
-	for_each_stack(i) {
-		sock_abort(self->s[i]);
-		self->s[i] = -1;
-		ev = sock_poll(self->c[i], POLLIN, 2000);
-		if (!(ev & POLLERR)) {
-			TH_LOG("%s: no POLLERR after the peer's RST (revents %#x)",
-			       stack_name(i), ev);
-			return -1;
-		}
+	sock_abort(*s);
+	*s = -1;
+	ev = sock_poll(*c, POLLIN, 2000);
+	if (!(ev & POLLERR)) {
+		TH_LOG("%s: no POLLERR after the peer's RST (revents %#x)", stack_name(st), ev);
+		return -1;
 	}
 	return 0;
 }
@@ -85,371 +55,360 @@ static int recv_ret(int fd)
 	return n < 0 ? -errno : (int)n;
 }
 
-#define LOG2(what, fmt, tv, xv) \
-	TH_LOG("%s: TCP " fmt ", XTCP " fmt, what, tv, xv)
+/* A SIGPIPE-counting namespace of its own for each test. */
+static void ns_setup(struct __test_metadata *_metadata)
+{
+	int ns = topo_single_ns();
+
+	ASSERT_LE(0, ns) TH_LOG("netns: %s (is xtcp.ko loaded?)", strerror(-ns));
+	count_sigpipes();
+}
+
+FIXTURE(lo) {
+	int c, s;
+};
+
+FIXTURE_VARIANT(lo) {
+	enum stack stack;
+};
+
+STACK_VARIANTS(lo);
+
+FIXTURE_SETUP(lo)
+{
+	self->c = self->s = -1;
+	ns_setup(_metadata);
+}
+
+FIXTURE_TEARDOWN(lo)
+{
+	sock_abort(self->c);
+	sock_abort(self->s);
+}
+
+#define ST	(variant->stack)
+#define LOG1(what, fmt, v) TH_LOG("%s: %s " fmt, what, stack_name(ST), v)
 
 /* ----------------------------------------------------------- after FIN */
 
 TEST_F(lo, read_after_peer_fin_returns_zero_repeatedly)
 {
-	int r1[NSTACKS], r2[NSTACKS], i;
+	int r1, r2;
 
-	ASSERT_EQ(0, pairs(_metadata, self));
-	for_each_stack(i) {
-		ASSERT_EQ(0, shutdown(self->s[i], SHUT_WR));
-		sock_poll(self->c[i], POLLIN, 2000);
-		r1[i] = recv_ret(self->c[i]);
-		r2[i] = recv_ret(self->c[i]);
-	}
-	LOG2("first recv", "%d", r1[STACK_TCP], r1[STACK_XTCP]);
-	LOG2("second recv", "%d", r2[STACK_TCP], r2[STACK_XTCP]);
-	EXPECT_EQ(0, r1[STACK_XTCP]);
-	EXPECT_EQ(0, r2[STACK_XTCP]);
-	EXPECT_EQ(r1[STACK_TCP], r1[STACK_XTCP]);
-	EXPECT_EQ(r2[STACK_TCP], r2[STACK_XTCP]);
+	ASSERT_EQ(0, pair(_metadata, ST, &self->c, &self->s));
+	ASSERT_EQ(0, shutdown(self->s, SHUT_WR));
+	sock_poll(self->c, POLLIN, 2000);
+	r1 = recv_ret(self->c);
+	r2 = recv_ret(self->c);
+	LOG1("first recv", "%d", r1);
+	LOG1("second recv", "%d", r2);
+	EXPECT_EQ(0, r1);
+	EXPECT_EQ(0, r2);
 }
 
 TEST_F(lo, write_after_peer_fin_succeeds)
 {
-	int e[NSTACKS], i;
+	int e;
 
-	ASSERT_EQ(0, pairs(_metadata, self));
-	for_each_stack(i) {
-		ASSERT_EQ(0, shutdown(self->s[i], SHUT_WR));
-		sock_poll(self->c[i], POLLIN, 2000);
-		e[i] = send_err(self->c[i], MSG_NOSIGNAL);
-	}
-	LOG2("send in CLOSE_WAIT", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
-	EXPECT_EQ(0, e[STACK_XTCP]);
-	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
+	ASSERT_EQ(0, pair(_metadata, ST, &self->c, &self->s));
+	ASSERT_EQ(0, shutdown(self->s, SHUT_WR));
+	sock_poll(self->c, POLLIN, 2000);
+	e = send_err(self->c, MSG_NOSIGNAL);
+	LOG1("send in CLOSE_WAIT", "%s", errname(e));
+	EXPECT_EQ(0, e);
 }
 
 /* ----------------------------------------------------------- after RST */
 
 TEST_F(lo, write_after_peer_rst_econnreset_first)
 {
-	int e[NSTACKS], i;
+	int e;
 
-	ASSERT_EQ(0, peer_resets(_metadata, self));
-	for_each_stack(i)
-		e[i] = send_err(self->c[i], 0);
-	LOG2("first send", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
-	LOG2("SIGPIPEs", "%d", 0, (int)sigpipes);
-	EXPECT_EQ(ECONNRESET, e[STACK_XTCP]);
-	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
+	ASSERT_EQ(0, peer_resets(_metadata, ST, &self->c, &self->s));
+	e = send_err(self->c, 0);
+	LOG1("first send", "%s", errname(e));
+	LOG1("SIGPIPEs", "%d", (int)sigpipes);
+	EXPECT_EQ(ECONNRESET, e);
 }
 
 TEST_F(lo, write_after_peer_rst_then_epipe)
 {
-	int e[NSTACKS], i;
+	int e;
 
-	ASSERT_EQ(0, peer_resets(_metadata, self));
-	for_each_stack(i) {
-		send_err(self->c[i], MSG_NOSIGNAL);
-		e[i] = send_err(self->c[i], MSG_NOSIGNAL);
-	}
-	LOG2("second send", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
-	EXPECT_EQ(EPIPE, e[STACK_XTCP]);
-	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
+	ASSERT_EQ(0, peer_resets(_metadata, ST, &self->c, &self->s));
+	send_err(self->c, MSG_NOSIGNAL);
+	e = send_err(self->c, MSG_NOSIGNAL);
+	LOG1("second send", "%s", errname(e));
+	EXPECT_EQ(EPIPE, e);
 }
 
 TEST_F(lo, write_after_peer_rst_sigpipe)
 {
-	int sig[NSTACKS], i;
+	int sig;
 
-	ASSERT_EQ(0, peer_resets(_metadata, self));
-	for_each_stack(i) {
-		send_err(self->c[i], MSG_NOSIGNAL);
-		sigpipes = 0;
-		send_err(self->c[i], 0);
-		sig[i] = sigpipes;
-	}
-	LOG2("SIGPIPEs on the EPIPE send", "%d", sig[STACK_TCP], sig[STACK_XTCP]);
-	EXPECT_EQ(1, sig[STACK_XTCP]);
-	EXPECT_EQ(sig[STACK_TCP], sig[STACK_XTCP]);
+	ASSERT_EQ(0, peer_resets(_metadata, ST, &self->c, &self->s));
+	send_err(self->c, MSG_NOSIGNAL);
+	sigpipes = 0;
+	send_err(self->c, 0);
+	sig = sigpipes;
+	LOG1("SIGPIPEs on the EPIPE send", "%d", sig);
+	EXPECT_EQ(1, sig);
 }
 
 TEST_F(lo, write_after_peer_rst_nosignal_no_sigpipe)
 {
-	int sig[NSTACKS], e[NSTACKS], i;
+	int sig, e;
 
-	ASSERT_EQ(0, peer_resets(_metadata, self));
-	for_each_stack(i) {
-		send_err(self->c[i], MSG_NOSIGNAL);
-		sigpipes = 0;
-		e[i] = send_err(self->c[i], MSG_NOSIGNAL);
-		sig[i] = sigpipes;
-	}
-	LOG2("errno", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
-	LOG2("SIGPIPEs with MSG_NOSIGNAL", "%d", sig[STACK_TCP], sig[STACK_XTCP]);
-	EXPECT_EQ(EPIPE, e[STACK_XTCP]);
-	EXPECT_EQ(0, sig[STACK_XTCP]);
-	EXPECT_EQ(sig[STACK_TCP], sig[STACK_XTCP]);
+	ASSERT_EQ(0, peer_resets(_metadata, ST, &self->c, &self->s));
+	send_err(self->c, MSG_NOSIGNAL);
+	sigpipes = 0;
+	e = send_err(self->c, MSG_NOSIGNAL);
+	sig = sigpipes;
+	LOG1("errno", "%s", errname(e));
+	LOG1("SIGPIPEs with MSG_NOSIGNAL", "%d", sig);
+	EXPECT_EQ(EPIPE, e);
+	EXPECT_EQ(0, sig);
 }
 
 /* The ECONNRESET of the first failing send comes without SIGPIPE. */
 TEST_F(lo, write_after_peer_rst_econnreset_no_sigpipe)
 {
-	int sig[NSTACKS], i;
+	int sig;
 
-	ASSERT_EQ(0, peer_resets(_metadata, self));
-	for_each_stack(i) {
-		sigpipes = 0;
-		send_err(self->c[i], 0);
-		sig[i] = sigpipes;
-	}
-	LOG2("SIGPIPEs on the ECONNRESET send", "%d", sig[STACK_TCP], sig[STACK_XTCP]);
-	EXPECT_EQ(0, sig[STACK_XTCP]);
-	EXPECT_EQ(sig[STACK_TCP], sig[STACK_XTCP]);
+	ASSERT_EQ(0, peer_resets(_metadata, ST, &self->c, &self->s));
+	sigpipes = 0;
+	send_err(self->c, 0);
+	sig = sigpipes;
+	LOG1("SIGPIPEs on the ECONNRESET send", "%d", sig);
+	EXPECT_EQ(0, sig);
 }
 
 TEST_F(lo, read_after_peer_rst_econnreset_then_zero)
 {
-	int r1[NSTACKS], r2[NSTACKS], i;
+	int r1, r2;
 
-	ASSERT_EQ(0, peer_resets(_metadata, self));
-	for_each_stack(i) {
-		r1[i] = recv_ret(self->c[i]);
-		r2[i] = recv_ret(self->c[i]);
-	}
-	LOG2("first recv", "%s", errname(-r1[STACK_TCP]), errname(-r1[STACK_XTCP]));
-	LOG2("second recv", "%d", r2[STACK_TCP], r2[STACK_XTCP]);
-	EXPECT_EQ(-ECONNRESET, r1[STACK_XTCP]);
-	EXPECT_EQ(0, r2[STACK_XTCP]);
-	EXPECT_EQ(r1[STACK_TCP], r1[STACK_XTCP]);
-	EXPECT_EQ(r2[STACK_TCP], r2[STACK_XTCP]);
+	ASSERT_EQ(0, peer_resets(_metadata, ST, &self->c, &self->s));
+	r1 = recv_ret(self->c);
+	r2 = recv_ret(self->c);
+	LOG1("first recv", "%s", errname(-r1));
+	LOG1("second recv", "%d", r2);
+	EXPECT_EQ(-ECONNRESET, r1);
+	EXPECT_EQ(0, r2);
 }
 
 TEST_F(lo, so_error_after_peer_rst_once)
 {
-	int e1[NSTACKS], e2[NSTACKS], i;
+	int e1, e2;
 
-	ASSERT_EQ(0, peer_resets(_metadata, self));
-	for_each_stack(i) {
-		e1[i] = sock_so_error(self->c[i]);
-		e2[i] = sock_so_error(self->c[i]);
-	}
-	LOG2("SO_ERROR", "%s", errname(e1[STACK_TCP]), errname(e1[STACK_XTCP]));
-	LOG2("SO_ERROR again", "%s", errname(e2[STACK_TCP]), errname(e2[STACK_XTCP]));
-	EXPECT_EQ(ECONNRESET, e1[STACK_XTCP]);
-	EXPECT_EQ(0, e2[STACK_XTCP]);
-	EXPECT_EQ(e1[STACK_TCP], e1[STACK_XTCP]);
-	EXPECT_EQ(e2[STACK_TCP], e2[STACK_XTCP]);
-}
-
-TEST_F(lo, poll_after_peer_rst_err_hup)
-{
-	int ev[NSTACKS], i;
-	const int mask = POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP;
-
-	ASSERT_EQ(0, peer_resets(_metadata, self));
-	for_each_stack(i)
-		ev[i] = sock_poll(self->c[i], POLLIN | POLLOUT | POLLRDHUP, 0) & mask;
-	LOG2("revents", "%#x", ev[STACK_TCP], ev[STACK_XTCP]);
-	EXPECT_EQ(POLLERR | POLLHUP, ev[STACK_XTCP] & (POLLERR | POLLHUP));
-	EXPECT_EQ(ev[STACK_TCP], ev[STACK_XTCP]);
+	ASSERT_EQ(0, peer_resets(_metadata, ST, &self->c, &self->s));
+	e1 = sock_so_error(self->c);
+	e2 = sock_so_error(self->c);
+	LOG1("SO_ERROR", "%s", errname(e1));
+	LOG1("SO_ERROR again", "%s", errname(e2));
+	EXPECT_EQ(ECONNRESET, e1);
+	EXPECT_EQ(0, e2);
 }
 
 /* A RST in CLOSE_WAIT: the FIN is read first (0), the send error is EPIPE. */
 TEST_F(lo, rst_in_close_wait_read_zero_send_epipe)
 {
-	int r[NSTACKS], e[NSTACKS], i;
+	int r, e;
 
-	ASSERT_EQ(0, pairs(_metadata, self));
-	for_each_stack(i) {
-		ASSERT_EQ(0, shutdown(self->s[i], SHUT_WR));
-		sock_poll(self->c[i], POLLIN, 2000);
-		sock_abort(self->s[i]);
-		self->s[i] = -1;
-		sock_poll(self->c[i], POLLERR, 2000);
-		r[i] = recv_ret(self->c[i]);
-		e[i] = send_err(self->c[i], MSG_NOSIGNAL);
-	}
-	LOG2("recv", "%d", r[STACK_TCP], r[STACK_XTCP]);
-	LOG2("send", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
-	EXPECT_EQ(0, r[STACK_XTCP]);
-	EXPECT_EQ(EPIPE, e[STACK_XTCP]);
-	EXPECT_EQ(r[STACK_TCP], r[STACK_XTCP]);
-	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
+	ASSERT_EQ(0, pair(_metadata, ST, &self->c, &self->s));
+	ASSERT_EQ(0, shutdown(self->s, SHUT_WR));
+	sock_poll(self->c, POLLIN, 2000);
+	sock_abort(self->s);
+	self->s = -1;
+	sock_poll(self->c, POLLERR, 2000);
+	r = recv_ret(self->c);
+	e = send_err(self->c, MSG_NOSIGNAL);
+	LOG1("recv", "%d", r);
+	LOG1("send", "%s", errname(e));
+	EXPECT_EQ(0, r);
+	EXPECT_EQ(EPIPE, e);
 }
 
 /* ------------------------------------------------------ never connected */
 
 TEST_F(lo, read_never_connected_enotconn)
 {
-	int r[NSTACKS], i;
+	int r;
 
-	for_each_stack(i) {
-		self->c[i] = stack_socket(i);
-		ASSERT_LE(0, self->c[i]);
-		r[i] = recv_ret(self->c[i]);
-	}
-	LOG2("recv", "%s", errname(-r[STACK_TCP]), errname(-r[STACK_XTCP]));
-	EXPECT_EQ(-ENOTCONN, r[STACK_XTCP]);
-	EXPECT_EQ(r[STACK_TCP], r[STACK_XTCP]);
+	self->c = stack_socket(ST);
+	ASSERT_LE(0, self->c);
+	r = recv_ret(self->c);
+	LOG1("recv", "%s", errname(-r));
+	EXPECT_EQ(-ENOTCONN, r);
 }
 
 TEST_F(lo, send_never_connected_epipe)
 {
-	int e[NSTACKS], i;
+	int e;
 
-	for_each_stack(i) {
-		self->c[i] = stack_socket(i);
-		ASSERT_LE(0, self->c[i]);
-		e[i] = send_err(self->c[i], MSG_NOSIGNAL);
-	}
-	LOG2("send", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
-	EXPECT_EQ(EPIPE, e[STACK_XTCP]);
-	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
+	self->c = stack_socket(ST);
+	ASSERT_LE(0, self->c);
+	e = send_err(self->c, MSG_NOSIGNAL);
+	LOG1("send", "%s", errname(e));
+	EXPECT_EQ(EPIPE, e);
 }
 
 TEST_F(lo, send_never_connected_sigpipe)
 {
-	int sig[NSTACKS], i;
+	int sig;
 
-	for_each_stack(i) {
-		self->c[i] = stack_socket(i);
-		ASSERT_LE(0, self->c[i]);
-		sigpipes = 0;
-		send_err(self->c[i], 0);
-		sig[i] = sigpipes;
-	}
-	LOG2("SIGPIPEs", "%d", sig[STACK_TCP], sig[STACK_XTCP]);
-	EXPECT_EQ(1, sig[STACK_XTCP]);
-	EXPECT_EQ(sig[STACK_TCP], sig[STACK_XTCP]);
+	self->c = stack_socket(ST);
+	ASSERT_LE(0, self->c);
+	sigpipes = 0;
+	send_err(self->c, 0);
+	sig = sigpipes;
+	LOG1("SIGPIPEs", "%d", sig);
+	EXPECT_EQ(1, sig);
 }
 
 TEST_F(lo, shutdown_never_connected_enotconn)
 {
-	int e[NSTACKS], i;
+	int e;
 
-	for_each_stack(i) {
-		self->c[i] = stack_socket(i);
-		ASSERT_LE(0, self->c[i]);
-		e[i] = shutdown(self->c[i], SHUT_RDWR) ? errno : 0;
-	}
-	LOG2("shutdown", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
-	EXPECT_EQ(ENOTCONN, e[STACK_XTCP]);
-	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
+	self->c = stack_socket(ST);
+	ASSERT_LE(0, self->c);
+	e = shutdown(self->c, SHUT_RDWR) ? errno : 0;
+	LOG1("shutdown", "%s", errname(e));
+	EXPECT_EQ(ENOTCONN, e);
 }
 
 TEST_F(lo, shutdown_bad_how_einval)
 {
 	static const int hows[] = { 7, 3, -1 };
-	int e[NSTACKS][3], i, j;
+	int e, j;
 
-	ASSERT_EQ(0, pairs(_metadata, self));
-	for_each_stack(i)
-		for (j = 0; j < 3; j++)
-			e[i][j] = shutdown(self->c[i], hows[j]) ? errno : 0;
+	ASSERT_EQ(0, pair(_metadata, ST, &self->c, &self->s));
 	for (j = 0; j < 3; j++) {
-		TH_LOG("shutdown(fd, %d): TCP %s, XTCP %s", hows[j],
-		       errname(e[STACK_TCP][j]), errname(e[STACK_XTCP][j]));
-		EXPECT_EQ(EINVAL, e[STACK_XTCP][j]);
-		EXPECT_EQ(e[STACK_TCP][j], e[STACK_XTCP][j]);
+		e = shutdown(self->c, hows[j]) ? errno : 0;
+		TH_LOG("shutdown(fd, %d): %s %s", hows[j], stack_name(ST), errname(e));
+		EXPECT_EQ(EINVAL, e);
 	}
 }
 
 /* shutdown(7) is checked before the state: EINVAL even unconnected. */
 TEST_F(lo, shutdown_bad_how_unconnected_einval)
 {
-	int e[NSTACKS], i;
+	int e;
 
-	for_each_stack(i) {
-		self->c[i] = stack_socket(i);
-		ASSERT_LE(0, self->c[i]);
-		e[i] = shutdown(self->c[i], 7) ? errno : 0;
-	}
-	LOG2("shutdown(7)", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
-	EXPECT_EQ(EINVAL, e[STACK_XTCP]);
-	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
+	self->c = stack_socket(ST);
+	ASSERT_LE(0, self->c);
+	e = shutdown(self->c, 7) ? errno : 0;
+	LOG1("shutdown(7)", "%s", errname(e));
+	EXPECT_EQ(EINVAL, e);
 }
 
 TEST_F(lo, recv_on_listener_enotconn)
 {
-	int r[NSTACKS], i;
+	int r;
 
-	for_each_stack(i) {
-		self->c[i] = sock_listen(i, "127.0.0.1", 7100 + i, 4);
-		ASSERT_LE(0, self->c[i]);
-		r[i] = recv_ret(self->c[i]);
-	}
-	LOG2("recv on listener", "%s", errname(-r[STACK_TCP]), errname(-r[STACK_XTCP]));
-	EXPECT_EQ(-ENOTCONN, r[STACK_XTCP]);
-	EXPECT_EQ(r[STACK_TCP], r[STACK_XTCP]);
+	self->c = sock_listen(ST, "127.0.0.1", 7100, 4);
+	ASSERT_LE(0, self->c);
+	r = recv_ret(self->c);
+	LOG1("recv on listener", "%s", errname(-r));
+	EXPECT_EQ(-ENOTCONN, r);
 }
 
 TEST_F(lo, send_on_listener_epipe)
 {
-	int e[NSTACKS], i;
+	int e;
 
-	for_each_stack(i) {
-		self->c[i] = sock_listen(i, "127.0.0.1", 7100 + i, 4);
-		ASSERT_LE(0, self->c[i]);
-		e[i] = send_err(self->c[i], MSG_NOSIGNAL);
-	}
-	LOG2("send on listener", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
-	EXPECT_EQ(EPIPE, e[STACK_XTCP]);
-	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
+	self->c = sock_listen(ST, "127.0.0.1", 7100, 4);
+	ASSERT_LE(0, self->c);
+	e = send_err(self->c, MSG_NOSIGNAL);
+	LOG1("send on listener", "%s", errname(e));
+	EXPECT_EQ(EPIPE, e);
 }
 
 /* ------------------------------------------------------------ own close */
 
 TEST_F(lo, send_after_shut_wr_epipe_sigpipe)
 {
-	int e[NSTACKS], sig[NSTACKS], i;
+	int e, sig;
 
-	ASSERT_EQ(0, pairs(_metadata, self));
-	for_each_stack(i) {
-		ASSERT_EQ(0, shutdown(self->c[i], SHUT_WR));
-		sigpipes = 0;
-		e[i] = send_err(self->c[i], 0);
-		sig[i] = sigpipes;
-	}
-	LOG2("send", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
-	LOG2("SIGPIPEs", "%d", sig[STACK_TCP], sig[STACK_XTCP]);
-	EXPECT_EQ(EPIPE, e[STACK_XTCP]);
-	EXPECT_EQ(1, sig[STACK_XTCP]);
-	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
-	EXPECT_EQ(sig[STACK_TCP], sig[STACK_XTCP]);
+	ASSERT_EQ(0, pair(_metadata, ST, &self->c, &self->s));
+	ASSERT_EQ(0, shutdown(self->c, SHUT_WR));
+	sigpipes = 0;
+	e = send_err(self->c, 0);
+	sig = sigpipes;
+	LOG1("send", "%s", errname(e));
+	LOG1("SIGPIPEs", "%d", sig);
+	EXPECT_EQ(EPIPE, e);
+	EXPECT_EQ(1, sig);
 }
 
 TEST_F(lo, send_after_shut_wr_nosignal)
 {
-	int e[NSTACKS], sig[NSTACKS], i;
+	int e, sig;
 
-	ASSERT_EQ(0, pairs(_metadata, self));
-	for_each_stack(i) {
-		ASSERT_EQ(0, shutdown(self->c[i], SHUT_WR));
-		sigpipes = 0;
-		e[i] = send_err(self->c[i], MSG_NOSIGNAL);
-		sig[i] = sigpipes;
-	}
-	LOG2("send", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
-	LOG2("SIGPIPEs", "%d", sig[STACK_TCP], sig[STACK_XTCP]);
-	EXPECT_EQ(EPIPE, e[STACK_XTCP]);
-	EXPECT_EQ(0, sig[STACK_XTCP]);
-	EXPECT_EQ(sig[STACK_TCP], sig[STACK_XTCP]);
+	ASSERT_EQ(0, pair(_metadata, ST, &self->c, &self->s));
+	ASSERT_EQ(0, shutdown(self->c, SHUT_WR));
+	sigpipes = 0;
+	e = send_err(self->c, MSG_NOSIGNAL);
+	sig = sigpipes;
+	LOG1("send", "%s", errname(e));
+	LOG1("SIGPIPEs", "%d", sig);
+	EXPECT_EQ(EPIPE, e);
+	EXPECT_EQ(0, sig);
 }
 
 /* write(2) (no flags at all) after the peer's RST: EPIPE and SIGPIPE. */
 TEST_F(lo, write_syscall_after_rst_sigpipe)
 {
-	int e[NSTACKS], sig[NSTACKS], i;
+	int e, sig;
 
-	ASSERT_EQ(0, peer_resets(_metadata, self));
+	ASSERT_EQ(0, peer_resets(_metadata, ST, &self->c, &self->s));
+	sock_so_error(self->c);		/* consume ECONNRESET */
+	sigpipes = 0;
+	e = write(self->c, "x", 1) < 0 ? errno : 0;
+	sig = sigpipes;
+	LOG1("write", "%s", errname(e));
+	LOG1("SIGPIPEs", "%d", sig);
+	EXPECT_EQ(EPIPE, e);
+	EXPECT_EQ(1, sig);
+}
+
+/* ------------------------------------------------- both stacks compared */
+
+FIXTURE(both) {
+	int c[NSTACKS], s[NSTACKS];
+};
+
+FIXTURE_SETUP(both)
+{
+	int i;
+
+	for_each_stack(i)
+		self->c[i] = self->s[i] = -1;
+	ns_setup(_metadata);
+}
+
+FIXTURE_TEARDOWN(both)
+{
+	int i;
+
 	for_each_stack(i) {
-		sock_so_error(self->c[i]);	/* consume ECONNRESET */
-		sigpipes = 0;
-		e[i] = write(self->c[i], "x", 1) < 0 ? errno : 0;
-		sig[i] = sigpipes;
+		sock_abort(self->c[i]);
+		sock_abort(self->s[i]);
 	}
-	LOG2("write", "%s", errname(e[STACK_TCP]), errname(e[STACK_XTCP]));
-	LOG2("SIGPIPEs", "%d", sig[STACK_TCP], sig[STACK_XTCP]);
-	EXPECT_EQ(EPIPE, e[STACK_XTCP]);
-	EXPECT_EQ(1, sig[STACK_XTCP]);
-	EXPECT_EQ(e[STACK_TCP], e[STACK_XTCP]);
-	EXPECT_EQ(sig[STACK_TCP], sig[STACK_XTCP]);
+}
+
+/* after the peer's RST, poll() reports what TCP reports (with ERR and HUP) */
+TEST_F(both, poll_after_peer_rst_err_hup)
+{
+	const int mask = POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP;
+	int ev[NSTACKS], i;
+
+	for_each_stack(i) {
+		ASSERT_EQ(0, peer_resets(_metadata, i, &self->c[i], &self->s[i]));
+		ev[i] = sock_poll(self->c[i], POLLIN | POLLOUT | POLLRDHUP, 0) & mask;
+	}
+	TH_LOG("revents: TCP %#x, XTCP %#x", ev[STACK_TCP], ev[STACK_XTCP]);
+	EXPECT_EQ(POLLERR | POLLHUP, ev[STACK_XTCP] & (POLLERR | POLLHUP));
+	EXPECT_EQ(ev[STACK_TCP], ev[STACK_XTCP]);
 }
 
 XTCP_HARNESS_MAIN
