@@ -20,14 +20,6 @@
 
 #define PORT 5000
 
-#define TOPO_SETUP(self) do {						\
-	int __err = topo_init(&(self)->t);				\
-									\
-	if (__err == ENOENT)						\
-		SKIP(return, "net.xtcp sysctls missing: is xtcp.ko loaded?"); \
-	ASSERT_EQ(0, __err) TH_LOG("topology: %s", strerror(__err));	\
-} while (0)
-
 #define NS(x) ns_use(self->t.ns[x])
 
 /* From A: a SYN from the silent address to B:@dport. */
@@ -60,40 +52,11 @@ static int listen_row(int kind, int port, struct proc_row *r)
 	return proc_rows(kind, port, 0, ST_LISTEN, r, 1);
 }
 
-FIXTURE(topo) {
-	struct topo t;
-};
-
-FIXTURE_SETUP(topo)
-{
-	TOPO_SETUP(self);
-}
-
-FIXTURE_TEARDOWN(topo)
-{
-	topo_fini(&self->t);
-}
+/* Tests that hold both stacks */
+TOPO_FIXTURE(topo);
 
 /* The tests that run per stack: stack.xtcp.NAME and stack.tcp.NAME */
-FIXTURE(stack) {
-	struct topo t;
-};
-
-FIXTURE_VARIANT(stack) {
-	enum stack stack;
-};
-
-STACK_VARIANTS(stack);
-
-FIXTURE_SETUP(stack)
-{
-	TOPO_SETUP(self);
-}
-
-FIXTURE_TEARDOWN(stack)
-{
-	topo_fini(&self->t);
-}
+TOPO_STACK_FIXTURE(stack);
 
 /*
  * The LISTEN row: rx_queue = accept queue length (as /proc/net/tcp);
@@ -507,9 +470,7 @@ TEST_F_TIMEOUT(topo, synack_retransmits, 60)
  * handshake, later SYNs are dropped (ListenOverflows, ListenDrops):
  * the same count as a Linux TCP listener (variants: backlog x stack).
  */
-FIXTURE(blog) {
-	struct topo t;
-};
+TOPO_FIXTURE(blog);
 
 FIXTURE_VARIANT(blog) {
 	int backlog;
@@ -523,15 +484,6 @@ FIXTURE_VARIANT_ADD(blog, n1_tcp) { .backlog = 1, .stack = STACK_TCP };
 FIXTURE_VARIANT_ADD(blog, n3_xtcp) { .backlog = 3, .stack = STACK_XTCP };
 FIXTURE_VARIANT_ADD(blog, n3_tcp) { .backlog = 3, .stack = STACK_TCP };
 
-FIXTURE_SETUP(blog)
-{
-	TOPO_SETUP(self);
-}
-
-FIXTURE_TEARDOWN(blog)
-{
-	topo_fini(&self->t);
-}
 
 TEST_F(blog, accept_queue_holds_backlog_plus_one)
 {

@@ -26,48 +26,11 @@
 
 #define PORT 5000
 
-FIXTURE(topo) {
-	struct topo t;
-};
-
-FIXTURE_SETUP(topo)
-{
-	int err = topo_init(&self->t);
-
-	if (err == ENOENT)
-		SKIP(return, "net.xtcp sysctls missing: is xtcp.ko loaded?");
-	ASSERT_EQ(0, err) TH_LOG("topology: %s", strerror(err));
-}
-
-FIXTURE_TEARDOWN(topo)
-{
-	topo_fini(&self->t);
-}
+/* Tests that hold both stacks */
+TOPO_FIXTURE(topo);
 
 /* The tests that run per stack: stack.xtcp.NAME and stack.tcp.NAME */
-FIXTURE(stack) {
-	struct topo t;
-};
-
-FIXTURE_VARIANT(stack) {
-	enum stack stack;
-};
-
-STACK_VARIANTS(stack);
-
-FIXTURE_SETUP(stack)
-{
-	int err = topo_init(&self->t);
-
-	if (err == ENOENT)
-		SKIP(return, "net.xtcp sysctls missing: is xtcp.ko loaded?");
-	ASSERT_EQ(0, err) TH_LOG("topology: %s", strerror(err));
-}
-
-FIXTURE_TEARDOWN(stack)
-{
-	topo_fini(&self->t);
-}
+TOPO_STACK_FIXTURE(stack);
 
 #define NS(x) ns_use(self->t.ns[x])
 

@@ -99,6 +99,36 @@ enum stack { STACK_XTCP, STACK_TCP, NSTACKS };
 	FIXTURE_VARIANT_ADD(f, xtcp) { .stack = STACK_XTCP };		\
 	FIXTURE_VARIANT_ADD(f, tcp) { .stack = STACK_TCP }
 
+/*
+ * TOPO_FIXTURE(f): a fixture @f holding a fresh topology (self->t), its
+ * tests skipped when xtcp.ko is not loaded. TOPO_STACK_FIXTURE(f): the
+ * same, each test run once per stack (variant->stack). For test files,
+ * after kselftest_harness.h.
+ */
+#define TOPO_FIXTURE(f)							\
+	FIXTURE(f) {							\
+		struct topo t;						\
+	};								\
+	FIXTURE_SETUP(f)						\
+	{								\
+		int __err = topo_init(&self->t);			\
+									\
+		if (__err == ENOENT)					\
+			SKIP(return, "net.xtcp sysctls missing: is xtcp.ko loaded?"); \
+		ASSERT_EQ(0, __err) TH_LOG("topology: %s", strerror(__err)); \
+	}								\
+	FIXTURE_TEARDOWN(f)						\
+	{								\
+		topo_fini(&self->t);					\
+	}
+
+#define TOPO_STACK_FIXTURE(f)						\
+	TOPO_FIXTURE(f)							\
+	FIXTURE_VARIANT(f) {						\
+		enum stack stack;					\
+	};								\
+	STACK_VARIANTS(f)
+
 /* "XTCP" or "TCP". */
 const char *stack_name(enum stack s);
 /* A stream socket of @s (AF_XTCP or AF_INET), protocol 0; fd or -1. */
