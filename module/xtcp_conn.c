@@ -7,6 +7,7 @@
  * tcp_close() and inet_shutdown().
  */
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 #include <linux/tcp.h>
 #include <net/route.h>
@@ -27,6 +28,7 @@ void xtcp_set_state(struct sock *sk, int state)
 	struct net *net = sock_net(sk);
 	int old = sk->sk_state;
 
+	trace_xtcp_set_state(sk, old, state);
 	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED)
 		xtcp_inc_stats(net, XTCP_MIB_CURRESTAB);
 	if (old == TCP_ESTABLISHED && state != TCP_ESTABLISHED)
@@ -157,6 +159,7 @@ void xtcp_sock_init(struct sock *sk)
  */
 void xtcp_sk_destruct(struct sock *sk)
 {
+	trace_xtcp_destroy_sock(sk);
 	WARN_ON_ONCE(xtcp_sk(sk)->bound || xtcp_sk(sk)->ent.hashed ||
 		     xtcp_sk(sk)->listen_hashed);
 	skb_queue_purge(&xtcp_sk(sk)->ofo_queue);

@@ -19,6 +19,7 @@
  * release_sock()).
  */
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 #include <linux/tcp.h>
 
@@ -102,6 +103,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 			goto drop;
 		}
 		if (th->rst) {
+			trace_xtcp_receive_reset(sk);
 			xtcp_reset(sk, ECONNREFUSED);
 			goto drop;
 		}
@@ -290,6 +292,8 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		}
 	}
 	xtcp_recovery_on_ack(sk, prior_una, acked, opt, dupack);
+	if (trace_xtcp_probe_enabled())
+		trace_xtcp_probe(sk, xtcp_packets_in_flight(sk));
 
 	/* has our FIN been acknowledged? */
 	if (xs->snd_una == xs->write_seq && !xs->send_head) {
@@ -715,6 +719,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 				err = ECONNREFUSED;
 			else if (sk->sk_state == TCP_CLOSE_WAIT)
 				err = EPIPE;
+			trace_xtcp_receive_reset(sk);
 			xtcp_reset(sk, err);
 		} else {
 			xtcp_send_challenge_ack(sk);

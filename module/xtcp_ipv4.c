@@ -11,6 +11,7 @@
  * (xtcp_output.c).
  */
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 #include <linux/tcp.h>
 #include <net/protocol.h>
@@ -130,6 +131,7 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	return 0;
 
 csum_error:
+	trace_xtcp_bad_csum(skb);
 	xtcp_inc_stats(net, XTCP_MIB_INCSUMERRORS);
 bad:
 	xtcp_inc_stats(net, XTCP_MIB_INERRS);
@@ -449,6 +451,7 @@ void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb)
 				       IPPROTO_TCP,
 				       csum_partial(rth, sizeof(*rth), 0));
 
+	trace_xtcp_send_reset(NULL, skb);
 	xtcp_inc_stats(net, XTCP_MIB_OUTRSTS);
 	xtcp_xmit_ctl(net, NULL, nskb, iph->daddr, iph->saddr, iph->tos,
 		      inet_iif(skb));

@@ -16,6 +16,7 @@
  * TCPReqQFullDoCookies, Syncookies*, EmbryonicRsts, PassiveOpens.
  */
 #include "xtcp.h"
+#include "xtcp_trace.h"
 #include "xtcp_cookie.h"
 
 #include <linux/tcp.h>
@@ -199,6 +200,7 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 		WRITE_ONCE(lxs->synq_overflow, jiffies);
 	}
 	if (READ_ONCE(lsk->sk_ack_backlog) > READ_ONCE(lsk->sk_max_ack_backlog)) {
+		trace_xtcp_listen_overflow(lsk);
 		xtcp_inc_stats(net, XTCP_MIB_LISTENOVERFLOWS);
 		goto drop;
 	}
@@ -332,7 +334,10 @@ static int xtcp_child_init(struct sock *lsk, struct sock *sk,
 	inet->inet_saddr = req->ent.laddr;
 	inet->inet_dport = req->ent.rport;
 	inet->inet_sport = req->ent.lport;
-	sk->sk_state = TCP_SYN_RECV;
+	/* LISTEN (the clone's) to SYN_RECV, traced as Linux's
+	 * inet_csk_clone_lock() does
+	 */
+	xtcp_set_state(sk, TCP_SYN_RECV);
 
 	xs->iss = req->iss;
 	xs->irs = req->irs;
@@ -503,6 +508,7 @@ static void xtcp_listen_overflow(struct sock *lsk, struct xtcp_request *req,
 {
 	struct net *net = sock_net(lsk);
 
+	trace_xtcp_listen_overflow(lsk);
 	xtcp_inc_stats(net, XTCP_MIB_LISTENOVERFLOWS);
 	xtcp_inc_stats(net, XTCP_MIB_LISTENDROPS);
 	if (!READ_ONCE(xtcp_sysctl(lsk)->abort_on_overflow)) {
@@ -651,6 +657,7 @@ static void xtcp_cookie_ack(struct sock *lsk, struct sk_buff *skb)
 	xtcp_inc_stats(net, XTCP_MIB_SYNCOOKIESRECV);
 
 	if (sk_acceptq_is_full(lsk)) {
+		trace_xtcp_listen_overflow(lsk);
 		xtcp_inc_stats(net, XTCP_MIB_LISTENOVERFLOWS);
 		xtcp_inc_stats(net, XTCP_MIB_LISTENDROPS);
 		goto drop;

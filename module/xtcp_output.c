@@ -12,6 +12,7 @@
  * offload (CHECKSUM_PARTIAL).
  */
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 #include <linux/tcp.h>
 #include <net/ip.h>
@@ -352,6 +353,7 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 	skb = xtcp_alloc_ctl(sk, gfp, xtcp_sk(sk)->snd_nxt, XTCP_RST | XTCP_ACK);
 	if (!skb)
 		return;
+	trace_xtcp_send_reset(sk, NULL);
 	xtcp_inc_stats(sock_net(sk), XTCP_MIB_OUTRSTS);
 	xtcp_transmit_skb(sk, skb, false);
 }
@@ -475,6 +477,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 		xtcp_sk(sk)->undo_tsval = (xtcp_clock_ms() + xtcp_sk(sk)->tsoff) ? : 1;
 	xtcp_sk(sk)->total_retrans++;
 	xtcp_inc_stats(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	trace_xtcp_retransmit_skb(sk, cb->seq, cb->end_seq, cb->flags);
 	return 0;
 }
 
