@@ -623,6 +623,8 @@ struct xtcp_tw {
  *	keepalive idle time counts from it
  * @last_oow_ack_time: jiffies (u32) of the last ACK answering an
  *	unacceptable segment or a challenge (xtcp_oow_rate_limited()), 0 none
+ * @orphan_counted: closed by the user (orphan): counted in
+ *	xtcp_orphan_count() until freed
  *
  * Per-socket settings (setsockopt); 0 = use the sysctl:
  * @syn_retries: TCP_SYNCNT (net.xtcp.syn_retries)
@@ -744,6 +746,7 @@ struct xtcp_sock {
 	u32 last_oow_ack_time;	/* jiffies (u32) of the last ACK answering an
 				 * unacceptable segment or a challenge, 0 none
 				 */
+	bool orphan_counted;	/* in xtcp_orphan_count() */
 
 	/* per-socket settings (setsockopt); 0 = use the sysctl */
 	u8 syn_retries;
@@ -852,6 +855,7 @@ void xtcp_close(struct sock *sk, long timeout);
 void xtcp_child_forget(struct sock *child);
 int xtcp_shutdown(struct socket *sock, int how);
 void xtcp_sk_destruct(struct sock *sk);
+int xtcp_orphan_count(void);
 
 /* xtcp_secure.c: ISNs and timestamp offsets */
 void xtcp_secure_init(void);
