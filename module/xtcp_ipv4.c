@@ -305,7 +305,8 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 	xs->sack_ok = READ_ONCE(xtcp_sysctl(sk)->sack);
 	xs->wscale_ok = READ_ONCE(xtcp_sysctl(sk)->window_scaling);
 	xs->rcv_wscale = 0;
-	mss = max_t(int, READ_ONCE(sk->sk_rcvbuf), xtcp_sysctl(sk)->rmem[2]);
+	mss = max_t(int, READ_ONCE(sk->sk_rcvbuf),
+		    READ_ONCE(xtcp_sysctl(sk)->rmem[2]));
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
 		mss = READ_ONCE(sk->sk_rcvbuf);
 	while (xs->wscale_ok && mss > 65535 && xs->rcv_wscale < XTCP_MAX_WSCALE) {

@@ -75,7 +75,8 @@ static bool xtcp_request_unlink(struct xtcp_request *req, bool keep_hash)
 /* Window scale we offer: enough to announce the largest receive buffer. */
 static u8 xtcp_rcv_wscale(struct sock *sk)
 {
-	int space = max(READ_ONCE(sk->sk_rcvbuf), xtcp_sysctl(sk)->rmem[2]);
+	int space = max(READ_ONCE(sk->sk_rcvbuf),
+			READ_ONCE(xtcp_sysctl(sk)->rmem[2]));
 	u8 ws = 0;
 
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
