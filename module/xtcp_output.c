@@ -436,7 +436,9 @@ void xtcp_send_fin(struct sock *sk)
 /**
  * xtcp_transmit_queued() - send a segment of the write queue (a clone:
  * the segment stays queued until acknowledged), stamping its send time
- * (jiffies for the RTO, nanoseconds for RACK)
+ * (jiffies for the RTO, whatever the IP layer says, as Linux counts a SYN
+ * as sent; nanoseconds for RACK and PRR's count only once it left, as
+ * Linux's prr_out)
  * @sk: socket
  * @skb: the segment
  *
@@ -445,9 +447,13 @@ void xtcp_send_fin(struct sock *sk)
  */
 int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 {
+	int err;
+
 	XTCP_SKB_CB(skb)->when = jiffies;
-	xtcp_recovery_skb_sent(sk, skb);
-	return xtcp_transmit_skb(sk, skb, true);
+	err = xtcp_transmit_skb(sk, skb, true);
+	if (!err)
+		xtcp_recovery_skb_sent(sk, skb);
+	return err;
 }
 
 /**
