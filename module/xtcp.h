@@ -508,6 +508,9 @@ struct xtcp_tw {
  *	to half of it and the oldest acceptable ACK (@snd_una - @max_window)
  * @write_seq: sequence number of the next byte sendmsg queues (one past
  *	the end of sk_write_queue, SYN and FIN included)
+ * @pushed_seq: @write_seq when PSH was last set (Linux's pushed_seq): a
+ *	write that runs past half the peer's largest window beyond it sets
+ *	PSH on the way (forced push)
  * @rcv_nxt: next sequence number expected from the peer (RCV.NXT)
  * @rcv_wnd: window we last advertised, bytes, unscaled (RCV.WND)
  * @rcv_wup: @rcv_nxt when @rcv_wnd was advertised: the advertised right
@@ -630,6 +633,7 @@ struct xtcp_tw {
  * @syn_retries: TCP_SYNCNT (net.xtcp.syn_retries)
  * @nodelay: TCP_NODELAY: no Nagle
  * @cork: TCP_CORK: hold partial segments
+ * @recvmsg_inq: TCP_INQ: recvmsg() adds a TCP_CM_INQ control message
  * @keepidle: TCP_KEEPIDLE, seconds (net.xtcp.keepalive_time)
  * @keepintvl: TCP_KEEPINTVL, seconds (net.xtcp.keepalive_intvl)
  * @keepcnt: TCP_KEEPCNT (net.xtcp.keepalive_probes)
@@ -668,6 +672,7 @@ struct xtcp_sock {
 	u32 snd_wl2;
 	u32 max_window;
 	u32 write_seq;
+	u32 pushed_seq;
 	u32 rcv_nxt;
 	u32 rcv_wnd;
 	u32 rcv_wup;
@@ -752,6 +757,7 @@ struct xtcp_sock {
 	u8 syn_retries;
 	bool nodelay;
 	bool cork;
+	bool recvmsg_inq;
 	int keepidle;		/* seconds */
 	int keepintvl;
 	int keepcnt;
@@ -899,6 +905,7 @@ int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max);
 
 /* xtcp_output.c: the transmit engine and the segments of a socket */
 void xtcp_write_queue_purge(struct sock *sk);
+void __xtcp_push(struct sock *sk, bool more);
 void xtcp_push(struct sock *sk);
 int xtcp_write_wakeup(struct sock *sk);
 u32 xtcp_select_window(struct sock *sk);

@@ -325,6 +325,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 		  xtcp_isn(inet->inet_saddr, inet->inet_daddr,
 			   inet->inet_sport, inet->inet_dport);
 	xs->write_seq = xs->iss;
+	xs->pushed_seq = xs->iss;
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss;
 	xs->snd_wnd = 0;

@@ -345,6 +345,7 @@ static int xtcp_child_init(struct sock *lsk, struct sock *sk,
 	xs->snd_una = req->iss + 1;
 	xs->snd_nxt = req->iss + 1;
 	xs->write_seq = req->iss + 1;
+	xs->pushed_seq = req->iss + 1;
 	xs->rcv_nxt = req->irs + 1;
 	xs->rcv_wup = req->irs + 1;
 	xs->copied_seq = req->irs + 1;

@@ -634,12 +634,14 @@ int xtcp_write_wakeup(struct sock *sk)
 }
 
 /**
- * xtcp_push() - send queued segments the window and Nagle allow
+ * __xtcp_push() - send queued segments the windows and Nagle allow
  * @sk: synchronized socket (or SYN_SENT for the SYN itself)
+ * @more: hold a partial last segment as TCP_CORK would (sendmsg() with
+ *	MSG_MORE: this call only, as Linux's TCP_NAGLE_CORK in tcp_push())
  *
  * Context: socket lock or bh_lock_sock held.
  */
-void xtcp_push(struct sock *sk)
+void __xtcp_push(struct sock *sk, bool more)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
@@ -663,10 +665,9 @@ void xtcp_push(struct sock *sk)
 			break;			/* window full */
 		if (skb->len && skb->len < xs->mss_cache && last &&
 		    !(cb->flags & XTCP_FIN) &&
-		    (xs->cork || (!xs->nodelay && xs->snd_nxt != xs->snd_una)))
-			break;			/* Nagle / cork */
-		if (last && skb->len)
-			cb->flags |= XTCP_PSH;
+		    (xs->cork || more ||
+		     (!xs->nodelay && xs->snd_nxt != xs->snd_una)))
+			break;			/* Nagle / cork / MSG_MORE */
 		if (xtcp_xmit_new(sk, skb))
 			break;			/* retried by the timer */
 		pipe++;
@@ -677,4 +678,15 @@ void xtcp_push(struct sock *sk)
 	if (xs->send_head && xs->snd_una == xs->snd_nxt &&
 	    !timer_pending(&xs->retrans_timer))
 		xtcp_reset_xmit_timer(sk, XTCP_XMIT_PROBE0, xs->rto);
+}
+
+/**
+ * xtcp_push() - send queued segments the windows and Nagle allow
+ * @sk: synchronized socket (or SYN_SENT for the SYN itself)
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_push(struct sock *sk)
+{
+	__xtcp_push(sk, false);
 }
