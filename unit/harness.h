@@ -75,6 +75,7 @@ void unit_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define EXPECT_FALSE(c)	UNIT_BOOL(!(c), false)
 #define ASSERT_EQ(a, b)	UNIT_CMP(a, ==, b, true)
 #define ASSERT_NE(a, b)	UNIT_CMP(a, !=, b, true)
+#define ASSERT_GE(a, b)	UNIT_CMP(a, >=, b, true)
 #define ASSERT_TRUE(c)	UNIT_BOOL(c, true)
 #define ASSERT_FALSE(c)	UNIT_BOOL(!(c), true)
 

@@ -410,6 +410,84 @@ TEST(rack_ignores_ack_of_original_for_retransmission)
 
 /* ---- recovery ---- */
 
+TEST(rack_reo_timer_marks_late_holes)
+{
+	/* RFC 8985 6.3 / Linux tcp_rack_reo_timeout(): holes still inside
+	 * the reordering window arm a timer; when it fires they are lost
+	 * and retransmitted as the window allows, then the RTO takes over
+	 */
+	struct xtcp_sock *xs = flight(10);
+	struct xtcp_opts o = { 0 };
+
+	mock_clock_advance_ns(8 * MS);		/* as rack_detect_loss_by_time */
+	sack(&o, S(8), S(9));
+	ack_to(xs, S(0), &o);
+	EXPECT_EQ(xs->ca_state, XTCP_CA_RECOVERY);
+	EXPECT_EQ(sb(xs, 5), XTCP_LOST);
+	EXPECT_EQ(sb(xs, 6), 0);
+	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_REO);
+	EXPECT_EQ(xs->retrans_timer.expires, jiffies + 1);
+	ASSERT_EQ(mock_tx_count, 11);		/* PRR: one retransmission */
+	EXPECT_EQ(mock_tx[10].seq, S(0));
+	mock_clock_advance_ns(2 * MS);
+	mock_timer_fire(&xs->retrans_timer);
+	EXPECT_EQ(sb(xs, 6), XTCP_LOST);
+	EXPECT_EQ(sb(xs, 7), XTCP_LOST);
+	EXPECT_EQ(sb(xs, 9), 0);		/* sent after segment 8 */
+	ASSERT_EQ(mock_tx_count, 13);		/* lowest holes first */
+	EXPECT_EQ(mock_tx[11].seq, S(1));
+	EXPECT_EQ(mock_tx[12].seq, S(2));
+	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_RTO);
+	ut_sock_free(xs);
+}
+
+TEST(retransmission_alloc_failure_stays_lost)
+{
+	/* error injection: the clone of a retransmission cannot be
+	 * allocated: the segment stays LOST (not RETRANS, not in the pipe),
+	 * nothing leaks, and the next ACK sends it
+	 */
+	struct xtcp_sock *xs = flight(10);
+	struct xtcp_opts o = { 0 };
+
+	mock_clock_advance_ns(20 * MS);
+	sack(&o, S(3), S(10));
+	mock_skb_fail_set(1);			/* the first retransmission */
+	ack_to(xs, S(0), &o);
+	EXPECT_EQ(xs->ca_state, XTCP_CA_RECOVERY);
+	EXPECT_EQ(mock_skb_failed, 1);
+	EXPECT_EQ(mock_tx_count, 10);		/* xtcp_xmit_lost() stopped */
+	EXPECT_EQ(sb(xs, 0), XTCP_LOST);
+	EXPECT_EQ(ut_mib(XTCP_MIB_RETRANSSEGS), 0);
+	ack_to(xs, S(0), NULL);			/* a duplicate ACK */
+	ASSERT_GE(mock_tx_count, 11);
+	EXPECT_EQ(mock_tx[10].seq, S(0));
+	EXPECT_EQ(sb(xs, 0), XTCP_LOST | XTCP_RETRANS);
+	ut_sock_free(xs);
+}
+
+TEST(failed_retransmission_not_counted_as_sent)
+{
+	/* Linux counts prr_out (tcp_xmit_retransmit_queue()) and stamps the
+	 * send time (tcp_update_skb_after_send()) only for a segment that
+	 * left; a failed one must neither use PRR's budget nor look
+	 * freshly sent to RACK
+	 */
+	struct xtcp_sock *xs = flight(10);
+	struct xtcp_opts o = { 0 };
+	u64 sent;
+
+	mock_clock_advance_ns(20 * MS);
+	sent = XTCP_SKB_CB(ut_wq(xs, 0))->xmit_ns;
+	sack(&o, S(3), S(10));
+	mock_skb_fail_set(1);
+	ack_to(xs, S(0), &o);
+	EXPECT_EQ(mock_tx_count, 10);
+	EXPECT_EQ(xs->prr_out, 0);
+	EXPECT_EQ(XTCP_SKB_CB(ut_wq(xs, 0))->xmit_ns, sent);
+	ut_sock_free(xs);
+}
+
 TEST(sack_recovery_enters_and_retransmits)
 {
 	/* RFC 6675 + RFC 8985: RACK marks the holes lost, recovery starts
