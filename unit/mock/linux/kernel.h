@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Mock kernel, base layer: the types, compiler annotations, arithmetic and
- * time helpers the module's logic files use, for a user-space build (see
- * unit/README section in the top README). Every definition here follows the
+ * time helpers the module's logic files use, for a user-space build (the
+ * top README, "Unit tests"). Every definition here follows the
  * kernel's documented semantics (include/linux/...) closely enough for the
  * code under test; nothing here decides what a test asserts.
  *
