@@ -98,7 +98,9 @@ TEST(select_window_scaled_rounded_up)
 
 TEST(select_window_clamped)
 {
-	/* never above window_clamp (nor 65535 << wscale) */
+	/* window_clamp bounds it (rounded up to the scale unit, as Linux's
+	 * ALIGN() does), and so does 65535 << wscale
+	 */
 	struct xtcp_sock *xs = ut_sock(1);
 	struct sock *sk = SK(xs);
 
