@@ -11,6 +11,9 @@
 #                        last line "N passed, M failed"
 #   make check-debug     build the debug kernel (scripts/debug-kernel.sh,
 #                        cached) and run every selftest on it
+#   make unit            host-side unit tests of the module's logic (unit/):
+#                        mock kernel, no VM, a few seconds; also the first
+#                        step of make check
 #   make W=1             extra warnings
 
 REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -30,7 +33,8 @@ DEMO_KVER ?= $(firstword $(filter 6.1.%,$(KVERS)) $(KVERS))
 MODULE_SRCS := $(wildcard $(REPO)/module/*.c $(REPO)/module/*.h) $(REPO)/Kbuild \
 	       $(REPO)/uapi/linux/xtcp.h
 
-.PHONY: all modules _modules deps demo check check-debug selftests tools clean checkpatch
+.PHONY: all modules _modules deps demo check check-debug selftests tools clean checkpatch \
+	unit
 
 # Debug pass of `make check`: subset (CI), all, or none. The debug kernel is
 # never in KVERS (no /lib/modules/*-xtcp-debug/build link); scripts/check.sh
@@ -78,7 +82,17 @@ demo: deps
 	@$(MAKE) -s tools
 	@bash $(REPO)/scripts/demo.sh $(DEMO_KVER)
 
+# Host-side unit tests (unit/Makefile): module files compiled unchanged
+# against mock kernel headers, built plain and with ASan/UBSan, run on this
+# host in seconds. Their output ends with its own "N passed, M failed".
+unit:
+	@$(MAKE) -s --no-print-directory -C $(REPO)/unit -j$$(nproc)
+
+# The unit tests come first: a unit failure stops make check before any
+# VM boots (its last line is then the unit run's "N passed, M failed");
+# their results are not added into check.sh's totals.
 check: deps
+	@$(MAKE) -s unit
 	@$(MAKE) -s modules W=1
 	@$(MAKE) -s selftests
 	@$(MAKE) -s tools
