@@ -271,7 +271,8 @@ TEST(push_nagle_and_cork)
 {
 	/* RFC 1122 4.2.3.4 (Nagle): a partial segment waits while data is
 	 * unacknowledged, unless TCP_NODELAY; TCP_CORK holds it even when
-	 * nothing is in flight; PSH marks the last segment sent
+	 * nothing is in flight. PSH is sendmsg()'s business (Linux's
+	 * tcp_push() marks the last segment of a write), not the engine's.
 	 */
 	struct xtcp_sock *xs = ut_sock(1);
 	struct sock *sk = SK(xs);
@@ -279,7 +280,7 @@ TEST(push_nagle_and_cork)
 	ut_queue(xs, 1000);
 	xtcp_push(sk);
 	EXPECT_EQ(mock_tx_count, 1);
-	EXPECT_TRUE(mock_tx[0].flags & XTCP_PSH);
+	EXPECT_FALSE(mock_tx[0].flags & XTCP_PSH);
 	ut_queue(xs, 100);
 	xtcp_push(sk);
 	EXPECT_EQ(mock_tx_count, 1);			/* Nagle holds it */
@@ -296,6 +297,8 @@ TEST(push_nagle_and_cork)
 	EXPECT_EQ(mock_tx_count, 2);			/* corked */
 	xs->cork = false;
 	xs->nodelay = false;
+	__xtcp_push(sk, true);			/* MSG_MORE: held as by cork */
+	EXPECT_EQ(mock_tx_count, 2);
 	xtcp_push(sk);					/* idle: Nagle lets it go */
 	EXPECT_EQ(mock_tx_count, 3);
 	ut_sock_free(xs);
