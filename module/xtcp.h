@@ -898,8 +898,8 @@ void xtcp_write_opts(__be32 *p, const struct xtcp_out_opts *o, bool syn);
  */
 int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
-bool xtcp_paws_reject(struct xtcp_sock *xs, const struct xtcp_opts *opt,
-		      bool rst);
+bool xtcp_paws_check(const struct xtcp_sock *xs, const struct xtcp_opts *opt,
+		     int paws_win);
 u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample);
 int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max);
 
@@ -911,7 +911,7 @@ int xtcp_write_wakeup(struct sock *sk);
 u32 xtcp_select_window(struct sock *sk);
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb);
-void xtcp_send_syn(struct sock *sk);
+int xtcp_send_syn(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_challenge_ack(struct sock *sk);
 bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,

@@ -336,8 +336,11 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 	xs->retrans_stamp = 0;
 	atomic_set(&inet->inet_id, get_random_u16());
 
+	/* as Linux's tcp_connect(): no SYN buffer, connect() fails */
+	err = xtcp_send_syn(sk);
+	if (err)
+		goto failure;
 	xtcp_inc_stats(net, XTCP_MIB_ACTIVEOPENS);
-	xtcp_send_syn(sk);
 	return 0;
 
 failure:

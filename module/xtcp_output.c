@@ -93,8 +93,11 @@ u32 xtcp_select_window(struct sock *sk)
 	win = min_t(u32, space, xs->window_clamp);
 	if (win < cur)
 		win = cur;		/* never shrink */
-	else if (win - cur < xtcp_rcv_mss(xs) && win < xs->window_clamp && cur)
-		win = cur;		/* SWS avoidance: wait for an MSS */
+	else if (win - cur < xtcp_rcv_mss(xs) && win < xs->window_clamp)
+		win = cur;		/* SWS avoidance: wait for an MSS, also
+					 * to reopen a closed window (RFC 1122
+					 * 4.2.3.3, Linux's __tcp_select_window)
+					 */
 	win = min_t(u32, win, 65535U << xs->rcv_wscale);
 	/* as Linux: round up so the scaled value does not lose the space */
 	win = min_t(u32, ALIGN(win, 1U << xs->rcv_wscale),
@@ -376,16 +379,14 @@ void xtcp_send_probe(struct sock *sk)
 }
 
 /* Queue a sequence-consuming control segment (SYN or FIN) and send it. */
-static void xtcp_queue_ctl(struct sock *sk, u8 flags)
+static int xtcp_queue_ctl(struct sock *sk, u8 flags)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
 	skb = alloc_skb_fclone(XTCP_MAX_HEADER, sk->sk_allocation);
-	if (!skb) {
-		/* retried by the retransmission timer via write_seq */
-		return;
-	}
+	if (!skb)
+		return -ENOBUFS;
 	skb_reserve(skb, XTCP_MAX_HEADER);
 	memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
@@ -397,6 +398,7 @@ static void xtcp_queue_ctl(struct sock *sk, u8 flags)
 	if (!xs->send_head)
 		xs->send_head = skb;
 	xtcp_push(sk);
+	return 0;
 }
 
 /**
@@ -404,10 +406,12 @@ static void xtcp_queue_ctl(struct sock *sk, u8 flags)
  * @sk: socket in SYN_SENT with iss chosen
  *
  * Context: socket lock held.
+ * Return: 0 (queued; a failed transmission is retried by the timer), or
+ * -ENOBUFS when no buffer could be allocated (nothing queued).
  */
-void xtcp_send_syn(struct sock *sk)
+int xtcp_send_syn(struct sock *sk)
 {
-	xtcp_queue_ctl(sk, XTCP_SYN);
+	return xtcp_queue_ctl(sk, XTCP_SYN);
 }
 
 /**

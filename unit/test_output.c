@@ -161,8 +161,7 @@ TEST(select_window_sws_waits_for_an_mss)
 	ut_sock_free(xs);
 }
 
-TEST_TODO(select_window_sws_from_zero_window,
-	  "a closed window reopens for less than an MSS (the SWS test is skipped when cur == 0)")
+TEST(select_window_sws_from_zero_window)
 {
 	/* RFC 1122 4.2.3.3 and Linux's __tcp_select_window() ("if free
 	 * space is less than mss estimate ... move to zero-window"): a
@@ -509,13 +508,10 @@ TEST(syn_window_never_scaled)
 	ut_sock_free(xs);
 }
 
-TEST_TODO(send_syn_alloc_failure_not_silent,
-	  "xtcp_send_syn() drops the SYN on allocation failure with nothing armed to retry; connect() waits forever")
+TEST(send_syn_alloc_failure_fails_connect)
 {
-	/* Linux's tcp_connect() fails connect() with ENOBUFS when the SYN
-	 * cannot be allocated; XTCP's connect path has no error return
-	 * from xtcp_send_syn(), so a failed SYN must at least be retried:
-	 * queued, or the transmit timer armed
+	/* Linux's tcp_connect(): no buffer for the SYN, connect() fails
+	 * with ENOBUFS; nothing queued, no sequence number consumed
 	 */
 	struct xtcp_sock *xs = ut_sock(1);
 	struct sock *sk = SK(xs);
@@ -523,8 +519,9 @@ TEST_TODO(send_syn_alloc_failure_not_silent,
 	sk->sk_state = TCP_SYN_SENT;
 	xs->write_seq = xs->snd_una = xs->snd_nxt = xs->iss;
 	mock_skb_fail_set(1);
-	xtcp_send_syn(sk);
-	EXPECT_TRUE(timer_pending(&xs->retrans_timer) || ut_wq_len(xs) > 0);
+	EXPECT_EQ(xtcp_send_syn(sk), -ENOBUFS);
+	EXPECT_EQ(ut_wq_len(xs), 0);
+	EXPECT_EQ(xs->write_seq, xs->iss);
 	ut_sock_free(xs);
 }
 
