@@ -266,15 +266,17 @@ ns_sysctls() {
 	done
 }
 
-# wait_no_sockets: B's TIME_WAIT entry is gone (tw_timeout 1 s)
+# wait_no_sockets: the connection has left both namespaces (A's LAST_ACK,
+# B's TIME_WAIT with tw_timeout 1 s), so nothing holds the module
 wait_no_sockets() {
 	local i rows
-	for ((i = 0; i < 100; i++)); do
-		rows=$(ip netns exec "$NSB" cat /proc/net/xtcp 2>/dev/null | tail -n +2)
+	for ((i = 0; i < 60; i++)); do
+		rows=$(ip netns exec "$NSA" tail -n +2 /proc/net/xtcp 2>/dev/null
+			ip netns exec "$NSB" tail -n +2 /proc/net/xtcp 2>/dev/null)
 		[ -z "$rows" ] && return 0
-		tsleep 0.2
+		tsleep 0.3
 	done
-	tap_diag "still listed in B: $rows"
+	tap_diag "still listed: $rows"
 	return 1
 }
 
