@@ -16,6 +16,7 @@
  * TCPReqQFullDoCookies, Syncookies*, EmbryonicRsts, PassiveOpens.
  */
 #include "xtcp.h"
+#include "xtcp_trace.h"
 #include "xtcp_cookie.h"
 
 #include <linux/tcp.h>
@@ -74,7 +75,8 @@ static bool xtcp_request_unlink(struct xtcp_request *req, bool keep_hash)
 /* Window scale we offer: enough to announce the largest receive buffer. */
 static u8 xtcp_rcv_wscale(struct sock *sk)
 {
-	int space = max(READ_ONCE(sk->sk_rcvbuf), xtcp_sysctl(sk)->rmem[2]);
+	int space = max(READ_ONCE(sk->sk_rcvbuf),
+			READ_ONCE(xtcp_sysctl(sk)->rmem[2]));
 	u8 ws = 0;
 
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
@@ -199,6 +201,7 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 		WRITE_ONCE(lxs->synq_overflow, jiffies);
 	}
 	if (READ_ONCE(lsk->sk_ack_backlog) > READ_ONCE(lsk->sk_max_ack_backlog)) {
+		trace_xtcp_listen_overflow(lsk);
 		xtcp_inc_stats(net, XTCP_MIB_LISTENOVERFLOWS);
 		goto drop;
 	}
@@ -332,13 +335,17 @@ static int xtcp_child_init(struct sock *lsk, struct sock *sk,
 	inet->inet_saddr = req->ent.laddr;
 	inet->inet_dport = req->ent.rport;
 	inet->inet_sport = req->ent.lport;
-	sk->sk_state = TCP_SYN_RECV;
+	/* LISTEN (the clone's) to SYN_RECV, traced as Linux's
+	 * inet_csk_clone_lock() does
+	 */
+	xtcp_set_state(sk, TCP_SYN_RECV);
 
 	xs->iss = req->iss;
 	xs->irs = req->irs;
 	xs->snd_una = req->iss + 1;
 	xs->snd_nxt = req->iss + 1;
 	xs->write_seq = req->iss + 1;
+	xs->pushed_seq = req->iss + 1;
 	xs->rcv_nxt = req->irs + 1;
 	xs->rcv_wup = req->irs + 1;
 	xs->copied_seq = req->irs + 1;
@@ -503,6 +510,7 @@ static void xtcp_listen_overflow(struct sock *lsk, struct xtcp_request *req,
 {
 	struct net *net = sock_net(lsk);
 
+	trace_xtcp_listen_overflow(lsk);
 	xtcp_inc_stats(net, XTCP_MIB_LISTENOVERFLOWS);
 	xtcp_inc_stats(net, XTCP_MIB_LISTENDROPS);
 	if (!READ_ONCE(xtcp_sysctl(lsk)->abort_on_overflow)) {
@@ -651,6 +659,7 @@ static void xtcp_cookie_ack(struct sock *lsk, struct sk_buff *skb)
 	xtcp_inc_stats(net, XTCP_MIB_SYNCOOKIESRECV);
 
 	if (sk_acceptq_is_full(lsk)) {
+		trace_xtcp_listen_overflow(lsk);
 		xtcp_inc_stats(net, XTCP_MIB_LISTENOVERFLOWS);
 		xtcp_inc_stats(net, XTCP_MIB_LISTENDROPS);
 		goto drop;

@@ -23,6 +23,7 @@
  *                  lightweight object and timer (xtcp_timewait.c).
  */
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 #define XTCP_DELACK_MIN		(HZ / 25)	/* 40 ms, as Linux */
 #define XTCP_RETRY_BUSY		(HZ / 20)	/* user owns the socket */
@@ -417,6 +418,7 @@ static void xtcp_keepalive(struct sock *sk)
 		return;
 	}
 	xtcp_send_probe(sk);
+	trace_xtcp_send_keepalive(sk);
 	xs->probes_out++;
 	xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPKEEPALIVE);
 	xtcp_reset_life_timer(sk, xtcp_keepalive_intvl(xs));

@@ -19,6 +19,7 @@
  * armed timer one, lookups their own. Freed after an RCU grace period.
  */
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 #include <linux/tcp.h>
 
@@ -48,6 +49,7 @@ static void xtcp_tw_unhash(struct xtcp_tw *tw)
 
 	if (!atomic_xchg(&tw->hashed, 0))
 		return;
+	trace_xtcp_time_wait_exit(tw);
 	xtcp_ehash_remove(net, &tw->ent);
 	xtcp_hash_tw_unbind(net, tw);
 	atomic_dec(&xtcp_pernet(net)->tw_count);
@@ -84,7 +86,8 @@ static void xtcp_tw_reschedule(struct xtcp_tw *tw)
 {
 	struct net *net = read_pnet(&tw->net);
 
-	mod_timer_pending(&tw->timer, jiffies + xtcp_pernet(net)->sysctl.tw_timeout * HZ);
+	mod_timer_pending(&tw->timer, jiffies +
+			  READ_ONCE(xtcp_pernet(net)->sysctl.tw_timeout) * HZ);
 }
 
 /**
@@ -142,6 +145,7 @@ void xtcp_time_wait(struct sock *sk)
 	if (xtcp_ehash_replace(net, &xs->ent, &tw->ent))
 		__sock_put(sk);			/* the socket's hash reference */
 	mod_timer(&tw->timer, jiffies + READ_ONCE(xn->sysctl.tw_timeout) * HZ);
+	trace_xtcp_time_wait_enter(tw);
 	xtcp_done(sk);
 }
 
