@@ -179,8 +179,8 @@ cap_start() {
 }
 
 cap_stop() {
-	kill -INT "$CAP_PID"
-	wait "$CAP_PID"
+	kill -INT "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
 }
 
 kv() {

@@ -185,18 +185,14 @@ cleanup_all() {
 }
 trap cleanup_all EXIT
 
-# capture_start PROTO FILE: dumpcap in B on vb; sets cap_pid
+# capture_start PROTO FILE: a capture in B on vb (lib.sh's cap_start)
 capture_start() {
-	ip netns exec "$NSB" dumpcap -q -i vb -f "ip proto $1" -w "$2" 2>"$2.err" &
-	cap_pid=$!
-	bg_track "$cap_pid"
-	wait_for_file "$2.err" 60 "Capturing on" || fail "capture did not start: $(<"$2.err")"
+	cap_start "$NSB" vb "$2" -f "ip proto $1"
 }
 
 capture_stop() {
 	tsleep 0.5
-	kill -INT "$cap_pid" 2>/dev/null
-	wait "$cap_pid" 2>/dev/null
+	cap_stop
 }
 
 # connection TAG: one serve/connect pair A <- B; diag lines; 0 if the
@@ -297,16 +293,7 @@ tap_check "install: before install, socket(AF_XTCP) fails with EAFNOSUPPORT (got
 	test "$out" = EAFNOSUPPORT
 loaded && fail "xtcp got loaded although it is not installed"
 
-ns_create "$NSA" "$NSB"
-veth_create "$NSA" va "$NSB" vb
-ns_batch "$NSA" <<-END
-	addr add 10.0.0.1/24 dev va
-	link set va up
-END
-ns_batch "$NSB" <<-END
-	addr add 10.0.0.2/24 dev vb
-	link set vb up
-END
+topo_ab "$NSA" "$NSB"
 ip netns exec "$NSA" ethtool -K va tx off >/dev/null || fail "ethtool in $NSA"
 ip netns exec "$NSB" ethtool -K vb tx off >/dev/null || fail "ethtool in $NSB"
 
