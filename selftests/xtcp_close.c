@@ -601,7 +601,8 @@ TEST_F(td, close_unread_counts_abort_on_close)
 		close_fd(&self->k[i].c);
 		after[i] = counter(i, "TCPAbortOnClose");
 	}
-	LOG2("TCPAbortOnClose delta", "%ld", after[STACK_TCP] - before[STACK_TCP], after[STACK_XTCP] - before[STACK_XTCP]);
+	LOG2("TCPAbortOnClose delta", "%ld", after[STACK_TCP] - before[STACK_TCP],
+	     after[STACK_XTCP] - before[STACK_XTCP]);
 	ASSERT_LE(0, before[STACK_XTCP]);
 	EXPECT_EQ(1, after[STACK_XTCP] - before[STACK_XTCP]);
 	EXPECT_EQ(after[STACK_TCP] - before[STACK_TCP], after[STACK_XTCP] - before[STACK_XTCP]);
@@ -680,8 +681,11 @@ TEST_F(td, linger_zero_counter_as_linux)
 			after[i][j] = counter(i, names[j]);
 	}
 	for (j = 0; j < 3; j++) {
-		LOG2(names[j], "+%ld", after[STACK_TCP][j] - before[STACK_TCP][j], after[STACK_XTCP][j] - before[STACK_XTCP][j]);
-		EXPECT_EQ(after[STACK_TCP][j] - before[STACK_TCP][j], after[STACK_XTCP][j] - before[STACK_XTCP][j]);
+		long dt = after[STACK_TCP][j] - before[STACK_TCP][j];
+		long dx = after[STACK_XTCP][j] - before[STACK_XTCP][j];
+
+		LOG2(names[j], "+%ld", dt, dx);
+		EXPECT_EQ(dt, dx);
 	}
 }
 

@@ -970,7 +970,8 @@ TEST_F(stack, rst_in_established)
 	client_seqs(cap, segs, proto, rst.dport, &rcv_nxt, &snd_nxt, &n_acks);
 	EXPECT_EQ(1, n_acks) TH_LOG("%s: %d bare ACKs after the bad RST", stack_name(kind), n_acks);
 	EXPECT_EQ(chal + 1, counter(kind, "TCPChallengeACK")) TH_LOG("%s", stack_name(kind));
-	EXPECT_EQ(0, sock_echo(cfd, afd, "again", 2000)) TH_LOG("%s: dead after bad RST", stack_name(kind));
+	EXPECT_EQ(0, sock_echo(cfd, afd, "again", 2000))
+		TH_LOG("%s: dead after bad RST", stack_name(kind));
 	EXPECT_EQ(0, sock_echo(afd, cfd, "still", 2000));
 	msleep(300);
 	client_seqs(cap, segs, proto, rst.dport, &rcv_nxt, &snd_nxt, &n_acks);

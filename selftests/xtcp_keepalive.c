@@ -173,7 +173,8 @@ TEST(getsockopt_follows_sysctl_until_set)
 			v[i][2] = sock_getint(own[i], SOL_TCP, opts[j]);
 		}
 		TH_LOG("%s: default TCP %d XTCP %d; after sysctl=42: TCP %d XTCP %d; own 17: TCP %d XTCP %d",
-		       x[j], v[STACK_TCP][0], v[STACK_XTCP][0], v[STACK_TCP][1], v[STACK_XTCP][1], v[STACK_TCP][2], v[STACK_XTCP][2]);
+		       x[j], v[STACK_TCP][0], v[STACK_XTCP][0], v[STACK_TCP][1], v[STACK_XTCP][1],
+		       v[STACK_TCP][2], v[STACK_XTCP][2]);
 		EXPECT_EQ(v[STACK_TCP][0], v[STACK_XTCP][0]);
 		EXPECT_EQ(42, v[STACK_XTCP][1]);
 		EXPECT_EQ(17, v[STACK_XTCP][2]);
@@ -514,7 +515,8 @@ TEST_F_TIMEOUT(ka, sysctls_apply_to_sockets_without_own_values, 20)
 	for_each_stack(i)
 		own_s[i] = sock_poll(self->extra[i], POLLIN, 0) & POLLERR;
 	LOG2("socket on sysctl values aborted after (s)", "%.2f", dead[STACK_TCP], dead[STACK_XTCP]);
-	LOG2("socket with TCP_KEEPIDLE=30 has an error after 5 s", "%d", !!own_s[STACK_TCP], !!own_s[STACK_XTCP]);
+	LOG2("socket with TCP_KEEPIDLE=30 has an error after 5 s", "%d", !!own_s[STACK_TCP],
+	     !!own_s[STACK_XTCP]);
 	EXPECT_LE(2.0, dead[STACK_XTCP]);
 	EXPECT_GE(4.0, dead[STACK_XTCP]);
 	EXPECT_EQ(0, own_s[STACK_XTCP]);

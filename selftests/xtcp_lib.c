@@ -1706,10 +1706,14 @@ static bool sock_eof(int fd, int ms)
 int xfer4(int a, int b, int b2, int a2, uint64_t bytes, uint64_t bytes_back,
 	  int timeout_s, bool late_fin, struct flow *fw, struct flow *bw)
 {
-	struct flow s1 = { .fd = a, .seed = 1, .bytes = bytes, .timeout_s = timeout_s, .shut = !late_fin };
-	struct flow r1 = { .fd = b, .seed = 1, .bytes = bytes, .timeout_s = timeout_s, .shut = !late_fin };
-	struct flow s2 = { .fd = b2, .seed = 2, .bytes = bytes_back, .timeout_s = timeout_s, .shut = !late_fin };
-	struct flow r2 = { .fd = a2, .seed = 2, .bytes = bytes_back, .timeout_s = timeout_s, .shut = !late_fin };
+	struct flow s1 = { .fd = a, .seed = 1, .bytes = bytes, .timeout_s = timeout_s,
+			   .shut = !late_fin };
+	struct flow r1 = { .fd = b, .seed = 1, .bytes = bytes, .timeout_s = timeout_s,
+			   .shut = !late_fin };
+	struct flow s2 = { .fd = b2, .seed = 2, .bytes = bytes_back, .timeout_s = timeout_s,
+			   .shut = !late_fin };
+	struct flow r2 = { .fd = a2, .seed = 2, .bytes = bytes_back, .timeout_s = timeout_s,
+			   .shut = !late_fin };
 	pthread_t t[4];
 
 	pthread_create(&t[0], NULL, flow_sender, &s1);

@@ -267,7 +267,8 @@ TEST_F_TIMEOUT(rto, backoff_doubles_on_the_wire, 120)
 	if (r.n[STACK_XTCP] >= 3) {
 		EXPECT_GE(r.t[STACK_XTCP][1] - r.t[STACK_XTCP][0], 0.195) TH_LOG("first RTO");
 		for (i = 2; i < r.n[STACK_XTCP]; i++) {
-			double ratio = (r.t[STACK_XTCP][i] - r.t[STACK_XTCP][i - 1]) / (r.t[STACK_XTCP][i - 1] - r.t[STACK_XTCP][i - 2]);
+			const double *t = r.t[STACK_XTCP];
+			double ratio = (t[i] - t[i - 1]) / (t[i - 1] - t[i - 2]);
 
 			EXPECT_GE(ratio, 1.6) TH_LOG("gap %d / gap %d = %.2f", i, i - 1, ratio);
 			EXPECT_LE(ratio, 2.5) TH_LOG("gap %d / gap %d = %.2f", i, i - 1, ratio);

@@ -538,7 +538,8 @@ TEST_F_TIMEOUT(tw, max_tw_buckets_caps_entries, 30)
 		after[i] = counter(i, "TCPTimeWaitOverflow");
 	}
 	LOG2("TIME_WAIT rows", "%d", rows[STACK_TCP], rows[STACK_XTCP]);
-	LOG2("TCPTimeWaitOverflow delta", "%ld", after[STACK_TCP] - before[STACK_TCP], after[STACK_XTCP] - before[STACK_XTCP]);
+	LOG2("TCPTimeWaitOverflow delta", "%ld", after[STACK_TCP] - before[STACK_TCP],
+	     after[STACK_XTCP] - before[STACK_XTCP]);
 	EXPECT_EQ(2, rows[STACK_XTCP]);
 	EXPECT_EQ(3, after[STACK_XTCP] - before[STACK_XTCP]);
 	EXPECT_EQ(rows[STACK_TCP], rows[STACK_XTCP]);
