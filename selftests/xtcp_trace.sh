@@ -44,7 +44,18 @@ if [ ! -d "$TRACEFS/events/xtcp" ]; then
 	tap_done
 fi
 
-topo_ab "$NSA" "$NSB"
+ns_create "$NSA" "$NSB"
+veth_create "$NSA" va "$NSB" vb
+ns_batch "$NSA" <<-END
+	addr add 10.0.0.1/24 dev va
+	link set va up
+	link set lo up
+END
+ns_batch "$NSB" <<-END
+	addr add 10.0.0.2/24 dev vb
+	link set vb up
+	link set lo up
+END
 ip netns exec "$NSB" sysctl -qw net.xtcp.tw_timeout=1 || fail "net.xtcp.tw_timeout"
 
 # life STACKFLAG PORT TAG: one connection's life under perf; perf script
