@@ -550,8 +550,9 @@ static struct fnode *parse_or(void)
 }
 
 /*
- * Split the words of an expression into tokens: parentheses and a "!" not
- * followed by "=" stand alone even when written against a word.
+ * Split the words of an expression (one argument or many, as ss takes it)
+ * into tokens at blanks; parentheses and a "!" not followed by "=" stand
+ * alone even when written against a word.
  */
 static void tokenize(int argc, char **argv)
 {
@@ -563,10 +564,15 @@ static void tokenize(int argc, char **argv)
 		while (*p) {
 			size_t n = 0;
 
+			if (isspace((unsigned char)*p)) {
+				p++;
+				continue;
+			}
 			if (*p == '(' || *p == ')' || (*p == '!' && p[1] != '='))
 				n = 1;
 			else
-				while (p[n] && p[n] != '(' && p[n] != ')' &&
+				while (p[n] && !isspace((unsigned char)p[n]) &&
+				       p[n] != '(' && p[n] != ')' &&
 				       !(p[n] == '!' && p[n + 1] != '='))
 					n++;
 			ftok = realloc(ftok, (nftok + 1) * sizeof(*ftok));
