@@ -1355,28 +1355,11 @@ static void add_entry_line(const struct entry *e)
 /* -s: summary                                                          */
 /* ------------------------------------------------------------------ */
 
-static long stat_value(const char *name)
-{
-	FILE *f = fopen("/proc/net/xtcp_stat", "r");
-	char n[64];
-	long v, r = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", n, &v) == 2) {
-		if (!strcmp(n, name)) {
-			r = v;
-			break;
-		}
-	}
-	fclose(f);
-	return r;
-}
-
 static void print_summary(void)
 {
+	const int closing = (1 << ST_FIN_WAIT1) | (1 << ST_FIN_WAIT2) |
+			    (1 << ST_CLOSING) | (1 << ST_LAST_ACK);
 	int count[ST_MAX] = { 0 }, socks = 0, orphans = 0, i;
-	long estab;
 	size_t k;
 
 	for (k = 0; k < nentries; k++) {
@@ -1386,18 +1369,17 @@ static void print_summary(void)
 		if (e->state == ST_TIME_WAIT || e->state == ST_SYN_RECV)
 			continue;	/* a TIME_WAIT entry, a SYN-queue request */
 		socks++;
-		if (!e->ino)
+		/* closed by its program, still finishing (tcp_orphan_count) */
+		if (!e->ino && ((1 << e->state) & closing))
 			orphans++;
 	}
-	/* ESTABLISHED + CLOSE-WAIT, as Linux's CurrEstab and ss's "estab" */
-	estab = stat_value("CurrEstab");
-	if (estab < 0)
-		estab = count[ST_ESTABLISHED] + count[ST_CLOSE_WAIT];
 
 	printf("Total: %zu\n", nentries);
-	printf("XTCP:  %d (estab %ld, closed %d, orphaned %d, timewait %d)\n",
-	       socks + count[ST_TIME_WAIT], estab, count[ST_CLOSE], orphans,
-	       count[ST_TIME_WAIT]);
+	/* "estab" as Linux's CurrEstab counts: ESTABLISHED and CLOSE-WAIT */
+	printf("XTCP:  %d (estab %d, closed %d, orphaned %d, timewait %d)\n",
+	       socks + count[ST_TIME_WAIT],
+	       count[ST_ESTABLISHED] + count[ST_CLOSE_WAIT], count[ST_CLOSE],
+	       orphans, count[ST_TIME_WAIT]);
 	printf("\n");
 	printf("Transport Total     IP        IPv6\n");
 	printf("XTCP\t  %-9zu %-9zu %-9d\n", nentries, nentries, 0);
