@@ -318,10 +318,16 @@ for ns in B A; do
 		total=$((total + ${want[$s]:-0}))
 	done
 	grep -q "^Total: $total\$" "$TMPD/s$ns.out" || ok=0
+	# sockets + TIME_WAIT (no requests), estab = ESTAB + CLOSE-WAIT,
+	# orphans: no inode, closing states (/proc's inode is column 10)
+	orph=$(while read -r _ _ _ st _ _ _ _ _ ino _; do
+		[ "$ino" = 0 ] && [[ $st == 0[459B] ]] && echo x; done <"$TMPD/s$ns.p" | grep -c x)
+	line="XTCP:  $((total - ${want[SYN-RECV]:-0})) (estab $((${want[ESTAB]:-0} + ${want[CLOSE-WAIT]:-0})), closed ${want[UNCONN]:-0}, orphaned $orph, timewait ${want[TIME-WAIT]:-0})"
+	grep -qxF "$line" "$TMPD/s$ns.out" || { ok=0; echo "# want: $line"; }
 	if [ $ok = 1 ]; then
-		tap_ok "summary: xtcp-ss -s counts per state equal /proc/net/xtcp's rows (netns $ns, $total entries)"
+		tap_ok "summary: xtcp-ss -s counts (total, XTCP line, per state) equal /proc/net/xtcp's rows (netns $ns, $total entries)"
 	else
-		tap_fail "summary: xtcp-ss -s counts per state equal /proc/net/xtcp's rows (netns $ns, $total entries)"
+		tap_fail "summary: xtcp-ss -s counts (total, XTCP line, per state) equal /proc/net/xtcp's rows (netns $ns, $total entries)"
 		show "$TMPD/s$ns.out"; proc_rows "$TMPD/s$ns.p" | sed 's/^/#   proc: /'
 	fi
 	unset want got
