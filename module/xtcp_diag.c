@@ -576,6 +576,8 @@ int xtcp_diag_init(void)
 {
 	int err;
 
+	/* inet_diag's table has IPPROTO_MAX slots (263 in 6.1 ... 6.12) */
+	BUILD_BUG_ON(IPPROTO_MAX <= 254);
 	xtcp_diag_handler.idiag_type = xtcp_ipproto;
 	err = inet_diag_register(&xtcp_diag_handler);
 	if (err)
