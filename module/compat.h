@@ -81,6 +81,17 @@ static inline void xtcp_local_port_range(struct net *net, int *low, int *high)
 #define timer_container_of(var, t, field) from_timer(var, t, field)
 #endif
 
+/*
+ * struct inet_diag_handler: since 6.9 inet_diag pins the handler's module
+ * for each request through .owner (earlier kernels hold a mutex that
+ * inet_diag_unregister() waits for).
+ */
+#if KERNEL_VERSION(6, 9, 0) <= LINUX_VERSION_CODE
+#define XTCP_DIAG_OWNER		.owner = THIS_MODULE,
+#else
+#define XTCP_DIAG_OWNER
+#endif
+
 /* Socket owner uid (sock_i_uid removed ~6.17; sk_uid is everywhere). */
 static inline kuid_t xtcp_sk_uid(const struct sock *sk)
 {

@@ -392,6 +392,8 @@ struct xtcp_ent {
  * @started: jiffies of the first SYN-ACK
  * @last_oow_ack_time: jiffies (u32) of the last SYN-ACK sent in answer to
  *	an unacceptable segment (xtcp_oow_rate_limited()), 0 for none
+ * @cookie: sock_diag cookie, given the first time one is asked for (0
+ *	until then), as a request_sock's ir_cookie
  * @rcu: deferred free
  */
 struct xtcp_request {
@@ -417,6 +419,7 @@ struct xtcp_request {
 	int iif;
 	unsigned long started;
 	u32 last_oow_ack_time;
+	atomic64_t cookie;
 	struct rcu_head rcu;
 };
 
@@ -443,6 +446,8 @@ struct xtcp_request {
  * @dif: bound device of that socket
  * @last_oow_ack_time: jiffies (u32) of the last ACK sent in answer to an
  *	unacceptable segment, 0 for none
+ * @cookie: sock_diag cookie: the socket's, kept (Linux's tw_cookie), or
+ *	given the first time one is asked for
  * @rcu: deferred free
  */
 struct xtcp_tw {
@@ -465,6 +470,7 @@ struct xtcp_tw {
 	bool connect_bound;
 	int dif;
 	u32 last_oow_ack_time;
+	atomic64_t cookie;
 	struct rcu_head rcu;
 };
 
@@ -974,6 +980,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		    sockptr_t optval, unsigned int optlen);
 int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		    char __user *optval, int __user *optlen);
+struct tcp_info;
+void xtcp_get_info(struct sock *sk, struct tcp_info *info);
 
 /* xtcp_hash.c: lookup tables */
 int xtcp_hash_init_net(struct net *net);
@@ -1002,6 +1010,23 @@ void xtcp_ctrl_exit_net(struct net *net);
 /* xtcp_proc.c: /proc/net/xtcp and /proc/net/xtcp_stat */
 int xtcp_proc_init_net(struct net *net);
 void xtcp_proc_exit_net(struct net *net);
+int xtcp_sock_timer(struct sock *sk, int state, unsigned long *expires);
+void xtcp_sock_queues(struct sock *sk, int state, u32 *rx, u32 *tx);
+
+/* xtcp_diag.c: sock_diag (inet_diag) handler, when the kernel has one */
+#if IS_ENABLED(CONFIG_INET_DIAG)
+int xtcp_diag_init(void);
+void xtcp_diag_exit(void);
+#else
+static inline int xtcp_diag_init(void)
+{
+	return 0;
+}
+
+static inline void xtcp_diag_exit(void)
+{
+}
+#endif
 
 /* xtcp_pernet.c */
 int xtcp_pernet_init(void);

@@ -28,6 +28,7 @@
  *   xtcp_pernet.c    per-namespace state
  *   xtcp_ctrl.c      sysctls (net.xtcp.*)
  *   xtcp_proc.c      /proc/net/xtcp and /proc/net/xtcp_stat
+ *   xtcp_diag.c      sock_diag (inet_diag) handler: what xtcp-ss lists
  *   xtcp.h           the private header; compat.h kernel-version differences
  */
 #include "xtcp.h"
@@ -67,10 +68,15 @@ static int __init xtcp_init(void)
 	err = xtcp_af_init();
 	if (err)
 		goto err_af;
+	err = xtcp_diag_init();
+	if (err)
+		goto err_diag;
 
 	pr_info("loaded: AF_XTCP=%d, IP protocol %d\n", AF_XTCP, xtcp_ipproto);
 	return 0;
 
+err_diag:
+	xtcp_af_exit();
 err_af:
 	xtcp_ipv4_exit();
 err_input:
@@ -87,6 +93,7 @@ err_proto:
 
 static void __exit xtcp_exit(void)
 {
+	xtcp_diag_exit();
 	xtcp_af_exit();
 	xtcp_ipv4_exit();
 	xtcp_pernet_exit();

@@ -111,10 +111,20 @@ static void xtcp_seq_stop(struct seq_file *seq, void *v)
 	rcu_read_unlock();
 }
 
-/* Which timer /proc/net/tcp would show: 1 retransmit, 4 zero-window
- * probe, 2 keepalive/FIN_WAIT2, 3 TIME_WAIT, 0 none.
+/**
+ * xtcp_sock_timer() - the timer of a socket, as /proc/net/tcp's "tr" column
+ * @sk: a full socket
+ * @state: its state (inet_sk_state_load())
+ * @expires: set to the jiffies it fires at (now when none is pending)
+ *
+ * /proc/net/xtcp and sock_diag (xtcp_diag.c) both report this, so that
+ * they agree.
+ * Context: any; timers are read without the socket lock, as /proc does.
+ * Return: 1 retransmit (RTO, RACK reordering, loss probe), 4 zero-window
+ * probe, 2 keepalive or FIN_WAIT2, 3 an orphan in FIN_WAIT2 (Linux shows
+ * it as a TIME_WAIT entry), 0 none.
  */
-static int xtcp_timer_info(struct sock *sk, int state, unsigned long *expires)
+int xtcp_sock_timer(struct sock *sk, int state, unsigned long *expires)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -131,6 +141,34 @@ static int xtcp_timer_info(struct sock *sk, int state, unsigned long *expires)
 	return 0;
 }
 
+/**
+ * xtcp_sock_queues() - receive and send queue lengths of a socket
+ * @sk: a full socket
+ * @state: its state (inet_sk_state_load())
+ * @rx: set to unread bytes; for a listener, connections waiting in the
+ *	accept queue
+ * @tx: set to unacknowledged bytes (0 during the handshake); for a
+ *	listener, its backlog
+ *
+ * What /proc/net/xtcp prints as rx_queue and tx_queue and sock_diag as
+ * Recv-Q and Send-Q (Linux's tcp_diag values).
+ * Context: any; read without the socket lock.
+ */
+void xtcp_sock_queues(struct sock *sk, int state, u32 *rx, u32 *tx)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (state == TCP_LISTEN) {
+		*rx = READ_ONCE(sk->sk_ack_backlog);
+		*tx = READ_ONCE(sk->sk_max_ack_backlog);
+		return;
+	}
+	*rx = max_t(int, READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq), 0);
+	*tx = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+	if ((1 << state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
+		*tx = 0;
+}
+
 static void xtcp_show_sock(struct seq_file *f, struct sock *sk, int i)
 {
 	const struct inet_sock *inet = inet_sk(sk);
@@ -140,17 +178,8 @@ static void xtcp_show_sock(struct seq_file *f, struct sock *sk, int i)
 	unsigned long expires;
 	int timer;
 
-	if (state == TCP_LISTEN) {
-		rx_queue = READ_ONCE(sk->sk_ack_backlog);
-		tx_queue = READ_ONCE(sk->sk_max_ack_backlog);
-	} else {
-		tx_queue = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
-		rx_queue = max_t(int, READ_ONCE(xs->rcv_nxt) -
-				      READ_ONCE(xs->copied_seq), 0);
-		if ((1 << state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
-			tx_queue = 0;
-	}
-	timer = xtcp_timer_info(sk, state, &expires);
+	xtcp_sock_queues(sk, state, &rx_queue, &tx_queue);
+	timer = xtcp_sock_timer(sk, state, &expires);
 	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX "
 		   "%08X %5u %8d %lu %d %016x %lu %lu %u %u %d",
 		   i, inet->inet_rcv_saddr, ntohs(inet->inet_sport),

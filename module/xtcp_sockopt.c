@@ -197,8 +197,16 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	return err;
 }
 
-/* Fill struct tcp_info with what XTCP tracks; the rest stays zero. */
-static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
+/**
+ * xtcp_get_info() - fill struct tcp_info with what XTCP tracks
+ * @sk: a full socket (a reference held)
+ * @info: filled; the fields XTCP does not track stay zero
+ *
+ * The one source of TCP_INFO (getsockopt) and of sock_diag's
+ * INET_DIAG_INFO (xtcp_diag.c).
+ * Context: process context; takes the socket lock unless @sk listens.
+ */
+void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 

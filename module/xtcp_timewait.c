@@ -135,6 +135,7 @@ void xtcp_time_wait(struct sock *sk)
 	tw->reuseport = sk->sk_reuseport;
 	tw->connect_bound = xs->connect_bound;
 	tw->dif = sk->sk_bound_dev_if;
+	atomic64_set(&tw->cookie, atomic64_read(&sk->sk_cookie));
 	timer_setup(&tw->timer, xtcp_tw_timer, 0);
 	refcount_set(&tw->refcnt, 2);		/* hashes + timer */
 	atomic_set(&tw->hashed, 1);

@@ -7,7 +7,8 @@
 # Usage (normally via scripts/check.sh / `make check`):
 #   scripts/vm-run.sh --kernel KVER -- scripts/guest-check.sh KVER
 #
-# Steps: insmod build/KVER/xtcp.ko; run, in sorted order, every executable
+# Steps: modprobe the modules xtcp.ko depends on (inet_diag), insmod
+# build/KVER/xtcp.ko; run, in sorted order, every executable
 # selftests/build/xtcp_* and every selftests/xtcp_*.sh with cwd selftests/,
 # each under `timeout`, with XTCP_REPO=<repo> XTCP_KVER=KVER in the
 # environment; rmmod xtcp; scan the kernel log written since the insmod for
@@ -118,7 +119,9 @@ loaded=0
 if [ ! -f "$module" ]; then
 	notok "insmod"
 	echo "# $module not found (build it with make)"
-elif out=$(insmod "$module" 2>&1); then
+elif out=$(for dep in $(modinfo -F depends "$module" | tr , ' '); do
+		modprobe "$dep" || exit 1
+	done 2>&1 && insmod "$module" 2>&1); then
 	loaded=1
 	ok "insmod"
 	dmesg | sed -n "/xtcp-check: $marker/,\$p" | grep -v 'xtcp-check:' | sed 's/^/# dmesg: /'

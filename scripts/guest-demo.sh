@@ -81,6 +81,10 @@ step_insmod() {
 	heading "Load the module: insmod build/$KVER/xtcp.ko"
 	[ -f "$MODULE" ] || { say "$MODULE not built (run make)"; return 1; }
 	echo "xtcp-demo: insmod" >/dev/kmsg
+	say "(what it depends on first: $(modinfo -F depends "$MODULE"))"
+	for dep in $(modinfo -F depends "$MODULE" | tr , ' '); do
+		show modprobe "$dep" || return 1
+	done
 	show insmod "$MODULE" || return 1
 	say "Kernel log since the insmod:"
 	dmesg | sed -n '/xtcp-demo: insmod/,$p' | grep -v 'xtcp-demo:'

@@ -40,11 +40,15 @@ typedef unsigned int gfp_t;
 typedef unsigned int __poll_t;
 
 typedef struct { int counter; } atomic_t;
+typedef struct { long long counter; } atomic64_t;
 typedef struct { int refs; } refcount_t;
 typedef struct { int locked; } spinlock_t;
 typedef struct { unsigned int val; } kuid_t;
 
 struct rcu_head { void *next; };
+
+/* Kconfig: the unit build has no optional kernel features */
+#define IS_ENABLED(option) 0
 
 /* ---- compiler annotations the module uses ---- */
 #define __force
