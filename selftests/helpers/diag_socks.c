@@ -32,8 +32,7 @@
  *                                 STATE:LPORT:RPORT ..."
  *   quit
  */
-#define CONN_LIB_NO_MAIN
-#include "helpers/conn_lib.c"
+#include "xtcp_lib.h"
 
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -73,25 +72,19 @@ static int sock_add(const char *id, int fd)
 	return -1;
 }
 
-static int stack_socket(const char *s)
+/* "x": an XTCP socket, "t": Linux TCP */
+static int socket_of(const char *s)
 {
-	return cl_socket(s[0] == 'x' ? CL_XTCP : CL_TCP);
+	return stack_socket(s[0] == 'x' ? STACK_XTCP : STACK_TCP);
 }
 
 static int bind_to(int fd, const char *addr, int port)
 {
-	struct sockaddr_in sin = cl_sin(addr, port);
+	struct sockaddr_in sin = sin4(addr, port);
 	int one = 1;
 
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	return bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ? errno : 0;
-}
-
-static unsigned long inode_of(int fd)
-{
-	struct stat st;
-
-	return fstat(fd, &st) ? 0 : st.st_ino;
 }
 
 /* A sock_diag request for protocol @proto; @bc (may be NULL) appended. */
@@ -180,9 +173,9 @@ static void cmd_one(char **a, int n)
 		printf("err usage\n");
 		return;
 	}
-	id.idiag_src[0] = cl_ip(a[2]);
+	id.idiag_src[0] = inet_addr(a[2]);
 	id.idiag_sport = htons(atoi(a[3]));
-	id.idiag_dst[0] = cl_ip(a[4]);
+	id.idiag_dst[0] = inet_addr(a[4]);
 	id.idiag_dport = htons(atoi(a[5]));
 	id.idiag_cookie[0] = id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
 	if (n > 6) {
@@ -263,8 +256,8 @@ static void cmd_info(int fd)
 	       ti.tcpi_state, ti.tcpi_snd_cwnd, ti.tcpi_rtt, ti.tcpi_rttvar,
 	       ti.tcpi_rto, ti.tcpi_retransmits, ti.tcpi_retrans,
 	       ti.tcpi_total_retrans,
-	       ti.tcpi_snd_mss, ti.tcpi_snd_ssthresh, xtcp_local_port(fd),
-	       inode_of(fd));
+	       ti.tcpi_snd_mss, ti.tcpi_snd_ssthresh, sock_local_port(fd),
+	       sock_inode(fd));
 }
 
 static void cmd_proc(char **a)
@@ -314,39 +307,39 @@ static void run(char **a, int n)
 		setfsuid(atoi(a[1]));
 		printf("ok\n");
 	} else if (!strcmp(a[0], "sysctl") && n == 3) {
-		err = cl_sysctl(a[1], a[2]);
+		err = sysctl_set(a[1], a[2]);
 		printf(err ? "err %s\n" : "ok\n", strerror(err));
 	} else if (!strcmp(a[0], "listen") && n == 6) {
-		fd = stack_socket(a[2]);
+		fd = socket_of(a[2]);
 		err = fd < 0 ? errno : bind_to(fd, a[3], atoi(a[4]));
 		if (!err && listen(fd, atoi(a[5])))
 			err = errno;
 		if (err || sock_add(a[1], fd))
 			printf("err %s\n", strerror(err));
 		else
-			printf("ok inode=%lu\n", inode_of(fd));
+			printf("ok inode=%lu\n", sock_inode(fd));
 	} else if (!strcmp(a[0], "connect") && n == 7) {
-		struct sockaddr_in sin = cl_sin(a[5], atoi(a[6]));
+		struct sockaddr_in sin = sin4(a[5], atoi(a[6]));
 
-		fd = stack_socket(a[2]);
+		fd = socket_of(a[2]);
 		err = fd < 0 ? errno : bind_to(fd, a[3], atoi(a[4]));
 		if (!err) {
-			cl_set_nonblock(fd, 1);
+			sock_nonblock(fd, 1);
 			if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) &&
 			    errno != EINPROGRESS)
 				err = errno;
 			else
-				err = cl_wait_connected(fd, 10000);
-			cl_set_nonblock(fd, 0);
+				err = sock_wait_connected(fd, 10000);
+			sock_nonblock(fd, 0);
 		}
 		if (err || sock_add(a[1], fd))
 			printf("err %s\n", strerror(err));
 		else
-			printf("ok lport=%d\n", xtcp_local_port(fd));
+			printf("ok lport=%d\n", sock_local_port(fd));
 	} else if (!strcmp(a[0], "accept") && n == 3) {
 		int l = sock_fd(a[2]);
 
-		if (l < 0 || !cl_readable(l, 10000) || (fd = accept(l, NULL, NULL)) < 0 ||
+		if (l < 0 || !sock_readable(l, 10000) || (fd = accept(l, NULL, NULL)) < 0 ||
 		    sock_add(a[1], fd))
 			printf("err accept %s\n", strerror(errno));
 		else
@@ -371,7 +364,7 @@ static void run(char **a, int n)
 		long want = atol(a[2]), got = 0;
 		ssize_t k;
 
-		while (got < want && cl_readable(fd, 2000)) {
+		while (got < want && sock_readable(fd, 2000)) {
 			k = recv(fd, data, want - got < (long)sizeof(data) ?
 				 want - got : (long)sizeof(data), MSG_DONTWAIT);
 			if (k <= 0)
@@ -388,24 +381,24 @@ static void run(char **a, int n)
 	} else if (!strcmp(a[0], "shutdown") && n == 2 && (fd = sock_fd(a[1])) >= 0) {
 		printf(shutdown(fd, SHUT_WR) ? "err\n" : "ok\n");
 	} else if (!strcmp(a[0], "keepalive") && n == 5 && (fd = sock_fd(a[1])) >= 0) {
-		err = xtcp_setint(fd, SOL_SOCKET, SO_KEEPALIVE, 1) ||
-		      xtcp_setint(fd, SOL_TCP, TCP_KEEPIDLE, atoi(a[2])) ||
-		      xtcp_setint(fd, SOL_TCP, TCP_KEEPINTVL, atoi(a[3])) ||
-		      xtcp_setint(fd, SOL_TCP, TCP_KEEPCNT, atoi(a[4]));
+		err = sock_setint(fd, SOL_SOCKET, SO_KEEPALIVE, 1) ||
+		      sock_setint(fd, SOL_TCP, TCP_KEEPIDLE, atoi(a[2])) ||
+		      sock_setint(fd, SOL_TCP, TCP_KEEPINTVL, atoi(a[3])) ||
+		      sock_setint(fd, SOL_TCP, TCP_KEEPCNT, atoi(a[4]));
 		printf(err ? "err keepalive\n" : "ok\n");
 	} else if (!strcmp(a[0], "info") && n == 2 && (fd = sock_fd(a[1])) >= 0) {
 		cmd_info(fd);
 	} else if (!strcmp(a[0], "syn") && n == 6) {
-		struct cl_raw r = { .flags = CL_F_SYN, .win = 64240, .seq = 12345,
-				    .opts = cl_syn_opts, .optlen = sizeof(cl_syn_opts) };
+		struct raw_seg r = { .flags = TH_SYN, .win = 64240, .seq = 12345,
+				    .opts = raw_syn_opts, .optlen = sizeof(raw_syn_opts) };
 
 		r.proto = a[1][0] == 'x' ? IPPROTO_XTCP : IPPROTO_TCP;
-		r.saddr = cl_ip(a[2]);
-		r.daddr = cl_ip(a[3]);
+		r.saddr = inet_addr(a[2]);
+		r.daddr = inet_addr(a[3]);
 		r.sport = atoi(a[4]);
 		r.dport = atoi(a[5]);
-		fd = cl_raw_open();
-		err = fd < 0 ? errno : cl_raw_send(fd, &r);
+		fd = raw_open();
+		err = fd < 0 ? errno : raw_send(fd, &r);
 		if (fd >= 0)
 			close(fd);
 		printf(err ? "err %s\n" : "ok\n", strerror(err));

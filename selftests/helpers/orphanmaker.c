@@ -17,22 +17,17 @@
  * then netem loss 100% on both devices, one more connect from B (SYN_SENT)
  * and more data on 4 (lost); prints the /proc/net rows per state and exits.
  */
-#include "xtcp_common.h"
+#include "xtcp_lib.h"
 
 static int fam;
 
 static void enter(const char *ns)
 {
 	char p[128];
-	int fd;
 
 	snprintf(p, sizeof(p), "/run/netns/%s", ns);
-	fd = open(p, O_RDONLY);
-	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
-		perror(p);
+	if (ns_enter_path(p))
 		exit(2);
-	}
-	close(fd);
 }
 
 static void must(int ok, const char *what)
@@ -46,7 +41,7 @@ static void must(int ok, const char *what)
 int main(int argc, char **argv)
 {
 	static char buf[100000];
-	struct sockaddr_in s = xtcp_sin("10.0.0.1", 5003);
+	struct sockaddr_in s = sin4("10.0.0.1", 5003);
 	int c[6], a[6], l, n, i, one = 1, x = 0;
 	char cmd[256];
 
