@@ -235,19 +235,23 @@ FIXTURE_TEARDOWN(stack)
 	flood_topo_fini(&self->t, self->lfd);
 }
 
-/* syncookies=1 without pressure: plain SYN queue, no cookies. */
-TEST_F(stack, cookies1_no_flood_no_cookies)
+/*
+ * A listener of @kind (net.*.syncookies = @cookies, @backlog) and @n
+ * legitimate clients one after another, each of which must connect and
+ * talk; the counters before and after them in @s0 and @s1.
+ */
+static void legit_run(struct __test_metadata *_metadata, FIXTURE_DATA(stack) *self,
+		      enum stack kind, const char *cookies, int backlog, int n,
+		      long *s0, long *s1)
 {
-	enum stack kind = variant->stack;
-	long s0[S_N], s1[S_N];
 	int i;
 
 	NS(SIDE_B);
-	ASSERT_EQ(0, sysctl_set(sysctl_name(kind, "syncookies"), "1"));
-	self->lfd[kind] = sock_listen(kind, IP_B, PORT + kind, 8);
+	ASSERT_EQ(0, sysctl_set(sysctl_name(kind, "syncookies"), cookies));
+	self->lfd[kind] = sock_listen(kind, IP_B, PORT + kind, backlog);
 	ASSERT_LE(0, self->lfd[kind]);
 	stats(kind, s0);
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < n; i++) {
 		int c, a;
 
 		EXPECT_EQ(0, legit_client(&self->t, kind, self->lfd[kind], &c, &a));
@@ -256,6 +260,15 @@ TEST_F(stack, cookies1_no_flood_no_cookies)
 	}
 	stats(kind, s1);
 	log_delta(_metadata, kind, s0, s1);
+}
+
+/* syncookies=1 without pressure: plain SYN queue, no cookies. */
+TEST_F(stack, cookies1_no_flood_no_cookies)
+{
+	enum stack kind = variant->stack;
+	long s0[S_N], s1[S_N];
+
+	legit_run(_metadata, self, kind, "1", 8, 5, s0, s1);
 	if (kind == STACK_XTCP) {
 		EXPECT_EQ(0, s1[S_SENT] - s0[S_SENT]);
 		EXPECT_EQ(0, s1[S_RECV] - s0[S_RECV]);
@@ -390,22 +403,8 @@ TEST_F(stack, cookies2_docookies_counter_as_linux)
 {
 	enum stack kind = variant->stack;
 	long s0[S_N], s1[S_N];
-	int i;
 
-	NS(SIDE_B);
-	ASSERT_EQ(0, sysctl_set(sysctl_name(kind, "syncookies"), "2"));
-	self->lfd[kind] = sock_listen(kind, IP_B, PORT + kind, 128);
-	ASSERT_LE(0, self->lfd[kind]);
-	stats(kind, s0);
-	for (i = 0; i < 3; i++) {
-		int c, a;
-
-		EXPECT_EQ(0, legit_client(&self->t, kind, self->lfd[kind], &c, &a));
-		sock_abort(c);
-		sock_abort(a);
-	}
-	stats(kind, s1);
-	log_delta(_metadata, kind, s0, s1);
+	legit_run(_metadata, self, kind, "2", 128, 3, s0, s1);
 	EXPECT_EQ(3, s1[S_DOCOOKIES] - s0[S_DOCOOKIES]);
 }
 
