@@ -667,7 +667,8 @@ struct netem_case {
  * A fresh topology, receive on one CPU, netem @n on va and vb (NULL:
  * none), then @bytes A->B and @bytes B->A over @nconn + @nconn connections
  * of @s (xfer_multi()); the counters of netem_case_names kept in @r. 0, or
- * the setup's errno (the transfer's result is r->err).
+ * the setup's errno (the transfer's result is r->err). The namespaces stay
+ * until the process exits.
  */
 int netem_case(const char *what, const struct netem *n, enum stack s, int nconn,
 	       uint64_t bytes, int timeout_s, struct netem_case *r);
