@@ -87,8 +87,11 @@ life() {
 	chmod +x "$TMPD/$tag.run"
 	perf record -q -a "${ev[@]}" -o "$TMPD/$tag.data" -- "$TMPD/$tag.run" \
 		>"$TMPD/$tag.perf" 2>&1
-	perf script -i "$TMPD/$tag.data" -F event,trace >"$TMPD/$tag.txt" 2>>"$TMPD/$tag.perf"
+	# one blank between fields, none in front: perf pads its columns
+	perf script -i "$TMPD/$tag.data" -F event,trace 2>>"$TMPD/$tag.perf" |
+		sed -E 's/[[:space:]]+/ /g; s/^ //' >"$TMPD/$tag.txt"
 	tap_diag "$tag: $(wc -l <"$TMPD/$tag.txt") events; client: $(<"$TMPD/$tag.cli")"
+	tap_diag "$tag: first events: $(head -3 "$TMPD/$tag.txt" | tr '\n' '|')"
 }
 
 # transitions EVENTFILE SELECTOR: "OLD>NEW ..." of the state-change lines
@@ -112,11 +115,12 @@ tap_check "XTCP connection completed (client sent $BYTES bytes, server got them)
 tap_check "Linux TCP connection completed" \
 	test "$(kv "$TMPD/tcp.cli" sent)" = $BYTES -a "$(kv "$TMPD/tcp.srv" recv)" = $BYTES
 
-# the client's ephemeral port, from its first state change (CLOSE>SYN_SENT)
-xc=$(sed -nE 's/.*xtcp_set_state: src=[0-9.]+:([0-9]+) dest=10\.0\.0\.1:5001 .*oldstate=CLOSE newstate=SYN_SENT.*/\1/p' "$X" | head -1)
-tc=$(sed -nE 's/.*inet_sock_set_state: .*sport=([0-9]+) dport=5002 .*oldstate=TCP_CLOSE newstate=TCP_SYN_SENT.*/\1/p' "$T" | head -1)
-xl=$(transitions "$X" "xtcp_set_state: src=[0-9.]+:$xc ")
-tl=$(transitions "$T" "inet_sock_set_state: .*sport=$tc ")
+# the client's ephemeral port, from SYN_SENT>ESTABLISHED (CLOSE>SYN_SENT
+# is traced before connect() picks the port, with port 0, on both stacks)
+xc=$(sed -nE 's/.*xtcp_set_state: src=[0-9.]+:([0-9]+) dest=10\.0\.0\.1:5001 .*oldstate=SYN_SENT newstate=ESTABLISHED.*/\1/p' "$X" | head -1)
+tc=$(sed -nE 's/.*inet_sock_set_state: .*sport=([0-9]+) dport=5002 .*oldstate=TCP_SYN_SENT newstate=TCP_ESTABLISHED.*/\1/p' "$T" | head -1)
+xl=$(transitions "$X" "xtcp_set_state: src=[0-9.]+:(${xc:-x}|0) dest=10\.0\.0\.1:5001 ")
+tl=$(transitions "$T" "inet_sock_set_state: .*sport=(${tc:-x}|0) dport=5002 ")
 tap_diag "XTCP client (port $xc): $xl"
 tap_diag "Linux client (port $tc): $tl"
 tap_check "xtcp_set_state: the client went CLOSE>SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2" \
@@ -124,7 +128,7 @@ tap_check "xtcp_set_state: the client went CLOSE>SYN_SENT>ESTABLISHED>FIN_WAIT1>
 tap_check "the XTCP client's state changes are Linux TCP's (sock:inet_sock_set_state)" \
 	test -n "$xl" -a "$xl" = "$tl"
 xs=$(transitions "$X" "xtcp_set_state: src=[0-9.]+:5001 ")
-ts=$(transitions "$T" "inet_sock_set_state: .*sport=5002 ")
+ts=$(transitions "$T" "inet_sock_set_state: .*sport=5002 dport=")
 tap_diag "XTCP server side (port 5001): $xs"
 tap_diag "Linux server side (port 5002): $ts"
 tap_check "xtcp_set_state: the accepted socket went ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE" \
@@ -151,7 +155,7 @@ order=$(grep -nE "xtcp_set_state: $xsel .*newstate=FIN_WAIT2|xtcp_time_wait_ente
 tap_diag "client close order: $order"
 tap_check "xtcp_time_wait_enter then xtcp_time_wait_exit (1 s tw_timeout), after FIN_WAIT2" \
 	test "$order" = "FIN_WAIT2 enter exit "
-skx=$(sed -nE "s/.*xtcp_set_state: $xsel .*newstate=SYN_SENT skaddr=(0x)?([0-9a-f]+).*/\2/p" "$X" | head -1)
+skx=$(sed -nE "s/.*xtcp_set_state: $xsel .*newstate=ESTABLISHED skaddr=(0x)?([0-9a-f]+).*/\2/p" "$X" | head -1)
 tap_check "xtcp_destroy_sock: the client socket (skaddr $skx) is freed" \
 	eval 'test -n "$skx" && grep -qE "xtcp_destroy_sock: $xsel .*skaddr=(0x)?$skx" "$X"'
 tap_check "no xtcp_send_reset or xtcp_receive_reset in an orderly life" \
