@@ -817,9 +817,11 @@ TEST_F(wire, psh_on_last_segment_of_each_write)
 		pushed += psh[i];
 		last += psh[i] && lens[i] == 104;
 	}
-	TH_LOG("%s: %s", dt_name(variant->kind), pat);
+	/* Linux sometimes also sets PSH within a write (seen on 6.12: its
+	 * forced push on a young connection): the count is only logged
+	 */
+	TH_LOG("%s: %s (%d with PSH)", dt_name(variant->kind), pat, pushed);
 	EXPECT_EQ(9, n);
-	EXPECT_EQ(3, pushed);
 	EXPECT_EQ(3, last);
 }
 
