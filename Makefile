@@ -11,7 +11,22 @@
 #                        last line "N passed, M failed"
 #   make check-debug     build the debug kernel (scripts/debug-kernel.sh,
 #                        cached) and run every selftest on it
+#   make unit            host-side unit tests of the module's logic (unit/):
+#                        mock kernel, no VM, a few seconds; also the first
+#                        step of make check
 #   make W=1             extra warnings
+#   make install         install xtcp.ko for the running kernel (KVER=...)
+#                        under /lib/modules/KVER/updates + depmod, the uapi
+#                        header, tools, man page, Wireshark plugin
+#                        (DESTDIR=, PREFIX=/usr/local, LUA_PLUGIN_DIR=);
+#                        see scripts/install.sh
+#   make uninstall       remove exactly what install put there (its manifest)
+#   make dkms-install    register, build and install XTCP with dkms (KVER=...)
+#   make dkms-uninstall  dkms remove, and the sources in /usr/src
+#   make dkms-check      dkms build for every kernel in a temporary tree
+#   make install-check   host-side checks of install/uninstall (scratch root),
+#                        the Wireshark plugin and the man page (no module load)
+#   make man-check       lint man/xtcp.7, check it names every sysctl/counter
 
 REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
@@ -30,14 +45,16 @@ DEMO_KVER ?= $(firstword $(filter 6.1.%,$(KVERS)) $(KVERS))
 MODULE_SRCS := $(wildcard $(REPO)/module/*.c $(REPO)/module/*.h) $(REPO)/Kbuild \
 	       $(REPO)/uapi/linux/xtcp.h
 
-.PHONY: all modules _modules deps demo check check-debug selftests tools clean checkpatch
+.PHONY: all modules _modules deps demo check check-debug selftests tools clean checkpatch \
+	unit install uninstall dkms-install dkms-uninstall dkms-check install-check \
+	man-check
 
 # Debug pass of `make check`: subset (CI), all, or none. The debug kernel is
 # never in KVERS (no /lib/modules/*-xtcp-debug/build link); scripts/check.sh
 # builds it and xtcp.ko for it.
 CHECK_DEBUG ?= subset
 
-all: modules
+all: modules tools
 
 deps:
 	@bash $(REPO)/scripts/install-deps.sh
@@ -67,7 +84,8 @@ _modules:
 		mv -f $$out/.xtcp.ko.tmp $$out/xtcp.ko; \
 	done
 
-selftests:
+# the tools too: shell tests run the preload shim and install them
+selftests: tools
 	@$(MAKE) -s -C $(REPO)/selftests
 
 tools:
@@ -78,7 +96,17 @@ demo: deps
 	@$(MAKE) -s tools
 	@bash $(REPO)/scripts/demo.sh $(DEMO_KVER)
 
+# Host-side unit tests (unit/Makefile): module files compiled unchanged
+# against mock kernel headers, built plain and with ASan/UBSan, run on this
+# host in seconds. Their output ends with its own "N passed, M failed".
+unit:
+	@$(MAKE) -s --no-print-directory -C $(REPO)/unit -j$$(nproc)
+
+# The unit tests come first: a unit failure stops make check before any
+# VM boots (its last line is then the unit run's "N passed, M failed");
+# their results are not added into check.sh's totals.
 check: deps
+	@$(MAKE) -s unit
 	@$(MAKE) -s modules W=1
 	@$(MAKE) -s selftests
 	@$(MAKE) -s tools
@@ -127,6 +155,37 @@ fuzz:
 		XTCP_TEST_TIMEOUT=$$(($(XTCP_FUZZ_SECS) + 600)) \
 		XTCP_VM_TIMEOUT=$$(($(XTCP_FUZZ_SECS) + 900)) \
 		bash $(REPO)/scripts/check.sh $(KVERS)
+
+# ---------------------------------------------------------------- install
+# Nothing is built here: `make` first (KVER=... for another kernel).
+PREFIX ?= /usr/local
+DESTDIR ?=
+LUA_PLUGIN_DIR ?=
+INSTALL_ENV = KVER="$(KVER)" DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" \
+	LUA_PLUGIN_DIR="$(LUA_PLUGIN_DIR)"
+
+install:
+	@$(INSTALL_ENV) bash $(REPO)/scripts/install.sh install
+
+uninstall:
+	@$(INSTALL_ENV) bash $(REPO)/scripts/install.sh uninstall
+
+dkms-install:
+	@bash $(REPO)/scripts/dkms.sh install $(KVER)
+
+dkms-uninstall:
+	@bash $(REPO)/scripts/dkms.sh uninstall
+
+dkms-check:
+	@bash $(REPO)/scripts/dkms.sh check $(KVERS)
+
+install-check:
+	@bash $(REPO)/scripts/install-check.sh $(KVERS)
+
+# xtcp(7) renders without a warning (groff -ww; mandoc -Tlint when
+# installed) and names every sysctl and counter of module/
+man-check:
+	@bash $(REPO)/scripts/man-check.sh
 
 clean:
 	rm -rf $(REPO)/build

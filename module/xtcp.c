@@ -53,6 +53,36 @@ void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 		xtcp_send_ack(sk);		/* window update */
 }
 
+/* Linux's forced_push(): half the peer's largest window written since PSH */
+static bool xtcp_forced_push(const struct xtcp_sock *xs)
+{
+	return xtcp_after(xs->write_seq, xs->pushed_seq + (xs->max_window >> 1));
+}
+
+/* PSH on @skb: the receiver delivers what it has (Linux's tcp_mark_push) */
+static void xtcp_mark_push(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	XTCP_SKB_CB(skb)->flags |= XTCP_PSH;
+	xs->pushed_seq = xs->write_seq;
+}
+
+/*
+ * End of a write, or a wait for send buffer space, as Linux's tcp_push():
+ * PSH on the last segment queued unless MSG_MORE (or a forced push is
+ * due), then send what may go; MSG_MORE holds a partial last segment.
+ * Context: socket lock held.
+ */
+static void xtcp_push_write(struct sock *sk, int flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->send_head)
+		return;
+	if (!(flags & MSG_MORE) || xtcp_forced_push(xs))
+		xtcp_mark_push(xs, skb_peek_tail(&sk->sk_write_queue));
+	__xtcp_push(sk, flags & MSG_MORE);
+}
+
 /**
  * xtcp_sendmsg() - proto_ops.sendmsg: queue data, send what may go now
  * @sock: socket
@@ -141,22 +171,29 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		XTCP_SKB_CB(skb)->end_seq += copy;
 		WRITE_ONCE(xs->write_seq, xs->write_seq + copy);
 		copied += copy;
+		if (xtcp_forced_push(xs)) {
+			xtcp_mark_push(xs, skb);
+			xtcp_push(sk);
+		}
 		continue;
 
 wait_for_space:
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		xtcp_push(sk);
+		if (copied)
+			xtcp_push_write(sk, flags & ~MSG_MORE);
+		else
+			xtcp_push(sk);
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
 			goto do_error;
 	}
-	xtcp_push(sk);
+	xtcp_push_write(sk, flags);
 	release_sock(sk);
 	return copied;
 
 do_error:
 	if (copied) {
-		xtcp_push(sk);
+		xtcp_push_write(sk, flags);
 		release_sock(sk);
 		return copied;
 	}
@@ -267,6 +304,16 @@ found:
 	} while (len > 0);
 
 	xtcp_cleanup_rbuf(sk, copied);
+	if (xs->recvmsg_inq && copied >= 0) {
+		/* Linux's tcp_inq_hint(): a FIN still to read counts as a
+		 * byte, so that 0 means "nothing more for now"
+		 */
+		int inq = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq);
+
+		if (inq <= 0)
+			inq = sock_flag(sk, SOCK_DONE) ? 1 : 0;
+		put_cmsg(msg, SOL_TCP, TCP_CM_INQ, sizeof(inq), &inq);
+	}
 out:
 	release_sock(sk);
 	return copied;

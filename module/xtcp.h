@@ -514,6 +514,9 @@ struct xtcp_tw {
  *	to half of it and the oldest acceptable ACK (@snd_una - @max_window)
  * @write_seq: sequence number of the next byte sendmsg queues (one past
  *	the end of sk_write_queue, SYN and FIN included)
+ * @pushed_seq: @write_seq when PSH was last set (Linux's pushed_seq): a
+ *	write that runs past half the peer's largest window beyond it sets
+ *	PSH on the way (forced push)
  * @rcv_nxt: next sequence number expected from the peer (RCV.NXT)
  * @rcv_wnd: window we last advertised, bytes, unscaled (RCV.WND)
  * @rcv_wup: @rcv_nxt when @rcv_wnd was advertised: the advertised right
@@ -629,11 +632,14 @@ struct xtcp_tw {
  *	keepalive idle time counts from it
  * @last_oow_ack_time: jiffies (u32) of the last ACK answering an
  *	unacceptable segment or a challenge (xtcp_oow_rate_limited()), 0 none
+ * @orphan_counted: closed by the user (orphan): counted in
+ *	xtcp_orphan_count() until freed
  *
  * Per-socket settings (setsockopt); 0 = use the sysctl:
  * @syn_retries: TCP_SYNCNT (net.xtcp.syn_retries)
  * @nodelay: TCP_NODELAY: no Nagle
  * @cork: TCP_CORK: hold partial segments
+ * @recvmsg_inq: TCP_INQ: recvmsg() adds a TCP_CM_INQ control message
  * @keepidle: TCP_KEEPIDLE, seconds (net.xtcp.keepalive_time)
  * @keepintvl: TCP_KEEPINTVL, seconds (net.xtcp.keepalive_intvl)
  * @keepcnt: TCP_KEEPCNT (net.xtcp.keepalive_probes)
@@ -672,6 +678,7 @@ struct xtcp_sock {
 	u32 snd_wl2;
 	u32 max_window;
 	u32 write_seq;
+	u32 pushed_seq;
 	u32 rcv_nxt;
 	u32 rcv_wnd;
 	u32 rcv_wup;
@@ -750,11 +757,13 @@ struct xtcp_sock {
 	u32 last_oow_ack_time;	/* jiffies (u32) of the last ACK answering an
 				 * unacceptable segment or a challenge, 0 none
 				 */
+	bool orphan_counted;	/* in xtcp_orphan_count() */
 
 	/* per-socket settings (setsockopt); 0 = use the sysctl */
 	u8 syn_retries;
 	bool nodelay;
 	bool cork;
+	bool recvmsg_inq;
 	int keepidle;		/* seconds */
 	int keepintvl;
 	int keepcnt;
@@ -858,6 +867,7 @@ void xtcp_close(struct sock *sk, long timeout);
 void xtcp_child_forget(struct sock *child);
 int xtcp_shutdown(struct socket *sock, int how);
 void xtcp_sk_destruct(struct sock *sk);
+int xtcp_orphan_count(void);
 
 /* xtcp_secure.c: ISNs and timestamp offsets */
 void xtcp_secure_init(void);
@@ -894,19 +904,20 @@ void xtcp_write_opts(__be32 *p, const struct xtcp_out_opts *o, bool syn);
  */
 int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
-bool xtcp_paws_reject(struct xtcp_sock *xs, const struct xtcp_opts *opt,
-		      bool rst);
+bool xtcp_paws_check(const struct xtcp_sock *xs, const struct xtcp_opts *opt,
+		     int paws_win);
 u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample);
 int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max);
 
 /* xtcp_output.c: the transmit engine and the segments of a socket */
 void xtcp_write_queue_purge(struct sock *sk);
+void __xtcp_push(struct sock *sk, bool more);
 void xtcp_push(struct sock *sk);
 int xtcp_write_wakeup(struct sock *sk);
 u32 xtcp_select_window(struct sock *sk);
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb);
-void xtcp_send_syn(struct sock *sk);
+int xtcp_send_syn(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_challenge_ack(struct sock *sk);
 bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,

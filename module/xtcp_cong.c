@@ -26,21 +26,36 @@ static u32 newreno_ssthresh(struct xtcp_sock *xs, u32 in_flight)
 	return max(min(xs->cwnd, max(in_flight, 2U)) >> 1, 2U);
 }
 
+/*
+ * Linux's tcp_reno_cong_avoid(): slow start up to ssthresh (RFC 5681
+ * 3.1, with Linux's tcp_slow_start() clamp), then one segment per cwnd
+ * segments acknowledged, several for a stretch ACK (tcp_cong_avoid_ai()).
+ */
 static void newreno_cong_avoid(struct xtcp_sock *xs, u32 acked)
 {
+	u32 w, delta;
+
 	if (xs->cwnd < xs->ssthresh) {		/* slow start */
 		u32 c = min(xs->cwnd + acked, xs->ssthresh);
 
 		acked -= c - xs->cwnd;
-		xs->cwnd = c;
+		xs->cwnd = min(c, XTCP_MAX_CWND);
 		if (!acked)
 			return;
 	}
-	xs->cwnd_cnt += acked;			/* one segment per cwnd */
-	if (xs->cwnd_cnt >= xs->cwnd) {
-		xs->cwnd_cnt -= xs->cwnd;
-		xs->cwnd = min(xs->cwnd + 1, XTCP_MAX_CWND);
+	w = xs->cwnd;
+	/* credits accumulated at a larger cwnd: apply them gently now */
+	if (xs->cwnd_cnt >= w) {
+		xs->cwnd_cnt = 0;
+		xs->cwnd++;
 	}
+	xs->cwnd_cnt += acked;
+	if (xs->cwnd_cnt >= w) {
+		delta = xs->cwnd_cnt / w;
+		xs->cwnd_cnt -= delta * w;
+		xs->cwnd += delta;
+	}
+	xs->cwnd = min(xs->cwnd, XTCP_MAX_CWND);
 }
 
 const struct xtcp_cong_ops xtcp_newreno = {

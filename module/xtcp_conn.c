@@ -101,6 +101,33 @@ static void xtcp_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/* orphans of every namespace: closed by the user, not yet freed */
+static atomic_t xtcp_orphans = ATOMIC_INIT(0);
+
+/**
+ * xtcp_orphan_count() - sockets closed by their user and not yet freed
+ *
+ * Linux's tcp_orphan_count, also system-wide: the orphans still hold the
+ * module (and their namespace) until they end on their own (FIN
+ * retransmissions up to orphan_retries, fin_timeout in FIN_WAIT2).
+ * Context: any.
+ * Return: the count.
+ */
+int xtcp_orphan_count(void)
+{
+	return atomic_read(&xtcp_orphans);
+}
+
+/* sock_orphan() and count it; Context: socket lock held */
+static void xtcp_orphan(struct sock *sk)
+{
+	sock_orphan(sk);
+	if (!xtcp_sk(sk)->orphan_counted) {
+		xtcp_sk(sk)->orphan_counted = true;
+		atomic_inc(&xtcp_orphans);
+	}
+}
+
 /**
  * xtcp_sock_init() - initialise XTCP fields of a new or cloned socket
  * @sk: socket
@@ -143,6 +170,7 @@ void xtcp_sock_init(struct sock *sk)
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->reordering = 3;
 	xs->last_oow_ack_time = 0;
+	xs->orphan_counted = false;
 
 	sk->sk_write_space = xtcp_write_space;
 	sk->sk_destruct = xtcp_sk_destruct;
@@ -160,6 +188,8 @@ void xtcp_sock_init(struct sock *sk)
 void xtcp_sk_destruct(struct sock *sk)
 {
 	trace_xtcp_destroy_sock(sk);
+	if (xtcp_sk(sk)->orphan_counted)
+		atomic_dec(&xtcp_orphans);
 	WARN_ON_ONCE(xtcp_sk(sk)->bound || xtcp_sk(sk)->ent.hashed ||
 		     xtcp_sk(sk)->listen_hashed);
 	skb_queue_purge(&xtcp_sk(sk)->ofo_queue);
@@ -212,7 +242,7 @@ void xtcp_child_forget(struct sock *child)
 	 */
 	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
 	xtcp_disconnect(child);
-	sock_orphan(child);
+	xtcp_orphan(child);
 	xtcp_hash_unbind(child);
 	release_sock(child);
 	sock_put(child);
@@ -453,7 +483,7 @@ void xtcp_close(struct sock *sk, long timeout)
 	sk_stream_wait_close(sk, timeout);
 
 adjudge:
-	sock_orphan(sk);
+	xtcp_orphan(sk);
 	if (sk->sk_state == TCP_FIN_WAIT2) {
 		struct xtcp_sock *xs = xtcp_sk(sk);
 

@@ -13,16 +13,12 @@
 #include <linux/slab.h>
 #include <linux/sysctl.h>
 
-static int xtcp_zero;
-static int xtcp_one = 1;
-static int xtcp_two = 2;
 static int xtcp_u8_max = 255;
 static int xtcp_keepalive_max = 32767;	/* MAX_TCP_KEEPIDLE / KEEPINTVL */
 static int xtcp_keepcnt_max = 127;	/* MAX_TCP_KEEPCNT */
 static int xtcp_syn_retries_max = 127;	/* MAX_TCP_SYNCNT */
 static int xtcp_secs_max = 600;		/* fin_timeout, tw_timeout */
 static int xtcp_syn_backlog_max = 1 << 20;
-static int xtcp_int_max = INT_MAX;
 static int xtcp_ratelimit_max = 3600 * 1000;	/* invalid_ratelimit, ms */
 
 /*
@@ -61,32 +57,32 @@ static int xtcp_proc_mem_triple(xtcp_ctl_table *table, int write,
 	.procname = #name, .data = XTCP_OFF(name),			\
 	.maxlen = 3 * sizeof(int), .mode = 0644,			\
 	.proc_handler = xtcp_proc_mem_triple,				\
-	.extra1 = &xtcp_one, .extra2 = &xtcp_int_max }
+	.extra1 = SYSCTL_ONE, .extra2 = SYSCTL_INT_MAX }
 
 static const struct ctl_table xtcp_sysctl_tmpl[] = {
-	XTCP_INT(keepalive_time, &xtcp_one, &xtcp_keepalive_max),
-	XTCP_INT(keepalive_intvl, &xtcp_one, &xtcp_keepalive_max),
-	XTCP_INT(keepalive_probes, &xtcp_one, &xtcp_keepcnt_max),
-	XTCP_INT(abort_on_overflow, &xtcp_zero, &xtcp_one),
-	XTCP_INT(max_syn_backlog, &xtcp_one, &xtcp_syn_backlog_max),
-	XTCP_INT(syncookies, &xtcp_zero, &xtcp_two),
-	XTCP_INT(syn_retries, &xtcp_one, &xtcp_syn_retries_max),
-	XTCP_INT(synack_retries, &xtcp_zero, &xtcp_u8_max),
-	XTCP_INT(fin_timeout, &xtcp_one, &xtcp_secs_max),
-	XTCP_INT(retries1, &xtcp_zero, &xtcp_u8_max),
-	XTCP_INT(retries2, &xtcp_zero, &xtcp_u8_max),
-	XTCP_INT(orphan_retries, &xtcp_zero, &xtcp_u8_max),
-	XTCP_INT(rfc1337, &xtcp_zero, &xtcp_one),
-	XTCP_INT(max_tw_buckets, &xtcp_zero, &xtcp_int_max),
-	XTCP_INT_F("tw_reuse", tw_reuse_mode, &xtcp_zero, &xtcp_two),
-	XTCP_INT(tw_timeout, &xtcp_one, &xtcp_secs_max),
+	XTCP_INT(keepalive_time, SYSCTL_ONE, &xtcp_keepalive_max),
+	XTCP_INT(keepalive_intvl, SYSCTL_ONE, &xtcp_keepalive_max),
+	XTCP_INT(keepalive_probes, SYSCTL_ONE, &xtcp_keepcnt_max),
+	XTCP_INT(abort_on_overflow, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_INT(max_syn_backlog, SYSCTL_ONE, &xtcp_syn_backlog_max),
+	XTCP_INT(syncookies, SYSCTL_ZERO, SYSCTL_TWO),
+	XTCP_INT(syn_retries, SYSCTL_ONE, &xtcp_syn_retries_max),
+	XTCP_INT(synack_retries, SYSCTL_ZERO, &xtcp_u8_max),
+	XTCP_INT(fin_timeout, SYSCTL_ONE, &xtcp_secs_max),
+	XTCP_INT(retries1, SYSCTL_ZERO, &xtcp_u8_max),
+	XTCP_INT(retries2, SYSCTL_ZERO, &xtcp_u8_max),
+	XTCP_INT(orphan_retries, SYSCTL_ZERO, &xtcp_u8_max),
+	XTCP_INT(rfc1337, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_INT(max_tw_buckets, SYSCTL_ZERO, SYSCTL_INT_MAX),
+	XTCP_INT_F("tw_reuse", tw_reuse_mode, SYSCTL_ZERO, SYSCTL_TWO),
+	XTCP_INT(tw_timeout, SYSCTL_ONE, &xtcp_secs_max),
 	XTCP_TRIPLE(rmem),
 	XTCP_TRIPLE(wmem),
-	XTCP_INT(sack, &xtcp_zero, &xtcp_one),
-	XTCP_INT(timestamps, &xtcp_zero, &xtcp_one),
-	XTCP_INT(window_scaling, &xtcp_zero, &xtcp_one),
-	XTCP_INT(invalid_ratelimit, &xtcp_zero, &xtcp_ratelimit_max),
-	XTCP_INT(challenge_ack_limit, &xtcp_zero, &xtcp_int_max),
+	XTCP_INT(sack, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_INT(timestamps, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_INT(window_scaling, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_INT(invalid_ratelimit, SYSCTL_ZERO, &xtcp_ratelimit_max),
+	XTCP_INT(challenge_ack_limit, SYSCTL_ZERO, SYSCTL_INT_MAX),
 };
 
 /* Linux TCP's defaults; the memory-sized ones are read from @net's TCP. */

@@ -23,25 +23,50 @@
 
 #include <linux/tcp.h>
 
+#define XTCP_PAWS_WINDOW	1		/* ticks: Linux's TCP_PAWS_WINDOW */
+#define XTCP_PAWS_WRAP		(24 * 24 * 3600) /* s: TS.Recent invalid */
+
 /**
- * xtcp_paws_reject() - RFC 7323 PAWS: is this an old duplicate?
+ * xtcp_paws_check() - RFC 7323 PAWS test, as Linux's tcp_paws_check()
  * @xs: socket with timestamps negotiated
- * @opt: the segment's options
- * @rst: the segment is a RST (Linux accepts RSTs once ts_recent is old)
+ * @opt: the segment's options, with a timestamp
+ * @paws_win: ticks the segment's TSval may lag TS.Recent
  *
- * Return: true to drop the segment.
+ * Return: true if the segment passes: its TSval is at most @paws_win
+ * older than TS.Recent, or TS.Recent is over 24 days old (RFC 7323 5.5),
+ * or TS.Recent is 0 (peers that send TSval 0 on their SYN).
  */
-bool xtcp_paws_reject(struct xtcp_sock *xs, const struct xtcp_opts *opt,
-		      bool rst)
+bool xtcp_paws_check(const struct xtcp_sock *xs, const struct xtcp_opts *opt,
+		     int paws_win)
 {
-	if (!xs->ts_ok || !opt->ts_ok)
+	if ((s32)(xs->ts_recent - opt->tsval) <= paws_win)
+		return true;
+	if (ktime_get_seconds() >= xs->ts_recent_stamp + XTCP_PAWS_WRAP)
+		return true;
+	return !xs->ts_recent;
+}
+
+/*
+ * Linux's tcp_disordered_ack(): a pure duplicate ACK that updates nothing
+ * and whose TSval lags by less than an RTO was only reordered behind
+ * later segments: PAWS lets it through.
+ */
+static bool xtcp_disordered_ack(struct sock *sk, const struct sk_buff *skb,
+				const struct xtcp_opts *opt)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 nwin = ntohs(tcp_hdr(skb)->window) << xs->snd_wscale;
+
+	if (!(cb->flags & XTCP_ACK) || cb->seq != cb->end_seq ||
+	    cb->seq != xs->rcv_nxt || cb->ack_seq != xs->snd_una)
 		return false;
-	if ((s32)(opt->tsval - xs->ts_recent) >= 0)
+	/* it would not update the window (tcp_may_update_window()) */
+	if (xtcp_after(cb->seq, xs->snd_wl1) ||
+	    (cb->seq == xs->snd_wl1 && (nwin > xs->snd_wnd || !nwin)))
 		return false;
-	/* 24 days without a timestamp: ts_recent is no longer valid */
-	if (ktime_get_seconds() >= xs->ts_recent_stamp + 24 * 24 * 3600)
-		return false;
-	return !(rst && ktime_get_seconds() >= xs->ts_recent_stamp + 60);
+	return (s32)(xs->ts_recent - opt->tsval) <=
+	       (s32)(xs->rto * 1200 / HZ);	/* tcp_tsval_replay() */
 }
 
 static void xtcp_store_ts_recent(struct xtcp_sock *xs,
@@ -158,7 +183,7 @@ u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 	long rtt_us = -1;
-	bool freed = false;
+	bool freed = false, retrans_acked = false;
 	u32 segs = 0;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
@@ -175,7 +200,13 @@ u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 			}
 			break;
 		}
-		if (!cb->retransmitted && rtt_us < 0)
+		/* Linux's tcp_clean_rtx_queue(): the sample comes from the
+		 * first segment sent once and not SACKed, and none at all
+		 * when retransmitted data is acknowledged (Karn)
+		 */
+		if (cb->retransmitted)
+			retrans_acked = true;
+		else if (!(cb->sacked & XTCP_SACKED) && rtt_us < 0)
 			rtt_us = jiffies_to_usecs(jiffies - cb->when);
 		/* filled a hole below SACKed data without a retransmission */
 		if (!cb->retransmitted && !(cb->sacked & XTCP_SACKED) &&
@@ -191,7 +222,7 @@ u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 	xs->snd_una = ack;
 	if (xtcp_before(xs->high_sacked, ack))
 		xs->high_sacked = ack;
-	if (rtt_sample && rtt_us >= 0)
+	if (rtt_sample && rtt_us >= 0 && !retrans_acked)
 		xtcp_rtt_sample(sk, rtt_us);
 	xs->retransmits = 0;
 	xs->backoff = 0;
@@ -688,10 +719,13 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	/* first: PAWS, then the sequence number; the ACKs answering either
 	 * are rate-limited (Linux's tcp_validate_incoming())
 	 */
-	if (xtcp_paws_reject(xs, opt, th->rst)) {
+	if (xs->ts_ok && opt->ts_ok && !th->rst &&	/* a RST passes */
+	    !xtcp_paws_check(xs, opt, XTCP_PAWS_WINDOW) &&
+	    !xtcp_disordered_ack(sk, skb, opt)) {
+		if (th->syn)
+			goto syn_challenge;
 		xtcp_inc_stats(sock_net(sk), XTCP_MIB_PAWSESTAB);
-		if (!th->rst &&
-		    !xtcp_oow_rate_limited(sock_net(sk), skb,
+		if (!xtcp_oow_rate_limited(sock_net(sk), skb,
 					   XTCP_MIB_TCPACKSKIPPEDPAWS,
 					   &xs->last_oow_ack_time))
 			xtcp_send_ack(sk);

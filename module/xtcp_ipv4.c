@@ -305,7 +305,8 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 	xs->sack_ok = READ_ONCE(xtcp_sysctl(sk)->sack);
 	xs->wscale_ok = READ_ONCE(xtcp_sysctl(sk)->window_scaling);
 	xs->rcv_wscale = 0;
-	mss = max_t(int, READ_ONCE(sk->sk_rcvbuf), xtcp_sysctl(sk)->rmem[2]);
+	mss = max_t(int, READ_ONCE(sk->sk_rcvbuf),
+		    READ_ONCE(xtcp_sysctl(sk)->rmem[2]));
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
 		mss = READ_ONCE(sk->sk_rcvbuf);
 	while (xs->wscale_ok && mss > 65535 && xs->rcv_wscale < XTCP_MAX_WSCALE) {
@@ -324,6 +325,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 		  xtcp_isn(inet->inet_saddr, inet->inet_daddr,
 			   inet->inet_sport, inet->inet_dport);
 	xs->write_seq = xs->iss;
+	xs->pushed_seq = xs->iss;
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss;
 	xs->snd_wnd = 0;
@@ -334,8 +336,11 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 	xs->retrans_stamp = 0;
 	atomic_set(&inet->inet_id, get_random_u16());
 
+	/* as Linux's tcp_connect(): no SYN buffer, connect() fails */
+	err = xtcp_send_syn(sk);
+	if (err)
+		goto failure;
 	xtcp_inc_stats(net, XTCP_MIB_ACTIVEOPENS);
-	xtcp_send_syn(sk);
 	return 0;
 
 failure:

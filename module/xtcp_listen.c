@@ -75,7 +75,8 @@ static bool xtcp_request_unlink(struct xtcp_request *req, bool keep_hash)
 /* Window scale we offer: enough to announce the largest receive buffer. */
 static u8 xtcp_rcv_wscale(struct sock *sk)
 {
-	int space = max(READ_ONCE(sk->sk_rcvbuf), xtcp_sysctl(sk)->rmem[2]);
+	int space = max(READ_ONCE(sk->sk_rcvbuf),
+			READ_ONCE(xtcp_sysctl(sk)->rmem[2]));
 	u8 ws = 0;
 
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
@@ -344,6 +345,7 @@ static int xtcp_child_init(struct sock *lsk, struct sock *sk,
 	xs->snd_una = req->iss + 1;
 	xs->snd_nxt = req->iss + 1;
 	xs->write_seq = req->iss + 1;
+	xs->pushed_seq = req->iss + 1;
 	xs->rcv_nxt = req->irs + 1;
 	xs->rcv_wup = req->irs + 1;
 	xs->copied_seq = req->irs + 1;

@@ -93,8 +93,11 @@ u32 xtcp_select_window(struct sock *sk)
 	win = min_t(u32, space, xs->window_clamp);
 	if (win < cur)
 		win = cur;		/* never shrink */
-	else if (win - cur < xtcp_rcv_mss(xs) && win < xs->window_clamp && cur)
-		win = cur;		/* SWS avoidance: wait for an MSS */
+	else if (win - cur < xtcp_rcv_mss(xs) && win < xs->window_clamp)
+		win = cur;		/* SWS avoidance: wait for an MSS, also
+					 * to reopen a closed window (RFC 1122
+					 * 4.2.3.3, Linux's __tcp_select_window)
+					 */
 	win = min_t(u32, win, 65535U << xs->rcv_wscale);
 	/* as Linux: round up so the scaled value does not lose the space */
 	win = min_t(u32, ALIGN(win, 1U << xs->rcv_wscale),
@@ -376,16 +379,14 @@ void xtcp_send_probe(struct sock *sk)
 }
 
 /* Queue a sequence-consuming control segment (SYN or FIN) and send it. */
-static void xtcp_queue_ctl(struct sock *sk, u8 flags)
+static int xtcp_queue_ctl(struct sock *sk, u8 flags)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
 	skb = alloc_skb_fclone(XTCP_MAX_HEADER, sk->sk_allocation);
-	if (!skb) {
-		/* retried by the retransmission timer via write_seq */
-		return;
-	}
+	if (!skb)
+		return -ENOBUFS;
 	skb_reserve(skb, XTCP_MAX_HEADER);
 	memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
@@ -397,6 +398,7 @@ static void xtcp_queue_ctl(struct sock *sk, u8 flags)
 	if (!xs->send_head)
 		xs->send_head = skb;
 	xtcp_push(sk);
+	return 0;
 }
 
 /**
@@ -404,10 +406,12 @@ static void xtcp_queue_ctl(struct sock *sk, u8 flags)
  * @sk: socket in SYN_SENT with iss chosen
  *
  * Context: socket lock held.
+ * Return: 0 (queued; a failed transmission is retried by the timer), or
+ * -ENOBUFS when no buffer could be allocated (nothing queued).
  */
-void xtcp_send_syn(struct sock *sk)
+int xtcp_send_syn(struct sock *sk)
 {
-	xtcp_queue_ctl(sk, XTCP_SYN);
+	return xtcp_queue_ctl(sk, XTCP_SYN);
 }
 
 /**
@@ -436,7 +440,9 @@ void xtcp_send_fin(struct sock *sk)
 /**
  * xtcp_transmit_queued() - send a segment of the write queue (a clone:
  * the segment stays queued until acknowledged), stamping its send time
- * (jiffies for the RTO, nanoseconds for RACK)
+ * (jiffies for the RTO, whatever the IP layer says, as Linux counts a SYN
+ * as sent; nanoseconds for RACK and PRR's count only once it left, as
+ * Linux's prr_out)
  * @sk: socket
  * @skb: the segment
  *
@@ -445,9 +451,13 @@ void xtcp_send_fin(struct sock *sk)
  */
 int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 {
+	int err;
+
 	XTCP_SKB_CB(skb)->when = jiffies;
-	xtcp_recovery_skb_sent(sk, skb);
-	return xtcp_transmit_skb(sk, skb, true);
+	err = xtcp_transmit_skb(sk, skb, true);
+	if (!err)
+		xtcp_recovery_skb_sent(sk, skb);
+	return err;
 }
 
 /**
@@ -628,12 +638,14 @@ int xtcp_write_wakeup(struct sock *sk)
 }
 
 /**
- * xtcp_push() - send queued segments the window and Nagle allow
+ * __xtcp_push() - send queued segments the windows and Nagle allow
  * @sk: synchronized socket (or SYN_SENT for the SYN itself)
+ * @more: hold a partial last segment as TCP_CORK would (sendmsg() with
+ *	MSG_MORE: this call only, as Linux's TCP_NAGLE_CORK in tcp_push())
  *
  * Context: socket lock or bh_lock_sock held.
  */
-void xtcp_push(struct sock *sk)
+void __xtcp_push(struct sock *sk, bool more)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
@@ -657,10 +669,9 @@ void xtcp_push(struct sock *sk)
 			break;			/* window full */
 		if (skb->len && skb->len < xs->mss_cache && last &&
 		    !(cb->flags & XTCP_FIN) &&
-		    (xs->cork || (!xs->nodelay && xs->snd_nxt != xs->snd_una)))
-			break;			/* Nagle / cork */
-		if (last && skb->len)
-			cb->flags |= XTCP_PSH;
+		    (xs->cork || more ||
+		     (!xs->nodelay && xs->snd_nxt != xs->snd_una)))
+			break;			/* Nagle / cork / MSG_MORE */
 		if (xtcp_xmit_new(sk, skb))
 			break;			/* retried by the timer */
 		pipe++;
@@ -671,4 +682,15 @@ void xtcp_push(struct sock *sk)
 	if (xs->send_head && xs->snd_una == xs->snd_nxt &&
 	    !timer_pending(&xs->retrans_timer))
 		xtcp_reset_xmit_timer(sk, XTCP_XMIT_PROBE0, xs->rto);
+}
+
+/**
+ * xtcp_push() - send queued segments the windows and Nagle allow
+ * @sk: synchronized socket (or SYN_SENT for the SYN itself)
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_push(struct sock *sk)
+{
+	__xtcp_push(sk, false);
 }

@@ -3,6 +3,7 @@
  * /proc/net/xtcp: XTCP sockets of the namespace in exactly /proc/net/tcp's
  * format (same header, same columns; the kernel-pointer column is zeros).
  * /proc/net/xtcp_stat: the namespace's counters, one "Name value" a line.
+ * /proc/net/xtcp_sockstat: sockets in use, orphans, TIME_WAIT entries.
  */
 #include "xtcp.h"
 
@@ -310,6 +311,37 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TCPACKSKIPPEDCHALLENGE] = "TCPACKSkippedChallenge",
 };
 
+/*
+ * /proc/net/xtcp_sockstat, the XTCP line of /proc/net/sockstat:
+ * "XTCP: inuse N orphan N tw N". inuse: this namespace's sockets on the
+ * listen or connection hash (Linux's sock_prot_inuse); orphan: closed by
+ * their user, not yet freed, all namespaces (as Linux's); tw: this
+ * namespace's TIME_WAIT entries. Context: process context.
+ */
+static int xtcp_sockstat_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_net *xn = xtcp_pernet(seq_file_single_net(seq));
+	struct xtcp_hashinfo *h = &xn->hash;
+	struct hlist_node *node;
+	int i, inuse = 0;
+
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(h->lhash); i++)
+		for (node = rcu_dereference(hlist_first_rcu(&h->lhash[i])); node;
+		     node = rcu_dereference(hlist_next_rcu(node)))
+			inuse++;
+	for (i = 0; i < (1 << XTCP_EHASH_BITS); i++)
+		for (node = rcu_dereference(hlist_first_rcu(&h->ehash[i])); node;
+		     node = rcu_dereference(hlist_next_rcu(node)))
+			if (hlist_entry(node, struct xtcp_ent, node)->kind ==
+			    XTCP_ENT_SOCK)
+				inuse++;
+	rcu_read_unlock();
+	seq_printf(seq, "XTCP: inuse %d orphan %d tw %d\n", inuse,
+		   xtcp_orphan_count(), atomic_read(&xn->tw_count));
+	return 0;
+}
+
 /* Context: process context (read of /proc/net/xtcp_stat). */
 static int xtcp_stat_show(struct seq_file *seq, void *v)
 {
@@ -343,8 +375,13 @@ int xtcp_proc_init_net(struct net *net)
 	if (!proc_create_net_single("xtcp_stat", 0444, net->proc_net,
 				    xtcp_stat_show, NULL))
 		goto err_stat;
+	if (!proc_create_net_single("xtcp_sockstat", 0444, net->proc_net,
+				    xtcp_sockstat_show, NULL))
+		goto err_sockstat;
 	return 0;
 
+err_sockstat:
+	remove_proc_entry("xtcp_stat", net->proc_net);
 err_stat:
 	remove_proc_entry("xtcp", net->proc_net);
 err_sock:
@@ -359,6 +396,7 @@ err_sock:
  */
 void xtcp_proc_exit_net(struct net *net)
 {
+	remove_proc_entry("xtcp_sockstat", net->proc_net);
 	remove_proc_entry("xtcp_stat", net->proc_net);
 	remove_proc_entry("xtcp", net->proc_net);
 }

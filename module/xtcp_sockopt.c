@@ -9,6 +9,8 @@
  *   TCP_NODELAY TCP_MAXSEG TCP_CORK TCP_KEEPIDLE TCP_KEEPINTVL TCP_KEEPCNT
  *   TCP_SYNCNT TCP_LINGER2 TCP_DEFER_ACCEPT TCP_INFO TCP_QUICKACK
  *   TCP_USER_TIMEOUT TCP_CONGESTION ("reno", the one algorithm so far)
+ *   TCP_INQ (TCP_CM_INQ control message on recvmsg) TCP_CC_INFO (empty
+ *   for reno, as Linux's)
  */
 #include "xtcp.h"
 
@@ -135,6 +137,11 @@ static int xtcp_setsockopt_locked(struct sock *sk, int optname, int val)
 			return -EINVAL;
 		WRITE_ONCE(xs->user_timeout, val);
 		return 0;
+	case TCP_INQ:
+		if (val < 0 || val > 1)
+			return -EINVAL;
+		xs->recvmsg_inq = val;
+		return 0;
 	}
 	return -ENOPROTOOPT;
 }
@@ -174,6 +181,7 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_NODELAY: case TCP_CORK: case TCP_MAXSEG: case TCP_KEEPIDLE:
 	case TCP_KEEPINTVL: case TCP_KEEPCNT: case TCP_SYNCNT: case TCP_LINGER2:
 	case TCP_DEFER_ACCEPT: case TCP_QUICKACK: case TCP_USER_TIMEOUT:
+	case TCP_INQ:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -279,6 +287,13 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 			return -EFAULT;
 		return 0;
 	}
+	case TCP_CC_INFO:
+		/* Linux: what the algorithm's get_info() fills; reno (and
+		 * cubic) have none, so the answer is empty
+		 */
+		if (put_user(0, optlen))
+			return -EFAULT;
+		return 0;
 	case TCP_INFO: {
 		struct tcp_info info;
 
@@ -325,6 +340,9 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_USER_TIMEOUT:
 		val = READ_ONCE(xs->user_timeout);
+		break;
+	case TCP_INQ:
+		val = xs->recvmsg_inq;
 		break;
 	default:
 		return -ENOPROTOOPT;

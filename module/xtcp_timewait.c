@@ -86,7 +86,8 @@ static void xtcp_tw_reschedule(struct xtcp_tw *tw)
 {
 	struct net *net = read_pnet(&tw->net);
 
-	mod_timer_pending(&tw->timer, jiffies + xtcp_pernet(net)->sysctl.tw_timeout * HZ);
+	mod_timer_pending(&tw->timer, jiffies +
+			  READ_ONCE(xtcp_pernet(net)->sysctl.tw_timeout) * HZ);
 }
 
 /**

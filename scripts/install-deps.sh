@@ -4,7 +4,8 @@
 # Install, idempotently, everything XTCP needs on a fresh Debian 12 machine:
 # QEMU (TCG), the Debian 6.1 and 6.12 kernel images and headers, the kernel
 # source (kselftest_harness.h), busybox for the guest initramfs, and the
-# user-space tools the tests run inside the guest (iproute2, tshark, ...).
+# user-space tools the tests run inside the guest (iproute2, tshark, ...),
+# and dkms for make dkms-install/dkms-check.
 #
 # Usage: scripts/install-deps.sh     (needs root; does nothing when all present)
 set -euo pipefail
@@ -20,6 +21,8 @@ PKGS=(
 	sparse
 	# unmodified programs the interop tests run over XTCP (tools/xtcpize)
 	curl nginx-light iperf3 redis-server redis-tools strace
+	# make dkms-install / dkms-check (scripts/dkms.sh)
+	dkms
 )
 
 missing=()

@@ -5,8 +5,9 @@
  * and tcp): EAGAIN (non-blocking recv without data, send with a full
  * buffer), MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL, SO_RCVTIMEO, SO_SNDTIMEO,
  * SO_RCVLOWAT (poll and recv), FIONREAD/SIOCINQ, SIOCOUTQ, sendfile(),
- * splice() both ways, TCP_INFO, and on a veth wire TCP_NODELAY, TCP_CORK
- * and tcpi_total_retrans.
+ * splice() both ways, TCP_INFO, TCP_INQ (TCP_CM_INQ), TCP_CC_INFO, and on
+ * a veth wire TCP_NODELAY, TCP_CORK, MSG_MORE, PSH (last segment of each
+ * write, forced within a long one) and tcpi_total_retrans.
  *
  * Both fixtures: two namespaces joined by veth (A 10.0.0.1 va <-> vb
  * 10.0.0.2 B, MTU 1500), c = the client in A, s = the accepted socket in
@@ -552,6 +553,58 @@ TEST_F(io, tcp_info_state_established)
 	EXPECT_GT(ti.tcpi_rcv_mss, 0);
 }
 
+/*
+ * TCP_INQ: the option reads back; each recvmsg() carries a TCP_CM_INQ
+ * control message with the bytes still to read; at end of stream it says
+ * 1 (Linux's tcp_inq_hint(): "keep reading"); only 0 and 1 are accepted.
+ */
+static int recv_inq(int fd, void *buf, size_t len, int *inq)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	int n = recvmsg(fd, &m, 0);
+
+	*inq = -1;
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_TCP && c->cmsg_type == TCP_CM_INQ)
+			memcpy(inq, CMSG_DATA(c), sizeof(int));
+	return n;
+}
+
+TEST_F(io, tcp_inq_cmsg)
+{
+	char buf[1000];
+	int inq, one = 1, two = 2;
+
+	ASSERT_EQ(0, setsockopt(self->s, SOL_TCP, TCP_INQ, &one, sizeof(one)));
+	EXPECT_EQ(1, dt_getint(self->s, SOL_TCP, TCP_INQ));
+	EXPECT_EQ(-1, setsockopt(self->s, SOL_TCP, TCP_INQ, &two, sizeof(two)));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, send_pattern(self->c, 1, 0, 1000));
+	ASSERT_EQ(1000, wait_inq(self->s, 1000, 5000));
+	EXPECT_EQ(400, recv_inq(self->s, buf, 400, &inq));
+	EXPECT_EQ(600, inq);
+	EXPECT_EQ(600, recv_inq(self->s, buf, sizeof(buf), &inq));
+	EXPECT_EQ(0, inq);
+	shutdown(self->c, SHUT_WR);
+	ASSERT_NE(0, dt_poll(self->s, POLLRDHUP, 5000) & POLLRDHUP);
+	EXPECT_EQ(0, recv_inq(self->s, buf, sizeof(buf), &inq));
+	EXPECT_EQ(1, inq);
+}
+
+/* TCP_CC_INFO: reno (XTCP) and cubic (Linux's default) export nothing */
+TEST_F(io, tcp_cc_info_empty)
+{
+	char info[64];
+	socklen_t len = sizeof(info);
+
+	EXPECT_EQ(0, getsockopt(self->c, SOL_TCP, TCP_CC_INFO, info, &len));
+	EXPECT_EQ(0, len);
+}
+
 /* ------------------------------------------------------------ fixture wire */
 
 FIXTURE(wire) {
@@ -687,6 +740,131 @@ TEST_F(wire, tcp_cork_200ms_ceiling)
 /* tcpi_total_retrans counts retransmissions: a 700 ms outage (netem loss
  * 100% on va) costs at least one, and tcpi_total_retrans grows by as much
  * as RetransSegs of the namespace */
+/*
+ * MSG_MORE: a small write with MSG_MORE is held (as TCP_CORK would, for
+ * that call only); the next write without it sends both in one segment.
+ */
+TEST_F(wire, msg_more_holds_then_merges)
+{
+	char buf[100];
+	int lens[256], n;
+
+	dt_pattern(1, 0, buf, 100);
+	ASSERT_EQ(100, send(self->c, buf, 100, MSG_MORE));
+	dt_msleep(60);
+	n = data_segs(self, variant->kind, lens, 256);
+	EXPECT_EQ(0, n) TH_LOG("%s: MSG_MORE data left at once", dt_name(variant->kind));
+	ASSERT_EQ(0, send_pattern(self->c, 1, 100, 100));
+	ASSERT_EQ(0, read_check(self->s, 1, 200, 5000));
+	n = data_segs(self, variant->kind, lens, 256);
+	TH_LOG("%s: %d data segment(s), first %d bytes", dt_name(variant->kind), n,
+	       n ? lens[0] : 0);
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(200, n ? lens[0] : 0);
+}
+
+/* MSG_MORE data that no write follows still leaves by itself */
+TEST_F(wire, msg_more_ceiling)
+{
+	char buf[300];
+	double t0 = dt_now();
+
+	dt_pattern(1, 0, buf, 300);
+	ASSERT_EQ(300, send(self->c, buf, 300, MSG_MORE));
+	/* how soon (~200 ms idle, seconds under load) is only logged */
+	EXPECT_EQ(0, read_check(self->s, 1, 300, 10000));
+	TH_LOG("%s: MSG_MORE 300 bytes arrived after %.3f s", dt_name(variant->kind),
+	       dt_now() - t0);
+}
+
+/* data segments from c with their PSH bit (1) or not (0), in order */
+static int data_psh(FIXTURE_DATA(wire) *self, int kind, int *lens, int *psh, int max)
+{
+	static struct dt_seg segs[4096];
+	int n, i, k = 0;
+
+	dt_msleep(30);
+	fflush(self->cap.f);
+	n = dt_pcap_segs(self->pcap, dt_proto(kind), segs, 4096);
+	for (i = 0; i < n; i++)
+		if (segs[i].sport == self->cport && segs[i].len > 0 && k < max) {
+			lens[k] = segs[i].len;
+			psh[k++] = !!(segs[i].flags & DT_F_PSH);
+		}
+	return k;
+}
+
+/*
+ * PSH as Linux's tcp_push(): on the last segment of each write, not on
+ * the others (three writes of 3000 bytes: 1448 1448 104+PSH each).
+ */
+TEST_F(wire, psh_on_last_segment_of_each_write)
+{
+	int lens[256], psh[256], n, i, j, pushed = 0, last = 0;
+	char pat[256] = "";
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, send_pattern(self->c, 1, i * 3000, 3000));
+		ASSERT_EQ(0, read_check(self->s, 1, 3000, 5000));
+		dt_msleep(100);
+	}
+	n = data_psh(self, variant->kind, lens, psh, 256);
+	for (i = 0, j = 0; i < n && j < (int)sizeof(pat) - 8; i++) {
+		j += snprintf(pat + j, sizeof(pat) - j, "%d%s ", lens[i], psh[i] ? "P" : "");
+		pushed += psh[i];
+		last += psh[i] && lens[i] == 104;
+	}
+	TH_LOG("%s: %s", dt_name(variant->kind), pat);
+	EXPECT_EQ(9, n);
+	EXPECT_EQ(3, pushed);
+	EXPECT_EQ(3, last);
+}
+
+struct bigwrite {
+	int fd;
+	size_t len;
+	ssize_t ret;
+	pthread_t th;
+};
+
+static void *bigwrite_fn(void *arg)
+{
+	struct bigwrite *b = arg;
+	char *buf = malloc(b->len);
+
+	b->ret = -1;
+	if (buf) {
+		dt_pattern(1, 0, buf, b->len);
+		b->ret = send(b->fd, buf, b->len, MSG_NOSIGNAL);
+		free(buf);
+	}
+	return NULL;
+}
+
+/*
+ * One long write: PSH also appears before its end, once half of the
+ * peer's largest window went without one (Linux's forced_push()), and on
+ * the last segment; the blocking send() returns the whole count.
+ */
+TEST_F(wire, psh_forced_in_long_write)
+{
+	static int lens[4096], psh[4096];
+	struct bigwrite b = { .fd = self->c, .len = 256 * 1024 };
+	int n, i, mid = 0;
+
+	ASSERT_EQ(0, pthread_create(&b.th, NULL, bigwrite_fn, &b));
+	EXPECT_EQ(0, read_check(self->s, 1, b.len, 20000));
+	pthread_join(b.th, NULL);
+	EXPECT_EQ((ssize_t)b.len, b.ret);
+	n = data_psh(self, variant->kind, lens, psh, 4096);
+	for (i = 0; i + 1 < n; i++)
+		mid += psh[i];
+	TH_LOG("%s: %d data segments, %d with PSH before the last", dt_name(variant->kind),
+	       n, mid);
+	EXPECT_LE(1, mid);
+	EXPECT_EQ(1, n ? psh[n - 1] : 0);
+}
+
 TEST_F(wire, tcp_info_total_retrans)
 {
 	struct dt_netem cut = { .loss = 100 };

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Calls into module files outside the unit build (stubs.c). */
+#ifndef _UNIT_STUBS_H
+#define _UNIT_STUBS_H
+
+#include "../module/xtcp.h"
+
+struct stub_calls {
+	int set_state;
+	int done;
+	int reset;
+	int reset_err;
+	int time_wait;
+	int send_reset_noconn;
+};
+extern struct stub_calls stub_calls;
+
+#endif

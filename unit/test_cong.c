@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NewReno arithmetic (module/xtcp_cong.c) against RFC 5681 3.1, RFC 6928
+ * and Linux's tcp_slow_start(), tcp_cong_avoid_ai(), tcp_reno_ssthresh()
+ * and tcp_sndbuf_expand().
+ */
+#include "../module/xtcp_cong.c"
+#include "fixture.h"
+
+static struct xtcp_sock ca;
+
+static void ca_set(u32 cwnd, u32 ssthresh, u32 cnt)
+{
+	ca.cwnd = cwnd;
+	ca.ssthresh = ssthresh;
+	ca.cwnd_cnt = cnt;
+}
+
+TEST(reno_init_window)
+{
+	/* RFC 6928: IW 10; no threshold until the first loss (RFC 5681 3.1
+	 * "arbitrarily high")
+	 */
+	ca_set(0, 0, 5);
+	xtcp_newreno.init(&ca);
+	EXPECT_EQ(ca.cwnd, 10);
+	EXPECT_EQ(ca.cwnd_cnt, 0);
+	EXPECT_GE(ca.ssthresh, 0x7fffffffu);
+	EXPECT_TRUE(!strcmp(xtcp_newreno.name, "reno"));
+}
+
+TEST(reno_slow_start_grows_by_acked)
+{
+	/* RFC 5681 3.1 / Linux tcp_slow_start(): +1 segment per segment
+	 * acknowledged while cwnd < ssthresh
+	 */
+	ca_set(10, 1000, 0);
+	xtcp_newreno.cong_avoid(&ca, 1);
+	EXPECT_EQ(ca.cwnd, 11);
+	xtcp_newreno.cong_avoid(&ca, 5);
+	EXPECT_EQ(ca.cwnd, 16);
+	xtcp_newreno.cong_avoid(&ca, 16);	/* one round: doubles */
+	EXPECT_EQ(ca.cwnd, 32);
+	EXPECT_EQ(ca.cwnd_cnt, 0);
+}
+
+TEST(reno_slow_start_stops_at_ssthresh)
+{
+	/* tcp_slow_start() stops at ssthresh and hands the rest of the
+	 * acknowledged segments to congestion avoidance
+	 */
+	ca_set(10, 12, 0);
+	xtcp_newreno.cong_avoid(&ca, 5);
+	EXPECT_EQ(ca.cwnd, 12);
+	EXPECT_EQ(ca.cwnd_cnt, 3);
+}
+
+TEST(reno_congestion_avoidance_one_per_window)
+{
+	/* RFC 5681 3.1 (eq. 3): about one segment per RTT; Linux's
+	 * tcp_cong_avoid_ai(): +1 once cwnd segments were acknowledged
+	 */
+	int i;
+
+	ca_set(20, 20, 0);
+	for (i = 0; i < 19; i++)
+		xtcp_newreno.cong_avoid(&ca, 1);
+	EXPECT_EQ(ca.cwnd, 20);
+	xtcp_newreno.cong_avoid(&ca, 1);
+	EXPECT_EQ(ca.cwnd, 21);
+	EXPECT_EQ(ca.cwnd_cnt, 0);
+	for (i = 0; i < 21; i++)
+		xtcp_newreno.cong_avoid(&ca, 1);
+	EXPECT_EQ(ca.cwnd, 22);
+}
+
+TEST(reno_ca_stretch_ack_credits_all_windows)
+{
+	/* Linux's tcp_cong_avoid_ai(): an ACK for 45 segments at cwnd 20
+	 * adds 45 / 20 = 2 segments and keeps 5 as credit
+	 */
+	ca_set(20, 20, 0);
+	xtcp_newreno.cong_avoid(&ca, 45);
+	EXPECT_EQ(ca.cwnd, 22);
+	EXPECT_EQ(ca.cwnd_cnt, 5);
+}
+
+TEST(reno_cwnd_capped_in_avoidance)
+{
+	/* congestion avoidance stops at XTCP_MAX_CWND */
+	ca_set(XTCP_MAX_CWND, XTCP_MAX_CWND, XTCP_MAX_CWND - 1);
+	xtcp_newreno.cong_avoid(&ca, 1);
+	EXPECT_EQ(ca.cwnd, XTCP_MAX_CWND);
+}
+
+TEST(reno_cwnd_capped_in_slow_start)
+{
+	/* Linux's tcp_slow_start() bounds cwnd by snd_cwnd_clamp, as
+	 * tcp_cong_avoid_ai() does; XTCP's clamp is XTCP_MAX_CWND
+	 */
+	ca_set(XTCP_MAX_CWND - 1, 0x7fffffff, 0);
+	xtcp_newreno.cong_avoid(&ca, 100);
+	EXPECT_LE(ca.cwnd, XTCP_MAX_CWND);
+}
+
+TEST(reno_ssthresh_half_flight_at_least_two)
+{
+	/* RFC 5681 eq. (4): ssthresh = max(FlightSize / 2, 2 * SMSS), the
+	 * flight bounded by cwnd as Linux's tcp_reno_ssthresh() uses cwnd
+	 */
+	ca_set(20, 0, 0);
+	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 20), 10);
+	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 7), 3);
+	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 1), 2);
+	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 0), 2);
+	ca_set(3, 0, 0);
+	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 100), 2);
+	ca_set(101, 0, 0);
+	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 101), 50);
+}
+
+TEST(sndbuf_grows_with_cwnd_within_wmem_max)
+{
+	/* Linux's tcp_sndbuf_expand(): room for 2 * cwnd full segments,
+	 * at most tcp_wmem[2], never shrinking, never after SO_SNDBUF
+	 */
+	struct xtcp_sock *xs = ut_sock(1000);
+	struct sock *sk = SK(xs);
+	u32 per = SKB_TRUESIZE(xs->mss_cache + XTCP_MAX_HEADER);
+
+	sk->sk_sndbuf = 4096;
+	xs->cwnd = 100;
+	xtcp_sndbuf_expand(sk);
+	EXPECT_EQ(sk->sk_sndbuf, 2 * 100 * per);
+	xs->cwnd = 20;			/* never shrinks */
+	xtcp_sndbuf_expand(sk);
+	EXPECT_EQ(sk->sk_sndbuf, 2 * 100 * per);
+	xs->cwnd = 60000;
+	xtcp_sndbuf_expand(sk);
+	EXPECT_EQ(sk->sk_sndbuf, ut_net()->sysctl.wmem[2]);
+
+	sk->sk_sndbuf = 4096;
+	sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
+	xtcp_sndbuf_expand(sk);
+	EXPECT_EQ(sk->sk_sndbuf, 4096);
+	ut_sock_free(xs);
+}
+
+TEST(cong_init_picks_reno)
+{
+	struct xtcp_sock *xs = ut_sock(1000);
+
+	xs->ca_ops = NULL;
+	xs->cwnd = 3;
+	xtcp_cong_init(SK(xs));
+	EXPECT_TRUE(xs->ca_ops == &xtcp_newreno);
+	EXPECT_EQ(xs->cwnd, XTCP_INIT_CWND);
+	ut_sock_free(xs);
+}

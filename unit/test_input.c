@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Segment arrival (module/xtcp_input.c): PAWS (RFC 7323 5), ACK
+ * processing (RFC 9293 3.10.7.4, RFC 6298 Karn/RTO restart, RFC 5961
+ * challenge ACKs), the receive and out-of-order queues (RFC 5681 4.2
+ * immediate ACKs), the SACK blocks we report (RFC 2018 4, RFC 2883) and
+ * the receive-queue collapse under allocation failures, against Linux's
+ * tcp_paws_reject(), tcp_ack(), tcp_clean_rtx_queue(),
+ * tcp_validate_incoming(), tcp_data_queue(), tcp_sack_new_ofo_skb() and
+ * tcp_collapse().
+ */
+#include <stdlib.h>
+
+#include "../module/xtcp_input.c"
+#include "fixture.h"
+#include "stubs.h"
+
+/* ---- PAWS ---- */
+
+TEST(paws_rejects_older_timestamps)
+{
+	/* RFC 7323 5.3 R1: TSval older than TS.Recent: drop; equal or newer
+	 * (modulo 2^32): accept (Linux's tcp_paws_check() with no window)
+	 */
+	struct xtcp_sock xs = { .ts_ok = true, .ts_recent = 1000,
+				.ts_recent_stamp = ktime_get_seconds() };
+	struct xtcp_opts o = { .ts_ok = true, .tsval = 999 };
+
+	EXPECT_FALSE(xtcp_paws_check(&xs, &o, 0));
+	o.tsval = 1000;
+	EXPECT_TRUE(xtcp_paws_check(&xs, &o, 0));
+	o.tsval = 1001;
+	EXPECT_TRUE(xtcp_paws_check(&xs, &o, 0));
+	xs.ts_recent = 0xfffffff0u;
+	o.tsval = 0x10;				/* after the wrap: newer */
+	EXPECT_TRUE(xtcp_paws_check(&xs, &o, 0));
+	o.tsval = 0xffffffe0u;
+	EXPECT_FALSE(xtcp_paws_check(&xs, &o, 0));
+}
+
+TEST(paws_ts_recent_ages_out_or_zero)
+{
+	/* RFC 7323 5.5: TS.Recent older than 24 days is invalid; Linux's
+	 * tcp_paws_check() also ignores a TS.Recent of 0 (peers that send
+	 * TSval 0 on their SYN)
+	 */
+	struct xtcp_sock xs = { .ts_ok = true, .ts_recent = 1000 };
+	struct xtcp_opts o = { .ts_ok = true, .tsval = 10 };
+	s64 now = ktime_get_seconds();
+
+	xs.ts_recent_stamp = now - 30;
+	EXPECT_FALSE(xtcp_paws_check(&xs, &o, 1));
+	xs.ts_recent_stamp = now - 24 * 24 * 3600;
+	EXPECT_TRUE(xtcp_paws_check(&xs, &o, 1));
+	xs.ts_recent_stamp = now;
+	xs.ts_recent = 0;
+	o.tsval = 0xfffffff0u;
+	EXPECT_TRUE(xtcp_paws_check(&xs, &o, 1));
+}
+
+TEST(paws_one_tick_window)
+{
+	/* Linux's tcp_paws_discard(): a TSval at most TCP_PAWS_WINDOW (1)
+	 * behind TS.Recent is accepted, two behind is not
+	 */
+	struct xtcp_sock xs = { .ts_ok = true, .ts_recent = 1000,
+				.ts_recent_stamp = ktime_get_seconds() };
+	struct xtcp_opts o = { .ts_ok = true, .tsval = 999 };
+
+	EXPECT_TRUE(xtcp_paws_check(&xs, &o, 1));
+	o.tsval = 998;
+	EXPECT_FALSE(xtcp_paws_check(&xs, &o, 1));
+}
+
+/* ---- cumulative ACKs ---- */
+
+TEST(clean_acked_trims_partly_acked_head)
+{
+	/* RFC 9293 3.10.7.4: SND.UNA = SEG.ACK; Linux's tcp_trim_head():
+	 * the acknowledged part of the head segment is dropped
+	 */
+	struct xtcp_sock *xs = ut_sock(0xfffffe00u);
+	struct sk_buff *head;
+
+	ut_send(xs, 2, 1000);
+	EXPECT_EQ(xtcp_clean_acked(SK(xs), 0xfffffe01u + 400, false), 0);
+	head = ut_wq(xs, 0);
+	EXPECT_EQ(head->len, 600);
+	EXPECT_EQ(XTCP_SKB_CB(head)->seq, 0xfffffe01u + 400);
+	EXPECT_EQ(head->data[0], (u8)(0x01 + 400));
+	EXPECT_EQ(xs->snd_una, 0xfffffe01u + 400);
+	EXPECT_EQ(ut_wq_len(xs), 2);
+	EXPECT_EQ(xtcp_clean_acked(SK(xs), 0xfffffe01u + 1000, false), 1);
+	EXPECT_EQ(ut_wq_len(xs), 1);
+	ut_sock_free(xs);
+}
+
+TEST(clean_acked_restarts_or_stops_rto)
+{
+	/* RFC 6298 5.2-5.3: all data acknowledged: stop the timer; new
+	 * data acknowledged: restart it; the backoff is cleared
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+
+	ut_send(xs, 3, 1000);
+	xs->backoff = 3;
+	xs->retransmits = 2;
+	mock_clock_advance_us(300000);
+	xtcp_clean_acked(SK(xs), 1002, false);
+	EXPECT_TRUE(timer_pending(&xs->retrans_timer));
+	EXPECT_EQ(xs->retrans_timer.expires, jiffies + xs->rto);
+	EXPECT_EQ(xs->backoff, 0);
+	EXPECT_EQ(xs->retransmits, 0);
+	xtcp_clean_acked(SK(xs), 3002, false);
+	EXPECT_FALSE(timer_pending(&xs->retrans_timer));
+	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_NONE);
+	ut_sock_free(xs);
+}
+
+TEST(clean_acked_rtt_sample_karn)
+{
+	/* RFC 6298 3 (Karn): no sample from a retransmitted segment; a
+	 * sample from a segment sent once
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+
+	ut_send(xs, 2, 1000);
+	XTCP_SKB_CB(ut_wq(xs, 0))->retransmitted = true;
+	mock_clock_advance_us(100000);
+	xtcp_clean_acked(SK(xs), 1002, true);
+	EXPECT_EQ(xs->srtt_us, 0);
+	xtcp_clean_acked(SK(xs), 2002, true);
+	EXPECT_NE(xs->srtt_us, 0);
+	EXPECT_EQ(xs->srtt_us >> 3, jiffies_to_usecs(usecs_to_jiffies(100000)));
+	ut_sock_free(xs);
+}
+
+TEST(clean_acked_no_rtt_sample_when_retransmission_acked)
+{
+	/* Linux's tcp_clean_rtx_queue(): an ACK that covers retransmitted
+	 * data (FLAG_RETRANS_DATA_ACKED) gives no sequence RTT sample: it
+	 * was sent when the retransmission arrived, not one RTT after the
+	 * later segments left
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+
+	ut_send(xs, 2, 1000);
+	XTCP_SKB_CB(ut_wq(xs, 0))->retransmitted = true;
+	mock_clock_advance_us(3000000);		/* a long recovery */
+	xtcp_clean_acked(SK(xs), 2002, true);
+	EXPECT_EQ(xs->srtt_us, 0);
+	ut_sock_free(xs);
+}
+
+/* ---- segments through xtcp_rcv_state_process() ---- */
+
+static void rx(struct xtcp_sock *xs, u32 seq, u32 ack, u8 flags, u16 win,
+	       u32 len)
+{
+	xtcp_rcv_state_process(SK(xs), ut_rx_seg(seq, ack, flags, win,
+						  NULL, 0, len));
+}
+
+TEST(ack_window_update_rules)
+{
+	/* RFC 9293 3.10.7.4: SND.WND is taken from a segment with
+	 * SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK;
+	 * the field is scaled by the peer's shift (RFC 7323 2.3)
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+
+	ut_send(xs, 2, 1000);
+	xs->snd_wl1 = r;
+	xs->snd_wl2 = 2;
+	rx(xs, r, 1002, XTCP_ACK, 100, 0);
+	EXPECT_EQ(xs->snd_una, 1002);
+	EXPECT_EQ(xs->snd_wnd, 100 << 7);
+	EXPECT_EQ(xs->snd_wl2, 1002);
+	rx(xs, r, 1001, XTCP_ACK, 200, 0);	/* older ACK: no update */
+	EXPECT_EQ(xs->snd_wnd, 100 << 7);
+	xs->snd_wl1 = r + 10;			/* older segment: no update */
+	rx(xs, r, 2002, XTCP_ACK, 300, 0);
+	EXPECT_EQ(xs->snd_una, 2002);
+	EXPECT_EQ(xs->snd_wnd, 100 << 7);
+	ut_sock_free(xs);
+}
+
+TEST(ack_of_unsent_data_dropped)
+{
+	/* Linux's tcp_ack() (RFC 9293 says "send an ACK"): in ESTABLISHED
+	 * an ACK above snd_nxt is dropped without an answer
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 una = xs->snd_una;
+
+	ut_send(xs, 1, 1000);
+	rx(xs, xs->rcv_nxt, 5000, XTCP_ACK, 100, 0);
+	EXPECT_EQ(xs->snd_una, una);
+	EXPECT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPCHALLENGEACK), 0);
+	ut_sock_free(xs);
+}
+
+TEST(challenge_acks_rfc5961)
+{
+	/* RFC 5961 3.2 (in-window RST not at RCV.NXT), 4.2 (SYN), 5.2 (ACK
+	 * too old): a challenge ACK, rate-limited per connection
+	 * (invalid_ratelimit); an exact RST resets (ECONNRESET)
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+
+	xs->max_window = 10000;
+	xs->snd_una = xs->snd_nxt = xs->write_seq = 100000;
+	rx(xs, r + 10, 100000, XTCP_RST, 0, 0);
+	ASSERT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].flags, XTCP_ACK);
+	EXPECT_EQ(mock_tx[0].seq, 100000);
+	EXPECT_EQ(mock_tx[0].ack, r);
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPCHALLENGEACK), 1);
+	EXPECT_EQ(stub_calls.reset, 0);
+	rx(xs, r, 100000, XTCP_SYN | XTCP_ACK, 100, 0);	/* at once: limited */
+	EXPECT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPACKSKIPPEDCHALLENGE), 1);
+	mock_clock_advance_us(600000);
+	rx(xs, r, 100000 - 20000, XTCP_ACK, 100, 0);	/* too old an ACK */
+	EXPECT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPCHALLENGEACK), 2);
+	rx(xs, r, 100000, XTCP_RST, 0, 0);		/* exact: reset */
+	EXPECT_EQ(stub_calls.reset, 1);
+	EXPECT_EQ(stub_calls.reset_err, ECONNRESET);
+	ut_sock_free(xs);
+}
+
+TEST(out_of_window_segment_answered_once)
+{
+	/* RFC 9293 3.10.7.4 "If a segment is not acceptable, send an ACK",
+	 * rate-limited as Linux's tcp_oow_rate_limited(); a RST out of the
+	 * window is dropped silently
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+
+	rx(xs, r + 10000000, 1, XTCP_ACK, 100, 0);
+	EXPECT_EQ(mock_tx_count, 1);
+	rx(xs, r + 10000000, 1, XTCP_ACK, 100, 0);
+	EXPECT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPACKSKIPPEDSEQ), 1);
+	rx(xs, r - 5000, 1, XTCP_RST, 0, 0);
+	EXPECT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(stub_calls.reset, 0);
+	ut_sock_free(xs);
+}
+
+TEST(data_in_order_ofo_and_hole_fill)
+{
+	/* RFC 5681 4.2: an out-of-order segment is ACKed at once (a
+	 * duplicate ACK, with SACK: RFC 2018), so is the one that fills
+	 * the hole; the queued data then becomes in order
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+	u32 r = xs->rcv_nxt;
+
+	xs->quickack = 0;
+	rx(xs, r, 1, XTCP_ACK, 100, 1000);
+	EXPECT_EQ(xs->rcv_nxt, r + 1000);
+	EXPECT_EQ(skb_queue_len(&sk->sk_receive_queue), 1);
+	EXPECT_EQ(mock_tx_count, 0);			/* ACK delayed */
+	EXPECT_TRUE(xs->ack_pending);
+	rx(xs, r + 2000, 1, XTCP_ACK, 100, 1000);	/* hole at r+1000 */
+	EXPECT_EQ(xs->rcv_nxt, r + 1000);
+	EXPECT_EQ(skb_queue_len(&xs->ofo_queue), 1);
+	ASSERT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].ack, r + 1000);
+	EXPECT_EQ(mock_tx[0].opts[2], 5);		/* a SACK option */
+	EXPECT_EQ(get_unaligned_be32(mock_tx[0].opts + 4), r + 2000);
+	EXPECT_EQ(get_unaligned_be32(mock_tx[0].opts + 8), r + 3000);
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPOFOQUEUE), 1);
+	rx(xs, r + 1000, 1, XTCP_ACK, 100, 1000);	/* fills it */
+	EXPECT_EQ(xs->rcv_nxt, r + 3000);
+	EXPECT_TRUE(skb_queue_empty(&xs->ofo_queue));
+	EXPECT_EQ(skb_queue_len(&sk->sk_receive_queue), 3);
+	ASSERT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(mock_tx[1].ack, r + 3000);
+	EXPECT_EQ(mock_tx[1].doff, 5);			/* no SACK left */
+	ut_sock_free(xs);
+}
+
+TEST(duplicate_data_reported_as_dsack)
+{
+	/* RFC 2883 4: a duplicate segment is reported in the first SACK
+	 * block of the ACK it triggers
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+
+	rx(xs, r, 1, XTCP_ACK, 100, 1000);
+	rx(xs, r, 1, XTCP_ACK, 100, 1000);		/* again */
+	ASSERT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(mock_tx[1].ack, r + 1000);
+	EXPECT_EQ(mock_tx[1].opts[2], 5);
+	EXPECT_EQ(get_unaligned_be32(mock_tx[1].opts + 4), r);
+	EXPECT_EQ(get_unaligned_be32(mock_tx[1].opts + 8), r + 1000);
+	EXPECT_FALSE(xs->dsack_pending);
+	ut_sock_free(xs);
+}
+
+TEST(data_beyond_window_dropped)
+{
+	/* RFC 9293 3.10.7.4: data beyond RCV.NXT + RCV.WND is not taken */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+
+	xs->rcv_wnd = 1000;
+	rx(xs, r + 1000, 1, XTCP_ACK, 100, 500);
+	EXPECT_TRUE(skb_queue_empty(&xs->ofo_queue));
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPZEROWINDOWDROP), 1);
+	EXPECT_EQ(mock_tx_count, 1);			/* an ACK says where */
+	ut_sock_free(xs);
+}
+
+/* ---- SACK blocks we send ---- */
+
+static void ofo_add(struct xtcp_sock *xs, u32 seq, u32 len)
+{
+	struct sk_buff *skb = mock_skb_data(0, len, 0);
+
+	XTCP_SKB_CB(skb)->seq = seq;
+	XTCP_SKB_CB(skb)->end_seq = seq + len;
+	xtcp_ofo_insert(SK(xs), skb);
+}
+
+TEST(sack_blocks_most_recent_first)
+{
+	/* RFC 2018 4: the first block holds the most recently received
+	 * segment, the others follow; adjacent data is one block
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct xtcp_sack b[4];
+
+	ofo_add(xs, 0xfffffc00u, 100);		/* [-1024, -924) */
+	ofo_add(xs, 500, 100);			/* [500, 700) after the next */
+	ofo_add(xs, 600, 100);
+	ofo_add(xs, 2000, 100);
+	xs->sack_recent = 600;
+	EXPECT_EQ(xtcp_sack_blocks(SK(xs), b, 4), 3);
+	EXPECT_EQ(b[0].start, 500);
+	EXPECT_EQ(b[0].end, 700);
+	EXPECT_EQ(b[1].start, 0xfffffc00u);
+	EXPECT_EQ(b[1].end, 0xfffffc64u);
+	EXPECT_EQ(b[2].start, 2000);
+	EXPECT_EQ(xtcp_sack_blocks(SK(xs), b, 2), 2);	/* room for 2 */
+	EXPECT_EQ(b[0].start, 500);
+	ut_sock_free(xs);
+}
+
+TEST(sack_blocks_dsack_first)
+{
+	/* RFC 2883 4: a DSACK block comes first, reported once */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct xtcp_sack b[4];
+
+	ofo_add(xs, 5000, 100);
+	ofo_add(xs, 5000, 50);			/* a duplicate: DSACK */
+	EXPECT_EQ(skb_queue_len(&xs->ofo_queue), 1);
+	xs->sack_recent = 5000;
+	EXPECT_EQ(xtcp_sack_blocks(SK(xs), b, 4), 2);
+	EXPECT_EQ(b[0].start, 5000);
+	EXPECT_EQ(b[0].end, 5050);
+	EXPECT_EQ(b[1].start, 5000);
+	EXPECT_EQ(b[1].end, 5100);
+	EXPECT_EQ(xtcp_sack_blocks(SK(xs), b, 4), 1);	/* DSACK sent once */
+	ut_sock_free(xs);
+}
+
+TEST(ofo_pruned_from_highest_sequence)
+{
+	/* Linux's tcp_prune_ofo_queue(): over the receive buffer, drop
+	 * out-of-order data from the highest sequence down
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+	int i;
+
+	for (i = 0; i < 4; i++)
+		ofo_add(xs, 10000 + 1000 * i, 500);
+	sk->sk_rcvbuf = atomic_read(&sk->sk_rmem_alloc) - 1;
+	xtcp_prune_ofo(sk);
+	EXPECT_EQ(skb_queue_len(&xs->ofo_queue), 3);
+	EXPECT_EQ(XTCP_SKB_CB(skb_peek_tail(&xs->ofo_queue))->seq, 12000);
+	EXPECT_EQ(ut_mib(XTCP_MIB_OFOPRUNED), 1);
+	ut_sock_free(xs);
+}
+
+/* ---- collapse, with allocation failures ---- */
+
+/* wasteful in-order buffers: @n segments of @len bytes in 8 KB buffers */
+static void fat_rcvq(struct xtcp_sock *xs, int n, u32 len)
+{
+	u32 seq = xs->copied_seq;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct sk_buff *skb = mock_skb_data(8192 - len, len, (u8)seq);
+
+		XTCP_SKB_CB(skb)->seq = seq;
+		XTCP_SKB_CB(skb)->end_seq = seq + len;
+		skb_set_owner_r(skb, SK(xs));
+		__skb_queue_tail(&SK(xs)->sk_receive_queue, skb);
+		seq += len;
+	}
+	xs->rcv_nxt = seq;
+}
+
+/* what recvmsg() would read from copied_seq on, by sequence number; the
+ * byte at sequence s is (u8)s by construction. Return: bytes, or -1 on
+ * a wrong byte or a gap
+ */
+static int rcvq_check(struct xtcp_sock *xs)
+{
+	u32 pos = xs->copied_seq;
+	struct sk_buff *skb;
+
+	skb_queue_walk(&SK(xs)->sk_receive_queue, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (!xtcp_after(cb->end_seq, pos))
+			continue;
+		if (xtcp_after(cb->seq, pos))
+			return -1;		/* gap */
+		for (; pos != cb->end_seq; pos++)
+			if (skb->data[pos - cb->seq] != (u8)pos)
+				return -1;
+	}
+	return pos == xs->rcv_nxt ? (int)(pos - xs->copied_seq) : -1;
+}
+
+static int rmem_of_queue(struct xtcp_sock *xs)
+{
+	struct sk_buff *skb;
+	int sum = 0;
+
+	skb_queue_walk(&SK(xs)->sk_receive_queue, skb)
+		sum += skb->truesize;
+	return sum;
+}
+
+TEST(collapse_compacts_receive_queue)
+{
+	/* Linux's tcp_collapse(): the unread bytes move into compact
+	 * buffers, sequence numbers and contents unchanged
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+	int before;
+
+	xs->copied_seq = 0xfffff000u;		/* wraps inside the data */
+	fat_rcvq(xs, 10, 1000);
+	xs->copied_seq += 300;			/* partly read */
+	before = atomic_read(&sk->sk_rmem_alloc);
+	xtcp_collapse_rcvq(sk);
+	EXPECT_EQ(rcvq_check(xs), 10000 - 300);
+	EXPECT_LT(atomic_read(&sk->sk_rmem_alloc), before / 4);
+	EXPECT_EQ(atomic_read(&sk->sk_rmem_alloc), rmem_of_queue(xs));
+	EXPECT_EQ(skb_queue_len(&sk->sk_receive_queue), 3);	/* 3 pages */
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPRCVCOLLAPSED), 1);
+	ut_sock_free(xs);
+}
+
+TEST(collapse_survives_every_allocation_failure)
+{
+	/* error injection: the Nth allocation of the collapse fails, for
+	 * every N: no crash, no leak (checked after each test), the data
+	 * still reads back whole and in order, memory accounting exact
+	 */
+	int n, bad = 0;
+
+	for (n = 0; n < 5; n++) {
+		struct xtcp_sock *xs = ut_sock(1);
+		struct sock *sk = SK(xs);
+		unsigned int allocs;
+
+		xs->copied_seq = 0xfffff000u;
+		fat_rcvq(xs, 10, 1000);
+		xs->copied_seq += 300;
+		allocs = mock_skb_allocs;
+		mock_skb_fail_set(1ULL << n);
+		xtcp_collapse_rcvq(sk);
+		if (n < 3 && mock_skb_failed != 1)
+			unit_fail("failure %d not reached", n);
+		if (n >= 3 && mock_skb_allocs - allocs != 3)
+			unit_fail("collapse made %u allocations, expected 3",
+				  mock_skb_allocs - allocs);
+		if (rcvq_check(xs) != 10000 - 300)
+			bad++;
+		if (atomic_read(&sk->sk_rmem_alloc) != rmem_of_queue(xs))
+			bad++;
+		mock_skb_fail_set(0);
+		mock_skb_failed = 0;
+		ut_sock_free(xs);
+	}
+	EXPECT_EQ(bad, 0);
+	EXPECT_EQ(mock_skb_live, 0);
+}
+
+TEST(collapse_leaves_compact_buffers_alone)
+{
+	/* nothing wasteful: nothing allocated, nothing moved */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sk_buff *skb = mock_skb_data(0, 3000, (u8)xs->copied_seq);
+	unsigned int allocs = mock_skb_allocs;
+
+	XTCP_SKB_CB(skb)->seq = xs->copied_seq;
+	XTCP_SKB_CB(skb)->end_seq = xs->copied_seq + 3000;
+	xs->rcv_nxt = xs->copied_seq + 3000;
+	skb_set_owner_r(skb, SK(xs));
+	__skb_queue_tail(&SK(xs)->sk_receive_queue, skb);
+	xtcp_collapse_rcvq(SK(xs));
+	EXPECT_EQ(mock_skb_allocs, allocs);
+	EXPECT_TRUE(skb_peek(&SK(xs)->sk_receive_queue) == skb);
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPRCVCOLLAPSED), 0);
+	ut_sock_free(xs);
+}

@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The transmit engine and window selection (module/xtcp_output.c) and the
+ * window helpers of module/xtcp.h, against RFC 9293 3.8.6 (window
+ * management, silly window avoidance), RFC 1122 4.2.3.3-4 (receiver SWS,
+ * Nagle), RFC 7323 2 (window scaling), RFC 5681 (cwnd) and Linux's
+ * tcp_select_window()/__tcp_select_window(), tcp_select_initial_window(),
+ * tcp_bound_to_half_wnd(), tcp_write_xmit() and tcp_send_ack(); with
+ * allocation failures injected into every path that allocates.
+ */
+#include "../module/xtcp_output.c"
+#include "fixture.h"
+
+/* ---- window helpers in xtcp.h ---- */
+
+TEST(initial_window_whole_segments)
+{
+	/* tcp_select_initial_window(): space > mss is rounded down to whole
+	 * segments; a smaller space is announced as it is
+	 */
+	EXPECT_EQ(xtcp_initial_window(65535, 1460), 44 * 1460);
+	EXPECT_EQ(xtcp_initial_window(2919, 1460), 1460);
+	EXPECT_EQ(xtcp_initial_window(1460, 1460), 1460);
+	EXPECT_EQ(xtcp_initial_window(1000, 1460), 1000);
+	EXPECT_EQ(xtcp_initial_window(0, 1460), 0);
+}
+
+TEST(space_to_win_ratio)
+{
+	/* Linux's tcp_win_from_space(): space * scaling_ratio / 256 */
+	struct xtcp_sock xs = { .rcv_ratio = 128 };
+
+	EXPECT_EQ(xtcp_space_to_win(&xs, 1000), 500);
+	EXPECT_EQ(xtcp_space_to_win(&xs, 0), 0);
+	EXPECT_EQ(xtcp_space_to_win(&xs, -4096), 0);	/* over-committed */
+	xs.rcv_ratio = 255;
+	EXPECT_EQ(xtcp_space_to_win(&xs, INT_MAX), (int)(((u64)INT_MAX * 255) >> 8));
+}
+
+TEST(receive_window_left)
+{
+	/* Linux's tcp_receive_window(): rcv_wup + rcv_wnd - rcv_nxt, never
+	 * negative; modulo 2^32
+	 */
+	struct xtcp_sock xs = { .rcv_wup = 100, .rcv_wnd = 1000, .rcv_nxt = 600 };
+
+	EXPECT_EQ(xtcp_receive_window(&xs), 500);
+	xs.rcv_nxt = 1100;
+	EXPECT_EQ(xtcp_receive_window(&xs), 0);
+	xs.rcv_nxt = 1200;		/* peer overran the window */
+	EXPECT_EQ(xtcp_receive_window(&xs), 0);
+	xs.rcv_wup = 0xfffffe00u;
+	xs.rcv_wnd = 0x400;
+	xs.rcv_nxt = 0x100;
+	EXPECT_EQ(xtcp_receive_window(&xs), 0x100);
+}
+
+TEST(rcv_mss_unit)
+{
+	/* the receiver's SWS unit: largest segment seen, at most advmss,
+	 * at most half of a tiny buffer's window, never 0
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+
+	EXPECT_EQ(xtcp_rcv_mss(xs), 536);
+	xs->rcv_mss = 1460;
+	xs->advmss = 1000;
+	EXPECT_EQ(xtcp_rcv_mss(xs), 1000);
+	SK(xs)->sk_rcvbuf = 400;	/* window 200: unit 100 */
+	EXPECT_EQ(xtcp_rcv_mss(xs), 100);
+	SK(xs)->sk_rcvbuf = 0;
+	EXPECT_EQ(xtcp_rcv_mss(xs), 1);
+	SK(xs)->sk_rcvbuf = 131072;
+	ut_sock_free(xs);
+}
+
+/* ---- xtcp_select_window() ---- */
+
+TEST(select_window_scaled_rounded_up)
+{
+	/* RFC 7323 2.3: the header carries window >> rcv_wscale; as Linux,
+	 * the window is rounded up to the scale unit so no space is lost
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+	u32 field;
+
+	xs->rcv_wnd = 0;
+	sk->sk_rcvbuf = 2 * 50001;	/* 50001 bytes of window at ratio 128 */
+	field = xtcp_select_window(sk);
+	EXPECT_EQ(xs->rcv_wnd % 128, 0);
+	EXPECT_GE(xs->rcv_wnd, 50001);
+	EXPECT_LT(xs->rcv_wnd, 50001 + 128);
+	EXPECT_EQ(field, xs->rcv_wnd >> 7);
+	EXPECT_EQ(xs->rcv_wup, xs->rcv_nxt);
+	ut_sock_free(xs);
+}
+
+TEST(select_window_clamped)
+{
+	/* window_clamp bounds it (rounded up to the scale unit, as Linux's
+	 * ALIGN() does), and so does 65535 << wscale
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+
+	xs->rcv_wnd = 0;
+	xs->window_clamp = 20000;
+	EXPECT_EQ(xtcp_select_window(sk), DIV_ROUND_UP(20000, 128));
+	xs->rcv_wscale = 0;
+	xs->window_clamp = 65535;
+	xs->rcv_wnd = 0;
+	sk->sk_rcvbuf = 1 << 22;
+	EXPECT_EQ(xtcp_select_window(sk), 65535);
+	ut_sock_free(xs);
+}
+
+TEST(select_window_never_shrinks)
+{
+	/* RFC 9293 3.8.6.2.2 / RFC 7323 2.4, Linux tcp_select_window():
+	 * the right edge already offered is never moved left, even when
+	 * the buffer filled up meanwhile
+	 */
+	struct xtcp_sock *xs = ut_sock(0);
+	struct sock *sk = SK(xs);
+	u32 edge;
+
+	xs->rcv_wnd = 0;
+	xtcp_select_window(sk);
+	edge = xs->rcv_wup + xs->rcv_wnd;
+	xs->rcv_nxt += 10000;				/* data arrived */
+	atomic_set(&sk->sk_rmem_alloc, sk->sk_rcvbuf);	/* buffer full */
+	xtcp_select_window(sk);
+	EXPECT_FALSE(xtcp_before(xs->rcv_wup + xs->rcv_wnd, edge));
+	EXPECT_EQ(xs->rcv_wup, xs->rcv_nxt);
+	atomic_set(&sk->sk_rmem_alloc, 0);
+	ut_sock_free(xs);
+}
+
+TEST(select_window_sws_waits_for_an_mss)
+{
+	/* RFC 1122 4.2.3.3: the right edge advances only by at least
+	 * min(RCV.BUFF / 2, Eff.snd.MSS)
+	 */
+	struct xtcp_sock *xs = ut_sock(0);
+	struct sock *sk = SK(xs);
+	u32 edge;
+
+	xs->rcv_wscale = 0;
+	xs->window_clamp = 65535;
+	xs->rcv_wnd = 0;
+	sk->sk_rcvbuf = 80000;			/* 40000 bytes of window */
+	EXPECT_EQ(xtcp_select_window(sk), 40000);
+	edge = xs->rcv_wup + xs->rcv_wnd;
+	xs->rcv_nxt += 100;			/* 100 bytes, read at once */
+	xtcp_select_window(sk);
+	EXPECT_EQ(xs->rcv_wup + xs->rcv_wnd, edge);	/* edge held */
+	xs->rcv_nxt += 500;			/* 600 > 536 now */
+	EXPECT_EQ(xtcp_select_window(sk), 40000);
+	EXPECT_EQ(xs->rcv_wup + xs->rcv_wnd, edge + 600);
+	ut_sock_free(xs);
+}
+
+TEST(select_window_sws_from_zero_window)
+{
+	/* RFC 1122 4.2.3.3 and Linux's __tcp_select_window() ("if free
+	 * space is less than mss estimate ... move to zero-window"): a
+	 * window that was closed stays closed until an MSS of space is free
+	 */
+	struct xtcp_sock *xs = ut_sock(0);
+	struct sock *sk = SK(xs);
+
+	xs->rcv_wscale = 0;
+	xs->window_clamp = 65535;
+	sk->sk_rcvbuf = 80000;
+	xs->rcv_wnd = 4000;
+	xs->rcv_nxt = xs->rcv_wup + 4000;		/* all of it used */
+	atomic_set(&sk->sk_rmem_alloc, 80000 - 400);	/* 200 bytes free */
+	EXPECT_EQ(xtcp_select_window(sk), 0);
+	atomic_set(&sk->sk_rmem_alloc, 0);
+	ut_sock_free(xs);
+}
+
+/* ---- MSS ---- */
+
+TEST(mss_for_mtu_options_and_clamps)
+{
+	/* MSS = MTU - 40, bounded by the peer's MSS and TCP_MAXSEG, less the
+	 * timestamp option (Linux's tcp_mtu_to_mss(): mss_cache leaves room
+	 * for the options every segment carries)
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+
+	xs->max_window = 0;
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 1500), 1460);
+	xs->ts_ok = true;
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 1500), 1448);
+	xs->ts_ok = false;
+	xs->rx_mss = 536;
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 1500), 536);
+	xs->rx_mss = 1460;
+	xs->user_mss = 1000;
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 1500), 1000);
+	xs->user_mss = 0;
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 9000), 1460);	/* peer's MSS */
+	ut_sock_free(xs);
+}
+
+TEST(mss_bound_to_half_window)
+{
+	/* Linux's tcp_bound_to_half_wnd(): at most half the largest window
+	 * the peer offered (all of it when that is <= 536), never below
+	 * 68 - header length
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+
+	xs->max_window = 1000;
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 1500), 500);
+	xs->max_window = 400;
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 1500), 400);
+	xs->max_window = 20;
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 1500), 68 - 20);
+	xs->ts_ok = true;
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 1500), 68 - 20 - 12);
+	ut_sock_free(xs);
+}
+
+/* ---- xtcp_push() ---- */
+
+TEST(push_limited_by_cwnd)
+{
+	/* RFC 5681 / Linux tcp_write_xmit(): no more than cwnd segments in
+	 * flight; the stop is remembered (RFC 7661 cwnd-limited)
+	 */
+	struct xtcp_sock *xs = ut_sock(0xfffff000u);
+	int i;
+
+	xs->cwnd = 3;
+	for (i = 0; i < 5; i++)
+		ut_queue(xs, 1000);
+	xtcp_push(SK(xs));
+	EXPECT_EQ(mock_tx_count, 3);
+	EXPECT_TRUE(xs->cwnd_limited);
+	EXPECT_TRUE(xs->send_head == ut_wq(xs, 3));
+	EXPECT_EQ(xs->snd_nxt, xs->snd_una + 3000);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(mock_tx[i].seq, 0xfffff001u + 1000 * i);
+	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_RTO);
+	ut_sock_free(xs);
+}
+
+TEST(push_limited_by_peer_window)
+{
+	/* RFC 9293 3.8.6.2.1: only what the usable window holds */
+	struct xtcp_sock *xs = ut_sock(1);
+	int i;
+
+	xs->snd_wnd = 2500;
+	for (i = 0; i < 5; i++)
+		ut_queue(xs, 1000);
+	xtcp_push(SK(xs));
+	EXPECT_EQ(mock_tx_count, 2);
+	EXPECT_FALSE(xs->cwnd_limited);
+	ut_sock_free(xs);
+}
+
+TEST(push_nagle_and_cork)
+{
+	/* RFC 1122 4.2.3.4 (Nagle): a partial segment waits while data is
+	 * unacknowledged, unless TCP_NODELAY; TCP_CORK holds it even when
+	 * nothing is in flight. PSH is sendmsg()'s business (Linux's
+	 * tcp_push() marks the last segment of a write), not the engine's.
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+
+	ut_queue(xs, 1000);
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 1);
+	EXPECT_FALSE(mock_tx[0].flags & XTCP_PSH);
+	ut_queue(xs, 100);
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 1);			/* Nagle holds it */
+	xs->nodelay = true;
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(mock_tx[1].len, 100);
+
+	xs->snd_una = xs->snd_nxt;		/* all acknowledged: idle */
+	xtcp_write_queue_purge(sk);
+	xs->cork = true;
+	ut_queue(xs, 100);
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 2);			/* corked */
+	xs->cork = false;
+	xs->nodelay = false;
+	__xtcp_push(sk, true);			/* MSG_MORE: held as by cork */
+	EXPECT_EQ(mock_tx_count, 2);
+	xtcp_push(sk);					/* idle: Nagle lets it go */
+	EXPECT_EQ(mock_tx_count, 3);
+	ut_sock_free(xs);
+}
+
+TEST(push_ip_failure_keeps_segment_queued)
+{
+	/* a local send failure leaves the segment unsent and the timer
+	 * armed to retry it (Linux's tcp_write_xmit() stops the same way)
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 nxt = xs->snd_nxt;
+
+	mock_xmit_ret = -ENOBUFS;
+	ut_queue(xs, 1000);
+	xtcp_push(SK(xs));
+	EXPECT_EQ(mock_tx_count, 1);		/* it reached IP, which failed */
+	EXPECT_EQ(xs->snd_nxt, nxt);
+	EXPECT_TRUE(xs->send_head == ut_wq(xs, 0));
+	EXPECT_TRUE(timer_pending(&xs->retrans_timer));
+	mock_xmit_ret = 0;
+	mock_timer_fire(&xs->retrans_timer);
+	EXPECT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(xs->snd_nxt, nxt + 1000);
+	ut_sock_free(xs);
+}
+
+TEST(push_clone_alloc_failure)
+{
+	/* the clone for transmission cannot be allocated: nothing sent,
+	 * nothing leaked, sent later
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+
+	ut_queue(xs, 1000);
+	mock_skb_fail_set(1);			/* the next allocation */
+	xtcp_push(SK(xs));
+	EXPECT_EQ(mock_skb_failed, 1);
+	EXPECT_EQ(mock_tx_count, 0);
+	EXPECT_EQ(xs->snd_nxt, xs->snd_una);
+	EXPECT_EQ(ut_wq_len(xs), 1);
+	xtcp_push(SK(xs));
+	EXPECT_EQ(mock_tx_count, 1);
+	ut_sock_free(xs);
+}
+
+/* ---- splitting segments ---- */
+
+TEST(split_skb_moves_fin_psh_and_bytes)
+{
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+	struct sk_buff *skb = ut_queue(xs, 3000), *n;
+	int queued = sk->sk_wmem_queued, i, bad = 0;
+	u32 seq = XTCP_SKB_CB(skb)->seq;
+
+	XTCP_SKB_CB(skb)->flags |= XTCP_FIN | XTCP_PSH;
+	XTCP_SKB_CB(skb)->end_seq++;
+	ASSERT_EQ(xtcp_split_skb(sk, skb, 1000), 0);
+	n = ut_wq(xs, 1);
+	ASSERT_TRUE(n != NULL);
+	EXPECT_EQ(skb->len, 1000);
+	EXPECT_EQ(XTCP_SKB_CB(skb)->end_seq, seq + 1000);
+	EXPECT_FALSE(XTCP_SKB_CB(skb)->flags & (XTCP_FIN | XTCP_PSH));
+	EXPECT_EQ(n->len, 2000);
+	EXPECT_EQ(XTCP_SKB_CB(n)->seq, seq + 1000);
+	EXPECT_EQ(XTCP_SKB_CB(n)->end_seq, seq + 3001);	/* FIN moved */
+	EXPECT_TRUE(XTCP_SKB_CB(n)->flags & XTCP_FIN);
+	EXPECT_TRUE(XTCP_SKB_CB(n)->flags & XTCP_PSH);
+	for (i = 0; i < 2000; i++)
+		if (n->data[i] != (u8)((u8)seq + 1000 + i))
+			bad++;
+	EXPECT_EQ(bad, 0);
+	EXPECT_EQ(sk->sk_wmem_queued, queued + (int)n->truesize);
+	ut_sock_free(xs);
+}
+
+TEST(split_skb_alloc_failure_leaves_segment_whole)
+{
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+	struct sk_buff *skb = ut_queue(xs, 3000);
+	u32 end = XTCP_SKB_CB(skb)->end_seq;
+
+	mock_skb_fail_set(1);
+	EXPECT_EQ(xtcp_split_skb(sk, skb, 1000), -ENOMEM);
+	EXPECT_EQ(skb->len, 3000);
+	EXPECT_EQ(XTCP_SKB_CB(skb)->end_seq, end);
+	EXPECT_EQ(ut_wq_len(xs), 1);
+	ut_sock_free(xs);
+}
+
+TEST(fit_window_fills_half_of_max_window)
+{
+	/* RFC 9293 3.8.6.2.1 (sender SWS): with nothing in flight, send what
+	 * fits when the window is at least half the largest one offered
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+
+	xs->max_window = 1600;
+	xs->snd_wnd = 800;
+	ut_queue(xs, 1000);
+	xtcp_push(SK(xs));
+	ASSERT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].len, 800);
+	EXPECT_EQ(ut_wq_len(xs), 2);
+	xtcp_clean_acked(SK(xs), xs->snd_nxt, false);	/* 200 bytes left */
+	xs->snd_wnd = 100;			/* less than half: wait */
+	xtcp_push(SK(xs));
+	EXPECT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_PROBE0);
+	ut_sock_free(xs);
+}
+
+TEST(fit_window_alloc_failure)
+{
+	struct xtcp_sock *xs = ut_sock(1);
+
+	xs->max_window = 1600;
+	xs->snd_wnd = 800;
+	ut_queue(xs, 1000);
+	mock_skb_fail_set(1);			/* the split's buffer */
+	xtcp_push(SK(xs));
+	EXPECT_EQ(mock_tx_count, 0);
+	EXPECT_EQ(ut_wq_len(xs), 1);
+	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_PROBE0);	/* retried */
+	ut_sock_free(xs);
+}
+
+TEST(persist_probe_split_failure_retried_without_backoff)
+{
+	/* Linux's tcp_probe_timer()/tcp_send_probe0(): a probe that fails
+	 * locally is retried after TCP_RESOURCE_PROBE_INTERVAL, no backoff
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+
+	xs->snd_wnd = 500;
+	ut_queue(xs, 1000);
+	xtcp_push(SK(xs));
+	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_PROBE0);
+	mock_skb_fail_set(1);
+	mock_timer_fire(&xs->retrans_timer);
+	EXPECT_EQ(mock_tx_count, 0);
+	EXPECT_EQ(xs->backoff, 0);
+	EXPECT_EQ(xs->retrans_timer.expires, jiffies + HZ / 2);
+	EXPECT_EQ(ut_wq_len(xs), 1);
+	mock_timer_fire(&xs->retrans_timer);		/* memory is back */
+	ASSERT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].len, 500);
+	EXPECT_TRUE(mock_tx[0].flags & XTCP_PSH);
+	EXPECT_EQ(xs->probes_out, 0);
+	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_RTO);
+	ut_sock_free(xs);
+}
+
+/* ---- control segments ---- */
+
+TEST(send_ack_alloc_failure_falls_back_to_delack)
+{
+	/* Linux's __tcp_send_ack(): no buffer, schedule a delayed ACK */
+	struct xtcp_sock *xs = ut_sock(1);
+
+	mock_skb_fail_set(1);
+	xtcp_send_ack(SK(xs));
+	EXPECT_EQ(mock_tx_count, 0);
+	EXPECT_TRUE(xs->ack_pending);
+	EXPECT_TRUE(timer_pending(&xs->delack_timer));
+	ut_sock_free(xs);
+}
+
+TEST(send_ack_header)
+{
+	/* a pure ACK: seq = snd_nxt, ack = rcv_nxt, scaled window; timestamps
+	 * on every segment once negotiated (RFC 7323 3.2)
+	 */
+	struct xtcp_sock *xs = ut_sock(0x7ffffff0u);
+
+	xs->ts_ok = true;
+	xs->ts_recent = 4242;
+	xtcp_send_ack(SK(xs));
+	ASSERT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].seq, xs->snd_nxt);
+	EXPECT_EQ(mock_tx[0].ack, xs->rcv_nxt);
+	EXPECT_EQ(mock_tx[0].flags, XTCP_ACK);
+	EXPECT_EQ(mock_tx[0].doff, 8);
+	EXPECT_EQ(mock_tx[0].window, xs->rcv_wnd >> 7);
+	EXPECT_EQ(get_unaligned_be32(mock_tx[0].opts + 8), 4242);	/* TSecr */
+	ut_sock_free(xs);
+}
+
+TEST(syn_window_never_scaled)
+{
+	/* RFC 7323 2.2: the window of a SYN is not scaled */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+
+	sk->sk_state = TCP_SYN_SENT;
+	xs->rcv_wnd = 64240;
+	xs->write_seq = xs->snd_una = xs->snd_nxt = xs->iss;
+	xtcp_send_syn(sk);
+	ASSERT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].flags, XTCP_SYN);		/* no ACK on a SYN */
+	EXPECT_EQ(mock_tx[0].window, 64240);
+	EXPECT_EQ(mock_tx[0].seq, xs->iss);
+	EXPECT_EQ(xs->snd_nxt, xs->iss + 1);
+	EXPECT_EQ(mock_tx[0].opts[0], 2);		/* MSS first */
+	EXPECT_EQ(get_unaligned_be16(mock_tx[0].opts + 2), xs->advmss);
+	ut_sock_free(xs);
+}
+
+TEST(send_syn_alloc_failure_fails_connect)
+{
+	/* Linux's tcp_connect(): no buffer for the SYN, connect() fails
+	 * with ENOBUFS; nothing queued, no sequence number consumed
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+
+	sk->sk_state = TCP_SYN_SENT;
+	xs->write_seq = xs->snd_una = xs->snd_nxt = xs->iss;
+	mock_skb_fail_set(1);
+	EXPECT_EQ(xtcp_send_syn(sk), -ENOBUFS);
+	EXPECT_EQ(ut_wq_len(xs), 0);
+	EXPECT_EQ(xs->write_seq, xs->iss);
+	ut_sock_free(xs);
+}
+
+TEST(send_fin_alloc_failure_consumes_no_sequence)
+{
+	/* no FIN segment, no sequence number: write_seq still matches the
+	 * queue (as Linux's tcp_send_fin() when it cannot allocate)
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 ws = xs->write_seq;
+
+	mock_skb_fail_set(1);
+	xtcp_send_fin(SK(xs));
+	EXPECT_EQ(xs->write_seq, ws);
+	EXPECT_EQ(ut_wq_len(xs), 0);
+	xtcp_send_fin(SK(xs));
+	EXPECT_EQ(xs->write_seq, ws + 1);
+	ASSERT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].flags, XTCP_FIN | XTCP_ACK);
+	ut_sock_free(xs);
+}
+
+TEST(fin_rides_on_unsent_data)
+{
+	/* Linux's tcp_send_fin(): the FIN is tacked onto the last unsent
+	 * segment
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+
+	xs->snd_wnd = 0;		/* keep the data unsent */
+	ut_queue(xs, 500);
+	xtcp_send_fin(SK(xs));
+	EXPECT_EQ(ut_wq_len(xs), 1);
+	EXPECT_TRUE(XTCP_SKB_CB(ut_wq(xs, 0))->flags & XTCP_FIN);
+	EXPECT_EQ(XTCP_SKB_CB(ut_wq(xs, 0))->end_seq, xs->write_seq);
+	ut_sock_free(xs);
+}
+
+TEST(oow_ack_rate_limit)
+{
+	/* Linux's tcp_oow_rate_limited(): one ACK per invalid_ratelimit
+	 * (500 ms) for pure ACKs; a segment with data is always answered
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct net *net = sock_net(SK(xs));
+	struct sk_buff *ack = ut_rx_seg(5, 6, XTCP_ACK, 100, NULL, 0, 0);
+	struct sk_buff *data = ut_rx_seg(5, 6, XTCP_ACK, 100, NULL, 0, 10);
+	u32 stamp = 0;
+
+	EXPECT_FALSE(xtcp_oow_rate_limited(net, ack, XTCP_MIB_TCPACKSKIPPEDSEQ, &stamp));
+	EXPECT_NE(stamp, 0);
+	mock_clock_advance_us(100000);
+	EXPECT_TRUE(xtcp_oow_rate_limited(net, ack, XTCP_MIB_TCPACKSKIPPEDSEQ, &stamp));
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPACKSKIPPEDSEQ), 1);
+	EXPECT_FALSE(xtcp_oow_rate_limited(net, data, XTCP_MIB_TCPACKSKIPPEDSEQ, &stamp));
+	mock_clock_advance_us(400000);
+	EXPECT_FALSE(xtcp_oow_rate_limited(net, ack, XTCP_MIB_TCPACKSKIPPEDSEQ, &stamp));
+	kfree_skb(ack);
+	kfree_skb(data);
+	ut_sock_free(xs);
+}
