@@ -25,6 +25,21 @@
 #include <net/inet_sock.h>
 #include <net/tcp_states.h>
 
+/* the TCP_* states are an enum: export their values so that perf and
+ * trace-cmd print the names (Linux's sock.h does the same)
+ */
+TRACE_DEFINE_ENUM(TCP_ESTABLISHED);
+TRACE_DEFINE_ENUM(TCP_SYN_SENT);
+TRACE_DEFINE_ENUM(TCP_SYN_RECV);
+TRACE_DEFINE_ENUM(TCP_FIN_WAIT1);
+TRACE_DEFINE_ENUM(TCP_FIN_WAIT2);
+TRACE_DEFINE_ENUM(TCP_TIME_WAIT);
+TRACE_DEFINE_ENUM(TCP_CLOSE);
+TRACE_DEFINE_ENUM(TCP_CLOSE_WAIT);
+TRACE_DEFINE_ENUM(TCP_LAST_ACK);
+TRACE_DEFINE_ENUM(TCP_LISTEN);
+TRACE_DEFINE_ENUM(TCP_CLOSING);
+
 #define xtcp_show_state(state)					\
 	__print_symbolic(state,					\
 		{ TCP_ESTABLISHED,	"ESTABLISHED" },	\

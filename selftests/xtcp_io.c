@@ -801,7 +801,10 @@ TEST_F(wire, psh_on_last_segment_of_each_write)
 	char pat[256] = "";
 
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(0, send_pattern(self->c, 1, i * 3000, 3000));
+		/* the same 3000 pattern bytes each time: read_check() checks
+		 * from the start of the pattern
+		 */
+		ASSERT_EQ(0, send_pattern(self->c, 1, 0, 3000));
 		ASSERT_EQ(0, read_check(self->s, 1, 3000, 5000));
 		msleep(100);
 	}
@@ -811,9 +814,11 @@ TEST_F(wire, psh_on_last_segment_of_each_write)
 		pushed += psh[i];
 		last += psh[i] && lens[i] == 104;
 	}
-	TH_LOG("%s: %s", stack_name(variant->stack), pat);
+	/* Linux sometimes also sets PSH within a write (seen on 6.12: its
+	 * forced push on a young connection): the count is only logged
+	 */
+	TH_LOG("%s: %s (%d with PSH)", stack_name(variant->stack), pat, pushed);
 	EXPECT_EQ(9, n);
-	EXPECT_EQ(3, pushed);
 	EXPECT_EQ(3, last);
 }
 

@@ -14,8 +14,8 @@
 #   :40003 -> :7003  A closed first: TIME-WAIT in A
 #   :40004 -> :7000  never accepted: in the accept queue (listener Recv-Q 1)
 #   :40005 -> :7001  1 MB sent, B never reads: queues on both sides
-#   10.0.0.77:40077 -> :7004  a raw SYN from an address that never answers:
-#                    SYN-RECV in B
+#   10.0.0.77:40077 -> :7004  a raw SYN from an address that never answers
+#                    (a static ARP entry to a MAC nobody has): SYN-RECV in B
 #   :7009            a listener owned by uid 65534
 #   netns C: nothing (sock_diag is per namespace)
 #
@@ -52,10 +52,14 @@ ns_batch "$NSA" <<-END
 	link set va up
 	link set lo up
 END
+# 10.0.0.77 "answers" ARP with a MAC nobody has: B's SYN-ACKs leave and are
+# lost, and no failed resolution makes Linux drop its request (an ICMP host
+# unreachable does, tcp_req_err())
 ns_batch "$NSB" <<-END
 	addr add 10.0.0.2/24 dev vb
 	link set vb up
 	link set lo up
+	neigh add 10.0.0.77 lladdr 02:00:00:00:00:77 dev vb nud permanent
 END
 
 coproc DS { exec "$HELPER" 2>&1; }

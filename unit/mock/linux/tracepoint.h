@@ -25,6 +25,7 @@
 #define TRACE_EVENT(name, proto, args, tstruct, assign, print)		\
 	DECLARE_TRACE(name, PARAMS(proto), PARAMS(args))
 #define DECLARE_EVENT_CLASS(name, proto, args, tstruct, assign, print)
+#define TRACE_DEFINE_ENUM(a)
 #define DEFINE_EVENT(template, name, proto, args)			\
 	DECLARE_TRACE(name, PARAMS(proto), PARAMS(args))
 
