@@ -794,14 +794,17 @@ pass:
 		return;
 	case TCP_FIN_WAIT1:
 	case TCP_FIN_WAIT2:
-		/* RFC 9293: data after our close() was called and the socket
-		 * orphaned has nobody to read it: reset (TCPAbortOnData)
+		/* RFC 1122 4.2.2.13: data after the receive side was shut
+		 * (close(), or shutdown(SHUT_RD)) has nobody to read it:
+		 * reset (TCPAbortOnData), as Linux. Only a segment that
+		 * carries data: a bare ACK past rcv_nxt is the peer's ACK
+		 * after a FIN we have not received yet (simultaneous close)
 		 */
-		if (sock_flag(sk, SOCK_DEAD) && (sk->sk_shutdown & RCV_SHUTDOWN) &&
+		if ((sk->sk_shutdown & RCV_SHUTDOWN) && cb->end_seq != cb->seq &&
 		    xtcp_after(cb->end_seq - th->fin, xs->rcv_nxt)) {
 			xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPABORTONDATA);
 			xtcp_send_active_reset(sk, GFP_ATOMIC);
-			xtcp_done(sk);
+			xtcp_reset(sk, ECONNRESET);
 			goto drop;
 		}
 		fallthrough;

@@ -321,6 +321,45 @@ TEST(data_beyond_window_dropped)
 	ut_sock_free(xs);
 }
 
+TEST(fin_wait_resets_on_data_not_on_bare_ack)
+{
+	/* Linux's tcp_rcv_state_process(), FIN_WAIT1/2 with the receive
+	 * side shut (close(), or shutdown(SHUT_RD)): a segment carrying
+	 * data past rcv_nxt resets (TCPAbortOnData, ECONNRESET); a bare ACK
+	 * does not, even with its sequence past rcv_nxt, as the ACK a peer
+	 * in CLOSING sends after its FIN we never received (a simultaneous
+	 * close whose FIN was lost: the reset killed both ends before they
+	 * reached TIME_WAIT)
+	 */
+	int dead;
+
+	for (dead = 0; dead < 2; dead++) {
+		struct xtcp_sock *xs = ut_sock(1);
+		struct sock *sk = SK(xs);
+		u32 r = xs->rcv_nxt;
+
+		memset(&stub_calls, 0, sizeof(stub_calls));
+		mock_tx_count = 0;
+		sk->sk_state = TCP_FIN_WAIT2;
+		sk->sk_shutdown = SHUTDOWN_MASK;
+		if (dead)
+			sock_set_flag(sk, SOCK_DEAD);
+		rx(xs, r + 1, xs->snd_nxt, XTCP_ACK, 100, 0);
+		EXPECT_EQ(ut_mib(XTCP_MIB_TCPABORTONDATA), 0);
+		EXPECT_EQ(stub_calls.reset, 0);
+		EXPECT_EQ(sk->sk_state, TCP_FIN_WAIT2);
+		EXPECT_EQ(mock_tx_count, 0);
+		rx(xs, r, xs->snd_nxt, XTCP_ACK, 100, 10);
+		EXPECT_EQ(ut_mib(XTCP_MIB_TCPABORTONDATA), 1);
+		EXPECT_EQ(stub_calls.reset, 1);
+		EXPECT_EQ(stub_calls.reset_err, ECONNRESET);
+		ASSERT_EQ(mock_tx_count, 1);
+		EXPECT_TRUE(mock_tx[0].flags & XTCP_RST);
+		sock_reset_flag(sk, SOCK_DEAD);
+		ut_sock_free(xs);
+	}
+}
+
 /* ---- SACK blocks we send ---- */
 
 static void ofo_add(struct xtcp_sock *xs, u32 seq, u32 len)
