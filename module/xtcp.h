@@ -70,6 +70,7 @@ enum xtcp_mib {
 	XTCP_MIB_TCPLOSSUNDO,
 	XTCP_MIB_TCPBACKLOGDROP,
 	XTCP_MIB_OFOPRUNED,
+	XTCP_MIB_OUTOFWINDOWICMPS,
 	XTCP_MIB_TCPRCVCOLLAPSED,
 	XTCP_MIB_TCPLOSSPROBES,
 	XTCP_MIB_TCPDSACKRECV,
@@ -889,6 +890,7 @@ void xtcp_listen_rcv(struct sock *lsk, struct sk_buff *skb);
 void xtcp_request_rcv(struct xtcp_request *req, struct sk_buff *skb);
 void xtcp_listen_stop(struct sock *sk);
 void xtcp_request_put(struct xtcp_request *req);
+void xtcp_request_err(struct xtcp_request *req, u32 seq, bool abort);
 int xtcp_listen_init(void);
 void xtcp_listen_exit(void);
 struct sock *xtcp_accept_dequeue(struct sock *lsk);
