@@ -113,6 +113,7 @@ struct xtcp_sysctls {
 	int sack;
 	int timestamps;
 	int window_scaling;
+	int moderate_rcvbuf;	/* receive-buffer autotuning */
 	int invalid_ratelimit;	/* ms between ACKs to unacceptable segments */
 	int challenge_ack_limit; /* challenge ACKs per second, namespace-wide */
 };
@@ -572,6 +573,16 @@ struct xtcp_tw {
  * @rcv_ratio: payload bytes per truesize byte of received full-sized
  *	skbs, in 1/256 (moving average, 16..255): turns receive buffer space
  *	into window (xtcp_space_to_win())
+ * @rcvq_space: receive-buffer autotuning (Linux's rcvq_space): bytes the
+ *	user read in the last measured receiver RTT
+ * @rcvq_seq: @copied_seq when that measurement began
+ * @rcvq_time_us: when it began (xtcp_clock_us())
+ * @rcv_rtt_us: the receiver's RTT estimate, << 3 (0: none yet), from
+ *	timestamp echoes or, without timestamps, from the time a window
+ *	of data takes to arrive (Linux's rcv_rtt_est)
+ * @rcv_rtt_seq: end of the window being timed (without timestamps)
+ * @rcv_rtt_time_us: when that window began
+ * @rcv_rtt_tsecr: the echo last used for a sample
  * @ca_ops: congestion control algorithm (xtcp_newreno)
  * @cwnd: congestion window, segments
  * @cwnd_cnt: segments ACKed in congestion avoidance toward the next
@@ -716,6 +727,13 @@ struct xtcp_sock {
 	u8 quickack;
 	u8 segs_unacked;	/* full segments received since our last ACK */
 	u8 rcv_ratio;		/* payload/truesize of received skbs, /256 */
+	u32 rcvq_space;
+	u32 rcvq_seq;
+	u64 rcvq_time_us;
+	u32 rcv_rtt_us;
+	u32 rcv_rtt_seq;
+	u64 rcv_rtt_time_us;
+	u32 rcv_rtt_tsecr;
 
 	/* congestion control and loss recovery */
 	const struct xtcp_cong_ops *ca_ops;
@@ -835,6 +853,12 @@ static inline u32 xtcp_rcv_mss(const struct xtcp_sock *xs)
 	return max_t(u32, min3((u32)xs->rcv_mss, (u32)xs->advmss, full / 2), 1);
 }
 
+/* autotuning's clock: microseconds */
+static inline u64 xtcp_clock_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
 /* timestamp clock: milliseconds (RFC 7323 allows 1 ms .. 1 s ticks) */
 static inline u32 xtcp_clock_ms(void)
 {
@@ -910,6 +934,8 @@ bool xtcp_paws_check(const struct xtcp_sock *xs, const struct xtcp_opts *opt,
 		     int paws_win);
 u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample);
 int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max);
+void xtcp_init_buffer_space(struct sock *sk);
+void xtcp_rcv_space_adjust(struct sock *sk);
 
 /* xtcp_output.c: the transmit engine and the segments of a socket */
 void xtcp_write_queue_purge(struct sock *sk);
