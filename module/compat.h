@@ -16,6 +16,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/ip.h>
+#include <net/inet_sock.h>
 
 /* unaligned access helpers moved to linux/unaligned.h in 6.12 */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
@@ -96,6 +97,16 @@ static inline void xtcp_local_port_range(struct net *net, int *low, int *high)
 static inline kuid_t xtcp_sk_uid(const struct sock *sk)
 {
 	return READ_ONCE(sk->sk_uid);
+}
+
+/* IP_RECVERR: a bit of inet_flags since 6.6, a bitfield before. */
+static inline bool xtcp_inet_recverr(struct sock *sk)
+{
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+	return inet_test_bit(RECVERR, sk);
+#else
+	return inet_sk(sk)->recverr;
+#endif
 }
 
 #endif /* _XTCP_COMPAT_H */

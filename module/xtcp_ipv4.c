@@ -145,7 +145,8 @@ discard:
  * tcp_v4_err(), a destination/protocol/port unreachable or time exceeded
  * ends a connection still in its handshake (connect() then fails with the
  * mapped errno, e.g. ENOPROTOOPT when the peer has no XTCP) and is kept as
- * a soft error on an established one (reported if it then times out); a
+ * a soft error on an established one (reported if it then times out), or
+ * with IP_RECVERR reported at once through SO_ERROR (RFC 1122 4.2.3.9); a
  * request in SYN_RECV goes on a hard error (xtcp_request_err()).
  * Fragmentation-needed (PMTU) is not acted on yet.
  * Context: softirq, RCU read lock held.
@@ -208,6 +209,10 @@ static int xtcp_v4_err(struct sk_buff *skb, u32 info)
 		WRITE_ONCE(sk->sk_err, err);
 		xtcp_write_queue_purge(sk);
 		xtcp_done(sk);
+		sk_error_report(sk);
+	} else if (!sock_owned_by_user(sk) && xtcp_inet_recverr(sk)) {
+		/* IP_RECVERR: reported at once, the connection goes on */
+		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);
 	} else {
 		WRITE_ONCE(sk->sk_err_soft, err);
