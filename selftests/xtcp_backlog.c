@@ -15,7 +15,6 @@
  * source 10.0.0.99: B's permanent ARP entry for it points to a MAC nobody
  * has, so the SYN-ACKs are never answered.
  */
-#include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 
 #include "xtcp_lib.h"
@@ -211,55 +210,14 @@ TEST_F(stack, syn_recv_rows)
 	close(raw);
 }
 
-/* Internet checksum of @len bytes */
-static uint16_t csum16(const void *p, int len)
+/* From A: ICMP unreachable @code about B's SYN-ACK to IP_SILENT:@dport, sequence @seq */
+static int icmp_unreach(int raw, int kind, int code, uint16_t dport, uint32_t seq)
 {
-	const uint8_t *b = p;
-	uint32_t sum = 0;
+	struct raw_seg q = { .proto = stack_proto(kind), .saddr = inet_addr(IP_B),
+			     .daddr = inet_addr(IP_SILENT), .sport = PORT, .dport = dport,
+			     .seq = seq, .flags = TH_SYN | TH_ACK };
 
-	for (; len > 1; len -= 2, b += 2)
-		sum += (b[0] << 8) | b[1];
-	if (len)
-		sum += b[0] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons(~sum & 0xffff);
-}
-
-/*
- * From A to B: ICMP destination unreachable @code quoting B's SYN-ACK to
- * IP_SILENT:@dport, sequence number @seq (an IP header and the segment's
- * first 8 bytes, RFC 792).
- */
-static int icmp_unreach(int kind, int code, uint16_t dport, uint32_t seq)
-{
-	uint8_t pkt[8 + 20 + 8] = { ICMP_DEST_UNREACH, code };
-	struct iphdr *ip = (struct iphdr *)(pkt + 8);
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = inet_addr(IP_B) };
-	uint16_t sum;
-	uint32_t nseq = htonl(seq);
-	uint16_t ports[2] = { htons(PORT), htons(dport) };
-	int fd, r;
-
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->tot_len = htons(20 + 40);
-	ip->ttl = 64;
-	ip->protocol = stack_proto(kind);
-	ip->saddr = inet_addr(IP_B);
-	ip->daddr = inet_addr(IP_SILENT);
-	sum = csum16(ip, 20);
-	memcpy(&ip->check, &sum, 2);
-	memcpy(pkt + 28, ports, 4);
-	memcpy(pkt + 32, &nseq, 4);
-	sum = csum16(pkt, sizeof(pkt));
-	memcpy(pkt + 2, &sum, 2);
-	fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
-	if (fd < 0)
-		return errno;
-	r = sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? errno : 0;
-	close(fd);
-	return r;
+	return raw_send_unreach(raw, code, &q);
 }
 
 /*
@@ -286,7 +244,6 @@ TEST_F(stack, icmp_error_on_syn_recv)
 	ASSERT_LE(0, raw);
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(0, spoof_syn(raw, kind, 1200 + i, PORT));
-	close(raw);
 	NS(SIDE_B);
 	msleep(300);
 	ASSERT_EQ(0, cap_read(cap, segs, &n, 64, stack_proto(kind), false));
@@ -298,9 +255,10 @@ TEST_F(stack, icmp_error_on_syn_recv)
 	drops0 = counter(kind, "ListenDrops");
 	oow0 = counter(kind, "OutOfWindowIcmps");
 	NS(SIDE_A);
-	ASSERT_EQ(0, icmp_unreach(kind, ICMP_HOST_UNREACH, 1200, sa[0].seq));
-	ASSERT_EQ(0, icmp_unreach(kind, ICMP_HOST_UNREACH, 1201, sa[1].seq + 100000));
-	ASSERT_EQ(0, icmp_unreach(kind, ICMP_PORT_UNREACH, 1202, sa[2].seq));
+	ASSERT_EQ(0, icmp_unreach(raw, kind, ICMP_HOST_UNREACH, 1200, sa[0].seq));
+	ASSERT_EQ(0, icmp_unreach(raw, kind, ICMP_HOST_UNREACH, 1201, sa[1].seq + 100000));
+	ASSERT_EQ(0, icmp_unreach(raw, kind, ICMP_PORT_UNREACH, 1202, sa[2].seq));
+	close(raw);
 	NS(SIDE_B);
 	msleep(200);
 	for (i = 0; i < 3; i++)

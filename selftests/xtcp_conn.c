@@ -22,6 +22,7 @@
  * IP_HDRINCL sockets inject segments.
  */
 #include <sys/utsname.h>
+#include <netinet/ip_icmp.h>
 
 #include "xtcp_lib.h"
 #include "kselftest_harness.h"
@@ -617,6 +618,58 @@ TEST_F(stack, curr_estab_counts_close_wait)
 	if (kind == STACK_XTCP || maj > 6 || (maj == 6 && min >= 10))
 		EXPECT_EQ(1, b1 - b0);
 	EXPECT_EQ(b0, b2);
+}
+
+/*
+ * An ICMP port unreachable about data in flight on an established
+ * connection (Linux's tcp_v4_err()): with IP_RECVERR, SO_ERROR reports
+ * ECONNREFUSED at once; without, it stays a soft error (SO_ERROR 0). The
+ * connection stays ESTABLISHED either way.
+ */
+TEST_F(stack, icmp_error_established_recverr)
+{
+	enum stack kind = variant->stack;
+	enum stack stacks[2] = { kind, kind };
+	struct conn k[2];
+	int cap, raw, i, one = 1, e[2], st[2];
+
+	cap = topo_cap(&self->t, SIDE_A);
+	ASSERT_LE(0, cap);
+	ASSERT_EQ(0, topo_conns_open(&self->t, cap, stacks, k, 2, 7400));
+	close(cap);
+	ASSERT_EQ(0, setsockopt(k[0].c, SOL_IP, IP_RECVERR, &one, sizeof(one)));
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_A, true));	/* A's data stays in flight */
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(4, send(k[i].c, "data", 4, 0));
+	NS(SIDE_B);
+	raw = raw_open();
+	ASSERT_LE(0, raw);
+	for (i = 0; i < 2; i++) {
+		struct raw_seg q = { .proto = stack_proto(kind), .saddr = inet_addr(IP_A),
+				     .daddr = inet_addr(IP_B), .sport = k[i].cport,
+				     .dport = k[i].port, .seq = k[i].snd_una,
+				     .flags = TH_ACK | TH_PUSH, .len = 4 };
+
+		ASSERT_EQ(0, raw_send_unreach(raw, ICMP_PORT_UNREACH, &q));
+	}
+	close(raw);
+	msleep(200);
+	NS(SIDE_A);
+	for (i = 0; i < 2; i++) {
+		e[i] = sock_so_error(k[i].c);
+		st[i] = proc_state(self->t.ns[SIDE_A], kind, k[i].cport, k[i].port, NULL);
+	}
+	TH_LOG("%s: SO_ERROR with IP_RECVERR %s, without %s; states %02X %02X", stack_name(kind),
+	       errname(e[0]), errname(e[1]), st[0], st[1]);
+	EXPECT_EQ(ECONNREFUSED, e[0]);
+	EXPECT_EQ(0, e[1]);
+	EXPECT_EQ(ST_ESTABLISHED, st[0]);
+	EXPECT_EQ(ST_ESTABLISHED, st[1]);
+	topo_cut(&self->t, SIDE_A, false);
+	for (i = 0; i < 2; i++) {
+		sock_abort(k[i].c);
+		sock_abort(k[i].s);
+	}
 }
 
 /* TCP_DEFER_ACCEPT: no accept() for a silent client; data releases it. */

@@ -1503,6 +1503,49 @@ int raw_send(int fd, const struct raw_seg *r)
 	return 0;
 }
 
+/* an IPv4 header without options; @len: the whole packet */
+static void ip_header(uint8_t *p, int len, int proto, uint32_t saddr, uint32_t daddr)
+{
+	uint16_t sum;
+
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	p[2] = len >> 8;
+	p[3] = len & 0xff;
+	p[8] = 64;
+	p[9] = proto;
+	memcpy(p + 12, &saddr, 4);
+	memcpy(p + 16, &daddr, 4);
+	sum = csum_fold(csum_add(p, 20, 0));
+	p[10] = sum >> 8;
+	p[11] = sum;
+}
+
+int raw_send_unreach(int fd, int code, const struct raw_seg *q)
+{
+	uint8_t pkt[20 + 8 + 20 + 8];
+	uint8_t *icmp = pkt + 20, *qt = pkt + 48;
+	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_addr.s_addr = q->saddr };
+	uint16_t sum;
+
+	ip_header(pkt, sizeof(pkt), IPPROTO_ICMP, q->daddr, q->saddr);
+	memset(icmp, 0, 8);
+	icmp[0] = 3;			/* destination unreachable */
+	icmp[1] = code;
+	ip_header(pkt + 28, 20 + 20 + q->len, q->proto, q->saddr, q->daddr);
+	qt[0] = q->sport >> 8;
+	qt[1] = q->sport;
+	qt[2] = q->dport >> 8;
+	qt[3] = q->dport;
+	put32(qt + 4, q->seq);
+	sum = csum_fold(csum_add(icmp, sizeof(pkt) - 20, 0));
+	icmp[2] = sum >> 8;
+	icmp[3] = sum;
+	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&dst, sizeof(dst)) != sizeof(pkt))
+		return errno ? errno : EIO;
+	return 0;
+}
+
 /* ------------------------------------------- byte pattern and transfers */
 
 /* 64-bit word number @i of stream @seed (splitmix64) */

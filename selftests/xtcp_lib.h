@@ -529,6 +529,12 @@ int raw_open(void);
  * pseudo-header with protocol 6 as XTCP does, and send it. 0 or errno.
  */
 int raw_send(int fd, const struct raw_seg *r);
+/*
+ * ICMP destination unreachable @code about the segment @q sent (RFC 792:
+ * its IP header and first 8 bytes: ports and sequence number), from
+ * @q->daddr to @q->saddr, through raw_open()'s @fd. 0 or errno.
+ */
+int raw_send_unreach(int fd, int code, const struct raw_seg *q);
 
 /* ------------------------------------------- byte pattern and transfers */
 
