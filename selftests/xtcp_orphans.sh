@@ -74,6 +74,13 @@ run() {
 	ST=$("$MAKER" $x "$na" "$nb" va vb 2>"$TMPD/$stack.err")
 	PEAK=$(orphans "$stack")
 	tap_diag "$stack: states before exit: $ST; orphans $base before, $PEAK after exit"
+	if [ "$PEAK" -le "$base" ]; then	# what is left, for the log
+		tap_diag "$stack: orphanmaker stderr: $(tr '\n' ' ' <"$TMPD/$stack.err")"
+		for ns in "$na" "$nb"; do
+			tap_diag "$stack: $ns rows after exit: $(ip netns exec "$ns" \
+				awk 'NR > 1 { printf "%s:%s ", $3, $4 }' "/proc/net/${stack/xtcp/xtcp}" 2>&1)"
+		done
+	fi
 	ip netns del "$na"
 	ip netns del "$nb"
 	_LIB_NS=()
