@@ -78,7 +78,7 @@ run() {
 		tap_diag "$stack: orphanmaker stderr: $(tr '\n' ' ' <"$TMPD/$stack.err")"
 		for ns in "$na" "$nb"; do
 			tap_diag "$stack: $ns rows after exit: $(ip netns exec "$ns" \
-				awk 'NR > 1 { printf "%s:%s ", $3, $4 }' "/proc/net/${stack/xtcp/xtcp}" 2>&1)"
+				awk 'NR > 1 { printf "%s:%s ", $3, $4 }' "/proc/net/$stack" 2>&1)"
 		done
 	fi
 	ip netns del "$na"
