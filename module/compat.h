@@ -99,6 +99,18 @@ static inline kuid_t xtcp_sk_uid(const struct sock *sk)
 	return READ_ONCE(sk->sk_uid);
 }
 
+/*
+ * SOL_SOCKET options reach proto_ops.setsockopt when the socket asks for
+ * it (SOCK_CUSTOM_SOCKOPT; not in 6.1, whose core handles them all and
+ * refuses SO_ZEROCOPY to any protocol but TCP and UDP).
+ */
+static inline void xtcp_custom_sol_socket(struct socket *sock)
+{
+#ifdef SOCK_CUSTOM_SOCKOPT
+	set_bit(SOCK_CUSTOM_SOCKOPT, &sock->flags);
+#endif
+}
+
 /* IP_RECVERR: a bit of inet_flags since 6.6, a bitfield before. */
 static inline bool xtcp_inet_recverr(struct sock *sk)
 {

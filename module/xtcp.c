@@ -103,6 +103,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	struct sock *sk = sock->sk;
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int flags = msg->msg_flags;
+	struct ubuf_info *uarg = NULL;
 	int copied = 0, err;
 	long timeo;
 
@@ -110,6 +111,18 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		return -EOPNOTSUPP;
 
 	lock_sock(sk);
+	if ((flags & MSG_ZEROCOPY) && size && sock_flag(sk, SOCK_ZEROCOPY)) {
+		/* as Linux's TCP without scatter-gather: the data is copied,
+		 * and its completion notification on the error queue says
+		 * so (SO_EE_CODE_ZEROCOPY_COPIED)
+		 */
+		uarg = msg_zerocopy_realloc(sk, size, NULL);
+		if (!uarg) {
+			err = -ENOBUFS;
+			goto out_err;
+		}
+		uarg_to_msgzc(uarg)->zerocopy = 0;
+	}
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
 		err = sk_stream_wait_connect(sk, &timeo);
@@ -188,15 +201,19 @@ wait_for_space:
 			goto do_error;
 	}
 	xtcp_push_write(sk, flags);
+	net_zcopy_put(uarg);
 	release_sock(sk);
 	return copied;
 
 do_error:
 	if (copied) {
 		xtcp_push_write(sk, flags);
+		net_zcopy_put(uarg);
 		release_sock(sk);
 		return copied;
 	}
+out_err:
+	net_zcopy_put_abort(uarg, true);
 	err = sk_stream_error(sk, flags, err);
 	release_sock(sk);
 	return err;

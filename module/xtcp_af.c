@@ -283,6 +283,8 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 
 	sock->state = SS_UNCONNECTED;
 	sock->ops = &xtcp_proto_ops;
+	/* SOL_SOCKET options come to xtcp_setsockopt() (SO_ZEROCOPY) */
+	xtcp_custom_sol_socket(sock);
 	sock_init_data(sock, sk);
 	sock_set_flag(sk, SOCK_RCU_FREE);	/* RCU lookups in softirq */
 	sk->sk_protocol = xtcp_ipproto;		/* IP header protocol */

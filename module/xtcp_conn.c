@@ -416,6 +416,7 @@ out:
 	lock_sock(child);
 	sock_graft(child, newsock);
 	newsock->state = SS_CONNECTED;
+	xtcp_custom_sol_socket(newsock);
 	release_sock(child);
 	return 0;
 }

@@ -4,7 +4,9 @@
  * bounds and errno values. One allowlist: the options below work; every
  * other SOL_TCP option fails with ENOPROTOOPT, so nothing is silently
  * ignored. SOL_IP options go to the IPv4 layer; SOL_SOCKET ones are the
- * socket layer's (SO_KEEPALIVE reaches xtcp_set_keepalive()).
+ * socket layer's (SO_KEEPALIVE reaches xtcp_set_keepalive()), except
+ * SO_ZEROCOPY, which XTCP accepts itself where the kernel lets it (not on
+ * 6.1: EOPNOTSUPP there).
  *
  *   TCP_NODELAY TCP_MAXSEG TCP_CORK TCP_KEEPIDLE TCP_KEEPINTVL TCP_KEEPCNT
  *   TCP_SYNCNT TCP_LINGER2 TCP_DEFER_ACCEPT TCP_INFO TCP_QUICKACK
@@ -146,10 +148,35 @@ static int xtcp_setsockopt_locked(struct sock *sk, int optname, int val)
 	return -ENOPROTOOPT;
 }
 
+/*
+ * SOL_SOCKET: the core's, except SO_ZEROCOPY, which the core allows only
+ * for TCP and UDP sockets (sk_setsockopt()): XTCP's sendmsg() honours it
+ * as Linux's TCP does on a device without scatter-gather.
+ */
+static int xtcp_setsockopt_socket(struct socket *sock, int optname,
+				  sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	int val;
+
+	if (optname != SO_ZEROCOPY)
+		return sock_setsockopt(sock, SOL_SOCKET, optname, optval, optlen);
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	if (val < 0 || val > 1)
+		return -EINVAL;
+	lock_sock(sk);
+	sock_valbool_flag(sk, SOCK_ZEROCOPY, val);
+	release_sock(sk);
+	return 0;
+}
+
 /**
  * xtcp_setsockopt() - proto_ops.setsockopt
  * @sock: socket
- * @level: SOL_TCP or SOL_IP
+ * @level: SOL_TCP, SOL_IP or SOL_SOCKET (the core's, SO_ZEROCOPY ours)
  * @optname: option
  * @optval: value (an int)
  * @optlen: its length
@@ -164,6 +191,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	struct sock *sk = sock->sk;
 	int val, err;
 
+	if (level == SOL_SOCKET)
+		return xtcp_setsockopt_socket(sock, optname, optval, optlen);
 	if (level == SOL_IP)
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	if (level != SOL_TCP)

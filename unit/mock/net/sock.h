@@ -114,7 +114,12 @@ struct inet_sock {
 	__be16 inet_sport;
 	__be16 inet_dport;
 	struct inet_cork_full cork;
+	unsigned long inet_flags;	/* INET_FLAGS_* bits (IP_RECVERR) */
 };
+
+#define INET_FLAGS_RECVERR	9
+#define inet_test_bit(nr, sk)	\
+	(!!(((struct inet_sock *)(sk))->inet_flags & (1UL << INET_FLAGS_##nr)))
 
 /* what IPv4 keeps in skb->cb (include/net/ip.h); cleared before output */
 struct inet_skb_parm {
