@@ -174,6 +174,8 @@ static inline bool sock_owned_by_user(const struct sock *sk)
 {
 	return sk->mock_owned_by_user;
 }
+/* lockdep's "socket lock or bh_lock_sock held": nothing to check here */
+static inline void sock_owned_by_me(const struct sock *sk) { }
 
 /* as net/core/sock.c: an armed timer holds a reference */
 static inline void sk_reset_timer(struct sock *sk, struct timer_list *timer,
