@@ -297,9 +297,12 @@ found:
 		WRITE_ONCE(*seq, *seq + used);
 		copied += used;
 		len -= used;
-		if (!(flags & MSG_PEEK) && offset + used >= skb->len) {
-			__skb_unlink(skb, &sk->sk_receive_queue);
-			consume_skb(skb);
+		if (!(flags & MSG_PEEK)) {
+			xtcp_rcv_space_adjust(sk);	/* autotuning */
+			if (offset + used >= skb->len) {
+				__skb_unlink(skb, &sk->sk_receive_queue);
+				consume_skb(skb);
+			}
 		}
 	} while (len > 0);
 

@@ -70,6 +70,7 @@ enum xtcp_mib {
 	XTCP_MIB_TCPLOSSUNDO,
 	XTCP_MIB_TCPBACKLOGDROP,
 	XTCP_MIB_OFOPRUNED,
+	XTCP_MIB_OUTOFWINDOWICMPS,
 	XTCP_MIB_TCPRCVCOLLAPSED,
 	XTCP_MIB_TCPLOSSPROBES,
 	XTCP_MIB_TCPDSACKRECV,
@@ -112,6 +113,7 @@ struct xtcp_sysctls {
 	int sack;
 	int timestamps;
 	int window_scaling;
+	int moderate_rcvbuf;	/* receive-buffer autotuning */
 	int invalid_ratelimit;	/* ms between ACKs to unacceptable segments */
 	int challenge_ack_limit; /* challenge ACKs per second, namespace-wide */
 	const struct xtcp_cong_ops *ca_default;	/* net.xtcp.congestion_control */
@@ -595,6 +597,16 @@ struct xtcp_tw {
  * @rcv_ratio: payload bytes per truesize byte of received full-sized
  *	skbs, in 1/256 (moving average, 16..255): turns receive buffer space
  *	into window (xtcp_space_to_win())
+ * @rcvq_space: receive-buffer autotuning (Linux's rcvq_space): bytes the
+ *	user read in the last measured receiver RTT
+ * @rcvq_seq: @copied_seq when that measurement began
+ * @rcvq_time_us: when it began (xtcp_clock_us())
+ * @rcv_rtt_us: the receiver's RTT estimate, << 3 (0: none yet), from
+ *	timestamp echoes or, without timestamps, from the time a window
+ *	of data takes to arrive (Linux's rcv_rtt_est)
+ * @rcv_rtt_seq: end of the window being timed (without timestamps)
+ * @rcv_rtt_time_us: when that window began
+ * @rcv_rtt_tsecr: the echo last used for a sample
  * @ca_ops: congestion control algorithm (the namespace's
  *	net.xtcp.congestion_control at socket creation, a listener's for its
  *	children, TCP_CONGESTION)
@@ -748,6 +760,13 @@ struct xtcp_sock {
 	u8 quickack;
 	u8 segs_unacked;	/* full segments received since our last ACK */
 	u8 rcv_ratio;		/* payload/truesize of received skbs, /256 */
+	u32 rcvq_space;
+	u32 rcvq_seq;
+	u64 rcvq_time_us;
+	u32 rcv_rtt_us;
+	u32 rcv_rtt_seq;
+	u64 rcv_rtt_time_us;
+	u32 rcv_rtt_tsecr;
 
 	/* congestion control and loss recovery */
 	const struct xtcp_cong_ops *ca_ops;
@@ -870,6 +889,12 @@ static inline u32 xtcp_rcv_mss(const struct xtcp_sock *xs)
 	return max_t(u32, min3((u32)xs->rcv_mss, (u32)xs->advmss, full / 2), 1);
 }
 
+/* autotuning's clock: microseconds */
+static inline u64 xtcp_clock_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
 /* timestamp clock: milliseconds (RFC 7323 allows 1 ms .. 1 s ticks) */
 static inline u32 xtcp_clock_ms(void)
 {
@@ -925,6 +950,7 @@ void xtcp_listen_rcv(struct sock *lsk, struct sk_buff *skb);
 void xtcp_request_rcv(struct xtcp_request *req, struct sk_buff *skb);
 void xtcp_listen_stop(struct sock *sk);
 void xtcp_request_put(struct xtcp_request *req);
+void xtcp_request_err(struct xtcp_request *req, u32 seq, bool abort);
 int xtcp_listen_init(void);
 void xtcp_listen_exit(void);
 struct sock *xtcp_accept_dequeue(struct sock *lsk);
@@ -944,6 +970,8 @@ bool xtcp_paws_check(const struct xtcp_sock *xs, const struct xtcp_opts *opt,
 		     int paws_win);
 u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample);
 int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max);
+void xtcp_init_buffer_space(struct sock *sk);
+void xtcp_rcv_space_adjust(struct sock *sk);
 
 /* xtcp_output.c: the transmit engine and the segments of a socket */
 void xtcp_write_queue_purge(struct sock *sk);

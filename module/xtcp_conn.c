@@ -29,9 +29,14 @@ void xtcp_set_state(struct sock *sk, int state)
 	int old = sk->sk_state;
 
 	trace_xtcp_set_state(sk, old, state);
-	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED)
+	/* CurrEstab counts ESTABLISHED and CLOSE_WAIT (RFC 1213
+	 * tcpCurrEstab), as Linux since 6.10
+	 */
+	if ((state == TCP_ESTABLISHED && old != TCP_ESTABLISHED) ||
+	    (state == TCP_CLOSE_WAIT && old == TCP_SYN_RECV))
 		xtcp_inc_stats(net, XTCP_MIB_CURRESTAB);
-	if (old == TCP_ESTABLISHED && state != TCP_ESTABLISHED)
+	else if ((old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT) &&
+		 state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT)
 		xtcp_dec_stats(net, XTCP_MIB_CURRESTAB);
 	if (state == TCP_CLOSE) {
 		if (old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT)

@@ -112,6 +112,7 @@ static const struct ctl_table xtcp_sysctl_tmpl[] = {
 	XTCP_INT(sack, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_INT(timestamps, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_INT(window_scaling, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_INT(moderate_rcvbuf, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_INT(invalid_ratelimit, SYSCTL_ZERO, &xtcp_ratelimit_max),
 	XTCP_INT(challenge_ack_limit, SYSCTL_ZERO, SYSCTL_INT_MAX),
 	{
@@ -150,6 +151,7 @@ static void xtcp_sysctl_defaults(struct net *net, struct xtcp_sysctls *s)
 	s->sack = 1;
 	s->timestamps = 1;
 	s->window_scaling = 1;
+	s->moderate_rcvbuf = 1;
 	s->invalid_ratelimit = 500;		/* tcp_invalid_ratelimit: HZ/2 */
 	s->challenge_ack_limit = INT_MAX;	/* Linux's default since 6.0 */
 	s->ca_default = net_eq(net, &init_net) ? &xtcp_cubic :

@@ -114,7 +114,7 @@ static struct xtcp_cubic *xtcp_cubic_ca(struct xtcp_sock *xs)
 /* HyStart's clock: microseconds, 32 bits (Linux's tcp_mstamp) */
 static u32 xtcp_cubic_clock_us(void)
 {
-	return (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+	return (u32)xtcp_clock_us();
 }
 
 /* Forget the curve (Linux's bictcp_reset()); HyStart keeps its round. */

@@ -307,26 +307,49 @@ errout:
 	return -EMSGSIZE;
 }
 
-/* A SYN_RECV entry, as /proc/net/xtcp shows it (get_openreq4()). */
-static int xtcp_diag_fill_req(struct xtcp_request *req, struct sk_buff *skb,
-			      struct netlink_callback *cb, u16 nlmsg_flags)
+/*
+ * Start the message for @e, a request or a TIME_WAIT entry, in @state:
+ * addresses, ports, device @dif and the entry's cookie (@cookie), through
+ * a stand-in. Return: the message, *@rp its body; NULL when @skb is full.
+ */
+static struct nlmsghdr *xtcp_diag_fill_ent(struct sk_buff *skb,
+					   struct netlink_callback *cb,
+					   u16 nlmsg_flags,
+					   const struct xtcp_ent *e, int dif,
+					   atomic64_t *cookie, u8 state,
+					   struct inet_diag_msg **rp)
 {
 	struct inet_timewait_sock standin;
 	struct inet_diag_msg *r;
 	struct nlmsghdr *nlh;
 	struct sock *sk;
-	u64 cookie;
+	u64 c;
 
 	nlh = xtcp_diag_msg_put(skb, cb, nlmsg_flags, &r);
 	if (!nlh)
-		return -EMSGSIZE;
-	sk = xtcp_diag_standin(&standin, &req->ent, xtcp_diag_req_dif(req),
-			       &req->cookie);
+		return NULL;
+	sk = xtcp_diag_standin(&standin, e, dif, cookie);
 	inet_diag_msg_common_fill(r, sk);
-	cookie = xtcp_diag_keep_cookie(&req->cookie, sk);
-	r->id.idiag_cookie[0] = (u32)cookie;
-	r->id.idiag_cookie[1] = (u32)(cookie >> 32);
-	r->idiag_state = TCP_SYN_RECV;
+	c = xtcp_diag_keep_cookie(cookie, sk);
+	r->id.idiag_cookie[0] = (u32)c;
+	r->id.idiag_cookie[1] = (u32)(c >> 32);
+	r->idiag_state = state;
+	*rp = r;
+	return nlh;
+}
+
+/* A SYN_RECV entry, as /proc/net/xtcp shows it (get_openreq4()). */
+static int xtcp_diag_fill_req(struct xtcp_request *req, struct sk_buff *skb,
+			      struct netlink_callback *cb, u16 nlmsg_flags)
+{
+	struct inet_diag_msg *r;
+	struct nlmsghdr *nlh;
+
+	nlh = xtcp_diag_fill_ent(skb, cb, nlmsg_flags, &req->ent,
+				 xtcp_diag_req_dif(req), &req->cookie,
+				 TCP_SYN_RECV, &r);
+	if (!nlh)
+		return -EMSGSIZE;
 	r->idiag_timer = 1;
 	r->idiag_retrans = READ_ONCE(req->num_timeout);
 	r->idiag_expires = jiffies_delta_to_msecs(READ_ONCE(req->timer.expires) -
@@ -341,21 +364,13 @@ static int xtcp_diag_fill_req(struct xtcp_request *req, struct sk_buff *skb,
 static int xtcp_diag_fill_tw(struct xtcp_tw *tw, struct sk_buff *skb,
 			     struct netlink_callback *cb, u16 nlmsg_flags)
 {
-	struct inet_timewait_sock standin;
 	struct inet_diag_msg *r;
 	struct nlmsghdr *nlh;
-	struct sock *sk;
-	u64 cookie;
 
-	nlh = xtcp_diag_msg_put(skb, cb, nlmsg_flags, &r);
+	nlh = xtcp_diag_fill_ent(skb, cb, nlmsg_flags, &tw->ent, tw->dif,
+				 &tw->cookie, TCP_TIME_WAIT, &r);
 	if (!nlh)
 		return -EMSGSIZE;
-	sk = xtcp_diag_standin(&standin, &tw->ent, tw->dif, &tw->cookie);
-	inet_diag_msg_common_fill(r, sk);
-	cookie = xtcp_diag_keep_cookie(&tw->cookie, sk);
-	r->id.idiag_cookie[0] = (u32)cookie;
-	r->id.idiag_cookie[1] = (u32)(cookie >> 32);
-	r->idiag_state = TCP_TIME_WAIT;
 	r->idiag_timer = 3;
 	r->idiag_expires = jiffies_delta_to_msecs(READ_ONCE(tw->timer.expires) -
 						  jiffies);

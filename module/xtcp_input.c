@@ -144,6 +144,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		xtcp_clean_acked(sk, cb->ack_seq, true);	/* the SYN */
 		xtcp_set_state(sk, TCP_ESTABLISHED);
 		xtcp_recovery_init(sk);
+		xtcp_init_buffer_space(sk);
 		xs->rcv_tstamp = jiffies;
 		xtcp_keepalive_update(sk);
 		sk->sk_state_change(sk);
@@ -263,6 +264,7 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		xs->snd_wl2 = ack;
 		xtcp_set_state(sk, TCP_ESTABLISHED);
 		xtcp_recovery_init(sk);
+		xtcp_init_buffer_space(sk);
 		xs->rcv_tstamp = jiffies;
 		xtcp_keepalive_update(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
@@ -552,6 +554,123 @@ static bool xtcp_queue_in_order(struct sock *sk, struct sk_buff *skb)
 	return fin;
 }
 
+/*
+ * Receive-buffer autotuning (Linux's DRS, tcp_rcv_space_adjust()): the
+ * receiver times its peer's round trip, counts what the user reads per
+ * round trip and sizes SO_RCVBUF to twice that plus room for the sender's
+ * growth, up to rmem[2], unless the user set SO_RCVBUF.
+ */
+
+/* One receiver RTT sample, in us; @win_dep: a whole-window measurement,
+ * which only lowers the estimate (Linux's tcp_rcv_rtt_update())
+ */
+static void xtcp_rcv_rtt_update(struct xtcp_sock *xs, u32 sample, bool win_dep)
+{
+	u32 m = xs->rcv_rtt_us;		/* << 3 */
+
+	if (!sample)
+		sample = 1;
+	if (m) {
+		if (!win_dep) {
+			m -= m >> 3;
+			m += sample;
+		} else {
+			m = min(m, sample << 3);
+		}
+	} else {
+		m = sample << 3;
+	}
+	xs->rcv_rtt_us = max(m, 8U);
+}
+
+/* Without timestamps: the time one window of data takes to arrive. */
+static void xtcp_rcv_rtt_measure(struct xtcp_sock *xs)
+{
+	u64 now = xtcp_clock_us();
+
+	if (xs->rcv_rtt_time_us && xtcp_before(xs->rcv_nxt, xs->rcv_rtt_seq))
+		return;
+	if (xs->rcv_rtt_time_us)
+		xtcp_rcv_rtt_update(xs, (u32)min_t(u64, now - xs->rcv_rtt_time_us,
+						   U32_MAX), true);
+	xs->rcv_rtt_seq = xs->rcv_nxt + xs->rcv_wnd;
+	xs->rcv_rtt_time_us = now;
+}
+
+/* With timestamps: our clock minus the echo of a segment carrying data. */
+static void xtcp_rcv_rtt_measure_ts(struct xtcp_sock *xs,
+				    const struct xtcp_opts *opt)
+{
+	s32 delta;
+
+	if (!opt->tsecr || opt->tsecr == xs->rcv_rtt_tsecr)
+		return;
+	xs->rcv_rtt_tsecr = opt->tsecr;
+	delta = (s32)(xtcp_clock_ms() + xs->tsoff - opt->tsecr);
+	if (delta > 0 && delta < 60 * MSEC_PER_SEC)
+		xtcp_rcv_rtt_update(xs, delta * USEC_PER_MSEC, false);
+}
+
+/**
+ * xtcp_init_buffer_space() - the connection is established: start
+ * autotuning from the initial window (Linux's tcp_init_buffer_space())
+ * @sk: the socket, just ESTABLISHED
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_init_buffer_space(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->rcvq_space = min_t(u32, xs->rcv_wnd, 10U * xs->advmss);
+	xs->rcvq_seq = xs->copied_seq;
+	xs->rcvq_time_us = xtcp_clock_us();
+	xs->rcv_rtt_us = 0;
+	xs->rcv_rtt_time_us = 0;
+}
+
+/**
+ * xtcp_rcv_space_adjust() - after the user read: once per receiver RTT,
+ * grow SO_RCVBUF to what the last RTT's reads need (Linux's
+ * tcp_rcv_space_adjust())
+ * @sk: the socket
+ *
+ * Context: socket lock held.
+ */
+void xtcp_rcv_space_adjust(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 now = xtcp_clock_us();
+	u32 copied;
+
+	sock_owned_by_me(sk);
+	if (!xs->rcv_rtt_us || now - xs->rcvq_time_us < (xs->rcv_rtt_us >> 3))
+		return;
+	copied = xs->copied_seq - xs->rcvq_seq;
+	if (copied <= xs->rcvq_space)
+		goto new_measure;
+	if (READ_ONCE(xtcp_sysctl(sk)->moderate_rcvbuf) &&
+	    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+		/* twice a round trip's reads, room for 16 segments lost,
+		 * and as much again as the sender grew since the last one
+		 */
+		u64 rcvwin = ((u64)copied << 1) + 16 * xs->advmss;
+		u64 grow = div_u64(rcvwin * (copied - xs->rcvq_space),
+				   max(xs->rcvq_space, 1U));
+		u64 space;
+
+		rcvwin += grow << 1;
+		space = div_u64(rcvwin << 8, max_t(u32, xs->rcv_ratio, 1));
+		space = min_t(u64, space, READ_ONCE(xtcp_sysctl(sk)->rmem[2]));
+		if (space > (u64)READ_ONCE(sk->sk_rcvbuf))
+			WRITE_ONCE(sk->sk_rcvbuf, (int)space);
+	}
+	xs->rcvq_space = copied;
+new_measure:
+	xs->rcvq_seq = xs->copied_seq;
+	xs->rcvq_time_us = now;
+}
+
 /**
  * xtcp_data_queue() - take the payload (and FIN) of an acceptable segment
  * @sk: synchronized socket
@@ -626,6 +745,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 
+	xtcp_rcv_rtt_measure(xs);
 	had_ofo = !skb_queue_empty(&xs->ofo_queue);
 	got_fin = xtcp_queue_in_order(sk, skb);
 	while (!got_fin && (skb = skb_peek(&xs->ofo_queue)) != NULL) {
@@ -810,6 +930,9 @@ pass:
 		fallthrough;
 	case TCP_ESTABLISHED:
 		if (cb->end_seq != cb->seq) {
+			if (xs->ts_ok && opt->ts_ok &&
+			    skb->len - tcp_hdr(skb)->doff * 4 >= xs->rcv_mss)
+				xtcp_rcv_rtt_measure_ts(xs, opt);
 			xtcp_data_queue(sk, skb);
 			xtcp_push(sk);
 			return;

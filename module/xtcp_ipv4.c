@@ -145,7 +145,8 @@ discard:
  * tcp_v4_err(), a destination/protocol/port unreachable or time exceeded
  * ends a connection still in its handshake (connect() then fails with the
  * mapped errno, e.g. ENOPROTOOPT when the peer has no XTCP) and is kept as
- * a soft error on an established one (reported if it then times out).
+ * a soft error on an established one (reported if it then times out); a
+ * request in SYN_RECV goes on a hard error (xtcp_request_err()).
  * Fragmentation-needed (PMTU) is not acted on yet.
  * Context: softirq, RCU read lock held.
  */
@@ -187,10 +188,12 @@ static int xtcp_v4_err(struct sk_buff *skb, u32 info)
 		return 0;
 	}
 	if (e->kind == XTCP_ENT_REQ) {
-		/* the SYN-ACK could not be delivered: keep retrying, as Linux
-		 * drops the request only for a matching ISN and then just
-		 * counts; the request timer bounds it anyway
-		 */
+		xtcp_request_err(xtcp_ent_req(e), seq,
+				 type == ICMP_PARAMETERPROB ||
+				 type == ICMP_TIME_EXCEEDED ||
+				 (type == ICMP_DEST_UNREACH &&
+				  (code == ICMP_NET_UNREACH ||
+				   code == ICMP_HOST_UNREACH)));
 		xtcp_request_put(xtcp_ent_req(e));
 		return 0;
 	}

@@ -72,6 +72,30 @@ static bool xtcp_request_unlink(struct xtcp_request *req, bool keep_hash)
 	return true;
 }
 
+/**
+ * xtcp_request_err() - an ICMP error quoted our SYN-ACK (Linux's
+ * tcp_req_err())
+ * @req: the request the quoted segment belongs to
+ * @seq: the quoted sequence number
+ * @abort: a hard error (net/host unreachable, time exceeded, parameter
+ *	   problem)
+ *
+ * A quoted sequence other than our ISN is counted (OutOfWindowIcmps); a
+ * hard error about the SYN-ACK drops the request silently
+ * (ListenDrops), the client's SYN retransmission starts over; a soft one
+ * leaves it to the SYN-ACK timer.
+ * Context: softirq, RCU read lock held; the caller holds a reference.
+ */
+void xtcp_request_err(struct xtcp_request *req, u32 seq, bool abort)
+{
+	struct net *net = sock_net(req->listener);
+
+	if (seq != req->iss)
+		xtcp_inc_stats(net, XTCP_MIB_OUTOFWINDOWICMPS);
+	else if (abort && xtcp_request_unlink(req, false))
+		xtcp_inc_stats(net, XTCP_MIB_LISTENDROPS);
+}
+
 /* Window scale we offer: enough to announce the largest receive buffer. */
 static u8 xtcp_rcv_wscale(struct sock *sk)
 {

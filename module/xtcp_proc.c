@@ -297,6 +297,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TCPLOSSUNDO]		= "TCPLossUndo",
 	[XTCP_MIB_TCPBACKLOGDROP]	= "TCPBacklogDrop",
 	[XTCP_MIB_OFOPRUNED]		= "OfoPruned",
+	[XTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
 	[XTCP_MIB_TCPRCVCOLLAPSED]	= "TCPRcvCollapsed",
 	[XTCP_MIB_TCPLOSSPROBES]	= "TCPLossProbes",
 	[XTCP_MIB_TCPDSACKRECV]		= "TCPDSACKRecv",

@@ -248,7 +248,8 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_unacked = xtcp_packets_in_flight(sk);
 	info->tcpi_total_retrans = xs->total_retrans;
 	info->tcpi_reordering = xs->reordering;
-	info->tcpi_rcv_space = xs->rcv_wnd;
+	info->tcpi_rcv_space = xs->rcvq_space;
+	info->tcpi_rcv_rtt = xs->rcv_rtt_us >> 3;
 	info->tcpi_last_data_recv = jiffies_to_msecs(jiffies - xs->rcv_tstamp);
 	info->tcpi_last_ack_recv = info->tcpi_last_data_recv;
 	info->tcpi_snd_wnd = xs->snd_wnd;

@@ -15,6 +15,9 @@
  * source 10.0.0.99: B's permanent ARP entry for it points to a MAC nobody
  * has, so the SYN-ACKs are never answered.
  */
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+
 #include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
@@ -206,6 +209,112 @@ TEST_F(stack, syn_recv_rows)
 		EXPECT_EQ(3, nrows[1]);
 	}
 	close(raw);
+}
+
+/* Internet checksum of @len bytes */
+static uint16_t csum16(const void *p, int len)
+{
+	const uint8_t *b = p;
+	uint32_t sum = 0;
+
+	for (; len > 1; len -= 2, b += 2)
+		sum += (b[0] << 8) | b[1];
+	if (len)
+		sum += b[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons(~sum & 0xffff);
+}
+
+/*
+ * From A to B: ICMP destination unreachable @code quoting B's SYN-ACK to
+ * IP_SILENT:@dport, sequence number @seq (an IP header and the segment's
+ * first 8 bytes, RFC 792).
+ */
+static int icmp_unreach(int kind, int code, uint16_t dport, uint32_t seq)
+{
+	uint8_t pkt[8 + 20 + 8] = { ICMP_DEST_UNREACH, code };
+	struct iphdr *ip = (struct iphdr *)(pkt + 8);
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = inet_addr(IP_B) };
+	uint16_t sum;
+	uint32_t nseq = htonl(seq);
+	uint16_t ports[2] = { htons(PORT), htons(dport) };
+	int fd, r;
+
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tot_len = htons(20 + 40);
+	ip->ttl = 64;
+	ip->protocol = stack_proto(kind);
+	ip->saddr = inet_addr(IP_B);
+	ip->daddr = inet_addr(IP_SILENT);
+	sum = csum16(ip, 20);
+	memcpy(&ip->check, &sum, 2);
+	memcpy(pkt + 28, ports, 4);
+	memcpy(pkt + 32, &nseq, 4);
+	sum = csum16(pkt, sizeof(pkt));
+	memcpy(pkt + 2, &sum, 2);
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	if (fd < 0)
+		return errno;
+	r = sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? errno : 0;
+	close(fd);
+	return r;
+}
+
+/*
+ * ICMP errors quoting a SYN-ACK (Linux's tcp_req_err()): host unreachable
+ * for our ISN drops the request at once (ListenDrops); one quoting
+ * another sequence number only counts (OutOfWindowIcmps); port
+ * unreachable, a soft error, leaves the request to its timer.
+ */
+TEST_F(stack, icmp_error_on_syn_recv)
+{
+	enum stack kind = variant->stack;
+	struct seg segs[64], sa[3];
+	long drops0, oow0, drops, oow;
+	int raw, cap, lfd, i, n = 0, st[3];
+
+	NS(SIDE_B);
+	ASSERT_EQ(0, nl_neigh_add("vb", IP_SILENT, silent_mac));
+	cap = cap_open("vb");
+	ASSERT_LE(0, cap);
+	lfd = sock_listen(kind, IP_B, PORT, 16);
+	ASSERT_LE(0, lfd);
+	NS(SIDE_A);
+	raw = raw_open();
+	ASSERT_LE(0, raw);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, spoof_syn(raw, kind, 1200 + i, PORT));
+	close(raw);
+	NS(SIDE_B);
+	msleep(300);
+	ASSERT_EQ(0, cap_read(cap, segs, &n, 64, stack_proto(kind), false));
+	close(cap);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(1, seg_count(segs, n, stack_proto(kind), PORT, 1200 + i,
+				       TH_SYN | TH_ACK, 0, &sa[i]))
+			TH_LOG("%s: SYN-ACK %d not captured", stack_name(kind), i);
+	drops0 = counter(kind, "ListenDrops");
+	oow0 = counter(kind, "OutOfWindowIcmps");
+	NS(SIDE_A);
+	ASSERT_EQ(0, icmp_unreach(kind, ICMP_HOST_UNREACH, 1200, sa[0].seq));
+	ASSERT_EQ(0, icmp_unreach(kind, ICMP_HOST_UNREACH, 1201, sa[1].seq + 100000));
+	ASSERT_EQ(0, icmp_unreach(kind, ICMP_PORT_UNREACH, 1202, sa[2].seq));
+	NS(SIDE_B);
+	msleep(200);
+	for (i = 0; i < 3; i++)
+		st[i] = proc_rows(kind, PORT, 1200 + i, ST_SYN_RECV, NULL, 0);
+	drops = counter(kind, "ListenDrops") - drops0;
+	oow = counter(kind, "OutOfWindowIcmps") - oow0;
+	TH_LOG("%s: SYN_RECV rows after host unreachable %d, with a wrong sequence %d, after port unreachable %d; ListenDrops +%ld, OutOfWindowIcmps +%ld",
+	       stack_name(kind), st[0], st[1], st[2], drops, oow);
+	EXPECT_EQ(0, st[0]);
+	EXPECT_EQ(1, st[1]);
+	EXPECT_EQ(1, st[2]);
+	EXPECT_EQ(1, drops);
+	EXPECT_EQ(1, oow);
+	close(lfd);
 }
 
 /*

@@ -21,6 +21,8 @@
  * Wire checks use a packet socket on the veth (xtcp_lib's capture), raw
  * IP_HDRINCL sockets inject segments.
  */
+#include <sys/utsname.h>
+
 #include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
@@ -571,6 +573,50 @@ TEST_F(stack, counters)
 	EXPECT_EQ(3, a1[3] - a0[3]);
 	EXPECT_EQ(b0[3], b2[3]);
 	EXPECT_EQ(a0[3], a2[3]);
+}
+
+/*
+ * CurrEstab counts CLOSE_WAIT connections too (RFC 1213 tcpCurrEstab;
+ * Linux since 6.10): the server whose client shut its side stays counted
+ * until it closes. Linux TCP is checked against its running kernel: a 6.1
+ * without the change counts 0.
+ */
+TEST_F(stack, curr_estab_counts_close_wait)
+{
+	enum stack kind = variant->stack;
+	long b0, b1, b2;
+	int lfd, cfd, afd, st;
+	struct utsname u;
+	int maj = 0, min = 0;
+	char b[4];
+
+	NS(SIDE_B);
+	b0 = counter(kind, "CurrEstab");
+	lfd = sock_listen(kind, IP_B, PORT, 5);
+	ASSERT_LE(0, lfd);
+	NS(SIDE_A);
+	cfd = sock_connect(kind, 0, IP_B, PORT);
+	ASSERT_LE(0, cfd);
+	afd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, afd);
+	close(lfd);
+	ASSERT_EQ(0, shutdown(cfd, SHUT_WR));
+	ASSERT_EQ(EPIPE, sock_read_n(afd, b, 1, 2000));	/* the FIN is in */
+	st = proc_state(self->t.ns[SIDE_B], kind, PORT, sock_local_port(cfd), NULL);
+	NS(SIDE_B);
+	b1 = counter(kind, "CurrEstab");
+	close(afd);
+	close(cfd);
+	msleep(200);
+	b2 = counter(kind, "CurrEstab");
+	uname(&u);
+	sscanf(u.release, "%d.%d", &maj, &min);
+	TH_LOG("%s server (state %02X): CurrEstab %ld -> %ld in CLOSE_WAIT -> %ld closed (%s)",
+	       stack_name(kind), st, b0, b1, b2, u.release);
+	EXPECT_EQ(ST_CLOSE_WAIT, st);
+	if (kind == STACK_XTCP || maj > 6 || (maj == 6 && min >= 10))
+		EXPECT_EQ(1, b1 - b0);
+	EXPECT_EQ(b0, b2);
 }
 
 /* TCP_DEFER_ACCEPT: no accept() for a silent client; data releases it. */

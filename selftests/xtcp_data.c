@@ -10,6 +10,8 @@
  *   - over 127.0.0.1 (MTU 64 KB): a bulk transfer, and small unread
  *     segments that must not close the receive window;
  *   - a receiver with the smallest SO_RCVBUF (window below one MSS);
+ *   - receive-buffer autotuning over a 5 ms link, and none once
+ *     SO_RCVBUF is set;
  *   - checksums on the wire valid for tshark (tx checksum offload off).
  * Every byte is checked against an offset-dependent pattern. Tests where
  * TCP is the reference run once per stack (stack.xtcp.NAME and
@@ -214,6 +216,51 @@ TEST_F_TIMEOUT(stack, smallest_rcvbuf_transfer, 90)
 	if (r.err)
 		sock_diag("sender", s.fd);
 	EXPECT_EQ(0, r.err);
+}
+
+/*
+ * Receive-buffer autotuning (Linux's tcp_moderate_rcvbuf): over a 5 ms
+ * link, an 8 MiB transfer grows the receiver's SO_RCVBUF from rmem[1]
+ * (at least doubled); a receiver whose SO_RCVBUF was set keeps it.
+ */
+TEST_F_TIMEOUT(stack, rcvbuf_autotuning, 120)
+{
+	const struct netem n = { .delay_ms = 5 };
+	enum stack kind = variant->stack;
+	int before[2], after[2], i;
+	double secs[2];
+	int c[2] = { -1, -1 }, sv[2] = { -1, -1 };
+
+	ASSERT_EQ(0, topo_netem(&self->t, SIDE_A, &n));
+	ASSERT_EQ(0, topo_netem(&self->t, SIDE_B, &n));
+	for (i = 0; i < 2; i++) {
+		struct sock_opts o = { .rcvbuf = i ? 131072 : 0 };
+		struct flow fs = { .seed = 7, .bytes = 8 << 20, .timeout_s = 60, .shut = true };
+		struct flow fr = { .seed = 7, .bytes = 8 << 20, .timeout_s = 60, .shut = true };
+		pthread_t th;
+		double t0;
+
+		ASSERT_EQ(0, topo_pair(&self->t, kind, 5700 + i, &o, &c[i], &sv[i]));
+		before[i] = sock_getint(sv[i], SOL_SOCKET, SO_RCVBUF);
+		fs.fd = c[i];
+		fr.fd = sv[i];
+		t0 = now();
+		pthread_create(&th, NULL, flow_sender, &fs);
+		flow_receiver(&fr);
+		pthread_join(th, NULL);
+		secs[i] = now() - t0;
+		after[i] = sock_getint(sv[i], SOL_SOCKET, SO_RCVBUF);
+		EXPECT_EQ(0, fr.err) TH_LOG("%s: %s after %llu bytes", stack_name(kind),
+					   errname(fr.err), (unsigned long long)fr.done);
+	}
+	TH_LOG("%s: receiver SO_RCVBUF %d -> %d in %.1f s; set to 131072: %d -> %d in %.1f s",
+	       stack_name(kind), before[0], after[0], secs[0], before[1], after[1], secs[1]);
+	EXPECT_LE(2 * before[0], after[0]);
+	EXPECT_EQ(before[1], after[1]);
+	for (i = 0; i < 2; i++) {
+		sock_abort(c[i]);
+		sock_abort(sv[i]);
+	}
 }
 
 /* ------------------------------------------------------- checksums */

@@ -57,6 +57,7 @@ static void ut_net_init(void)
 	s->sack = 1;
 	s->timestamps = 1;
 	s->window_scaling = 1;
+	s->moderate_rcvbuf = 1;
 	s->invalid_ratelimit = 500;
 	s->challenge_ack_limit = INT_MAX;
 	/* not the module's default (CUBIC): the recovery tests' numbers are

@@ -360,6 +360,93 @@ TEST(fin_wait_resets_on_data_not_on_bare_ack)
 	}
 }
 
+/* ---- receive-buffer autotuning ---- */
+
+TEST(autotuning_grows_rcvbuf_per_rtt)
+{
+	/* Linux's tcp_rcv_space_adjust(): once per receiver RTT, a round
+	 * trip's reads larger than the last one's grow SO_RCVBUF to twice
+	 * them plus 16 segments and the growth, up to rmem[2]; never with
+	 * SO_RCVBUF set or net.xtcp.moderate_rcvbuf=0, never before an RTT
+	 * is known or has passed
+	 */
+	int mode;
+
+	for (mode = 0; mode < 3; mode++) {
+		struct xtcp_sock *xs = ut_sock(1);
+		struct sock *sk = SK(xs);
+		int buf0 = sk->sk_rcvbuf;
+
+		ut_net()->sysctl.moderate_rcvbuf = mode != 2;
+		if (mode == 1)
+			sk->sk_userlocks |= SOCK_RCVBUF_LOCK;
+		xs->advmss = 1448;
+		xs->rcv_wnd = 65535;
+		xtcp_init_buffer_space(sk);
+		EXPECT_EQ(xs->rcvq_space, 14480);
+		xs->copied_seq += 100000;
+		xtcp_rcv_space_adjust(sk);		/* no RTT yet */
+		EXPECT_EQ(sk->sk_rcvbuf, buf0);
+		xs->rcv_rtt_us = 1000 << 3;		/* 1 ms */
+		mock_clock_advance_us(500);
+		xtcp_rcv_space_adjust(sk);		/* not one RTT yet */
+		EXPECT_EQ(sk->sk_rcvbuf, buf0);
+		mock_clock_advance_us(600);
+		xtcp_rcv_space_adjust(sk);
+		if (mode) {
+			EXPECT_EQ(sk->sk_rcvbuf, buf0);
+		} else {
+			/* 2 * 100000 + 16 * 1448 = 223168, grown by
+			 * 223168 * 85520 / 14480, twice: 2859262 window
+			 * bytes; space at 128/256 payload per byte
+			 */
+			EXPECT_EQ(sk->sk_rcvbuf, 5718524);
+		}
+		EXPECT_EQ(xs->rcvq_space, 100000);
+		EXPECT_EQ(xs->rcvq_seq, xs->copied_seq);
+		xs->copied_seq += 10000000;		/* capped at rmem[2] */
+		mock_clock_advance_us(1100);
+		xtcp_rcv_space_adjust(sk);
+		EXPECT_EQ(sk->sk_rcvbuf, mode ? buf0 : 6291456);
+		ut_net()->sysctl.moderate_rcvbuf = 1;
+		ut_sock_free(xs);
+	}
+}
+
+TEST(receiver_rtt_from_echo_and_window)
+{
+	/* Linux's tcp_rcv_rtt_measure_ts(): a full-sized data segment's
+	 * echo gives an RTT sample once per echo value; without timestamps
+	 * (tcp_rcv_rtt_measure()) the time a window takes to arrive, which
+	 * only lowers the estimate
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct xtcp_opts o = { .ts_ok = true };
+
+	xtcp_init_buffer_space(SK(xs));
+	o.tsecr = xtcp_clock_ms() + xs->tsoff - 4;	/* 4 ms ago */
+	xtcp_rcv_rtt_measure_ts(xs, &o);
+	EXPECT_EQ(xs->rcv_rtt_us, 4000 << 3);
+	xtcp_rcv_rtt_measure_ts(xs, &o);		/* same echo: ignored */
+	EXPECT_EQ(xs->rcv_rtt_us, 4000 << 3);
+	xs->rcv_rtt_us = 0;
+	xs->rcv_wnd = 10000;
+	xtcp_rcv_rtt_measure(xs);			/* starts a window */
+	EXPECT_EQ(xs->rcv_rtt_us, 0);
+	mock_clock_advance_us(3000);
+	xs->rcv_nxt += 5000;
+	xtcp_rcv_rtt_measure(xs);			/* half the window */
+	EXPECT_EQ(xs->rcv_rtt_us, 0);
+	xs->rcv_nxt += 5000;
+	xtcp_rcv_rtt_measure(xs);
+	EXPECT_EQ(xs->rcv_rtt_us, 3000 << 3);
+	mock_clock_advance_us(9000);
+	xs->rcv_nxt += 10000;
+	xtcp_rcv_rtt_measure(xs);			/* longer: kept lower */
+	EXPECT_EQ(xs->rcv_rtt_us, 3000 << 3);
+	ut_sock_free(xs);
+}
+
 /* ---- SACK blocks we send ---- */
 
 static void ofo_add(struct xtcp_sock *xs, u32 seq, u32 len)

@@ -82,6 +82,7 @@ struct rcu_head { void *next; };
 #define rounddown(x, y) ({ __auto_type _x = (x); _x - (_x % (y)); })
 #define ALIGN(x, a) (((x) + ((__typeof__(x))(a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define U8_MAX 0xff
+#define U32_MAX 0xffffffffU
 
 static inline u64 div_u64(u64 dividend, u32 divisor)
 {
