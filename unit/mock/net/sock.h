@@ -174,9 +174,6 @@ static inline bool sock_owned_by_user(const struct sock *sk)
 {
 	return sk->mock_owned_by_user;
 }
-/* lockdep's "socket lock or bh_lock_sock held": nothing to check here */
-static inline void sock_owned_by_me(const struct sock *sk) { }
-
 /* the unit tests run every path as the socket's owner */
 static inline void sock_owned_by_me(const struct sock *sk)
 {
