@@ -116,6 +116,7 @@ struct xtcp_sysctls {
 	int moderate_rcvbuf;	/* receive-buffer autotuning */
 	int invalid_ratelimit;	/* ms between ACKs to unacceptable segments */
 	int challenge_ack_limit; /* challenge ACKs per second, namespace-wide */
+	const struct xtcp_cong_ops *ca_default;	/* net.xtcp.congestion_control */
 };
 
 /* ---- lookup tables, one set per namespace ---- */
@@ -317,18 +318,41 @@ enum xtcp_xmit_timer {
 
 struct xtcp_sock;
 
+#define XTCP_CA_NAME_MAX	16	/* Linux's TCP_CA_NAME_MAX */
+#define XTCP_CA_PRIV_U64	13	/* Linux's ICSK_CA_PRIV_SIZE, in u64s */
+
+/* congestion control events (Linux's enum tcp_ca_event, the ones used) */
+enum xtcp_ca_event {
+	XTCP_CA_EVENT_TX_START,	/* new data leaves with nothing in flight */
+};
+
 /**
- * struct xtcp_cong_ops - a congestion control algorithm
- * @name: as shown by TCP_CONGESTION-like interfaces
- * @init: set cwnd/ssthresh for a new connection
- * @ssthresh: new slow-start threshold on loss
+ * struct xtcp_cong_ops - a congestion control algorithm (Linux's
+ * struct tcp_congestion_ops, the hooks XTCP's algorithms use)
+ * @name: as TCP_CONGESTION, net.xtcp.congestion_control and sock_diag
+ *	show it (NUL-padded, as Linux's)
+ * @init: optional: set up the algorithm's private state (xtcp_ca_priv())
+ *	when the connection is established or the algorithm is switched; the
+ *	window itself is set by xtcp_cong_init()
+ * @ssthresh: new slow-start threshold on loss (@in_flight: FlightSize)
  * @cong_avoid: grow cwnd for @acked newly acknowledged segments
+ * @set_state: optional: the connection enters congestion state @new_state
+ *	(enum xtcp_ca_state), called before it changes
+ * @cwnd_event: optional: an event of enum xtcp_ca_event
+ * @pkts_acked: optional: an ACK that reached the write queue; @rtt_us is
+ *	the RTT of the latest-sent segment it delivered, -1 for none (Linux's
+ *	ack_sample.rtt_us)
+ *
+ * Context: every hook runs with the socket lock or bh_lock_sock held.
  */
 struct xtcp_cong_ops {
-	const char *name;
+	char name[XTCP_CA_NAME_MAX];
 	void (*init)(struct xtcp_sock *xs);
 	u32 (*ssthresh)(struct xtcp_sock *xs, u32 in_flight);
 	void (*cong_avoid)(struct xtcp_sock *xs, u32 acked);
+	void (*set_state)(struct xtcp_sock *xs, u8 new_state);
+	void (*cwnd_event)(struct xtcp_sock *xs, enum xtcp_ca_event ev);
+	void (*pkts_acked)(struct xtcp_sock *xs, s32 rtt_us);
 };
 
 /* ---- entries of the connection hash (ehash) ---- */
@@ -583,7 +607,16 @@ struct xtcp_tw {
  * @rcv_rtt_seq: end of the window being timed (without timestamps)
  * @rcv_rtt_time_us: when that window began
  * @rcv_rtt_tsecr: the echo last used for a sample
- * @ca_ops: congestion control algorithm (xtcp_newreno)
+ * @ca_ops: congestion control algorithm (the namespace's
+ *	net.xtcp.congestion_control at socket creation, a listener's for its
+ *	children, TCP_CONGESTION)
+ * @ca_priv: the algorithm's private state (xtcp_ca_priv()), as Linux's
+ *	icsk_ca_priv
+ * @lsndtime: jiffies (u32) when new data was last sent (Linux's
+ *	lsndtime), for XTCP_CA_EVENT_TX_START
+ * @ca_rtt_us: RTT in microseconds of the latest-sent, never-retransmitted
+ *	segment the ACK being processed delivered (SACKed or cumulatively
+ *	ACKed), -1 for none: the sample @ca_ops->pkts_acked gets
  * @cwnd: congestion window, segments
  * @cwnd_cnt: segments ACKed in congestion avoidance toward the next
  *	increment of @cwnd (one per @cwnd)
@@ -737,6 +770,9 @@ struct xtcp_sock {
 
 	/* congestion control and loss recovery */
 	const struct xtcp_cong_ops *ca_ops;
+	u64 ca_priv[XTCP_CA_PRIV_U64];	/* the algorithm's own state */
+	u32 lsndtime;		/* jiffies of the last new data sent */
+	s32 ca_rtt_us;		/* RTT of the latest delivered, this ACK */
 	u32 cwnd;		/* segments */
 	u32 cwnd_cnt;
 	u32 ssthresh;
@@ -971,10 +1007,28 @@ void xtcp_recovery_skb_sent(struct sock *sk, struct sk_buff *skb);
 void xtcp_recovery_skb_acked(struct sock *sk, struct sk_buff *skb);
 void xtcp_xmit_lost(struct sock *sk);
 
-/* xtcp_cong.c: congestion control algorithms */
+static inline void *xtcp_ca_priv(struct xtcp_sock *xs)
+{
+	return xs->ca_priv;
+}
+
+/* xtcp_cong.c: the congestion control framework and NewReno */
+#define XTCP_INFINITE_SSTHRESH	0x7fffffff
 extern const struct xtcp_cong_ops xtcp_newreno;
+const struct xtcp_cong_ops *xtcp_cong_find(const char *name);
+const struct xtcp_cong_ops *xtcp_cong_default(struct net *net);
+void xtcp_cong_assign(struct sock *sk, const struct xtcp_cong_ops *ops);
+int xtcp_cong_set(struct sock *sk, const char *name);
 void xtcp_cong_init(struct sock *sk);
+void xtcp_cong_set_state(struct sock *sk, u8 new_state);
+void xtcp_cong_data_sent(struct sock *sk);
+u32 xtcp_slow_start(struct xtcp_sock *xs, u32 acked);
+void xtcp_cong_avoid_ai(struct xtcp_sock *xs, u32 w, u32 acked);
 void xtcp_sndbuf_expand(struct sock *sk);
+
+/* xtcp_cubic.c: CUBIC with HyStart (Linux's default) */
+extern const struct xtcp_cong_ops xtcp_cubic;
+u32 xtcp_cubic_root(u64 a);
 
 /* xtcp_timer.c */
 unsigned long xtcp_fin_timeout(const struct xtcp_sock *xs);

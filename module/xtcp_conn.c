@@ -170,8 +170,7 @@ void xtcp_sock_init(struct sock *sk)
 	xs->quickack = 16;		/* quick-ACK mode at start, as Linux */
 	xs->rcv_ratio = 128;		/* until segments tell us better */
 	xs->rcv_mss = XTCP_MSS_DEFAULT;	/* until segments tell us better */
-	xs->ca_ops = &xtcp_newreno;
-	xs->ca_ops->init(xs);
+	xtcp_cong_assign(sk, NULL);	/* net.xtcp.congestion_control */
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->reordering = 3;
 	xs->last_oow_ack_time = 0;

@@ -46,6 +46,37 @@ static int xtcp_proc_mem_triple(xtcp_ctl_table *table, int write,
 	return 0;
 }
 
+/*
+ * net.xtcp.congestion_control, as Linux's proc_tcp_congestion_control():
+ * reads the name of the namespace's default algorithm; a write of a name
+ * XTCP does not know fails with ENOENT and changes nothing.
+ * Context: process context (sysctl), no locks held.
+ */
+static int xtcp_proc_congestion_control(xtcp_ctl_table *table, int write,
+					void *buffer, size_t *lenp,
+					loff_t *ppos)
+{
+	const struct xtcp_cong_ops **cur = table->data;
+	const struct xtcp_cong_ops *ca = READ_ONCE(*cur);
+	char name[XTCP_CA_NAME_MAX] = {};
+	struct ctl_table tmp = {
+		.data = name,
+		.maxlen = sizeof(name),
+	};
+	int err;
+
+	if (ca)
+		strscpy(name, ca->name, sizeof(name));
+	err = proc_dostring(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	ca = xtcp_cong_find(name);
+	if (!ca)
+		return -ENOENT;
+	WRITE_ONCE(*cur, ca);
+	return 0;
+}
+
 #define XTCP_OFF(field) ((void *)offsetof(struct xtcp_net, sysctl.field))
 #define XTCP_INT_F(name, field, lo, hi) {				\
 	.procname = name, .data = XTCP_OFF(field),			\
@@ -84,9 +115,18 @@ static const struct ctl_table xtcp_sysctl_tmpl[] = {
 	XTCP_INT(moderate_rcvbuf, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_INT(invalid_ratelimit, SYSCTL_ZERO, &xtcp_ratelimit_max),
 	XTCP_INT(challenge_ack_limit, SYSCTL_ZERO, SYSCTL_INT_MAX),
+	{
+		.procname = "congestion_control", .data = XTCP_OFF(ca_default),
+		.maxlen = XTCP_CA_NAME_MAX, .mode = 0644,
+		.proc_handler = xtcp_proc_congestion_control,
+	},
 };
 
-/* Linux TCP's defaults; the memory-sized ones are read from @net's TCP. */
+/*
+ * Linux TCP's defaults; the memory-sized ones are read from @net's TCP. The
+ * congestion control is init_net's, as Linux's tcp_sk_init() gives a new
+ * namespace the initial one's (CUBIC until it is changed).
+ */
 static void xtcp_sysctl_defaults(struct net *net, struct xtcp_sysctls *s)
 {
 	s->keepalive_time = 7200;
@@ -114,6 +154,8 @@ static void xtcp_sysctl_defaults(struct net *net, struct xtcp_sysctls *s)
 	s->moderate_rcvbuf = 1;
 	s->invalid_ratelimit = 500;		/* tcp_invalid_ratelimit: HZ/2 */
 	s->challenge_ack_limit = INT_MAX;	/* Linux's default since 6.0 */
+	s->ca_default = net_eq(net, &init_net) ? &xtcp_cubic :
+			xtcp_cong_default(&init_net);
 }
 
 /**

@@ -289,7 +289,7 @@ static int xtcp_diag_fill_sock(struct sock *sk, struct sk_buff *skb,
 	if (ext & (1 << (INET_DIAG_CONG - 1))) {
 		ca = READ_ONCE(xs->ca_ops);
 		if (nla_put_string(skb, INET_DIAG_CONG,
-				   ca ? ca->name : xtcp_newreno.name))
+				   ca ? ca->name : xtcp_cubic.name))
 			goto errout;
 	}
 	if (ext & (1 << (INET_DIAG_INFO - 1))) {

@@ -352,6 +352,8 @@ static int xtcp_child_init(struct sock *lsk, struct sock *sk,
 	inet = inet_sk(sk);
 
 	xtcp_sock_init(sk);	/* lists, queues, timers: nothing shared */
+	/* the listener's congestion control (Linux's tcp_ca_openreq_child()) */
+	xtcp_cong_assign(sk, READ_ONCE(xtcp_sk(lsk)->ca_ops));
 	RCU_INIT_POINTER(inet->inet_opt, NULL);
 	inet->mc_list = NULL;
 	inet->inet_daddr = req->ent.raddr;

@@ -453,6 +453,8 @@ int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 {
 	int err;
 
+	if (skb->len)		/* data: Linux's tcp_event_data_sent() */
+		xtcp_cong_data_sent(sk);
 	XTCP_SKB_CB(skb)->when = jiffies;
 	err = xtcp_transmit_skb(sk, skb, true);
 	if (!err)

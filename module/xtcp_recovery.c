@@ -127,6 +127,12 @@ static void xtcp_rack_advance(struct xtcp_sock *xs,
 			return;
 	} else {
 		xtcp_update_min_rtt(xs, rtt_us);
+		/* the congestion control's sample: the latest sent (the
+		 * shortest RTT) of this ACK's deliveries, as Linux's
+		 * ca_rtt_us from last_ackt / last_sackt
+		 */
+		if (xs->ca_rtt_us < 0 || rtt_us < (u32)xs->ca_rtt_us)
+			xs->ca_rtt_us = min_t(u32, rtt_us, INT_MAX);
 	}
 	xs->rack_rtt_us = rtt_us;
 	if (xtcp_sent_after(cb->xmit_ns, cb->end_seq, xs->rack_xmit_ns,
@@ -520,7 +526,7 @@ static bool xtcp_try_undo(struct sock *sk, u32 prior_una,
 			XTCP_MIB_TCPLOSSUNDO : XTCP_MIB_TCPFULLUNDO);
 	xs->cwnd = max(xs->cwnd, xs->prior_cwnd);
 	xs->ssthresh = max(xs->ssthresh, xs->prior_ssthresh);
-	xs->ca_state = XTCP_CA_OPEN;
+	xtcp_cong_set_state(sk, XTCP_CA_OPEN);
 	xs->undo_tsval = 0;
 	xs->reno_sacked = 0;
 	xs->dupacks = 0;
@@ -542,7 +548,7 @@ static void xtcp_enter_recovery(struct sock *sk)
 	xs->ssthresh = xs->ca_ops->ssthresh(xs, in_flight);
 	xs->cwnd_cnt = 0;
 	xs->recover = xs->snd_nxt;
-	xs->ca_state = XTCP_CA_RECOVERY;
+	xtcp_cong_set_state(sk, XTCP_CA_RECOVERY);
 	xs->prr_delivered = 0;
 	xs->prr_out = 0;
 	xs->tlp_high_seq = 0;
@@ -695,6 +701,10 @@ void xtcp_recovery_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
 		newly_sacked = xtcp_sacktag(sk, opt, &dsack, &dsack_tlp);
 	delivered = sack ? xs->acked_unsacked + newly_sacked : acked_segs;
 	xs->acked_unsacked = 0;
+	/* Linux's pkts_acked hook, before loss detection and cwnd growth */
+	if (xs->ca_ops->pkts_acked)
+		xs->ca_ops->pkts_acked(xs, xs->ca_rtt_us);
+	xs->ca_rtt_us = -1;
 	if (!sack) {
 		xs->reno_sacked -= min(xs->reno_sacked, acked_segs);
 		if (dupack && xs->snd_una != xs->snd_nxt) {
@@ -712,14 +722,14 @@ void xtcp_recovery_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
 	if (xs->ca_state == XTCP_CA_RECOVERY &&
 	    !xtcp_before(xs->snd_una, xs->recover)) {
 		xs->cwnd = xs->ssthresh;	/* RFC 6937: end at ssthresh */
-		xs->ca_state = XTCP_CA_OPEN;
+		xtcp_cong_set_state(sk, XTCP_CA_OPEN);
 		xs->reno_sacked = 0;
 		xs->dupacks = 0;
 		acked_segs = 0;
 	}
 	if (xs->ca_state == XTCP_CA_LOSS &&
 	    !xtcp_before(xs->snd_una, xs->recover))
-		xs->ca_state = XTCP_CA_OPEN;
+		xtcp_cong_set_state(sk, XTCP_CA_OPEN);
 
 	if (sack)
 		next = xtcp_rack_detect_loss(sk, &lost);
@@ -821,7 +831,8 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->cwnd = 1;
 	xs->cwnd_cnt = 0;
 	xs->recover = xs->snd_nxt;
-	xs->ca_state = XTCP_CA_LOSS;
+	/* CUBIC forgets its epoch, Wmax and HyStart round here */
+	xtcp_cong_set_state(sk, XTCP_CA_LOSS);
 	xs->reno_sacked = 0;
 	xs->dupacks = 0;
 	xs->tlp_high_seq = 0;

@@ -10,9 +10,9 @@
  *
  *   TCP_NODELAY TCP_MAXSEG TCP_CORK TCP_KEEPIDLE TCP_KEEPINTVL TCP_KEEPCNT
  *   TCP_SYNCNT TCP_LINGER2 TCP_DEFER_ACCEPT TCP_INFO TCP_QUICKACK
- *   TCP_USER_TIMEOUT TCP_CONGESTION ("reno", the one algorithm so far)
+ *   TCP_USER_TIMEOUT TCP_CONGESTION ("cubic" or "reno", xtcp_cong.c)
  *   TCP_INQ (TCP_CM_INQ control message on recvmsg) TCP_CC_INFO (empty
- *   for reno, as Linux's)
+ *   for cubic and reno, as Linux's)
  */
 #include "xtcp.h"
 
@@ -25,7 +25,6 @@
 #define XTCP_MAX_SYNCNT		127
 #define XTCP_MAX_WINDOW		32767	/* MAX_TCP_WINDOW bound of TCP_MAXSEG */
 #define XTCP_FIN_TIMEOUT_MAX	120	/* seconds, TCP_LINGER2 ceiling */
-#define XTCP_CA_NAME_MAX	16	/* Linux TCP_CA_NAME_MAX */
 
 /* TCP_DEFER_ACCEPT seconds <-> SYN-ACK retransmissions (Linux's rules) */
 static u8 xtcp_secs_to_retrans(int seconds)
@@ -200,11 +199,18 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	if (optname == TCP_CONGESTION) {
 		char name[XTCP_CA_NAME_MAX] = {};
 
+		/* as Linux: a name of up to 15 bytes, cut at the first NUL;
+		 * unknown -> ENOENT
+		 */
+		if (optlen < 1)
+			return -EINVAL;
 		if (copy_from_sockptr(name, optval,
 				      min_t(unsigned int, optlen, sizeof(name) - 1)))
 			return -EFAULT;
-		/* Linux: unknown algorithm -> ENOENT */
-		return strcmp(name, xtcp_newreno.name) ? -ENOENT : 0;
+		lock_sock(sk);
+		err = xtcp_cong_set(sk, name);
+		release_sock(sk);
+		return err;
 	}
 	switch (optname) {
 	case TCP_NODELAY: case TCP_CORK: case TCP_MAXSEG: case TCP_KEEPIDLE:
@@ -308,12 +314,12 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 
 	switch (optname) {
 	case TCP_CONGESTION: {
-		const char *name = xs->ca_ops ? xs->ca_ops->name :
-						xtcp_newreno.name;
+		/* as Linux: the NUL-padded name, up to 16 bytes of it */
+		const struct xtcp_cong_ops *ca = READ_ONCE(xs->ca_ops);
 
 		len = min_t(unsigned int, len, XTCP_CA_NAME_MAX);
-		if (put_user(len, optlen) || copy_to_user(optval, name,
-				min_t(unsigned int, len, strlen(name) + 1)))
+		if (put_user(len, optlen) ||
+		    copy_to_user(optval, ca ? ca->name : xtcp_cubic.name, len))
 			return -EFAULT;
 		return 0;
 	}

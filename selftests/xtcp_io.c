@@ -596,7 +596,7 @@ TEST_F(io, tcp_inq_cmsg)
 	EXPECT_EQ(1, inq);
 }
 
-/* TCP_CC_INFO: reno (XTCP) and cubic (Linux's default) export nothing */
+/* TCP_CC_INFO: cubic (the default of both) exports nothing, as reno */
 TEST_F(io, tcp_cc_info_empty)
 {
 	char info[64];

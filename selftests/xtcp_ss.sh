@@ -377,10 +377,10 @@ want_rt="retrans:$(val retrans)/$(val total_retrans)"
 ss_ssth=$(val ssthresh)
 [ "$ss_ssth" -lt 65535 ] && want_ss="ssthresh:$ss_ssth" || want_ss=
 ok=1
-for w in $want $want_ss $want_rt reno; do
+for w in $want $want_ss $want_rt cubic; do
 	grep -q -- " $w\\b" "$TMPD/i.x" || { ok=0; echo "# missing: $w"; }
 done
-tap_check "info: -i shows rto, rtt/rttvar, mss, cwnd, ssthresh, retrans as TCP_INFO reports them (and reno)" test $ok = 1
+tap_check "info: -i shows rto, rtt/rttvar, mss, cwnd, ssthresh, retrans as TCP_INFO reports them (and cubic, the default congestion control)" test $ok = 1
 tap_check "info: the blackhole made XTCP retransmit on :40001 (total_retrans $(val total_retrans))" \
 	test "$(val total_retrans)" -ge 1
 

@@ -60,6 +60,10 @@ static void ut_net_init(void)
 	s->moderate_rcvbuf = 1;
 	s->invalid_ratelimit = 500;
 	s->challenge_ack_limit = INT_MAX;
+	/* not the module's default (CUBIC): the recovery tests' numbers are
+	 * NewReno's (RFC 5681, RFC 6937); CUBIC's are in test_cubic.c
+	 */
+	s->ca_default = &xtcp_newreno;
 	net.mock_gen[xtcp_net_id] = &xnet;
 }
 

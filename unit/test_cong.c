@@ -16,17 +16,22 @@ static void ca_set(u32 cwnd, u32 ssthresh, u32 cnt)
 	ca.cwnd_cnt = cnt;
 }
 
-TEST(reno_init_window)
+TEST(cong_init_window)
 {
 	/* RFC 6928: IW 10; no threshold until the first loss (RFC 5681 3.1
-	 * "arbitrarily high")
+	 * "arbitrarily high"); Linux's tcp_init_transfer()
 	 */
-	ca_set(0, 0, 5);
-	xtcp_newreno.init(&ca);
-	EXPECT_EQ(ca.cwnd, 10);
-	EXPECT_EQ(ca.cwnd_cnt, 0);
-	EXPECT_GE(ca.ssthresh, 0x7fffffffu);
+	struct xtcp_sock *xs = ut_sock(1000);
+
+	xs->cwnd = 3;
+	xs->cwnd_cnt = 5;
+	xs->ssthresh = 4;
+	xtcp_cong_init(SK(xs));
+	EXPECT_EQ(xs->cwnd, 10);
+	EXPECT_EQ(xs->cwnd_cnt, 0);
+	EXPECT_GE(xs->ssthresh, 0x7fffffffu);
 	EXPECT_TRUE(!strcmp(xtcp_newreno.name, "reno"));
+	ut_sock_free(xs);
 }
 
 TEST(reno_slow_start_grows_by_acked)
@@ -146,14 +151,60 @@ TEST(sndbuf_grows_with_cwnd_within_wmem_max)
 	ut_sock_free(xs);
 }
 
-TEST(cong_init_picks_reno)
+TEST(cong_assign_takes_namespace_default)
 {
+	/* Linux's tcp_assign_congestion_control(): the namespace's default
+	 * (CUBIC until net.xtcp.congestion_control says otherwise), a fresh
+	 * private state, IW 10; a listener's child keeps the listener's
+	 */
 	struct xtcp_sock *xs = ut_sock(1000);
 
-	xs->ca_ops = NULL;
-	xs->cwnd = 3;
-	xtcp_cong_init(SK(xs));
-	EXPECT_TRUE(xs->ca_ops == &xtcp_newreno);
+	ut_net()->sysctl.ca_default = NULL;
+	xs->ca_priv[0] = 99;
+	xtcp_cong_assign(SK(xs), NULL);
+	EXPECT_TRUE(xs->ca_ops == &xtcp_cubic);
+	EXPECT_EQ(xs->ca_priv[0], 0);
 	EXPECT_EQ(xs->cwnd, XTCP_INIT_CWND);
+	EXPECT_GE(xs->ssthresh, 0x7fffffffu);
+	ut_net()->sysctl.ca_default = &xtcp_newreno;
+	xtcp_cong_assign(SK(xs), NULL);
+	EXPECT_TRUE(xs->ca_ops == &xtcp_newreno);
+	xtcp_cong_assign(SK(xs), &xtcp_cubic);
+	EXPECT_TRUE(xs->ca_ops == &xtcp_cubic);
+	ut_sock_free(xs);
+}
+
+TEST(cong_find_by_name)
+{
+	EXPECT_TRUE(xtcp_cong_find("cubic") == &xtcp_cubic);
+	EXPECT_TRUE(xtcp_cong_find("reno") == &xtcp_newreno);
+	EXPECT_TRUE(xtcp_cong_find("bbr") == NULL);
+	EXPECT_TRUE(xtcp_cong_find("") == NULL);
+	EXPECT_TRUE(xtcp_cong_find("cubicx") == NULL);
+	EXPECT_TRUE(xtcp_cong_find("cub") == NULL);
+}
+
+TEST(cong_set_as_tcp_congestion)
+{
+	/* Linux's tcp_set_congestion_control(): unknown -> ENOENT and no
+	 * change; the same one again changes nothing; another one starts
+	 * from a zeroed state, initialised at once on a connection, and
+	 * keeps cwnd and ssthresh
+	 */
+	struct xtcp_sock *xs = ut_sock(1000);
+
+	EXPECT_TRUE(xs->ca_ops == &xtcp_newreno);	/* the fixture's */
+	EXPECT_TRUE(xtcp_cong_set(SK(xs), "vegas") == -ENOENT);
+	EXPECT_TRUE(xs->ca_ops == &xtcp_newreno);
+	xs->cwnd = 33;
+	xs->ssthresh = 20;
+	xs->prior_ssthresh = 40;
+	EXPECT_EQ(xtcp_cong_set(SK(xs), "reno"), 0);
+	EXPECT_EQ(xs->prior_ssthresh, 40);
+	EXPECT_EQ(xtcp_cong_set(SK(xs), "cubic"), 0);
+	EXPECT_TRUE(xs->ca_ops == &xtcp_cubic);
+	EXPECT_EQ(xs->cwnd, 33);
+	EXPECT_EQ(xs->ssthresh, 20);
+	EXPECT_EQ(xs->prior_ssthresh, 0);
 	ut_sock_free(xs);
 }

@@ -520,6 +520,33 @@ TEST(sack_recovery_enters_and_retransmits)
 	ut_sock_free(xs);
 }
 
+TEST(cubic_recovery_ends_at_seven_tenths)
+{
+	/* the same loss with CUBIC (Linux's default): ssthresh = cwnd *
+	 * 717 / 1024 = 7 from cwnd 10 (Linux's cubictcp_recalc_ssthresh()
+	 * uses cwnd, not the flight), PRR sends up to it, and recovery ends
+	 * with cwnd 7 where NewReno ends with 5; Wmax is remembered
+	 */
+	struct xtcp_sock *xs = flight(10);
+	struct xtcp_opts o = { 0 };
+
+	ASSERT_EQ(xtcp_cong_set(SK(xs), "cubic"), 0);
+	mock_clock_advance_ns(20 * MS);
+	sack(&o, S(3), S(10));
+	ack_to(xs, S(0), &o);
+	EXPECT_EQ(xs->ca_state, XTCP_CA_RECOVERY);
+	EXPECT_EQ(xs->ssthresh, 7);
+	EXPECT_EQ(xs->prior_cwnd, 10);
+	ASSERT_EQ(mock_tx_count, 13);		/* the three holes again */
+	EXPECT_EQ(xs->cwnd, 7);			/* pipe 0 + min(7, 7 + 1) */
+	EXPECT_EQ(((u32 *)xs->ca_priv)[1], 10);	/* last_max_cwnd */
+	ack_to(xs, S(10), NULL);
+	EXPECT_EQ(xs->ca_state, XTCP_CA_OPEN);
+	EXPECT_EQ(xs->cwnd, 7);
+	EXPECT_EQ(xs->ssthresh, 7);
+	ut_sock_free(xs);
+}
+
 TEST(prr_proportional_rate_reduction)
 {
 	/* RFC 6937 3, pipe > ssthresh: sndcnt = CEIL(prr_delivered *

@@ -3,6 +3,7 @@
 #ifndef _MOCK_LINUX_ERRNO_H
 #define _MOCK_LINUX_ERRNO_H
 #define EPERM		1
+#define ENOENT		2
 #define EFAULT		14
 #define EINVAL		22
 #define ENOMEM		12

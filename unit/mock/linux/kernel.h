@@ -89,6 +89,11 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
 	return dividend / divisor;
 }
 
+static inline u64 div64_u64(u64 dividend, u64 divisor)
+{
+	return dividend / divisor;
+}
+
 /* ---- byte order: the host is little-endian x86_64 (checked) ---- */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "mock assumes LE");
 #define htonl(x) ((__be32)__builtin_bswap32((u32)(x)))

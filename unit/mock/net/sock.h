@@ -179,7 +179,6 @@ static inline bool sock_owned_by_user(const struct sock *sk)
 {
 	return sk->mock_owned_by_user;
 }
-
 /* the unit tests run every path as the socket's owner */
 static inline void sock_owned_by_me(const struct sock *sk)
 {
