@@ -38,7 +38,8 @@ fi
 
 sysctls=$(sed -n -e 's/^[[:space:]]*XTCP_INT(\([a-z0-9_]*\),.*/\1/p' \
 	-e 's/^[[:space:]]*XTCP_INT_F("\([a-z0-9_]*\)",.*/\1/p' \
-	-e 's/^[[:space:]]*XTCP_TRIPLE(\([a-z0-9_]*\)).*/\1/p' "$REPO"/module/*.c | sort -u)
+	-e 's/^[[:space:]]*XTCP_TRIPLE(\([a-z0-9_]*\)).*/\1/p' \
+	-e 's/.*\.procname = "\([a-z0-9_]*\)".*/\1/p' "$REPO"/module/xtcp_ctrl.c | sort -u)
 missing=
 for n in $sysctls; do
 	grep -q "^\.BR $n \"" "$MAN" || missing+=" $n"
