@@ -641,8 +641,12 @@ struct xtcp_tw {
  * @undo_tsval: our TSval on the first retransmission of the episode (0:
  *	none); an ACK echoing an older TSval shows the retransmission was
  *	spurious (RFC 3522 Eifel) and undoes the reduction
- * @cwnd_limited: the last push stopped because @cwnd was full (RFC 7661):
- *	@cwnd grows only then or when at least half of it is in flight
+ * @is_cwnd_limited: @cwnd was full at a push in the current window
+ *	(Linux's is_cwnd_limited, tcp_cwnd_validate()): @cwnd may grow
+ * @max_packets_out: most segments in flight at a push in the current
+ *	window; in slow start @cwnd grows up to twice it (RFC 7661)
+ * @cwnd_usage_seq: @snd_nxt when the current window began; once @snd_una
+ *	passes it, the next push starts a new one
  * @rack_xmit_ns: RACK.xmit_ts: latest send time (ktime_get_ns()) among
  *	delivered segments (0: none yet)
  * @rack_end_seq: RACK.end_seq: end_seq of that segment
@@ -787,7 +791,9 @@ struct xtcp_sock {
 	u32 prior_cwnd;		/* before recovery/loss, for undo */
 	u32 prior_ssthresh;
 	u32 undo_tsval;		/* our TSval on the episode's first retransmission */
-	bool cwnd_limited;	/* the last push stopped at cwnd (RFC 7661) */
+	bool is_cwnd_limited;	/* cwnd full in this window (RFC 7661) */
+	u32 max_packets_out;	/* most in flight in this window */
+	u32 cwnd_usage_seq;	/* snd_nxt when this window began */
 	/* RACK-TLP (RFC 8985) and DSACK (RFC 2883) */
 	u64 rack_xmit_ns;	/* RACK.xmit_ts: latest send time delivered */
 	u32 rack_end_seq;	/* RACK.end_seq */
@@ -1003,6 +1009,7 @@ bool xtcp_rack_reo_timeout(struct sock *sk);
 bool xtcp_send_loss_probe(struct sock *sk);
 void xtcp_check_reordering(struct sock *sk, u32 seq);
 u32 xtcp_packets_in_flight(struct sock *sk);
+u32 xtcp_flight_size(struct sock *sk);
 void xtcp_recovery_skb_sent(struct sock *sk, struct sk_buff *skb);
 void xtcp_recovery_skb_acked(struct sock *sk, struct sk_buff *skb);
 void xtcp_xmit_lost(struct sock *sk);
@@ -1010,6 +1017,20 @@ void xtcp_xmit_lost(struct sock *sk);
 static inline void *xtcp_ca_priv(struct xtcp_sock *xs)
 {
 	return xs->ca_priv;
+}
+
+/**
+ * xtcp_is_cwnd_limited() - may @cwnd grow? (Linux's tcp_is_cwnd_limited())
+ * @xs: socket
+ *
+ * Return: true when @cwnd was full in the current window, or in slow start
+ * while it is below twice the largest flight of the window.
+ */
+static inline bool xtcp_is_cwnd_limited(const struct xtcp_sock *xs)
+{
+	if (xs->is_cwnd_limited)
+		return true;
+	return xs->cwnd < xs->ssthresh && xs->cwnd < 2 * xs->max_packets_out;
 }
 
 /* xtcp_cong.c: the congestion control framework and NewReno */

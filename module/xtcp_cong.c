@@ -57,10 +57,14 @@ void xtcp_cong_avoid_ai(struct xtcp_sock *xs, u32 w, u32 acked)
 	xs->cwnd = min(xs->cwnd, XTCP_MAX_CWND);
 }
 
-/* Linux's tcp_reno_ssthresh(): half the window in use, at least 2 */
+/*
+ * Linux's tcp_reno_ssthresh(): half of cwnd, at least 2 (RFC 5681 says
+ * FlightSize; Linux, and so XTCP, take cwnd, which only grows while it is
+ * in use: xtcp_is_cwnd_limited())
+ */
 static u32 newreno_ssthresh(struct xtcp_sock *xs, u32 in_flight)
 {
-	return max(min(xs->cwnd, max(in_flight, 2U)) >> 1, 2U);
+	return max(xs->cwnd >> 1, 2U);
 }
 
 /*

@@ -639,6 +639,24 @@ int xtcp_write_wakeup(struct sock *sk)
 	return 0;
 }
 
+/*
+ * After a push that sent something or found cwnd full (Linux's
+ * tcp_cwnd_validate()): remember per window whether cwnd was full, else
+ * the largest flight, so that cwnd grows only while it is in use.
+ */
+static void xtcp_cwnd_validate(struct sock *sk, bool is_cwnd_limited)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 packets_out = xtcp_flight_size(sk);
+
+	if (!xtcp_before(xs->snd_una, xs->cwnd_usage_seq) || is_cwnd_limited ||
+	    (!xs->is_cwnd_limited && packets_out > xs->max_packets_out)) {
+		xs->is_cwnd_limited = is_cwnd_limited;
+		xs->max_packets_out = packets_out;
+		xs->cwnd_usage_seq = xs->snd_nxt;
+	}
+}
+
 /**
  * __xtcp_push() - send queued segments the windows and Nagle allow
  * @sk: synchronized socket (or SYN_SENT for the SYN itself)
@@ -650,19 +668,19 @@ int xtcp_write_wakeup(struct sock *sk)
 void __xtcp_push(struct sock *sk, bool more)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool cwnd_full = false;
 	struct sk_buff *skb;
-	u32 pipe;
+	u32 pipe, sent = 0;
 
 	if (!xs->send_head)
 		return;
 	pipe = xtcp_packets_in_flight(sk);
-	xs->cwnd_limited = false;
 	while ((skb = xs->send_head) != NULL) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
 
 		if (pipe >= xs->cwnd && !(cb->flags & XTCP_SYN)) {
-			xs->cwnd_limited = true;
+			cwnd_full = true;
 			break;			/* congestion window full */
 		}
 		if (skb->len &&
@@ -677,7 +695,11 @@ void __xtcp_push(struct sock *sk, bool more)
 		if (xtcp_xmit_new(sk, skb))
 			break;			/* retried by the timer */
 		pipe++;
+		sent++;
 	}
+	cwnd_full |= pipe >= xs->cwnd;
+	if (sent || cwnd_full)
+		xtcp_cwnd_validate(sk, cwnd_full);
 	/* unsent data, nothing in flight: the timer probes the window, or
 	 * retries what failed locally, or sends what Nagle/cork hold back
 	 */

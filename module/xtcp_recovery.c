@@ -211,8 +211,14 @@ u32 xtcp_packets_in_flight(struct sock *sk)
 	return pipe - min(pipe, xs->reno_sacked);
 }
 
-/* RFC 5681 FlightSize: segments sent and not cumulatively acknowledged */
-static u32 xtcp_flight_size(struct sock *sk)
+/**
+ * xtcp_flight_size() - RFC 5681 FlightSize: segments sent and not
+ * cumulatively acknowledged (Linux's packets_out)
+ * @sk: socket
+ *
+ * Return: the count.
+ */
+u32 xtcp_flight_size(struct sock *sk)
 {
 	struct sk_buff *skb;
 	u32 n = 0;
@@ -737,8 +743,7 @@ void xtcp_recovery_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
 	switch (xs->ca_state) {
 	case XTCP_CA_OPEN:
 		/* RFC 7661: grow only a window that is in use */
-		if (acked_segs && (xs->cwnd_limited ||
-				   2 * xtcp_packets_in_flight(sk) >= xs->cwnd))
+		if (acked_segs && xtcp_is_cwnd_limited(xs))
 			xs->ca_ops->cong_avoid(xs, acked_segs);
 		if (sack ? lost > 0 : xs->dupacks >= XTCP_DUPTHRESH) {
 			if (!sack)
@@ -753,7 +758,7 @@ void xtcp_recovery_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
 		xtcp_prr(sk, delivered, una_adv);
 		break;
 	case XTCP_CA_LOSS:
-		if (acked_segs)
+		if (acked_segs && xtcp_is_cwnd_limited(xs))
 			xs->ca_ops->cong_avoid(xs, acked_segs);
 		break;
 	}

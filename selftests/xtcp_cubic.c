@@ -12,17 +12,20 @@
  *     algorithm; TCP_CC_INFO answers 0 bytes for cubic and reno;
  *   - cwnd_after_recovery: one deterministic loss repaired by SACK
  *     recovery, then the sender's tcpi_snd_cwnd and tcpi_snd_ssthresh,
- *     compared with Linux's (within one segment; exact in CI runs):
+ *     compared with Linux's (within one segment):
  *       first: the first of 10 segments (IW) is lost, cwnd 10 at the loss:
- *         CUBIC ends at 10 * 717 / 1024 = 7, Reno at 5;
- *       sixth: the 6th of 20 is lost, cwnd 15 (slow start on the ACKs of
- *         1-5): CUBIC 10, Reno 7.
+ *         ssthresh 10 * 717 / 1024 = 7 for CUBIC, 5 for Reno, on both
+ *         stacks; cwnd that or one more (Linux 6.1 grows it on the
+ *         recovery's last ACK);
+ *       sixth: the 6th of 20 is lost, cwnd 15-16 (slow start on the ACKs
+ *         of 1-5, as delayed ACKs fall): XTCP as Linux.
  *     The loss: a tc u32 filter on vb's ingress matching the lost
  *     segment's sequence number, gact "drop random determ ok 2" (the
  *     first copy is dropped, the retransmission passes); sequence numbers
  *     from a capture (topo_conns_open()). No timing is asserted: a run
  *     disturbed by the host (an RTO, a tail loss probe, more than one
- *     retransmission, seen in the stack's counters) is repeated, up to 5
+ *     retransmission, an undo: the original got through, seen in the
+ *     stack's counters) is repeated, up to 5
  *     times, and the test is skipped if no run is clean.
  *
  *   A 10.0.0.1 va  <--- veth --->  vb 10.0.0.2 B   (TSO/GSO off on va)
@@ -263,7 +266,7 @@ struct rres {
 	int err;
 	bool clean;
 	unsigned int cwnd, ssthresh, ca_state, mss;
-	long retrans, timeouts, probes, sackrec;
+	long retrans, timeouts, probes, sackrec, undo;
 };
 
 /* vb drops the first segment with sequence number @seq, passes the rest */
@@ -296,7 +299,7 @@ static int recovery_run(enum stack s, const char *cc, const struct rcase *rc,
 	struct tcp_info_full ti;
 	struct topo t;
 	struct conn k;
-	long r0, t0, p0, s0;
+	long r0, t0, p0, s0, u0;
 	int cap, err, i;
 
 	memset(r, 0, sizeof(*r));
@@ -332,6 +335,7 @@ static int recovery_run(enum stack s, const char *cc, const struct rcase *rc,
 	t0 = cnt(&t, s, "TCPTimeouts");
 	p0 = cnt(&t, s, "TCPLossProbes");
 	s0 = cnt(&t, s, "TCPSackRecovery");
+	u0 = cnt(&t, s, "TCPFullUndo") + cnt(&t, s, "TCPLossUndo");
 	r->err = xfer_oneway(k.c, k.s, (uint64_t)rc->segs * r->mss, 5, 30);
 	/* the last ACK reaches the sender: nothing unacknowledged */
 	for (i = 0; i < 500; i++) {
@@ -346,12 +350,16 @@ static int recovery_run(enum stack s, const char *cc, const struct rcase *rc,
 	r->timeouts = cnt(&t, s, "TCPTimeouts") - t0;
 	r->probes = cnt(&t, s, "TCPLossProbes") - p0;
 	r->sackrec = cnt(&t, s, "TCPSackRecovery") - s0;
+	r->undo = cnt(&t, s, "TCPFullUndo") + cnt(&t, s, "TCPLossUndo") - u0;
+	/* an undo: the original reached the receiver after all (the drop
+	 * missed it), not the scenario
+	 */
 	r->clean = !r->err && r->retrans == 1 && !r->timeouts && !r->probes &&
-		   r->sackrec == 1 && !ti.tcpi_unacked;
+		   r->sackrec == 1 && !r->undo && !ti.tcpi_unacked;
 	printf("# %s %s %s (mss %u): %s; cwnd %u ssthresh %u ca_state %u; RetransSegs %ld "
-	       "TCPTimeouts %ld TCPLossProbes %ld TCPSackRecovery %ld%s\n", rc->key,
+	       "TCPTimeouts %ld TCPLossProbes %ld TCPSackRecovery %ld undone %ld%s\n", rc->key,
 	       stack_name(s), cc, r->mss, errname(r->err), r->cwnd, r->ssthresh,
-	       r->ca_state, r->retrans, r->timeouts, r->probes, r->sackrec,
+	       r->ca_state, r->retrans, r->timeouts, r->probes, r->sackrec, r->undo,
 	       r->clean ? "" : " (disturbed: run again)");
 	drop_seq_once(&t, 0);
 out:
@@ -394,8 +402,17 @@ static void recovery_compare(struct __test_metadata *_metadata, const char *cc,
 	TH_LOG("%s, %s: cwnd after recovery XTCP %u, TCP %u (ssthresh %u, %u)", cc, rc->key,
 	       r[STACK_XTCP].cwnd, r[STACK_TCP].cwnd, r[STACK_XTCP].ssthresh,
 	       r[STACK_TCP].ssthresh);
-	/* what Linux does here, so that the comparison means something */
-	EXPECT_EQ(want, r[STACK_TCP].cwnd);
+	/* where the window at the loss is known (the initial window), the
+	 * new ssthresh is too, for Linux (6.1 and 6.12) and XTCP alike; cwnd
+	 * after the recovery is ssthresh, or one more where Linux 6.1 grows
+	 * it on the recovery's last ACK
+	 */
+	if (want) {
+		EXPECT_EQ(want, r[STACK_TCP].ssthresh);
+		EXPECT_EQ(want, r[STACK_XTCP].ssthresh);
+		EXPECT_LE(want, r[STACK_TCP].cwnd);
+		EXPECT_GE(want + 1, r[STACK_TCP].cwnd);
+	}
 	EXPECT_EQ(0, r[STACK_TCP].ca_state);
 	/* and XTCP the same, within a segment */
 	EXPECT_EQ(0, r[STACK_XTCP].ca_state);
@@ -416,15 +433,19 @@ TEST_F_TIMEOUT(cc, cwnd_after_recovery_reno_first, 170)
 	recovery_compare(_metadata, "reno", &first, 5);
 }
 
-/* cwnd 15 when the loss is found (slow start on five ACKs) */
+/*
+ * cwnd 15-16 when the loss is found (slow start on the ACKs of the five
+ * segments before it; how many ACKs depends on delayed ACKs): compared
+ * with Linux's only
+ */
 TEST_F_TIMEOUT(cc, cwnd_after_recovery_cubic_sixth, 170)
 {
-	recovery_compare(_metadata, "cubic", &sixth, 10);
+	recovery_compare(_metadata, "cubic", &sixth, 0);
 }
 
 TEST_F_TIMEOUT(cc, cwnd_after_recovery_reno_sixth, 170)
 {
-	recovery_compare(_metadata, "reno", &sixth, 7);
+	recovery_compare(_metadata, "reno", &sixth, 0);
 }
 
 XTCP_HARNESS_MAIN

@@ -108,20 +108,38 @@ TEST(reno_cwnd_capped_in_slow_start)
 	EXPECT_LE(ca.cwnd, XTCP_MAX_CWND);
 }
 
-TEST(reno_ssthresh_half_flight_at_least_two)
+TEST(reno_ssthresh_half_cwnd_at_least_two)
 {
-	/* RFC 5681 eq. (4): ssthresh = max(FlightSize / 2, 2 * SMSS), the
-	 * flight bounded by cwnd as Linux's tcp_reno_ssthresh() uses cwnd
+	/* Linux's tcp_reno_ssthresh(): max(cwnd / 2, 2), whatever the
+	 * flight (RFC 5681 eq. (4) says FlightSize; cwnd only grows while
+	 * in use, xtcp_is_cwnd_limited())
 	 */
 	ca_set(20, 0, 0);
 	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 20), 10);
-	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 7), 3);
-	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 1), 2);
-	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 0), 2);
+	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 7), 10);
+	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 0), 10);
 	ca_set(3, 0, 0);
 	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 100), 2);
 	ca_set(101, 0, 0);
 	EXPECT_EQ(xtcp_newreno.ssthresh(&ca, 101), 50);
+}
+
+TEST(cwnd_grows_only_while_in_use)
+{
+	/* Linux's tcp_is_cwnd_limited(): cwnd full in the window, or in
+	 * slow start below twice the window's largest flight (RFC 7661)
+	 */
+	struct xtcp_sock xs = { .cwnd = 10, .ssthresh = 0x7fffffff };
+
+	EXPECT_FALSE(xtcp_is_cwnd_limited(&xs));
+	xs.max_packets_out = 5;
+	EXPECT_FALSE(xtcp_is_cwnd_limited(&xs));
+	xs.max_packets_out = 6;
+	EXPECT_TRUE(xtcp_is_cwnd_limited(&xs));
+	xs.ssthresh = 8;			/* congestion avoidance */
+	EXPECT_FALSE(xtcp_is_cwnd_limited(&xs));
+	xs.is_cwnd_limited = true;
+	EXPECT_TRUE(xtcp_is_cwnd_limited(&xs));
 }
 
 TEST(sndbuf_grows_with_cwnd_within_wmem_max)

@@ -242,7 +242,9 @@ TEST(push_limited_by_cwnd)
 		ut_queue(xs, 1000);
 	xtcp_push(SK(xs));
 	EXPECT_EQ(mock_tx_count, 3);
-	EXPECT_TRUE(xs->cwnd_limited);
+	EXPECT_TRUE(xs->is_cwnd_limited);
+	EXPECT_EQ(xs->max_packets_out, 3);
+	EXPECT_EQ(xs->cwnd_usage_seq, xs->snd_nxt);
 	EXPECT_TRUE(xs->send_head == ut_wq(xs, 3));
 	EXPECT_EQ(xs->snd_nxt, xs->snd_una + 3000);
 	for (i = 0; i < 3; i++)
@@ -262,7 +264,7 @@ TEST(push_limited_by_peer_window)
 		ut_queue(xs, 1000);
 	xtcp_push(SK(xs));
 	EXPECT_EQ(mock_tx_count, 2);
-	EXPECT_FALSE(xs->cwnd_limited);
+	EXPECT_FALSE(xs->is_cwnd_limited);
 	ut_sock_free(xs);
 }
 
