@@ -622,8 +622,10 @@ TEST_F(stack, curr_estab_counts_close_wait)
 
 /*
  * An ICMP port unreachable about data in flight on an established
- * connection (Linux's tcp_v4_err()): with IP_RECVERR, SO_ERROR reports
- * ECONNREFUSED at once; without, it stays a soft error (SO_ERROR 0). The
+ * connection (Linux's tcp_v4_err()): with IP_RECVERR it is a hard error
+ * at once (the next recv() fails with ECONNREFUSED); without, it stays a
+ * soft error (recv() just finds no data, EAGAIN; SO_ERROR, which reports
+ * a soft error when there is no hard one, says ECONNREFUSED). The
  * connection stays ESTABLISHED either way.
  */
 TEST_F(stack, icmp_error_established_recverr)
@@ -631,7 +633,8 @@ TEST_F(stack, icmp_error_established_recverr)
 	enum stack kind = variant->stack;
 	enum stack stacks[2] = { kind, kind };
 	struct conn k[2];
-	int cap, raw, i, one = 1, e[2], st[2];
+	int cap, raw, i, one = 1, e[2], so[2], st[2];
+	char b;
 
 	cap = topo_cap(&self->t, SIDE_A);
 	ASSERT_LE(0, cap);
@@ -656,13 +659,16 @@ TEST_F(stack, icmp_error_established_recverr)
 	msleep(200);
 	NS(SIDE_A);
 	for (i = 0; i < 2; i++) {
-		e[i] = sock_so_error(k[i].c);
+		e[i] = recv(k[i].c, &b, 1, MSG_DONTWAIT) < 0 ? errno : 0;
+		so[i] = sock_so_error(k[i].c);
 		st[i] = proc_state(self->t.ns[SIDE_A], kind, k[i].cport, k[i].port, NULL);
 	}
-	TH_LOG("%s: SO_ERROR with IP_RECVERR %s, without %s; states %02X %02X", stack_name(kind),
-	       errname(e[0]), errname(e[1]), st[0], st[1]);
+	TH_LOG("%s: recv() with IP_RECVERR %s, without %s; then SO_ERROR %s, %s; states %02X %02X",
+	       stack_name(kind), errname(e[0]), errname(e[1]), errname(so[0]), errname(so[1]),
+	       st[0], st[1]);
 	EXPECT_EQ(ECONNREFUSED, e[0]);
-	EXPECT_EQ(0, e[1]);
+	EXPECT_EQ(EAGAIN, e[1]);
+	EXPECT_EQ(ECONNREFUSED, so[1]);
 	EXPECT_EQ(ST_ESTABLISHED, st[0]);
 	EXPECT_EQ(ST_ESTABLISHED, st[1]);
 	topo_cut(&self->t, SIDE_A, false);
