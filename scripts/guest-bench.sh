@@ -1,0 +1,371 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest-bench.sh - XTCP against Linux TCP, same guest, same veth pair; runs
+# INSIDE a scripts/vm-run.sh guest (started by scripts/bench.sh, `make bench`).
+#
+# Usage: scripts/guest-bench.sh KVER OUTDIR
+#
+#   xb-srv 10.77.0.1 xa  <------ veth ------>  xb 10.77.0.2 xb-cli
+#   (servers)                                   (clients; loopback runs:
+#                                                server and client here)
+#
+# Every workload (tools/build/xtcp_bench) runs for XTCP and Linux TCP in
+# turn, PAIRS times, the order swapped every other pair (XTCP first on odd
+# pairs). Linux TCP STREAM runs twice per pair: as shipped ("tcp") and with
+# GSO/GRO/TSO off on both ends of the path ("tcp_nooffload", ethtool -K).
+# Memory and keepalive samples get a fresh pair of namespaces each (so that
+# no TIME_WAIT entry of an earlier sample expires during a measurement),
+# deleted afterwards. Loss runs: netem "loss P%" on both veth ends, "delay
+# 10ms" on the data direction (RTT about 10 ms), offloads off for both stacks
+# (netem then drops MSS-sized segments for both, not 64 KB GSO units).
+#
+# Writes OUTDIR/raw.csv: kernel,test,stack,pair,value,unit (value NA when a
+# run failed; its error is in the output), and OUTDIR/info.txt.
+#
+# Environment (scripts/bench.sh passes them on):
+#   BENCH_PAIRS       pairs per workload (default 5)
+#   BENCH_LOSS_PAIRS  pairs per loss rate (default 3: one XTCP run takes
+#                     tens of seconds there)
+#   BENCH_SECS        seconds per STREAM/RR/CRR run (default 3)
+#   BENCH_MEM_CONNS   connections of the memory samples (default 10000)
+#   BENCH_KA_CONNS    keepalive connections (default 20000)
+#   BENCH_KA_SECS     keepalive measurement time (default 10)
+#   BENCH_LOSS_BYTES  bytes per loss run (default 64M)
+#   BENCH_TESTS       space-separated groups to run (default all): stream
+#                     stream_lo rr crr mem keepalive loss
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$SCRIPT_DIR/.." && pwd)
+
+die() { echo "guest-bench: $*" >&2; exit 2; }
+[ $# -eq 2 ] || die "usage: $0 KVER OUTDIR   (inside the guest via scripts/vm-run.sh)"
+KVER=$1
+OUT=$2
+[ "$(uname -r)" = "$KVER" ] || die "running kernel is $(uname -r), not $KVER"
+
+num() { [[ ${!1} =~ ^[1-9][0-9]*$ ]] || die "bad $1='${!1}' (want a positive integer)"; }
+PAIRS=${BENCH_PAIRS:-5}; num PAIRS
+LOSS_PAIRS=${BENCH_LOSS_PAIRS:-3}; num LOSS_PAIRS
+SECS=${BENCH_SECS:-3}; num SECS
+MEM_CONNS=${BENCH_MEM_CONNS:-10000}; num MEM_CONNS
+KA_CONNS=${BENCH_KA_CONNS:-20000}; num KA_CONNS
+KA_SECS=${BENCH_KA_SECS:-10}; num KA_SECS
+LOSS_BYTES=${BENCH_LOSS_BYTES:-64M}
+[[ $LOSS_BYTES =~ ^[1-9][0-9]*[KMG]?$ ]] || die "bad BENCH_LOSS_BYTES='$LOSS_BYTES'"
+ALL_TESTS="stream stream_lo rr crr mem keepalive loss"
+TESTS=${BENCH_TESTS:-$ALL_TESTS}
+for t in $TESTS; do
+	[[ " $ALL_TESTS " == *" $t "* ]] || die "unknown test group '$t' in BENCH_TESTS ($ALL_TESTS)"
+done
+
+BENCH=$REPO/tools/build/xtcp_bench
+MODULE=$REPO/build/$KVER/xtcp.ko
+[ -x "$BENCH" ] || die "$BENCH missing (make tools)"
+[ -f "$MODULE" ] || die "$MODULE missing (make modules)"
+mkdir -p "$OUT"
+RAW=$OUT/raw.csv
+echo "kernel,test,stack,pair,value,unit" >"$RAW"
+TMPD=$(mktemp -d /tmp/guest-bench.XXXXXX)
+
+NSS=xb-srv NSC=xb-cli SRV_IP=10.77.0.1
+PORT=10000		# a fresh server port per run; clients use 20000-65535
+srv_pid=
+
+cleanup() {
+	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
+	for ns in $NSS $NSC xbm-srv xbm-cli; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	rm -rf "$TMPD"
+}
+trap cleanup EXIT
+
+log() { printf '# [%4ds] %s\n' "$SECONDS" "$*"; }
+
+# ------------------------------------------------------------ topology
+# topo SRV_NS CLI_NS: two namespaces joined by a veth pair, lo up in both.
+topo() {
+	ip netns add "$1"
+	ip netns add "$2"
+	ip link add xa netns "$1" type veth peer name xb netns "$2"
+	ip -n "$1" addr add $SRV_IP/24 dev xa
+	ip -n "$2" addr add 10.77.0.2/24 dev xb
+	ip -n "$1" link set xa up
+	ip -n "$2" link set xb up
+	ip -n "$1" link set lo up
+	ip -n "$2" link set lo up
+	ip netns exec "$2" sysctl -qw net.ipv4.ip_local_port_range="20000 65535"
+	ip netns exec "$1" sysctl -qw net.core.somaxconn=4096
+	ip netns exec "$2" sysctl -qw net.core.somaxconn=4096
+}
+
+# offload on|off: GSO/GRO/TSO of both veth ends and of the client's lo.
+offload() {
+	ip netns exec $NSS ethtool -K xa gso "$1" gro "$1" tso "$1" 2>/dev/null
+	ip netns exec $NSC ethtool -K xb gso "$1" gro "$1" tso "$1" 2>/dev/null
+	ip netns exec $NSC ethtool -K lo gso "$1" gro "$1" tso "$1" 2>/dev/null
+}
+
+slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
+
+# Wait until the slab total stops shrinking (a deleted namespace's sockets
+# freed, RCU callbacks run), at most 20 s.
+settle() {
+	local a b i
+	a=$(slab_kb)
+	for ((i = 0; i < 20; i++)); do
+		sleep 1
+		b=$(slab_kb)
+		[ $((a - b)) -lt 64 ] && return 0
+		a=$b
+	done
+}
+
+# ------------------------------------------------------------- one run
+fam() { [ "$1" = xtcp ] && echo xtcp || echo inet; }
+
+# srv_start NS STACK MODE [ADDR]: a server on a fresh port, ready when it
+# has printed "listening".
+srv_start() {
+	local i
+	PORT=$((PORT + 1))
+	[ $PORT -lt 20000 ] || die "out of server ports"
+	ip netns exec "$1" "$BENCH" server -f "$(fam "$2")" -p $PORT -m "$3" \
+		${4:+-a "$4"} >"$TMPD/srv.log" 2>&1 &
+	srv_pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q listening "$TMPD/srv.log" && return 0
+		kill -0 $srv_pid 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$TMPD/srv.log" >&2
+	return 1
+}
+
+srv_stop() {
+	if [ -n "$srv_pid" ]; then
+		kill "$srv_pid" 2>/dev/null || true
+		wait "$srv_pid" 2>/dev/null || true
+		srv_pid=
+	fi
+	if [ -s "$TMPD/srv.log" ] && grep -v listening "$TMPD/srv.log" >&2; then
+		:
+	fi
+}
+
+# record TEST STACK PAIR VALUE UNIT
+record() { echo "$KVER,$1,$2,$3,$4,$5" >>"$RAW"; }
+
+# field LINE KEY: the value of KEY=... in one xtcp_bench output line.
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+
+# sample TEST STACK PAIR SRV_NS MODE ADDR -- CLIENT ARGS...: start a
+# server, run one client in the client namespace, record its value=.
+sample() {
+	local test=$1 stack=$2 pair=$3 sns=$4 mode=$5 addr=$6 out val unit
+	shift 7
+	if ! srv_start "$sns" "$stack" "$mode" "$addr"; then
+		log "$test $stack pair $pair: server did not start"
+		record "$test" "$stack" "$pair" NA ""
+		return 0
+	fi
+	if out=$(ip netns exec $NSC timeout 300 "$BENCH" "$@" -f "$(fam "$stack")" -p $PORT \
+		2>"$TMPD/cli.err"); then
+		val=$(field "$out" value)
+		unit=$(field "$out" unit)
+		log "$test $stack pair $pair: $out"
+		record "$test" "$stack" "$pair" "${val:-NA}" "$unit"
+	else
+		log "$test $stack pair $pair: FAILED: $(tr '\n' ' ' <"$TMPD/cli.err")"
+		record "$test" "$stack" "$pair" NA ""
+	fi
+	srv_stop
+}
+
+# order PAIR STACKS...: the stacks, reversed on even pairs.
+order() {
+	local pair=$1
+	shift
+	if [ $((pair % 2)) = 1 ]; then
+		echo "$@"
+	else
+		echo "$@" | tr ' ' '\n' | tac | tr '\n' ' '
+	fi
+}
+
+# ----------------------------------------------------------- workloads
+# stream_on ADDR SRV_NS TESTPREFIX
+stream_on() {
+	local addr=$1 sns=$2 name=$3 c pair stack
+	for c in 1 8; do
+		for ((pair = 1; pair <= PAIRS; pair++)); do
+			for stack in $(order $pair xtcp tcp tcp_nooffload); do
+				if [ "$stack" = tcp_nooffload ]; then
+					offload off
+				fi
+				sample "${name}$c" "$stack" $pair "$sns" sink "$addr" -- \
+					stream -a "$addr" -c $c -t "$SECS"
+				if [ "$stack" = tcp_nooffload ]; then
+					offload on
+				fi
+			done
+		done
+	done
+}
+
+run_stream() { stream_on $SRV_IP $NSS stream_veth_; }
+run_stream_lo() { stream_on 127.0.0.1 $NSC stream_lo_; }
+
+run_rr() {
+	local c pair stack
+	for c in 1 8; do
+		for ((pair = 1; pair <= PAIRS; pair++)); do
+			for stack in $(order $pair xtcp tcp); do
+				sample "rr_$c" "$stack" $pair $NSS echo $SRV_IP -- \
+					rr -a $SRV_IP -c $c -t "$SECS"
+			done
+		done
+	done
+}
+
+run_crr() {
+	local pair stack
+	for ((pair = 1; pair <= PAIRS; pair++)); do
+		for stack in $(order $pair xtcp tcp); do
+			sample crr_1 "$stack" $pair $NSS echo $SRV_IP -- crr -a $SRV_IP -t "$SECS"
+		done
+	done
+}
+
+# fresh_sample ROLE PAIR STACK ARGS...: one memory or keepalive run in new
+# namespaces; prints the client's output line (empty on failure).
+fresh_sample() {
+	local role=$1 pair=$2 stack=$3 out=
+	shift 3
+	settle
+	topo xbm-srv xbm-cli
+	if [ "$role" = keepalive ]; then
+		ip netns exec xbm-cli sysctl -qw net.ipv4.tcp_keepalive_time=1 \
+			net.ipv4.tcp_keepalive_intvl=1 net.xtcp.keepalive_time=1 \
+			net.xtcp.keepalive_intvl=1
+	fi
+	if srv_start xbm-srv "$stack" echo $SRV_IP; then
+		if ! out=$(ip netns exec xbm-cli timeout 600 "$BENCH" "$role" -f "$(fam "$stack")" \
+			-a $SRV_IP -p $PORT "$@" 2>"$TMPD/cli.err"); then
+			log "$role $stack pair $pair: FAILED: $(tr '\n' ' ' <"$TMPD/cli.err")"
+			out=
+		fi
+	fi
+	srv_stop
+	ip netns del xbm-cli
+	ip netns del xbm-srv
+	[ -z "$out" ] || log "$role $stack pair $pair: $out"
+	echo "$out" >"$TMPD/fresh.out"
+}
+
+run_mem() {
+	local pair stack out
+	for ((pair = 1; pair <= PAIRS; pair++)); do
+		for stack in $(order $pair xtcp tcp); do
+			fresh_sample mem $pair "$stack" -n "$MEM_CONNS"
+			out=$(cat "$TMPD/fresh.out")
+			record mem_established "$stack" $pair "$(field "$out" est_bytes | grep . || echo NA)" bytes
+			record mem_timewait "$stack" $pair "$(field "$out" tw_bytes | grep . || echo NA)" bytes
+			record meminfo_established "$stack" $pair \
+				"$(field "$out" est_meminfo_bytes | grep . || echo NA)" bytes
+			record meminfo_timewait "$stack" $pair \
+				"$(field "$out" tw_meminfo_bytes | grep . || echo NA)" bytes
+		done
+	done
+}
+
+run_keepalive() {
+	local pair stack out busy probes
+	for ((pair = 1; pair <= PAIRS; pair++)); do
+		for stack in $(order $pair xtcp tcp); do
+			fresh_sample keepalive $pair "$stack" -n "$KA_CONNS" -t "$KA_SECS"
+			out=$(cat "$TMPD/fresh.out")
+			busy=$(field "$out" busy_jiffies)
+			probes=$(field "$out" probes)
+			record keepalive_busy "$stack" $pair "$(field "$out" busy_pct | grep . || echo NA)" \
+				busy%
+			if [ -n "$busy" ] && [ "${probes:-0}" -gt 0 ]; then
+				# /proc/stat counts in USER_HZ = 100 per second
+				record keepalive_per_probe "$stack" $pair \
+					"$(awk -v b="$busy" -v p="$probes" 'BEGIN { printf "%.2f", b * 1e4 / p }')" \
+					us/probe
+			else
+				record keepalive_per_probe "$stack" $pair NA us/probe
+			fi
+			record keepalive_probes "$stack" $pair "${probes:-NA}" probes
+		done
+	done
+}
+
+# rto NS STACK: the RTO counter (TCPTimeouts) of one namespace.
+rto() {
+	if [ "$2" = xtcp ]; then
+		ip netns exec "$1" awk '$1 == "TCPTimeouts" { print $2 }' /proc/net/xtcp_stat
+	else
+		ip netns exec "$1" awk '/^TcpExt:/ { if (!n) { for (i = 2; i <= NF; i++) h[i] = $i; n = 1 }
+			else for (i = 2; i <= NF; i++) if (h[i] == "TCPTimeouts") print $i }' \
+			/proc/net/netstat
+	fi
+}
+
+run_loss() {
+	local p pair stack r0 r1 out val
+	offload off
+	for p in 1 5; do
+		ip netns exec $NSC tc qdisc replace dev xb root netem delay 10ms loss $p% limit 10000
+		ip netns exec $NSS tc qdisc replace dev xa root netem loss $p% limit 10000
+		for ((pair = 1; pair <= LOSS_PAIRS; pair++)); do
+			for stack in $(order $pair xtcp tcp); do
+				r0=$(( $(rto $NSS "$stack") + $(rto $NSC "$stack") ))
+				sample "loss${p}_time" "$stack" $pair $NSS sink $SRV_IP -- \
+					bulk -a $SRV_IP -b "$LOSS_BYTES"
+				r1=$(( $(rto $NSS "$stack") + $(rto $NSC "$stack") ))
+				val=$(tail -n1 "$RAW" | cut -d, -f5)
+				if [ "$val" = NA ]; then
+					record "loss${p}_rto" "$stack" $pair NA rtos
+				else
+					record "loss${p}_rto" "$stack" $pair $((r1 - r0)) rtos
+				fi
+			done
+		done
+		ip netns exec $NSC tc qdisc del dev xb root
+		ip netns exec $NSS tc qdisc del dev xa root
+	done
+	offload on
+}
+
+# ---------------------------------------------------------------- main
+for dep in $(modinfo -F depends "$MODULE" | tr , ' '); do
+	modprobe "$dep"
+done
+insmod "$MODULE"
+topo $NSS $NSC
+{
+	echo "kernel $KVER"
+	echo "date $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "cpus $(nproc)"
+	echo "pairs $PAIRS loss_pairs $LOSS_PAIRS secs $SECS mem_conns $MEM_CONNS"
+	echo "ka_conns $KA_CONNS ka_secs $KA_SECS loss_bytes $LOSS_BYTES"
+	echo "veth offloads as shipped: $(ip netns exec $NSC ethtool -k xb |
+		grep -E '^(tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload):' |
+		tr -s ' \n' ' ')"
+} >"$OUT/info.txt"
+sed 's/^/# /' "$OUT/info.txt"
+
+for t in $TESTS; do
+	log "=== $t"
+	"run_$t"
+done
+log "=== done"
+srv_stop
+ip netns del $NSS
+ip netns del $NSC
+settle
+rmmod xtcp || log "rmmod xtcp failed"
