@@ -104,7 +104,7 @@ done
 
 # ------------------------------------------------------ ratios, table, CSV
 python3 - "$OUT" "${raws[@]}" <<'EOF'
-import csv, statistics, sys
+import csv, math, statistics, sys
 
 out, raws = sys.argv[1], sys.argv[2:]
 # test -> (label, better, issue 12's target for the median ratio, in chart)
@@ -165,6 +165,10 @@ for k in kernels:
                 continue
             pairs = sorted(set(x) & set(t))
             ratios = [x[p] / t[p] for p in pairs if t[p] > 0]
+            if test.startswith("loss"):
+                bname = "GSO/GRO/TSO off (both stacks)"
+            elif not test.startswith("stream"):
+                bname = "as shipped"
             rows.append(dict(
                 kernel=k, test=test, label=label, baseline=base,
                 baseline_name=bname, unit=units.get(test, ""), better=better,
@@ -223,15 +227,23 @@ with open(out + "/bench.dat", "w") as f:
                     vals += ["%.4f" % r[c] for c in ("ratio_median", "ratio_min", "ratio_max")]
             if all(v == "NaN" for v in vals):
                 continue
-            name = label + (" (TCP GSO off)" if base == "tcp_nooffload" else "")
+            name = label + (" (TCP offloads off)" if base == "tcp_nooffload" else "")
             f.write('"%s" %s\n' % (name, " ".join(vals)))
 with open(out + "/kernels.txt", "w") as f:
     f.write("\n".join(kernels) + "\n")
+# the chart's y range: powers of two around every ratio (0 clamped to 1/64)
+vals = [r[c] for r in rows if r["chart"] and r["ratio_min"] is not None
+        for c in ("ratio_min", "ratio_max")]
+lo = max(min(vals + [0.5]), 1 / 64)
+hi = max(vals + [2])
+with open(out + "/bench.range", "w") as f:
+    f.write("%g %g\n" % (2 ** math.floor(math.log2(lo)), 2 ** math.ceil(math.log2(hi))))
 EOF
 
 # ------------------------------------------------------------------ chart
 if command -v gnuplot >/dev/null; then
 	mapfile -t ks <"$OUT/kernels.txt"
+	read -r ymin ymax <"$OUT/bench.range"
 	plot=
 	for i in "${!ks[@]}"; do
 		c=$((2 + 3 * i))
@@ -240,19 +252,21 @@ if command -v gnuplot >/dev/null; then
 		plot+=" title '${ks[$i]}'"
 	done
 	gnuplot <<-EOF
-	set terminal pngcairo size 1200,640 font ",10"
+	set terminal pngcairo size 1280,760 font ",10" noenhanced
 	set output '$OUT/bench.png'
 	set title "XTCP / Linux TCP, same guest (QEMU TCG), median and min-max of per-pair ratios\nthroughput rows: higher is better for XTCP; memory, CPU, time and RTO rows: lower is better"
 	set style data histogram
 	set style histogram errorbars gap 1 lw 1
 	set style fill solid 0.7 border -1
 	set logscale y 2
-	set yrange [0.0625:16]
-	set ytics ("1/16" 0.0625, "1/8" 0.125, "1/4" 0.25, "1/2" 0.5, "1" 1, "2" 2, "4" 4, "8" 8, "16" 16)
+	set yrange [$ymin:$ymax]
+	set ytics ("1/64" 1.0/64, "1/32" 1.0/32, "1/16" 1.0/16, "1/8" 0.125, "1/4" 0.25, "1/2" 0.5, \
+		"1" 1, "2" 2, "4" 4, "8" 8, "16" 16, "32" 32, "64" 64, "128" 128)
 	set grid ytics
-	set xtics rotate by -40 left
-	set bmargin 11
-	set rmargin 8
+	set xtics rotate by 35 right
+	set bmargin 14
+	set lmargin 20
+	set rmargin 4
 	set key top left
 	set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 lc rgb "black"
 	set ylabel "XTCP / Linux TCP"
