@@ -18,7 +18,10 @@
 # no TIME_WAIT entry of an earlier sample expires during a measurement),
 # deleted afterwards. Loss runs: netem "loss P%" on both veth ends, "delay
 # 10ms" on the data direction (RTT about 10 ms), offloads off for both stacks
-# (netem then drops MSS-sized segments for both, not 64 KB GSO units).
+# (netem then drops MSS-sized segments for both, not 64 KB GSO units), and
+# receive steered to CPU 0 on both ends (RPS), as the netem selftests do: a
+# qdisc on a veth of a 2-vCPU guest runs from either CPU, and the two CPUs'
+# backlogs would reorder segments netem never reordered.
 #
 # Writes OUTDIR/raw.csv: kernel,test,stack,pair,value,unit (value NA when a
 # run failed; its error is in the output), and OUTDIR/info.txt.
@@ -164,14 +167,15 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 # sample TEST STACK PAIR SRV_NS MODE ADDR -- CLIENT ARGS...: start a
 # server, run one client in the client namespace, record its value=.
 sample() {
-	local test=$1 stack=$2 pair=$3 sns=$4 mode=$5 addr=$6 out val unit
+	local test=$1 stack=$2 pair=$3 sns=$4 mode=$5 addr=$6 out val unit limit=120
 	shift 7
+	[ "$1" != bulk ] || limit=600
 	if ! srv_start "$sns" "$stack" "$mode" "$addr"; then
 		log "$test $stack pair $pair: server did not start"
 		record "$test" "$stack" "$pair" NA ""
 		return 0
 	fi
-	if out=$(ip netns exec $NSC timeout 300 "$BENCH" "$@" -f "$(fam "$stack")" -p $PORT \
+	if out=$(ip netns exec $NSC timeout $limit "$BENCH" "$@" -f "$(fam "$stack")" -p $PORT \
 		2>"$TMPD/cli.err"); then
 		val=$(field "$out" value)
 		unit=$(field "$out" unit)
@@ -315,9 +319,16 @@ rto() {
 	fi
 }
 
+# rps MASK: which CPUs receive the veth's packets, both ends (0: no RPS).
+rps() {
+	ip netns exec $NSS sh -c "echo $1 >/sys/class/net/xa/queues/rx-0/rps_cpus"
+	ip netns exec $NSC sh -c "echo $1 >/sys/class/net/xb/queues/rx-0/rps_cpus"
+}
+
 run_loss() {
-	local p pair stack r0 r1 out val
+	local p pair stack r0 r1 val
 	offload off
+	rps 1
 	for p in 1 5; do
 		ip netns exec $NSC tc qdisc replace dev xb root netem delay 10ms loss $p% limit 10000
 		ip netns exec $NSS tc qdisc replace dev xa root netem loss $p% limit 10000
@@ -338,6 +349,7 @@ run_loss() {
 		ip netns exec $NSC tc qdisc del dev xb root
 		ip netns exec $NSS tc qdisc del dev xa root
 	done
+	rps 0
 	offload on
 }
 
