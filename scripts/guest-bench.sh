@@ -100,6 +100,10 @@ topo() {
 	ip -n "$1" link set lo up
 	ip -n "$2" link set lo up
 	ip netns exec "$2" sysctl -qw net.ipv4.ip_local_port_range="20000 65535"
+	# room for every TIME_WAIT entry of the runs (the default follows the
+	# guest's memory, a few thousand), for both stacks alike
+	ip netns exec "$2" sysctl -qw net.ipv4.tcp_max_tw_buckets=262144 \
+		net.xtcp.max_tw_buckets=262144
 	ip netns exec "$1" sysctl -qw net.core.somaxconn=4096
 	ip netns exec "$2" sysctl -qw net.core.somaxconn=4096
 }
