@@ -108,11 +108,21 @@ topo() {
 	ip netns exec "$2" sysctl -qw net.core.somaxconn=4096
 }
 
-# offload on|off: GSO/GRO/TSO of both veth ends and of the client's lo.
+# offload on|off: GSO/GRO/TSO of both veth ends and of the client's lo
+# (info.txt shows what the devices accepted).
 offload() {
-	ip netns exec $NSS ethtool -K xa gso "$1" gro "$1" tso "$1" 2>/dev/null
-	ip netns exec $NSC ethtool -K xb gso "$1" gro "$1" tso "$1" 2>/dev/null
-	ip netns exec $NSC ethtool -K lo gso "$1" gro "$1" tso "$1" 2>/dev/null
+	local nd
+	for nd in $NSS:xa $NSC:xb $NSC:lo; do
+		ip netns exec "${nd%%:*}" ethtool -K "${nd#*:}" gso "$1" gro "$1" tso "$1" \
+			2>/dev/null || log "ethtool -K ${nd#*:} gso/gro/tso $1: refused in part"
+	done
+}
+
+# features NS DEV: its TSO, GSO and GRO state on one line.
+features() {
+	ip netns exec "$1" ethtool -k "$2" |
+		grep -E '^(tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload):' |
+		tr -s ' \n' ' '
 }
 
 slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
@@ -369,9 +379,10 @@ topo $NSS $NSC
 	echo "cpus $(nproc)"
 	echo "pairs $PAIRS loss_pairs $LOSS_PAIRS secs $SECS mem_conns $MEM_CONNS"
 	echo "ka_conns $KA_CONNS ka_secs $KA_SECS loss_bytes $LOSS_BYTES"
-	echo "veth offloads as shipped: $(ip netns exec $NSC ethtool -k xb |
-		grep -E '^(tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload):' |
-		tr -s ' \n' ' ')"
+	echo "as shipped: xb $(features $NSC xb); lo $(features $NSC lo)"
+	offload off
+	echo "offloads off: xb $(features $NSC xb); lo $(features $NSC lo)"
+	offload on
 } >"$OUT/info.txt"
 sed 's/^/# /' "$OUT/info.txt"
 
