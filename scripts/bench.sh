@@ -12,9 +12,9 @@
 #         a build/KVER/xtcp.ko; `make bench` passes those of `make`)
 #
 # Environment: BENCH_KERNELS (above), BENCH_OUT (default build/bench), and
-# the guest's knobs, passed on: BENCH_PAIRS (5), BENCH_LOSS_PAIRS (3),
-# BENCH_SECS (3), BENCH_MEM_CONNS (10000), BENCH_KA_CONNS (20000),
-# BENCH_KA_SECS (10), BENCH_LOSS_BYTES (64M), BENCH_TESTS (all groups);
+# the guest's knobs, passed on: BENCH_PAIRS (5), BENCH_LOSS_PAIRS (1),
+# BENCH_SECS (2), BENCH_MEM_CONNS (10000), BENCH_KA_CONNS (20000),
+# BENCH_KA_SECS (5), BENCH_LOSS_BYTES (64M), BENCH_TESTS (all groups);
 # see scripts/guest-bench.sh. XTCP_VM_LOCK_HELD=1: the caller holds the
 # machine's one-guest lock already.
 #
@@ -151,6 +151,8 @@ def fmt(v):
         return "%.3g M" % (v / 1e6)
     if abs(v) >= 1e4:
         return "%.3g k" % (v / 1e3)
+    if abs(v) >= 100:
+        return "%.0f" % v
     return "%.3g" % v
 
 rows = []

@@ -14,9 +14,11 @@
 # turn, PAIRS times, the order swapped every other pair (XTCP first on odd
 # pairs). Linux TCP STREAM runs twice per pair: as shipped ("tcp") and with
 # GSO/GRO/TSO off on both ends of the path ("tcp_nooffload", ethtool -K).
-# Memory and keepalive samples get a fresh pair of namespaces each (so that
-# no TIME_WAIT entry of an earlier sample expires during a measurement),
-# deleted afterwards. Loss runs: netem "loss P%" on both veth ends, "delay
+# Memory samples get a fresh pair of namespaces each (so that no TIME_WAIT
+# entry of an earlier sample expires during a measurement), deleted
+# afterwards; the keepalive runs one pair of namespaces where XTCP's and
+# Linux TCP's connections stay open side by side and take turns with
+# SO_KEEPALIVE on (run_keepalive). Loss runs: netem "loss P%" on both veth ends, "delay
 # 10ms" on the data direction (RTT about 10 ms), offloads off for both stacks
 # (netem then drops MSS-sized segments for both, not 64 KB GSO units), and
 # receive steered to CPU 0 on both ends (RPS), as the netem selftests do: a
@@ -28,12 +30,13 @@
 #
 # Environment (scripts/bench.sh passes them on):
 #   BENCH_PAIRS       pairs per workload (default 5)
-#   BENCH_LOSS_PAIRS  pairs per loss rate (default 3: one XTCP run takes
-#                     tens of seconds there)
-#   BENCH_SECS        seconds per STREAM/RR/CRR run (default 3)
+#   BENCH_LOSS_PAIRS  pairs per loss rate (default 1: at 10 ms RTT one run of
+#                     64 MiB takes about 25-50 s at 1% loss and 2 min at 5%
+#                     under TCG, for either stack)
+#   BENCH_SECS        seconds per STREAM/RR/CRR run (default 2)
 #   BENCH_MEM_CONNS   connections of the memory samples (default 10000)
 #   BENCH_KA_CONNS    keepalive connections (default 20000)
-#   BENCH_KA_SECS     keepalive measurement time (default 10)
+#   BENCH_KA_SECS     keepalive measurement time per turn (default 5)
 #   BENCH_LOSS_BYTES  bytes per loss run (default 64M)
 #   BENCH_TESTS       space-separated groups to run (default all): stream
 #                     stream_lo rr crr mem keepalive loss
@@ -50,11 +53,11 @@ OUT=$2
 
 num() { [[ ${!1} =~ ^[1-9][0-9]*$ ]] || die "bad $1='${!1}' (want a positive integer)"; }
 PAIRS=${BENCH_PAIRS:-5}; num PAIRS
-LOSS_PAIRS=${BENCH_LOSS_PAIRS:-3}; num LOSS_PAIRS
-SECS=${BENCH_SECS:-3}; num SECS
+LOSS_PAIRS=${BENCH_LOSS_PAIRS:-1}; num LOSS_PAIRS
+SECS=${BENCH_SECS:-2}; num SECS
 MEM_CONNS=${BENCH_MEM_CONNS:-10000}; num MEM_CONNS
 KA_CONNS=${BENCH_KA_CONNS:-20000}; num KA_CONNS
-KA_SECS=${BENCH_KA_SECS:-10}; num KA_SECS
+KA_SECS=${BENCH_KA_SECS:-5}; num KA_SECS
 LOSS_BYTES=${BENCH_LOSS_BYTES:-64M}
 [[ $LOSS_BYTES =~ ^[1-9][0-9]*[KMG]?$ ]] || die "bad BENCH_LOSS_BYTES='$LOSS_BYTES'"
 ALL_TESTS="stream stream_lo rr crr mem keepalive loss"
@@ -74,10 +77,15 @@ TMPD=$(mktemp -d /tmp/guest-bench.XXXXXX)
 
 NSS=xb-srv NSC=xb-cli SRV_IP=10.77.0.1
 PORT=10000		# a fresh server port per run; clients use 20000-65535
-srv_pid=
+srv_pids=()		# servers running (srv_start, srv_stop)
+ka_pids=()		# keepalive clients running
 
 cleanup() {
-	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
+	local p
+	for p in "${ka_pids[@]+"${ka_pids[@]}"}" "${srv_pids[@]+"${srv_pids[@]}"}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
 	for ns in $NSS $NSC xbm-srv xbm-cli; do
 		ip netns del "$ns" 2>/dev/null || true
 	done
@@ -143,33 +151,42 @@ settle() {
 # ------------------------------------------------------------- one run
 fam() { [ "$1" = xtcp ] && echo xtcp || echo inet; }
 
-# srv_start NS STACK MODE [ADDR]: a server on a fresh port, ready when it
-# has printed "listening".
-srv_start() {
+# wait_lines FILE PATTERN COUNT SECS: until FILE has COUNT lines matching
+# PATTERN; fails after SECS.
+wait_lines() {
 	local i
-	PORT=$((PORT + 1))
-	[ $PORT -lt 20000 ] || die "out of server ports"
-	ip netns exec "$1" "$BENCH" server -f "$(fam "$2")" -p $PORT -m "$3" \
-		${4:+-a "$4"} >"$TMPD/srv.log" 2>&1 &
-	srv_pid=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q listening "$TMPD/srv.log" && return 0
-		kill -0 $srv_pid 2>/dev/null || break
+	for ((i = 0; i < $4 * 10; i++)); do
+		[ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
 		sleep 0.1
 	done
-	cat "$TMPD/srv.log" >&2
 	return 1
 }
 
+# srv_start NS STACK MODE [ADDR]: a server on a fresh port ($PORT), ready
+# when it has printed "listening".
+srv_start() {
+	local pid
+	PORT=$((PORT + 1))
+	[ $PORT -lt 20000 ] || die "out of server ports"
+	ip netns exec "$1" "$BENCH" server -f "$(fam "$2")" -p $PORT -m "$3" \
+		${4:+-a "$4"} >"$TMPD/srv.$PORT.log" 2>&1 &
+	pid=$!
+	srv_pids+=("$pid")
+	wait_lines "$TMPD/srv.$PORT.log" listening 1 10 && return 0
+	cat "$TMPD/srv.$PORT.log" >&2
+	return 1
+}
+
+# srv_stop: every server, their errors (if any) to stderr.
 srv_stop() {
-	if [ -n "$srv_pid" ]; then
-		kill "$srv_pid" 2>/dev/null || true
-		wait "$srv_pid" 2>/dev/null || true
-		srv_pid=
-	fi
-	if [ -s "$TMPD/srv.log" ] && grep -v listening "$TMPD/srv.log" >&2; then
-		:
-	fi
+	local p
+	for p in "${srv_pids[@]+"${srv_pids[@]}"}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	srv_pids=()
+	cat "$TMPD"/srv.*.log 2>/dev/null | grep -v listening >&2 || true
+	rm -f "$TMPD"/srv.*.log
 }
 
 # record TEST STACK PAIR VALUE UNIT
@@ -178,18 +195,33 @@ record() { echo "$KVER,$1,$2,$3,$4,$5" >>"$RAW"; }
 # field LINE KEY: the value of KEY=... in one xtcp_bench output line.
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
-# sample TEST STACK PAIR SRV_NS MODE ADDR -- CLIENT ARGS...: start a
-# server, run one client in the client namespace, record its value=.
+# servers NS MODE ADDR: an XTCP and a Linux TCP server for a group of runs;
+# their ports in sport[xtcp], sport[inet].
+declare -A sport
+servers() {
+	local f
+	for f in xtcp inet; do
+		sport[$f]=
+		if srv_start "$1" $f "$2" "$3"; then
+			sport[$f]=$PORT
+		else
+			log "$f server in $1 did not start"
+		fi
+	done
+}
+
+# sample TEST STACK PAIR -- CLIENT ARGS...: one client run in the client
+# namespace against the group's server (servers), its value= recorded.
 sample() {
-	local test=$1 stack=$2 pair=$3 sns=$4 mode=$5 addr=$6 out val unit limit=120
-	shift 7
+	local test=$1 stack=$2 pair=$3 f out val unit limit=120
+	shift 4
 	[ "$1" != bulk ] || limit=600
-	if ! srv_start "$sns" "$stack" "$mode" "$addr"; then
-		log "$test $stack pair $pair: server did not start"
+	f=$(fam "$stack")
+	if [ -z "${sport[$f]}" ]; then
 		record "$test" "$stack" "$pair" NA ""
 		return 0
 	fi
-	if out=$(ip netns exec $NSC timeout $limit "$BENCH" "$@" -f "$(fam "$stack")" -p $PORT \
+	if out=$(ip netns exec $NSC timeout $limit "$BENCH" "$@" -f "$f" -p "${sport[$f]}" \
 		2>"$TMPD/cli.err"); then
 		val=$(field "$out" value)
 		unit=$(field "$out" unit)
@@ -199,7 +231,6 @@ sample() {
 		log "$test $stack pair $pair: FAILED: $(tr '\n' ' ' <"$TMPD/cli.err")"
 		record "$test" "$stack" "$pair" NA ""
 	fi
-	srv_stop
 }
 
 # order PAIR STACKS...: the stacks, reversed on even pairs.
@@ -217,20 +248,21 @@ order() {
 # stream_on ADDR SRV_NS TESTPREFIX
 stream_on() {
 	local addr=$1 sns=$2 name=$3 c pair stack
+	servers "$sns" sink "$addr"
 	for c in 1 8; do
 		for ((pair = 1; pair <= PAIRS; pair++)); do
 			for stack in $(order $pair xtcp tcp tcp_nooffload); do
 				if [ "$stack" = tcp_nooffload ]; then
 					offload off
 				fi
-				sample "${name}$c" "$stack" $pair "$sns" sink "$addr" -- \
-					stream -a "$addr" -c $c -t "$SECS"
+				sample "${name}$c" "$stack" $pair -- stream -a "$addr" -c $c -t "$SECS"
 				if [ "$stack" = tcp_nooffload ]; then
 					offload on
 				fi
 			done
 		done
 	done
+	srv_stop
 }
 
 run_stream() { stream_on $SRV_IP $NSS stream_veth_; }
@@ -238,57 +270,54 @@ run_stream_lo() { stream_on 127.0.0.1 $NSC stream_lo_; }
 
 run_rr() {
 	local c pair stack
+	servers $NSS echo $SRV_IP
 	for c in 1 8; do
 		for ((pair = 1; pair <= PAIRS; pair++)); do
 			for stack in $(order $pair xtcp tcp); do
-				sample "rr_$c" "$stack" $pair $NSS echo $SRV_IP -- \
-					rr -a $SRV_IP -c $c -t "$SECS"
+				sample "rr_$c" "$stack" $pair -- rr -a $SRV_IP -c $c -t "$SECS"
 			done
 		done
 	done
+	srv_stop
 }
 
 run_crr() {
 	local pair stack
+	servers $NSS echo $SRV_IP
 	for ((pair = 1; pair <= PAIRS; pair++)); do
 		for stack in $(order $pair xtcp tcp); do
-			sample crr_1 "$stack" $pair $NSS echo $SRV_IP -- crr -a $SRV_IP -t "$SECS"
+			sample crr_1 "$stack" $pair -- crr -a $SRV_IP -t "$SECS"
 		done
 	done
+	srv_stop
 }
 
-# fresh_sample ROLE PAIR STACK ARGS...: one memory or keepalive run in new
-# namespaces; prints the client's output line (empty on failure).
-fresh_sample() {
-	local role=$1 pair=$2 stack=$3 out=
-	shift 3
+# mem_sample PAIR STACK: one memory run in new namespaces; its output line
+# in $TMPD/mem.out (empty on failure).
+mem_sample() {
+	local pair=$1 stack=$2 out=
 	settle
 	topo xbm-srv xbm-cli
-	if [ "$role" = keepalive ]; then
-		ip netns exec xbm-cli sysctl -qw net.ipv4.tcp_keepalive_time=1 \
-			net.ipv4.tcp_keepalive_intvl=1 net.xtcp.keepalive_time=1 \
-			net.xtcp.keepalive_intvl=1
-	fi
 	if srv_start xbm-srv "$stack" echo $SRV_IP; then
-		if ! out=$(ip netns exec xbm-cli timeout 600 "$BENCH" "$role" -f "$(fam "$stack")" \
-			-a $SRV_IP -p $PORT "$@" 2>"$TMPD/cli.err"); then
-			log "$role $stack pair $pair: FAILED: $(tr '\n' ' ' <"$TMPD/cli.err")"
+		if ! out=$(ip netns exec xbm-cli timeout 600 "$BENCH" mem -f "$(fam "$stack")" \
+			-a $SRV_IP -p $PORT -n "$MEM_CONNS" 2>"$TMPD/cli.err"); then
+			log "mem $stack pair $pair: FAILED: $(tr '\n' ' ' <"$TMPD/cli.err")"
 			out=
 		fi
 	fi
 	srv_stop
 	ip netns del xbm-cli
 	ip netns del xbm-srv
-	[ -z "$out" ] || log "$role $stack pair $pair: $out"
-	echo "$out" >"$TMPD/fresh.out"
+	[ -z "$out" ] || log "mem $stack pair $pair: $out"
+	echo "$out" >"$TMPD/mem.out"
 }
 
 run_mem() {
 	local pair stack out
 	for ((pair = 1; pair <= PAIRS; pair++)); do
 		for stack in $(order $pair xtcp tcp); do
-			fresh_sample mem $pair "$stack" -n "$MEM_CONNS"
-			out=$(cat "$TMPD/fresh.out")
+			mem_sample $pair "$stack"
+			out=$(cat "$TMPD/mem.out")
 			record mem_established "$stack" $pair "$(field "$out" est_bytes | grep . || echo NA)" bytes
 			record mem_timewait "$stack" $pair "$(field "$out" tw_bytes | grep . || echo NA)" bytes
 			record meminfo_established "$stack" $pair \
@@ -299,37 +328,88 @@ run_mem() {
 	done
 }
 
+# cpu: busy and total jiffies (USER_HZ) of all CPUs, from /proc/stat.
+cpu() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+
+# XTCP's and Linux TCP's KA_CONNS idle connections are opened once, side by
+# side in new namespaces (keepalive time and interval 1 s there), then take
+# turns with SO_KEEPALIVE on: 2 s to reach the steady state, then busy
+# jiffies and probes sent (TCPKeepAlive) over KA_SECS.
 run_keepalive() {
-	local pair stack out busy probes
+	local pair stack pid n b0 a0 b1 a1 p0 p1 ok=1
+	local -A kpid
+	settle
+	topo xbm-srv xbm-cli
+	ip netns exec xbm-cli sysctl -qw net.ipv4.tcp_keepalive_time=1 \
+		net.ipv4.tcp_keepalive_intvl=1 net.xtcp.keepalive_time=1 net.xtcp.keepalive_intvl=1
+	for stack in xtcp tcp; do
+		if ! srv_start xbm-srv $stack echo $SRV_IP; then
+			ok=0
+			break
+		fi
+		ip netns exec xbm-cli "$BENCH" keepalive -f "$(fam $stack)" -a $SRV_IP -p $PORT \
+			-n "$KA_CONNS" >"$TMPD/ka.$stack.log" 2>&1 &
+		kpid[$stack]=$!
+		ka_pids+=($!)
+		if ! wait_lines "$TMPD/ka.$stack.log" ready 1 600; then
+			log "keepalive $stack: FAILED: $(tr '\n' ' ' <"$TMPD/ka.$stack.log")"
+			ok=0
+			break
+		fi
+		log "$(cat "$TMPD/ka.$stack.log")"
+	done
 	for ((pair = 1; pair <= PAIRS; pair++)); do
 		for stack in $(order $pair xtcp tcp); do
-			fresh_sample keepalive $pair "$stack" -n "$KA_CONNS" -t "$KA_SECS"
-			out=$(cat "$TMPD/fresh.out")
-			busy=$(field "$out" busy_jiffies)
-			probes=$(field "$out" probes)
-			record keepalive_busy "$stack" $pair "$(field "$out" busy_pct | grep . || echo NA)" \
-				busy%
-			if [ -n "$busy" ] && [ "${probes:-0}" -gt 0 ]; then
-				# /proc/stat counts in USER_HZ = 100 per second
+			pid=${kpid[$stack]:-}
+			if [ $ok = 0 ]; then
+				record keepalive_busy "$stack" $pair NA busy%
+				record keepalive_per_probe "$stack" $pair NA us/probe
+				record keepalive_probes "$stack" $pair NA probes
+				continue
+			fi
+			n=$(($(grep -c ' on$' "$TMPD/ka.$stack.log") + 1))
+			kill -USR1 "$pid"
+			wait_lines "$TMPD/ka.$stack.log" ' on$' $n 120 || die "keepalive $stack: no answer"
+			sleep 2
+			read -r b0 a0 < <(cpu)
+			p0=$(counter xbm-cli "$stack" TCPKeepAlive)
+			sleep "$KA_SECS"
+			read -r b1 a1 < <(cpu)
+			p1=$(counter xbm-cli "$stack" TCPKeepAlive)
+			kill -USR2 "$pid"
+			wait_lines "$TMPD/ka.$stack.log" ' off$' $n 120 || die "keepalive $stack: no answer"
+			log "keepalive $stack pair $pair: busy $((b1 - b0)) of $((a1 - a0)) jiffies, $((p1 - p0)) probes"
+			record keepalive_busy "$stack" $pair \
+				"$(awk -v b=$((b1 - b0)) -v a=$((a1 - a0)) 'BEGIN { printf "%.2f", 100 * b / a }')" busy%
+			# /proc/stat counts in USER_HZ = 100 per second
+			if [ $((p1 - p0)) -gt 0 ]; then
 				record keepalive_per_probe "$stack" $pair \
-					"$(awk -v b="$busy" -v p="$probes" 'BEGIN { printf "%.2f", b * 1e4 / p }')" \
-					us/probe
+					"$(awk -v b=$((b1 - b0)) -v p=$((p1 - p0)) 'BEGIN { printf "%.2f", b * 1e4 / p }')" us/probe
 			else
 				record keepalive_per_probe "$stack" $pair NA us/probe
 			fi
-			record keepalive_probes "$stack" $pair "${probes:-NA}" probes
+			record keepalive_probes "$stack" $pair $((p1 - p0)) probes
 		done
 	done
+	for pid in "${ka_pids[@]+"${ka_pids[@]}"}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	ka_pids=()
+	srv_stop
+	ip netns del xbm-cli
+	ip netns del xbm-srv
 }
 
-# rto NS STACK: the RTO counter (TCPTimeouts) of one namespace.
-rto() {
+# counter NS STACK NAME: a counter of one namespace's stack:
+# /proc/net/xtcp_stat for XTCP, /proc/net/netstat's TcpExt for Linux TCP.
+counter() {
 	if [ "$2" = xtcp ]; then
-		ip netns exec "$1" awk '$1 == "TCPTimeouts" { print $2 }' /proc/net/xtcp_stat
+		ip netns exec "$1" awk -v n="$3" '$1 == n { print $2 }' /proc/net/xtcp_stat
 	else
-		ip netns exec "$1" awk '/^TcpExt:/ { if (!n) { for (i = 2; i <= NF; i++) h[i] = $i; n = 1 }
-			else for (i = 2; i <= NF; i++) if (h[i] == "TCPTimeouts") print $i }' \
-			/proc/net/netstat
+		ip netns exec "$1" awk -v n="$3" '/^TcpExt:/ {
+			if (!h) { for (i = 2; i <= NF; i++) name[i] = $i; h = 1 }
+			else for (i = 2; i <= NF; i++) if (name[i] == n) print $i }' /proc/net/netstat
 	fi
 }
 
@@ -343,15 +423,15 @@ run_loss() {
 	local p pair stack r0 r1 val
 	offload off
 	rps 1
+	servers $NSS sink $SRV_IP
 	for p in 1 5; do
 		ip netns exec $NSC tc qdisc replace dev xb root netem delay 10ms loss $p% limit 10000
 		ip netns exec $NSS tc qdisc replace dev xa root netem loss $p% limit 10000
 		for ((pair = 1; pair <= LOSS_PAIRS; pair++)); do
 			for stack in $(order $pair xtcp tcp); do
-				r0=$(( $(rto $NSS "$stack") + $(rto $NSC "$stack") ))
-				sample "loss${p}_time" "$stack" $pair $NSS sink $SRV_IP -- \
-					bulk -a $SRV_IP -b "$LOSS_BYTES"
-				r1=$(( $(rto $NSS "$stack") + $(rto $NSC "$stack") ))
+				r0=$(($(counter $NSS "$stack" TCPTimeouts) + $(counter $NSC "$stack" TCPTimeouts)))
+				sample "loss${p}_time" "$stack" $pair -- bulk -a $SRV_IP -b "$LOSS_BYTES"
+				r1=$(($(counter $NSS "$stack" TCPTimeouts) + $(counter $NSC "$stack" TCPTimeouts)))
 				val=$(tail -n1 "$RAW" | cut -d, -f5)
 				if [ "$val" = NA ]; then
 					record "loss${p}_rto" "$stack" $pair NA rtos
@@ -363,6 +443,7 @@ run_loss() {
 		ip netns exec $NSC tc qdisc del dev xb root
 		ip netns exec $NSS tc qdisc del dev xa root
 	done
+	srv_stop
 	rps 0
 	offload on
 }
