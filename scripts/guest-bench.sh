@@ -367,7 +367,8 @@ run_keepalive() {
 				record keepalive_probes "$stack" $pair NA probes
 				continue
 			fi
-			n=$(($(grep -c ' on$' "$TMPD/ka.$stack.log") + 1))
+			n=$(grep -c ' on$' "$TMPD/ka.$stack.log" || true)
+			n=$((n + 1))
 			kill -USR1 "$pid"
 			wait_lines "$TMPD/ka.$stack.log" ' on$' $n 120 || die "keepalive $stack: no answer"
 			sleep 2
