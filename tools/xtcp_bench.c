@@ -76,6 +76,7 @@
 #define SERVER_BUF	(256 * 1024)
 #define MAX_CONNS	1000000
 #define MAX_THREADS	64
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 enum role { R_SERVER, R_STREAM, R_RR, R_CRR, R_BULK, R_MEM, R_KEEPALIVE };
 
@@ -185,10 +186,10 @@ static void parse_args(int argc, char **argv)
 
 	if (argc < 2)
 		usage_exit("no role given");
-	for (i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(role_names); i++)
 		if (!strcmp(argv[1], role_names[i]))
 			break;
-	if (i == sizeof(role_names) / sizeof(role_names[0]))
+	if (i == ARRAY_SIZE(role_names))
 		usage_exit("unknown role '%s'", argv[1]);
 	o.role = i;
 	o.addr.sin_family = AF_INET;
@@ -764,7 +765,8 @@ static int run_mem(void)
 	}
 	sleep(2);	/* the server's sockets freed (LAST_ACK, RCU) */
 	mem_snapshot(&m2);
-	printf("mem family=%s n=%ld tw=%ld setup_s=%.1f est_bytes=%.0f tw_bytes=%.0f est_meminfo_bytes=%.0f tw_meminfo_bytes=%.0f value=%.0f unit=bytes\n",
+	printf("mem family=%s n=%ld tw=%ld setup_s=%.1f est_bytes=%.0f tw_bytes=%.0f "
+	       "est_meminfo_bytes=%.0f tw_meminfo_bytes=%.0f value=%.0f unit=bytes\n",
 	       o.fname, o.n, tw, now() - t0,
 	       (double)(m1.slab_obj - m0.slab_obj) / o.n,
 	       (double)(m2.slab_obj - m0.slab_obj) / tw,
