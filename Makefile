@@ -27,6 +27,10 @@
 #   make install-check   host-side checks of install/uninstall (scratch root),
 #                        the Wireshark plugin and the man page (no module load)
 #   make man-check       lint man/xtcp.7, check it names every sysctl/counter
+#   make bench           XTCP against Linux TCP in a VM per kernel (about 30
+#                        min): table, CSV and chart of XTCP/TCP ratios under
+#                        build/bench/ (scripts/bench.sh; BENCH_KERNELS=,
+#                        BENCH_PAIRS=, ... as documented there)
 
 REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
@@ -47,7 +51,7 @@ MODULE_SRCS := $(wildcard $(REPO)/module/*.c $(REPO)/module/*.h) $(REPO)/Kbuild 
 
 .PHONY: all modules _modules deps demo check check-debug selftests tools clean checkpatch \
 	unit install uninstall dkms-install dkms-uninstall dkms-check install-check \
-	man-check
+	man-check bench
 
 # Debug pass of `make check`: subset (CI), all, or none. The debug kernel is
 # never in KVERS (no /lib/modules/*-xtcp-debug/build link); scripts/check.sh
@@ -117,6 +121,13 @@ check-debug: deps
 	@$(MAKE) -s selftests
 	@$(MAKE) -s tools
 	@bash $(REPO)/scripts/check.sh --debug=all
+
+# XTCP against Linux TCP, the same guest per kernel (scripts/bench.sh).
+BENCH_KERNELS ?= $(KVERS)
+bench: deps
+	@$(MAKE) -s modules KVERS="$(BENCH_KERNELS)"
+	@$(MAKE) -s tools
+	@bash $(REPO)/scripts/bench.sh $(BENCH_KERNELS)
 
 # xtcp_trace.h's shared TP_STRUCT__entry field list is a macro that cannot
 # be parenthesised (COMPLEX_MACRO is ignored for that file only).

@@ -23,6 +23,8 @@ PKGS=(
 	curl nginx-light iperf3 redis-server redis-tools strace
 	# make dkms-install / dkms-check (scripts/dkms.sh)
 	dkms
+	# make bench's chart (scripts/bench.sh)
+	gnuplot-nox
 )
 
 missing=()
