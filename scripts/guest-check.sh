@@ -54,8 +54,7 @@ DMESG_BAD='WARNING:|BUG:|Oops|general protection|refcount_t|leak|underflow|use-a
 
 failed=0
 tmp=$(mktemp -d /tmp/guest-check.XXXXXX)
-pin_pid=
-trap 'rm -rf "$tmp"; [ -z "$pin_pid" ] || kill "$pin_pid" 2>/dev/null' EXIT
+trap 'rm -rf "$tmp"' EXIT
 
 ok() { echo "ok - $KVER $*"; }
 notok() { echo "not ok - $KVER $*"; failed=1; }
@@ -111,24 +110,6 @@ if [ -w "$KMEMLEAK" ]; then
 	kmemleak_scan && echo clear >"$KMEMLEAK" 2>/dev/null ||
 		echo "# kmemleak: cannot scan/clear $KMEMLEAK"
 fi
-
-# ------------------------------------------------------ static keys pinned
-# Tests add and remove clsact qdiscs (tc filters, netem drops, the wire
-# translator) and start packet captures; the first user of each flips a
-# static key (ingress/egress hooks, packet timestamps) that the kernel
-# patches into code the other vCPU may be running, and TCG guests have
-# crashed there (a double fault in kmalloc on 6.12 while a test set up its
-# filters). One user of each key for the whole run, taken before any test,
-# means no key changes while tests run.
-if modprobe dummy 2>/dev/null && ip link add xtcp-keys type dummy 2>/dev/null &&
-   ip link set xtcp-keys up && tc qdisc add dev xtcp-keys clsact 2>/dev/null; then
-	echo "# static keys: clsact on xtcp-keys (ingress/egress hooks) held for the run"
-else
-	echo "# static keys: could not hold the ingress/egress hooks (dummy device, clsact)"
-fi
-perl -e 'use Socket; socket(my $s, PF_INET, SOCK_DGRAM, 0) or exit 1;
-	 setsockopt($s, SOL_SOCKET, 29, 1) or exit 1; sleep' &	# 29: SO_TIMESTAMP
-pin_pid=$!
 
 # ----------------------------------------------------------------- insmod
 marker="begin $KVER $$-$RANDOM"
