@@ -27,8 +27,9 @@
 #   make install-check   host-side checks of install/uninstall (scratch root),
 #                        the Wireshark plugin and the man page (no module load)
 #   make man-check       lint man/xtcp.7, check it names every sysctl/counter
-#   make bench           XTCP against Linux TCP in a VM per kernel (about 35
-#                        min): table, CSV and chart of XTCP/TCP ratios under
+#   make bench           XTCP against Linux TCP in a VM per kernel (21 min
+#                        here with BENCH_PAIRS=2, more with the default 5):
+#                        table, CSV and chart of XTCP/TCP ratios under
 #                        build/bench/ (scripts/bench.sh; BENCH_KERNELS=,
 #                        BENCH_PAIRS=, ... as documented there)
 
