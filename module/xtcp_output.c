@@ -475,6 +475,14 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	unsigned long sent = cb->when;
+	/* the TSval this retransmission carries at the least: taken before
+	 * it leaves, as Linux's retrans_stamp is the segment's own send
+	 * time; the transmit call may run the peer's receive path and our
+	 * ACK processing (softirq on the way out), long enough for the
+	 * clock to move on, and an echo of this very segment must not read
+	 * as older than it (a false Eifel undo)
+	 */
+	u32 tsval = (xtcp_clock_ms() + xs->tsoff) ? : 1;
 	int err;
 
 	err = xtcp_transmit_queued(sk, skb);
@@ -485,8 +493,8 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 		xs->retrans_stamp = sent ? : 1;
 	cb->retransmitted = true;
 	cb->sacked |= XTCP_RETRANS;
-	if (!xtcp_sk(sk)->undo_tsval && xtcp_sk(sk)->ts_ok)
-		xtcp_sk(sk)->undo_tsval = (xtcp_clock_ms() + xtcp_sk(sk)->tsoff) ? : 1;
+	if (!xs->undo_tsval && xs->ts_ok)
+		xs->undo_tsval = tsval;
 	xtcp_sk(sk)->total_retrans++;
 	xtcp_inc_stats(sock_net(sk), XTCP_MIB_RETRANSSEGS);
 	trace_xtcp_retransmit_skb(sk, cb->seq, cb->end_seq, cb->flags);

@@ -31,6 +31,7 @@ static unsigned int fail_base;
 struct mock_seg mock_tx[MOCK_TX_MAX];
 int mock_tx_count;
 int mock_xmit_ret;
+u64 mock_xmit_delay_ns;
 
 static u64 rnd_state;
 
@@ -268,6 +269,8 @@ int ip_queue_xmit(struct sock *sk, struct sk_buff *skb, struct flowi *fl)
 	}
 	mock_tx_count++;
 	consume_skb(skb);	/* as the kernel: consumed whatever happens */
+	if (mock_xmit_delay_ns)
+		mock_clock_advance_ns(mock_xmit_delay_ns);
 	return mock_xmit_ret;
 }
 
@@ -292,5 +295,6 @@ void mock_reset(void)
 	fail_base = 0;
 	mock_tx_count = 0;
 	mock_xmit_ret = 0;
+	mock_xmit_delay_ns = 0;
 	rnd_state = 0x9e3779b97f4a7c15ULL;
 }

@@ -50,6 +50,10 @@ struct mock_seg {
 extern struct mock_seg mock_tx[MOCK_TX_MAX];
 extern int mock_tx_count;
 extern int mock_xmit_ret;		/* what ip_queue_xmit() returns */
+/* ns the clock moves during each ip_queue_xmit(): the softirq work (the
+ * peer's receive path on a veth) a transmission can run before it returns
+ */
+extern u64 mock_xmit_delay_ns;
 
 /* ---- timers: fire one as the timer core would ---- */
 void mock_timer_fire(struct timer_list *t);

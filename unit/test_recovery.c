@@ -583,6 +583,57 @@ TEST(loss_found_before_growth)
 	ut_sock_free(xs);
 }
 
+/* the TSval of a transmitted segment (kind 8 in its options) */
+static u32 tx_tsval(const struct mock_seg *m)
+{
+	int i = 0, n = (m->doff - 5) * 4;
+
+	while (i < n) {
+		if (m->opts[i] == 1) {
+			i++;
+			continue;
+		}
+		if (m->opts[i] == 8)
+			return get_unaligned_be32(&m->opts[i + 2]);
+		if (!m->opts[i] || m->opts[i + 1] < 2)
+			break;
+		i += m->opts[i + 1];
+	}
+	return 0;
+}
+
+TEST(no_eifel_undo_for_echo_of_the_retransmission)
+{
+	/* the ACK of a retransmission echoes that retransmission's TSval:
+	 * no undo, even when the clock moved on while it was being sent (a
+	 * veth runs the peer's receive path inside the transmit call);
+	 * Linux's retrans_stamp is the segment's own send time
+	 */
+	struct xtcp_sock *xs = flight(10);
+	struct xtcp_opts o = { 0 };
+	u32 ts;
+
+	xs->ts_ok = true;
+	mock_clock_advance_ns(20 * MS);
+	mock_xmit_delay_ns = 3 * MS;
+	sack(&o, S(1), S(10));
+	ack_to(xs, S(0), &o);
+	ASSERT_EQ(xs->ca_state, XTCP_CA_RECOVERY);
+	ASSERT_EQ(mock_tx_count, 11);
+	ts = tx_tsval(&mock_tx[10]);
+	EXPECT_NE(ts, 0);
+	memset(&o, 0, sizeof(o));
+	o.ts_ok = true;
+	o.tsval = 1;
+	o.tsecr = ts;
+	ack_to(xs, S(10), &o);
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPFULLUNDO), 0);
+	EXPECT_EQ(xs->ca_state, XTCP_CA_OPEN);
+	EXPECT_EQ(xs->cwnd, xs->ssthresh);
+	EXPECT_LT(xs->cwnd, 10);
+	ut_sock_free(xs);
+}
+
 TEST(prr_proportional_rate_reduction)
 {
 	/* RFC 6937 3, pipe > ssthresh: sndcnt = CEIL(prr_delivered *
