@@ -115,13 +115,13 @@ check: deps
 	@$(MAKE) -s modules W=1
 	@$(MAKE) -s selftests
 	@$(MAKE) -s tools
-	@bash $(REPO)/scripts/check.sh $(KVERS) \
+	@XTCP_CHECK_BUILT=1 bash $(REPO)/scripts/check.sh $(KVERS) \
 		$(if $(filter subset all,$(CHECK_DEBUG)),--debug=$(CHECK_DEBUG))
 
 check-debug: deps
 	@$(MAKE) -s selftests
 	@$(MAKE) -s tools
-	@bash $(REPO)/scripts/check.sh --debug=all
+	@XTCP_CHECK_BUILT=1 bash $(REPO)/scripts/check.sh --debug=all
 
 # XTCP against Linux TCP, the same guest per kernel (scripts/bench.sh).
 BENCH_KERNELS ?= $(KVERS)

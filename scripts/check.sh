@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh - run the XTCP test suite in a QEMU guest for each kernel and
-# summarise. Called by `make check` once module and selftests are built.
+# summarise. Called by `make check` once module and selftests are built
+# (XTCP_CHECK_BUILT=1); run by hand, it builds them first.
 #
 # Usage: scripts/check.sh [KVER...] [--debug=subset|all]
 #   default: every kernel under /lib/modules with a built build/KVER/xtcp.ko
@@ -68,6 +69,17 @@ if [ ${#kvers[@]} -eq 0 ] && [ -z "$debug" ]; then
 	echo "check: no kernel given and no build/KVER/xtcp.ko found (run make first)" >&2
 	echo "0 passed, 1 failed"
 	exit 1
+fi
+
+# Run by hand (not from make check), build what is stale first: a guest
+# must never run an older xtcp.ko or older test programs than the tree's.
+if [ -z "${XTCP_CHECK_BUILT:-}" ]; then
+	if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$REPO" \
+		${kvers[0]+KVERS="${kvers[*]}"} modules selftests tools; then
+		echo "check: build failed" >&2
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
 fi
 
 tot_pass=0 tot_fail=0 tot_skip=0 vm_failed=0
