@@ -742,21 +742,14 @@ void xtcp_recovery_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
 
 	switch (xs->ca_state) {
 	case XTCP_CA_OPEN:
-		/* as Linux's tcp_ack(): loss detection first
-		 * (tcp_fastretrans_alert()), cwnd growth only when no
-		 * recovery began (tcp_cong_control())
-		 */
+		/* RFC 7661: grow only a window that is in use */
+		if (acked_segs && xtcp_is_cwnd_limited(xs))
+			xs->ca_ops->cong_avoid(xs, acked_segs);
 		if (sack ? lost > 0 : xs->dupacks >= XTCP_DUPTHRESH) {
 			if (!sack)
 				xtcp_mark_head_lost(sk);
 			xtcp_enter_recovery(sk);
 			xtcp_prr(sk, max(delivered, 1U), una_adv);
-		} else if (acked_segs && xtcp_is_cwnd_limited(xs)) {
-			/* RFC 7661: grow only a window that is in use, by
-			 * what the ACK delivered, SACKed segments included
-			 * (Linux's acked_sacked)
-			 */
-			xs->ca_ops->cong_avoid(xs, sack ? delivered : acked_segs);
 		}
 		break;
 	case XTCP_CA_RECOVERY:

@@ -547,42 +547,6 @@ TEST(cubic_recovery_ends_at_seven_tenths)
 	ut_sock_free(xs);
 }
 
-TEST(open_ack_grows_by_acked_and_sacked)
-{
-	/* Linux's tcp_cong_control(): in the Open state an ACK that moves
-	 * snd_una grows cwnd by what it delivered, SACKed segments included
-	 * (acked_sacked): slow start 10 -> 12 for one ACKed and one SACKed
-	 */
-	struct xtcp_sock *xs = flight(10);
-	struct xtcp_opts o = { 0 };
-
-	mock_clock_advance_ns(20 * MS);
-	sack(&o, S(2), S(3));
-	ack_to(xs, S(1), &o);
-	EXPECT_EQ(xs->ca_state, XTCP_CA_OPEN);
-	EXPECT_EQ(xs->cwnd, 12);
-	ut_sock_free(xs);
-}
-
-TEST(loss_found_before_growth)
-{
-	/* Linux's tcp_ack(): tcp_fastretrans_alert() before
-	 * tcp_cong_control(): an ACK that moves snd_una and shows a loss
-	 * starts recovery from the cwnd before it, without growing it
-	 */
-	struct xtcp_sock *xs = flight(10);
-	struct xtcp_opts o = { 0 };
-
-	ASSERT_EQ(xtcp_cong_set(SK(xs), "cubic"), 0);
-	mock_clock_advance_ns(20 * MS);
-	sack(&o, S(3), S(10));
-	ack_to(xs, S(1), &o);
-	EXPECT_EQ(xs->ca_state, XTCP_CA_RECOVERY);
-	EXPECT_EQ(xs->prior_cwnd, 10);
-	EXPECT_EQ(xs->ssthresh, 7);
-	ut_sock_free(xs);
-}
-
 /* the TSval of a transmitted segment (kind 8 in its options) */
 static u32 tx_tsval(const struct mock_seg *m)
 {
