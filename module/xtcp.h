@@ -1007,6 +1007,7 @@ void xtcp_recovery_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
 void xtcp_enter_loss(struct sock *sk);
 bool xtcp_rack_reo_timeout(struct sock *sk);
 bool xtcp_send_loss_probe(struct sock *sk);
+void xtcp_tlp_schedule(struct sock *sk, bool advancing_rto);
 void xtcp_check_reordering(struct sock *sk, u32 seq);
 u32 xtcp_packets_in_flight(struct sock *sk);
 u32 xtcp_flight_size(struct sock *sk);

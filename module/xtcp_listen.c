@@ -210,12 +210,14 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 	struct xtcp_request *req;
 	struct xtcp_opts opt;
 	bool want_cookie = false;
-	u32 qlen, limit;
+	u32 qlen, max_syn;
 
+	/* as Linux's tcp_conn_request(): the SYN queue is full once it holds
+	 * more than the backlog (inet_csk_reqsk_queue_is_full())
+	 */
 	qlen = READ_ONCE(lxs->synq_len);
-	limit = min_t(u32, READ_ONCE(lsk->sk_max_ack_backlog),
-		      READ_ONCE(sc->max_syn_backlog));
-	if ((syncookies == 2 || qlen >= limit) && !XTCP_SKB_CB(skb)->tw_isn) {
+	if ((syncookies == 2 || qlen > READ_ONCE(lsk->sk_max_ack_backlog)) &&
+	    !XTCP_SKB_CB(skb)->tw_isn) {
 		if (!syncookies) {
 			xtcp_inc_stats(net, XTCP_MIB_TCPREQQFULLDROP);
 			goto drop;
@@ -229,6 +231,14 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 		xtcp_inc_stats(net, XTCP_MIB_LISTENOVERFLOWS);
 		goto drop;
 	}
+	/* without syncookies, Linux keeps the last quarter of
+	 * max_syn_backlog for peers it has seen alive (tcp_peer_is_proven());
+	 * XTCP keeps no per-peer history, so no peer is proven
+	 */
+	max_syn = READ_ONCE(sc->max_syn_backlog);
+	if (!want_cookie && !syncookies && !XTCP_SKB_CB(skb)->tw_isn &&
+	    max_syn - qlen < (max_syn >> 2))
+		goto drop;
 	if (xtcp_parse_options(th, &opt, true) < 0)
 		goto drop;
 

@@ -708,6 +708,9 @@ void __xtcp_push(struct sock *sk, bool more)
 	cwnd_full |= pipe >= xs->cwnd;
 	if (sent || cwnd_full)
 		xtcp_cwnd_validate(sk, cwnd_full);
+	/* as Linux's tcp_write_xmit(): one loss probe per tail */
+	if (sent)
+		xtcp_tlp_schedule(sk, false);
 	/* unsent data, nothing in flight: the timer probes the window, or
 	 * retries what failed locally, or sends what Nagle/cork hold back
 	 */

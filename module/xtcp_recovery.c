@@ -428,22 +428,32 @@ static void xtcp_arm_reo_timer(struct sock *sk, unsigned long delay)
 		xtcp_reset_xmit_timer(sk, XTCP_XMIT_REO, delay);
 }
 
-/*
- * RFC 8985 7.2 (Linux's tcp_schedule_loss_probe()): with data out in the
- * Open state and no probe outstanding, probe the tail after two RTTs
- * (plus the peer's delayed-ACK allowance when one segment is out) unless
- * the RTO comes first.
+/**
+ * xtcp_tlp_schedule() - arm the tail loss probe (RFC 8985 7.2, Linux's
+ *	tcp_schedule_loss_probe())
+ * @sk: socket
+ * @advancing_rto: the caller restarts the RTO now (an ACK), so the RTO
+ *	would fire a whole RTO from now rather than when its timer says
+ *
+ * With data out in the Open state on a SACK connection and no probe
+ * outstanding, probe the tail after two RTTs (plus the peer's delayed-ACK
+ * allowance when one segment is out), or when the RTO would fire if that
+ * is sooner: the probe then takes the RTO's place, and the RTO is armed
+ * again once the probe is out. Called after new data is sent and after an
+ * ACK that acknowledged or SACKed something.
+ * Context: socket lock or bh_lock_sock held.
  */
-static void xtcp_tlp_schedule(struct sock *sk)
+void xtcp_tlp_schedule(struct sock *sk, bool advancing_rto)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 srtt = max(xs->srtt_us >> 3, xs->rack_rtt_us);
-	unsigned long pto, when;
 	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	unsigned long pto, rto_delta = xs->rto;
 
 	if (!xs->sack_ok || xs->ca_state != XTCP_CA_OPEN || xs->tlp_high_seq ||
 	    xs->snd_una == xs->snd_nxt || !head || head == xs->send_head ||
-	    xs->xmit_timer == XTCP_XMIT_REO || !srtt)
+	    xs->xmit_timer == XTCP_XMIT_REO || !srtt ||
+	    ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
 		return;
 	pto = usecs_to_jiffies(2 * srtt);
 	/* one segment out and none to follow: the peer may delay its ACK */
@@ -451,12 +461,15 @@ static void xtcp_tlp_schedule(struct sock *sk)
 		pto += XTCP_RTO_MIN;
 	else
 		pto += 2;		/* Linux's TCP_TIMEOUT_MIN */
-	when = jiffies + pto;
-	if (timer_pending(&xs->retrans_timer) &&
-	    xs->xmit_timer != XTCP_XMIT_LOSS_PROBE &&
-	    !time_before(when, xs->retrans_timer.expires))
-		return;			/* the RTO comes first */
-	xtcp_reset_xmit_timer(sk, XTCP_XMIT_LOSS_PROBE, pto);
+	/* the RTO's own time, if sooner: an RTO after the oldest segment
+	 * out was sent (Linux's tcp_rto_delta_us())
+	 */
+	if (!advancing_rto) {
+		unsigned long rto_at = XTCP_SKB_CB(head)->when + xs->rto;
+
+		rto_delta = time_after(rto_at, jiffies) ? rto_at - jiffies : 1;
+	}
+	xtcp_reset_xmit_timer(sk, XTCP_XMIT_LOSS_PROBE, min(pto, rto_delta));
 }
 
 /**
@@ -766,7 +779,7 @@ void xtcp_recovery_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
 	xtcp_xmit_lost(sk);
 	xtcp_arm_reo_timer(sk, next);
 	if (una_adv || newly_sacked)
-		xtcp_tlp_schedule(sk);
+		xtcp_tlp_schedule(sk, una_adv);
 	xtcp_check_reneging(sk);
 }
 

@@ -280,9 +280,8 @@ TEST_F(stack, icmp_error_on_syn_recv)
  * net.xtcp.abort_on_overflow (and Linux's net.ipv4.tcp_abort_on_overflow).
  * Over a 100 ms link, a listener with backlog 2 (room for 3) gets two
  * clients that complete (p1, p2), then two that connect at once (c1, c2):
- * both SYNs are queued as requests (the SYN queue holds 2; with backlog 0
- * or 1 both stacks would answer with syncookies instead), c1's ACK fills
- * the accept queue and c2's overflows.
+ * both SYNs are queued as requests (the SYN queue holds backlog + 1 = 3,
+ * as Linux's), c1's ACK fills the accept queue and c2's overflows.
  */
 struct ovf {
 	int c2_connect;		/* the second client's connect result */
@@ -446,6 +445,144 @@ TEST_F_TIMEOUT(topo, overflow_abort_on_overflow, 60)
 	EXPECT_EQ(o[STACK_TCP].synrecv, o[STACK_XTCP].synrecv);
 	EXPECT_EQ(o[STACK_TCP].embryonic, o[STACK_XTCP].embryonic);
 	EXPECT_EQ(o[STACK_TCP].overflows, o[STACK_XTCP].overflows);
+}
+
+/*
+ * Three late clients and syncookies off (the issue's second overflow case):
+ * over the same 100 ms link, a listener with backlog 2 has two completed
+ * children queued (p1, p2), then three clients connect at once (c1-c3).
+ * The SYN queue takes all three (it holds backlog + 1); the first ACK
+ * fills the accept queue and the other two meet it full (abort_on_overflow:
+ * reset, or dropped with the request kept). After 2.5 s every client's
+ * state is taken, the queue emptied, and children accepted for up to 8 s
+ * more (kept open, so that the clients' end state is theirs). Both stacks
+ * must end the same way: which clients were reset, which were still
+ * connecting, how many children.
+ */
+struct late {
+	int est, reset, pending;	/* clients at 2.5 s */
+	int accepted;			/* children after room was made (c1-c3) */
+	int fin_est, fin_reset, fin_pending;	/* clients in the end */
+	long overflows, drops;
+};
+
+/* a client: 0 connected, 1 reset (or refused), 2 still connecting; poll
+ * only, so that the error stays for the next look
+ */
+static int client_state(int fd)
+{
+	int ev = sock_poll(fd, POLLIN | POLLOUT, 0);
+
+	if (ev & (POLLERR | POLLHUP))
+		return 1;
+	return ev & POLLOUT ? 0 : 2;
+}
+
+static void late_scenario(struct __test_metadata *_metadata, struct topo *t, int kind,
+			  int abort_on, struct late *o)
+{
+	int lfd, p[2], c[3], ch[5], nch = 0, e, a, i, st;
+	struct timeval tv = { 8, 0 };
+	long ov0, dr0;
+
+	memset(o, 0, sizeof(*o));
+	ns_use(t->ns[SIDE_B]);
+	ASSERT_EQ(0, sysctl_set(kind == STACK_XTCP ? "net.xtcp.abort_on_overflow" :
+				"net.ipv4.tcp_abort_on_overflow", abort_on ? "1" : "0"));
+	ASSERT_EQ(0, sysctl_set(kind == STACK_XTCP ? "net.xtcp.syncookies" :
+				"net.ipv4.tcp_syncookies", "0"));
+	ov0 = counter(kind, "ListenOverflows");
+	dr0 = counter(kind, "ListenDrops");
+	lfd = sock_listen(kind, IP_B, PORT, 2);
+	ASSERT_LE(0, lfd);
+	ns_use(t->ns[SIDE_A]);
+	for (i = 0; i < 2; i++) {
+		p[i] = sock_connect(kind, 0, IP_B, PORT);
+		ASSERT_LE(0, p[i]);
+	}
+	msleep(300);		/* their ACKs are in */
+	for (i = 0; i < 3; i++) {
+		c[i] = sock_connect_nb(kind, IP_B, PORT, &e);
+		ASSERT_LE(0, c[i]);
+	}
+	msleep(2500);
+	for (i = 0; i < 3; i++) {
+		st = client_state(c[i]);
+		o->est += st == 0;
+		o->reset += st == 1;
+		o->pending += st == 2;
+	}
+	/* make room: p1, p2 and whatever else completed */
+	ns_use(t->ns[SIDE_B]);
+	sock_nonblock(lfd, 1);
+	while (nch < 5 && (a = accept(lfd, NULL, NULL)) >= 0)
+		ch[nch++] = a;
+	sock_nonblock(lfd, 0);
+	setsockopt(lfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (nch < 5 - o->reset && (a = accept(lfd, NULL, NULL)) >= 0)
+		ch[nch++] = a;
+	o->accepted = nch - 2;
+	o->overflows = counter(kind, "ListenOverflows") - ov0;
+	o->drops = counter(kind, "ListenDrops") - dr0;
+	ns_use(t->ns[SIDE_A]);
+	msleep(300);		/* the accepted clients' last ACKs */
+	for (i = 0; i < 3; i++) {
+		st = client_state(c[i]);
+		o->fin_est += st == 0;
+		o->fin_reset += st == 1;
+		o->fin_pending += st == 2;
+	}
+	TH_LOG("%s abort_on_overflow=%d, syncookies 0: at 2.5 s %d established, %d reset, "
+	       "%d connecting; then %d children accepted; in the end %d established, %d reset, "
+	       "%d connecting; ListenOverflows +%ld ListenDrops +%ld", stack_name(kind),
+	       abort_on, o->est, o->reset, o->pending, o->accepted, o->fin_est, o->fin_reset,
+	       o->fin_pending, o->overflows, o->drops);
+	for (i = 0; i < nch; i++)
+		sock_abort(ch[i]);
+	sock_abort(p[0]);
+	sock_abort(p[1]);
+	for (i = 0; i < 3; i++)
+		sock_abort(c[i]);
+	close(lfd);
+}
+
+static void late_compare(struct __test_metadata *_metadata, struct topo *t, int abort_on)
+{
+	struct late o[2];
+	int kind;
+
+	ns_use(t->ns[SIDE_B]);
+	ASSERT_EQ(0, netem_delay_loss("vb", 100, 0));
+	ns_use(t->ns[SIDE_A]);
+	ASSERT_EQ(0, netem_delay_loss("va", 100, 0));
+	for_each_stack(kind)
+		late_scenario(_metadata, t, kind, abort_on, &o[kind]);
+	/* what Linux does, so that the comparison means something: the
+	 * accept queue did overflow
+	 */
+	EXPECT_LE(1, o[STACK_TCP].overflows);
+	EXPECT_EQ(o[STACK_TCP].est, o[STACK_XTCP].est);
+	EXPECT_EQ(o[STACK_TCP].reset, o[STACK_XTCP].reset);
+	EXPECT_EQ(o[STACK_TCP].pending, o[STACK_XTCP].pending);
+	EXPECT_EQ(o[STACK_TCP].accepted, o[STACK_XTCP].accepted);
+	EXPECT_EQ(o[STACK_TCP].fin_est, o[STACK_XTCP].fin_est);
+	EXPECT_EQ(o[STACK_TCP].fin_reset, o[STACK_XTCP].fin_reset);
+	EXPECT_EQ(o[STACK_TCP].fin_pending, o[STACK_XTCP].fin_pending);
+	EXPECT_EQ(0, o[STACK_XTCP].fin_pending);
+}
+
+/* abort_on_overflow=0: every late client is a child in the end */
+TEST_F_TIMEOUT(topo, overflow_three_late_nocookies_keep, 60)
+{
+	late_compare(_metadata, &self->t, 0);
+}
+
+/* abort_on_overflow=1: the ACK meeting the full queue is answered by a
+ * reset; the others complete once there is room
+ */
+TEST_F_TIMEOUT(topo, overflow_three_late_nocookies_abort, 60)
+{
+	late_compare(_metadata, &self->t, 1);
 }
 
 /*

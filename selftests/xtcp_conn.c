@@ -1097,4 +1097,89 @@ TEST_F(stack, rst_in_established)
 	close(raw);
 }
 
+/*
+ * The last segment from A's port @cport in @segs with @flags set (any
+ * flags if 0); NULL if none.
+ */
+static const struct seg *last_from(const struct seg *segs, int n, uint16_t cport,
+				   uint8_t flags)
+{
+	const struct seg *r = NULL;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (segs[i].sport == cport && (!flags || (segs[i].flags & flags)))
+			r = &segs[i];
+	return r;
+}
+
+/*
+ * Linux's ts_recent/fin_tsval.pkt and reset_tsval.pkt: a FIN and a RST
+ * sent after a second of silence carry a fresh TSval (the 1 ms clock moved
+ * on by the time between the segments on the wire, not the stale value of
+ * the last segment) and echo the peer's last TSval. One connection closes
+ * with nothing unread (FIN), the other with 1000 bytes unread (RST).
+ */
+TEST_F(stack, fin_and_rst_carry_fresh_tsval)
+{
+	static struct seg segs[256];
+	enum stack kind = variant->stack;
+	int proto = stack_proto(kind);
+	int lfd, cfd[2], afd[2], cap, i, n = 0;
+	uint16_t cport[2];
+	char buf[1000] = "";
+
+	NS(SIDE_B);
+	lfd = sock_listen(kind, IP_B, PORT, 5);
+	ASSERT_LE(0, lfd);
+	NS(SIDE_A);
+	cap = cap_open("va");
+	ASSERT_LE(0, cap);
+	for (i = 0; i < 2; i++) {
+		cfd[i] = sock_connect(kind, 0, IP_B, PORT);
+		ASSERT_LE(0, cfd[i]);
+		afd[i] = accept(lfd, NULL, NULL);
+		ASSERT_LE(0, afd[i]);
+		cport[i] = sock_local_port(cfd[i]);
+		ASSERT_EQ((ssize_t)sizeof(buf), send(afd[i], buf, sizeof(buf), 0));
+	}
+	ASSERT_EQ(0, sock_read_n(cfd[0], buf, sizeof(buf), 2000));
+	msleep(1200);		/* A's ACKs are out; a second of silence */
+	close(cfd[0]);		/* FIN */
+	close(cfd[1]);		/* 1000 bytes unread: RST */
+	msleep(300);
+	cap_read(cap, segs, &n, 256, proto, false);
+	close(cap);
+	for (i = 0; i < 2; i++) {
+		uint8_t fl = i ? TH_RST : TH_FIN;
+		const struct seg *end = last_from(segs, n, cport[i], fl);
+		const struct seg *prev = NULL, *peer = NULL;
+		double skew;
+		int j;
+
+		ASSERT_NE(NULL, end) TH_LOG("%s: no %s from port %u", stack_name(kind),
+					    seg_flags_str(fl), cport[i]);
+		for (j = 0; j < n && &segs[j] != end; j++) {
+			if (segs[j].sport == cport[i])
+				prev = &segs[j];
+			if (segs[j].dport == cport[i])
+				peer = &segs[j];
+		}
+		ASSERT_NE(NULL, prev);
+		ASSERT_NE(NULL, peer);
+		TH_LOG("%s %s: %.3f s after A's previous segment; TSval +%u, TSecr %u (B's last "
+		       "TSval %u)", stack_name(kind), seg_flags_str(end->flags), end->t - prev->t,
+		       end->tsval - prev->tsval, end->tsecr, peer->tsval);
+		ASSERT_TRUE(end->has_ts);
+		EXPECT_LE(1.0, end->t - prev->t);
+		/* the TSval clock ticks in ms, as the wire time passed */
+		skew = (double)(end->tsval - prev->tsval) - (end->t - prev->t) * 1000.0;
+		EXPECT_GE(50.0, skew < 0 ? -skew : skew);
+		EXPECT_EQ(peer->tsval, end->tsecr);
+	}
+	for (i = 0; i < 2; i++)
+		close(afd[i]);
+	close(lfd);
+}
+
 XTCP_HARNESS_MAIN

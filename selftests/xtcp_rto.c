@@ -3,17 +3,20 @@
  * Retransmission timeout after a link cut, XTCP next to the kernel's TCP
  * (one connection of each, cut at the same moment, same sysctls in the
  * same namespaces):
- *   - the retransmissions of the unacknowledged data are spaced with
- *     exponential backoff (tshark timestamps of the segments flagged
- *     tcp.analysis.retransmission: the first >= 200 ms after the original,
- *     then each gap about twice the previous);
+ *   - the unacknowledged data is sent again as Linux does it: a tail loss
+ *     probe at the RTO's time, then RTOs with exponential backoff (tshark
+ *     timestamps of the segments flagged tcp.analysis.retransmission: the
+ *     first two >= 200 ms apart, then each gap about twice the previous);
  *   - with net.xtcp.retries2 = net.ipv4.tcp_retries2 = 3 the connection
  *     aborts: recv() fails with ETIMEDOUT, TCPAbortOnTimeout +1, not
  *     before Linux's model time ((2^(retries2+1) - 1) x 200 ms) and not
- *     after TCP does here (TCP also sends a tail loss probe first);
+ *     after TCP does here;
  *   - the next send() after the abort fails with ETIMEDOUT too;
  *   - TCP_USER_TIMEOUT (1500 ms, retries2 left at 15) bounds the time too;
- *   - TCP_INFO reports the Loss state (tcpi_ca_state 4) during RTO recovery.
+ *   - TCP_INFO reports the Loss state (tcpi_ca_state 4) during RTO recovery;
+ *   - TCP_USER_TIMEOUT 3000 ms and close() on an idle connection (Linux's
+ *     tcp_user_timeout_user_timeout.pkt): the FIN is sent again at TCP's
+ *     times, and the orphan is gone after the user timeout.
  *
  * The cut: every packet arriving at vb is dropped (tc clsact ingress,
  * gact drop), so everything A sends is captured on va and then lost on
@@ -226,21 +229,27 @@ static void rtx_cb(void *ctx, char **f, int nf)
 	r->n[k]++;
 }
 
-/* XTCP's retransmissions on the wire (tshark): as many as retries2, the
- * first >= 200 ms after the original, each gap 1.6-2.5 x the previous
- * (TCP's gaps logged for reference) */
+/* XTCP's retransmissions on the wire (tshark), as TCP's: a tail loss
+ * probe at the RTO's time (TCPLossProbes +1), then the RTOs, as many as
+ * retries2: the first two gaps >= 200 ms, each later gap 1.6-2.5 x the
+ * previous (TCP's gaps logged for reference) */
 TEST_F_TIMEOUT(rto, backoff_doubles_on_the_wire, 120)
 {
 	static struct rtx r;
 	double t_err[2];
+	long tlp[2];
 	int k, i, n;
 
 	snprintf(self->pcap, sizeof(self->pcap), "/tmp/dt_rto.%d.pcap", getpid());
 	ASSERT_EQ(0, pcap_start(&self->cap, self->t.ns[SIDE_A], "va", self->pcap, 128));
 	msleep(50);
 	ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_A, sysctl_both("retries2", "tcp_retries2", RETRIES2)));
+	for_each_stack(k)
+		tlp[k] = counter_ns(self->t.ns[SIDE_A], k, "TCPLossProbes");
 	ASSERT_EQ(0, cut_and_send(self, 5 * linux_timeout(RETRIES2), t_err));
 	pcap_stop(&self->cap);
+	for_each_stack(k)
+		tlp[k] = counter_ns(self->t.ns[SIDE_A], k, "TCPLossProbes") - tlp[k];
 	memset(&r, 0, sizeof(r));
 	r.cport[STACK_XTCP] = self->cport[STACK_XTCP];
 	r.cport[STACK_TCP] = self->cport[STACK_TCP];
@@ -257,16 +266,18 @@ TEST_F_TIMEOUT(rto, backoff_doubles_on_the_wire, 120)
 		line[0] = 0;
 		for (i = 1; i < r.n[k]; i++)
 			l += snprintf(line + l, sizeof(line) - l, " %.3f", r.t[k][i] - r.t[k][i - 1]);
-		TH_LOG("%s: original + %d segments flagged retransmission; gaps (s):%s", name,
-		       r.rtx[k], line);
+		TH_LOG("%s: original + %d segments flagged retransmission; gaps (s):%s; "
+		       "TCPLossProbes +%ld", name, r.rtx[k], line, tlp[k]);
 	}
-	/* XTCP: exactly retries2 retransmissions, RTO backoff; TCP's list
-	 * (reference) starts with a tail loss probe */
-	EXPECT_EQ(RETRIES2, r.rtx[STACK_XTCP]);
-	EXPECT_EQ(RETRIES2 + 1, r.n[STACK_XTCP]);
-	if (r.n[STACK_XTCP] >= 3) {
-		EXPECT_GE(r.t[STACK_XTCP][1] - r.t[STACK_XTCP][0], 0.195) TH_LOG("first RTO");
-		for (i = 2; i < r.n[STACK_XTCP]; i++) {
+	/* XTCP: the probe, then exactly retries2 RTO retransmissions */
+	EXPECT_EQ(1, tlp[STACK_XTCP]);
+	EXPECT_EQ(tlp[STACK_TCP], tlp[STACK_XTCP]);
+	EXPECT_EQ(RETRIES2 + 1, r.rtx[STACK_XTCP]);
+	EXPECT_EQ(RETRIES2 + 2, r.n[STACK_XTCP]);
+	if (r.n[STACK_XTCP] >= 4) {
+		EXPECT_GE(r.t[STACK_XTCP][1] - r.t[STACK_XTCP][0], 0.195) TH_LOG("the probe");
+		EXPECT_GE(r.t[STACK_XTCP][2] - r.t[STACK_XTCP][1], 0.195) TH_LOG("first RTO");
+		for (i = 3; i < r.n[STACK_XTCP]; i++) {
 			const double *t = r.t[STACK_XTCP];
 			double ratio = (t[i] - t[i - 1]) / (t[i - 1] - t[i - 2]);
 
@@ -274,6 +285,79 @@ TEST_F_TIMEOUT(rto, backoff_doubles_on_the_wire, 120)
 			EXPECT_LE(ratio, 2.5) TH_LOG("gap %d / gap %d = %.2f", i, i - 1, ratio);
 		}
 	}
+}
+
+struct fins {
+	double t[2][32];	/* [XTCP/TCP] FIN segments from the client */
+	int n[2];
+	unsigned short cport[2];
+};
+
+static void fin_cb(void *ctx, char **f, int nf)
+{
+	struct fins *r = ctx;
+	int k;
+
+	if (nf < 3)
+		return;
+	k = stack_of_proto(atoi(f[1]));
+	if (atoi(f[2]) != r->cport[k] || r->n[k] >= 32)
+		return;
+	r->t[k][r->n[k]++] = atof(f[0]);
+}
+
+/*
+ * Linux's tcp_user_timeout_user_timeout.pkt on the veth: an idle
+ * connection, the peer gone (the link cut), TCP_USER_TIMEOUT 3000 ms,
+ * close(). The FIN is retransmitted at the times Linux's TCP uses here
+ * (a loss probe or RTO first, then RTOs doubling), and the orphan is gone
+ * once the user timeout has passed. The retransmissions are compared
+ * with TCP's in the same run, each gap within 150 ms + 30% of TCP's.
+ */
+TEST_F_TIMEOUT(rto, fin_retransmitted_as_tcp_under_user_timeout, 60)
+{
+	static struct fins r;
+	int k, i, rows[2];
+
+	snprintf(self->pcap, sizeof(self->pcap), "/tmp/dt_fin.%d.pcap", getpid());
+	ASSERT_EQ(0, pcap_start(&self->cap, self->t.ns[SIDE_A], "va", self->pcap, 128));
+	msleep(50);
+	ASSERT_EQ(0, topo_drop_nth(&self->t, SIDE_B, 1));
+	for_each_stack(k) {
+		ASSERT_EQ(0, sock_setint(self->c[k], SOL_TCP, TCP_USER_TIMEOUT, 3000));
+		close(self->c[k]);
+		self->c[k] = -1;
+	}
+	msleep(4000);
+	pcap_stop(&self->cap);
+	memset(&r, 0, sizeof(r));
+	r.cport[STACK_XTCP] = self->cport[STACK_XTCP];
+	r.cport[STACK_TCP] = self->cport[STACK_TCP];
+	ASSERT_GT(tshark_run(self->pcap, "tcp.flags.fin == 1", "frame.time_relative,ip.proto,tcp.srcport",
+			     fin_cb, &r), 0) TH_LOG("tshark failed");
+	for_each_stack(k) {
+		char line[512];
+		int l = 0;
+
+		line[0] = 0;
+		for (i = 1; i < r.n[k]; i++)
+			l += snprintf(line + l, sizeof(line) - l, " %.3f", r.t[k][i] - r.t[k][i - 1]);
+		rows[k] = proc_rows_ns(self->t.ns[SIDE_A], k, self->cport[k], 0, 0, NULL, 0);
+		TH_LOG("%s: %d FINs, gaps (s):%s; %d sockets left after 4 s", stack_name(k), r.n[k],
+		       line, rows[k]);
+	}
+	ASSERT_LE(3, r.n[STACK_TCP]);
+	EXPECT_LE(r.n[STACK_TCP] - 1, r.n[STACK_XTCP]);
+	EXPECT_GE(r.n[STACK_TCP] + 1, r.n[STACK_XTCP]);
+	for (i = 1; i < 4 && i < r.n[STACK_TCP] && i < r.n[STACK_XTCP]; i++) {
+		double gt = r.t[STACK_TCP][i] - r.t[STACK_TCP][i - 1];
+		double gx = r.t[STACK_XTCP][i] - r.t[STACK_XTCP][i - 1];
+
+		EXPECT_GE(gt * 1.3 + 0.15, gx) TH_LOG("gap %d", i);
+		EXPECT_LE(gt * 0.7 - 0.15, gx) TH_LOG("gap %d", i);
+	}
+	EXPECT_EQ(0, rows[STACK_TCP]);
+	EXPECT_EQ(0, rows[STACK_XTCP]);
 }
 
 /* vb down: A's (re)transmissions fail locally at the veth (NET_XMIT_DROP);
@@ -305,8 +389,8 @@ TEST_F_TIMEOUT(rto, tcp_info_ca_state_loss_after_rto, 60)
 	double t_err[2];
 	int k;
 
-	/* 1 s without ACKs: RTOs at ~0.2 and ~0.6 s (TCP: a tail loss probe
-	 * at ~0.2 s, RTOs at ~0.4 and ~0.8 s) */
+	/* 1 s without ACKs: a tail loss probe at ~0.2 s, RTOs at ~0.4 and
+	 * ~0.8 s (both stacks) */
 	ASSERT_EQ(0, cut_and_send(self, 1.0, t_err));
 	for_each_stack(k) {
 		const char *name = stack_name(k);

@@ -863,14 +863,40 @@ TEST(tlp_scheduled_two_rtts_ahead)
 	ut_sock_free(xs);
 }
 
-TEST(tlp_not_after_rto)
+TEST(tlp_takes_the_rto_place_when_sooner)
 {
-	/* the probe is not scheduled when the RTO would fire first */
+	/* Linux's tcp_schedule_loss_probe(): a PTO later than the RTO is
+	 * cut to the RTO's time and the probe goes then instead
+	 */
 	struct xtcp_sock *xs = flight(5);
 
 	xs->srtt_us = 800000 << 3;		/* PTO 1.6 s > RTO 1 s */
 	ack_to(xs, S(1), NULL);
-	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_RTO);
+	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_LOSS_PROBE);
+	EXPECT_EQ(xs->retrans_timer.expires, jiffies + xs->rto);
+	ut_sock_free(xs);
+}
+
+TEST(tlp_scheduled_after_new_data)
+{
+	/* Linux's tcp_write_xmit(): new data out arms the probe, at the
+	 * RTO's time at the latest (counted from the oldest segment out)
+	 */
+	struct xtcp_sock *xs = ut_sock(ISN);
+
+	xs->srtt_us = 10000 << 3;		/* PTO 20 ms + 200 ms */
+	ut_send(xs, 1, MSS);
+	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_LOSS_PROBE);
+	EXPECT_EQ(xs->retrans_timer.expires, XTCP_SKB_CB(ut_wq(xs, 0))->when +
+		  usecs_to_jiffies(20000) + XTCP_RTO_MIN);
+	ut_sock_free(xs);
+
+	xs = ut_sock(ISN);
+	xs->srtt_us = 10000 << 3;
+	xs->rto = HZ / 10;			/* the RTO comes first */
+	ut_send(xs, 1, MSS);
+	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_LOSS_PROBE);
+	EXPECT_EQ(xs->retrans_timer.expires, XTCP_SKB_CB(ut_wq(xs, 0))->when + HZ / 10);
 	ut_sock_free(xs);
 }
 
