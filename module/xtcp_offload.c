@@ -68,7 +68,7 @@ static int xtcp_gro_complete(struct sk_buff *skb, int thoff)
 	const struct net_offload *ops = xtcp_tcp_offload();
 
 	if (!ops || !ops->callbacks.gro_complete)
-		return -ENOSYS;
+		return -EINVAL;
 	return ops->callbacks.gro_complete(skb, thoff);
 }
 
