@@ -661,6 +661,8 @@ static unsigned int xtcp_gso_run(struct sock *sk, struct sk_buff *skb,
 /*
  * Send the @n segments from the send head @first (xtcp_gso_run()) for the
  * first time, as one GSO skb. Each segment is stamped as if sent alone.
+ * Return: 0, -ENOMEM when the GSO skb could not be built (nothing sent),
+ * or the IP layer's error.
  */
 static int xtcp_xmit_new_gso(struct sock *sk, struct sk_buff *first,
 			     unsigned int n)
@@ -676,7 +678,7 @@ static int xtcp_xmit_new_gso(struct sock *sk, struct sk_buff *first,
 	}
 	gso = xtcp_gso_build(sk, first, n, xtcp_sk(sk)->mss_cache);
 	if (!gso)
-		return -ENOBUFS;
+		return -ENOMEM;
 	err = xtcp_transmit_skb(sk, gso, false);
 	if (err)
 		return err;
@@ -754,6 +756,7 @@ void __xtcp_push(struct sock *sk, bool more)
 	unsigned int gso_max, n;
 	struct sk_buff *skb;
 	u32 pipe, sent = 0;
+	int err;
 
 	if (!xs->send_head)
 		return;
@@ -777,10 +780,13 @@ void __xtcp_push(struct sock *sk, bool more)
 		     (!xs->nodelay && xs->snd_nxt != xs->snd_una)))
 			break;			/* Nagle / cork / MSG_MORE */
 		n = gso_max > 1 ? xtcp_gso_run(sk, skb, pipe, gso_max, more) : 0;
-		if (n > 1 ? xtcp_xmit_new_gso(sk, skb, n) :
-			    xtcp_xmit_new(sk, skb))
+		err = n > 1 ? xtcp_xmit_new_gso(sk, skb, n) : -ENOMEM;
+		if (err == -ENOMEM) {	/* no run, or no memory for it */
+			n = 1;
+			err = xtcp_xmit_new(sk, skb);
+		}
+		if (err)
 			break;			/* retried by the timer */
-		n = max(n, 1U);
 		pipe += n;
 		sent += n;
 	}

@@ -426,8 +426,8 @@ TEST(push_gso_run_ends_at_psh_nagle_cwnd_window)
 
 TEST(push_gso_no_fin_in_runs_and_alloc_failure)
 {
-	/* a FIN segment leaves alone; a GSO skb that cannot be allocated
-	 * leaves everything unsent, the timer armed to retry
+	/* a GSO skb that cannot be allocated: the segments leave one by
+	 * one instead; a FIN segment leaves alone
 	 */
 	struct xtcp_sock *xs = ut_sock(1);
 	struct sock *sk = SK(xs);
@@ -435,24 +435,39 @@ TEST(push_gso_no_fin_in_runs_and_alloc_failure)
 
 	stub_gso_max_segs = 44;
 	xs->cwnd = 20;
+	xs->nodelay = true;
 	ut_queue(xs, 1000);
 	ut_queue(xs, 1000);
 	mock_skb_fail_set(1);
 	xtcp_push(sk);
-	EXPECT_EQ(mock_tx_count, 0);
 	EXPECT_EQ(stub_calls.gso_build, 1);
-	EXPECT_EQ(xs->snd_nxt, nxt);
-	EXPECT_TRUE(xs->send_head == ut_wq(xs, 0));
+	EXPECT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(mock_tx[0].gso_segs, 0);
+	EXPECT_EQ(mock_tx[1].gso_segs, 0);
+	EXPECT_EQ(mock_tx[1].seq, nxt + 1000);
+	EXPECT_EQ(xs->snd_nxt, nxt + 2000);
+	EXPECT_TRUE(xs->send_head == NULL);
+
+	/* both allocations fail: nothing sent, the timer retries */
+	mock_tx_count = 0;
+	ut_queue(xs, 1000);
+	ut_queue(xs, 1000);
+	mock_skb_fail_set(3);
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 0);
+	EXPECT_EQ(xs->snd_nxt, nxt + 2000);
+	EXPECT_TRUE(xs->send_head == ut_wq(xs, 2));
 	EXPECT_TRUE(timer_pending(&xs->retrans_timer));
 	mock_skb_fail_set(0);
-	XTCP_SKB_CB(ut_wq(xs, 1))->flags |= XTCP_FIN;
-	XTCP_SKB_CB(ut_wq(xs, 1))->end_seq++;
+
+	XTCP_SKB_CB(ut_wq(xs, 3))->flags |= XTCP_FIN;
+	XTCP_SKB_CB(ut_wq(xs, 3))->end_seq++;
 	xtcp_push(sk);
 	EXPECT_EQ(mock_tx_count, 2);
 	EXPECT_EQ(mock_tx[0].gso_segs, 0);
 	EXPECT_EQ(mock_tx[1].gso_segs, 0);
 	EXPECT_TRUE(mock_tx[1].flags & XTCP_FIN);
-	EXPECT_EQ(xs->snd_nxt, nxt + 2001);
+	EXPECT_EQ(xs->snd_nxt, nxt + 4001);
 	ut_sock_free(xs);
 }
 
