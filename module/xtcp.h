@@ -175,6 +175,18 @@ static inline void xtcp_dec_stats(struct net *net, enum xtcp_mib f)
 	this_cpu_dec(xtcp_pernet(net)->mib->v[f]);
 }
 
+static inline void xtcp_add_stats(struct net *net, enum xtcp_mib f,
+				  unsigned int n)
+{
+	this_cpu_add(xtcp_pernet(net)->mib->v[f], n);
+}
+
+/* segments a (GSO or GRO) skb stands for: Linux's tcp_skb_pcount() */
+static inline unsigned int xtcp_skb_segs(const struct sk_buff *skb)
+{
+	return max_t(unsigned int, 1, skb_shinfo(skb)->gso_segs);
+}
+
 /* ---- sequence arithmetic (RFC 9293 3.4) ---- */
 static inline bool xtcp_before(u32 a, u32 b)
 {
@@ -950,6 +962,13 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin);
 void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb);
 void xtcp_send_tw_ack(struct xtcp_tw *tw);
 int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss);
+
+/* xtcp_offload.c: GSO and GRO for XTCP's protocol number */
+int xtcp_offload_init(void);
+void xtcp_offload_exit(void);
+unsigned int xtcp_gso_max_segs(struct sock *sk);
+struct sk_buff *xtcp_gso_build(struct sock *sk, struct sk_buff *first,
+			       unsigned int n, unsigned int mss);
 
 /* xtcp_listen.c: SYN queue, accept queue, syncookies */
 void xtcp_listen_rcv(struct sock *lsk, struct sk_buff *skb);

@@ -682,7 +682,9 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	unsigned int segs = xtcp_skb_segs(skb);
 	bool got_fin, had_ofo;
+	u32 seg_len;
 
 	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
 	skb_dst_drop(skb);
@@ -725,8 +727,10 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		}
 	}
 
-	if (skb->len > xs->rcv_mss)
-		xs->rcv_mss = min_t(u32, skb->len, xs->advmss);
+	/* as Linux's tcp_measure_rcv_mss(): a GSO/GRO skb's segment size */
+	seg_len = skb_shinfo(skb)->gso_size ? : skb->len;
+	if (seg_len > xs->rcv_mss)
+		xs->rcv_mss = min_t(u32, seg_len, xs->advmss);
 	/* learn how much memory a payload byte costs, from full-sized
 	 * segments only (as Linux's scaling_ratio): a window-limited small
 	 * segment's poor ratio would shrink the window, the segments, the
@@ -766,7 +770,11 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		xtcp_fin(sk);			/* ACKs the FIN itself */
 		return;
 	}
-	if (had_ofo || xs->quickack || ++xs->segs_unacked >= 2) {
+	/* every second full segment is ACKed: a GSO/GRO skb of several
+	 * is ACKed at once, as Linux
+	 */
+	xs->segs_unacked = min_t(u32, xs->segs_unacked + segs, 2);
+	if (had_ofo || xs->quickack || xs->segs_unacked >= 2) {
 		if (xs->quickack)
 			xs->quickack--;
 		xs->segs_unacked = 0;

@@ -16,6 +16,8 @@
  *                    (tcp_input.c)
  *   xtcp_output.c    the transmit engine, window and MSS selection, the
  *                    segments of a socket (tcp_output.c)
+ *   xtcp_offload.c   GSO/GRO for XTCP's protocol number (TCP's offload
+ *                    callbacks), the GSO skbs the transmit engine sends
  *   xtcp_options.c   TCP options parsed and written
  *   xtcp_recovery.c  SACK scoreboard, RACK-TLP, PRR, undo (tcp_recovery.c)
  *   xtcp_cong.c      congestion control algorithms (NewReno)
@@ -65,6 +67,9 @@ static int __init xtcp_init(void)
 	err = xtcp_ipv4_init();
 	if (err)
 		goto err_input;
+	err = xtcp_offload_init();
+	if (err)
+		goto err_offload;
 	err = xtcp_af_init();
 	if (err)
 		goto err_af;
@@ -78,6 +83,8 @@ static int __init xtcp_init(void)
 err_diag:
 	xtcp_af_exit();
 err_af:
+	xtcp_offload_exit();
+err_offload:
 	xtcp_ipv4_exit();
 err_input:
 	xtcp_pernet_exit();
@@ -95,6 +102,7 @@ static void __exit xtcp_exit(void)
 {
 	xtcp_diag_exit();
 	xtcp_af_exit();
+	xtcp_offload_exit();
 	xtcp_ipv4_exit();
 	xtcp_pernet_exit();
 	xtcp_tw_exit();

@@ -147,6 +147,7 @@ static void xtcp_fit_sacks(struct sock *sk, struct xtcp_out_opts *o,
  * xtcp_transmit_skb() - put the TCP header on a segment and send it
  * @sk: connected (or connecting) socket
  * @skb: segment; XTCP_SKB_CB() holds seq, flags; skb->data is the payload
+ *	(or a GSO skb of xtcp_gso_build(): page fragments, gso_size set)
  * @clone: send a clone and keep @skb (write queue) instead of consuming it
  *
  * Context: socket lock or bh_lock_sock held.
@@ -173,8 +174,8 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	}
 
 	xtcp_sock_out_opts(sk, &o, syn);
-	if (o.num_sacks)
-		xtcp_fit_sacks(sk, &o, skb->len);
+	if (o.num_sacks)	/* per segment: a GSO skb's gso_size */
+		xtcp_fit_sacks(sk, &o, skb_shinfo(skb)->gso_size ? : skb->len);
 	hlen = sizeof(*th) + xtcp_opts_size(&o, syn);
 
 	th = skb_push(skb, hlen);
@@ -210,7 +211,8 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 				       skb->len, IPPROTO_TCP, 0);
 	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
 
-	xtcp_inc_stats(sock_net(sk), XTCP_MIB_OUTSEGS);
+	/* as Linux: a GSO skb counts as the segments it carries */
+	xtcp_add_stats(sock_net(sk), XTCP_MIB_OUTSEGS, xtcp_skb_segs(skb));
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
 	return net_xmit_eval(err);
 }
@@ -590,25 +592,99 @@ static bool xtcp_fit_window(struct sock *sk, struct sk_buff *skb)
 	return !xtcp_split_skb(sk, skb, avail);
 }
 
-/* Send the unsent segment @skb (the send head) for the first time. */
-static int xtcp_xmit_new(struct sock *sk, struct sk_buff *skb)
+/* New data up to and including @last left: the send head moves on. */
+static void xtcp_new_data_sent(struct sock *sk, struct sk_buff *last)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
-	int err;
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(last);
 
-	err = xtcp_transmit_queued(sk, skb);
-	if (err)
-		return err;
 	if (xtcp_after(cb->end_seq, xs->snd_nxt))
 		xs->snd_nxt = cb->end_seq;
-	xs->send_head = last ? NULL : skb->next;
+	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, last) ?
+			NULL : last->next;
 	xs->probe_stamp = 0;		/* the window took new data */
 	/* data in flight now: the RTO, unless it (or RACK-TLP) already runs */
 	if (!timer_pending(&xs->retrans_timer) ||
 	    xs->xmit_timer == XTCP_XMIT_PROBE0)
 		xtcp_reset_xmit_timer(sk, XTCP_XMIT_RTO, xs->rto);
+}
+
+/* Send the unsent segment @skb (the send head) for the first time. */
+static int xtcp_xmit_new(struct sock *sk, struct sk_buff *skb)
+{
+	int err;
+
+	err = xtcp_transmit_queued(sk, skb);
+	if (err)
+		return err;
+	xtcp_new_data_sent(sk, skb);
+	return 0;
+}
+
+/*
+ * How many segments from the send head @skb may leave as one GSO skb (at
+ * most @max): @skb itself passed __xtcp_push()'s checks; each following
+ * one must pass them too (cwnd, the peer's window, Nagle/cork for a short
+ * last segment: the run's earlier segments will be in flight). Only data
+ * segments of exactly one MSS, but a run's last, which may be shorter or
+ * carry PSH; no SYN or FIN. Return: 0 when @skb cannot start a run.
+ */
+static unsigned int xtcp_gso_run(struct sock *sk, struct sk_buff *skb,
+				 u32 pipe, unsigned int max, bool more)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = xs->mss_cache;
+	unsigned int n = 0;
+
+	for (;;) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
+
+		if (!skb->len || skb->len > mss ||
+		    (cb->flags & (XTCP_SYN | XTCP_FIN | XTCP_RST)))
+			break;
+		if (n && (pipe + n >= xs->cwnd ||
+			  xtcp_after(cb->seq + skb->len,
+				     xs->snd_una + xs->snd_wnd) ||
+			  (skb->len < mss && last &&
+			   (xs->cork || more || !xs->nodelay))))
+			break;
+		n++;
+		if (n == max || last || skb->len < mss ||
+		    (cb->flags & XTCP_PSH))
+			break;
+		skb = skb->next;
+	}
+	return n;
+}
+
+/*
+ * Send the @n segments from the send head @first (xtcp_gso_run()) for the
+ * first time, as one GSO skb. Each segment is stamped as if sent alone.
+ * Return: 0, -ENOMEM when the GSO skb could not be built (nothing sent),
+ * or the IP layer's error.
+ */
+static int xtcp_xmit_new_gso(struct sock *sk, struct sk_buff *first,
+			     unsigned int n)
+{
+	struct sk_buff *skb, *gso, *last = first;
+	unsigned int i;
+	int err;
+
+	xtcp_cong_data_sent(sk);	/* Linux's tcp_event_data_sent() */
+	for (i = 0, skb = first; i < n; i++, skb = skb->next) {
+		XTCP_SKB_CB(skb)->when = jiffies;
+		last = skb;
+	}
+	gso = xtcp_gso_build(sk, first, n, xtcp_sk(sk)->mss_cache);
+	if (!gso)
+		return -ENOMEM;
+	err = xtcp_transmit_skb(sk, gso, false);
+	if (err)
+		return err;
+	for (i = 0, skb = first; i < n; i++, skb = skb->next)
+		xtcp_recovery_skb_sent(sk, skb);
+	xtcp_new_data_sent(sk, last);
 	return 0;
 }
 
@@ -677,12 +753,15 @@ void __xtcp_push(struct sock *sk, bool more)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool cwnd_full = false;
+	unsigned int gso_max, n;
 	struct sk_buff *skb;
 	u32 pipe, sent = 0;
+	int err;
 
 	if (!xs->send_head)
 		return;
 	pipe = xtcp_packets_in_flight(sk);
+	gso_max = xtcp_gso_max_segs(sk);
 	while ((skb = xs->send_head) != NULL) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
@@ -700,10 +779,16 @@ void __xtcp_push(struct sock *sk, bool more)
 		    (xs->cork || more ||
 		     (!xs->nodelay && xs->snd_nxt != xs->snd_una)))
 			break;			/* Nagle / cork / MSG_MORE */
-		if (xtcp_xmit_new(sk, skb))
+		n = gso_max > 1 ? xtcp_gso_run(sk, skb, pipe, gso_max, more) : 0;
+		err = n > 1 ? xtcp_xmit_new_gso(sk, skb, n) : -ENOMEM;
+		if (err == -ENOMEM) {	/* no run, or no memory for it */
+			n = 1;
+			err = xtcp_xmit_new(sk, skb);
+		}
+		if (err)
 			break;			/* retried by the timer */
-		pipe++;
-		sent++;
+		pipe += n;
+		sent += n;
 	}
 	cwnd_full |= pipe >= xs->cwnd;
 	if (sent || cwnd_full)

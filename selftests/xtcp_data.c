@@ -12,7 +12,11 @@
  *   - a receiver with the smallest SO_RCVBUF (window below one MSS);
  *   - receive-buffer autotuning over a 5 ms link, and none once
  *     SO_RCVBUF is set;
- *   - checksums on the wire valid for tshark (tx checksum offload off).
+ *   - checksums on the wire valid for tshark (tx checksum offload off);
+ *   - GSO and GRO: the sender's OutSegs counts MSS-sized segments while
+ *     the receiver gets skbs of several; with TSO and GSO off on the
+ *     sending veth, MSS-sized segments on the wire, merged again by the
+ *     receiving veth's GRO.
  * Every byte is checked against an offset-dependent pattern. Tests where
  * TCP is the reference run once per stack (stack.xtcp.NAME and
  * stack.tcp.NAME); the others (d.NAME) are XTCP's alone.
@@ -315,6 +319,89 @@ TEST_F_TIMEOUT(d, wire_checksums_valid, 120)
 	EXPECT_GT(cs.data, 300);
 	EXPECT_EQ(cs.segs, cs.good);
 	EXPECT_EQ(0, cs.bad);
+}
+
+/* One bulk transfer A->B (@bytes, checked) on a new connection; the
+ * sender's OutSegs and the receiver's InSegs it took.
+ */
+static int gso_round(struct topo *t, enum stack st, unsigned short port, uint64_t bytes,
+		     long *out_a, long *in_b)
+{
+	long oa = counter_ns(t->ns[SIDE_A], st, "OutSegs");
+	long ib = counter_ns(t->ns[SIDE_B], st, "InSegs");
+	struct flow fw, bw;
+	int c = -1, s = -1, err;
+
+	err = topo_pair(t, st, port, NULL, &c, &s);
+	if (!err)
+		err = xfer_duplex_x(c, s, bytes, 0, 30, false, &fw, &bw);
+	if (!err && fw.done != bytes)
+		err = EPROTO;
+	sock_abort(c);
+	sock_abort(s);
+	*out_a = counter_ns(t->ns[SIDE_A], st, "OutSegs") - oa;
+	*in_b = counter_ns(t->ns[SIDE_B], st, "InSegs") - ib;
+	return err;
+}
+
+/* GSO and GRO over veth, XTCP beside Linux TCP (the reference):
+ * 1. TSO on (veth's default): veth hands the sender's 64 KB GSO skbs to
+ *    the receiver whole; OutSegs counts segments (Linux's
+ *    tcp_skb_pcount()), at least 8 MiB / MSS of them, InSegs the skbs
+ *    the receiver got (as Linux's): fewer than half as many.
+ * 2. TSO and GSO off on va, GRO on vb: the core segments the GSO skbs in
+ *    software (through XTCP's offload entry) before the device, so the
+ *    capture on va sees segments of at most one MSS (1448 bytes:
+ *    timestamps on), every one of 2 MiB, and vb's GRO (XTCP's
+ *    gro_receive) merges them again: InSegs again fewer than half of
+ *    OutSegs. Every byte is checked. */
+TEST_F_TIMEOUT(stack, gso_gro_veth, 120)
+{
+	enum stack st = variant->stack;
+	long out_a, in_b, big = 0, data = 0, bytes = 0;
+	struct seg *segs;
+	struct pcap cap;
+	char pcap[64];
+	int err, n, i;
+
+	err = gso_round(&self->t, st, 5800, 8 << 20, &out_a, &in_b);
+	TH_LOG("%s, TSO on: 8 MiB %s; sender OutSegs %ld, receiver InSegs %ld",
+	       stack_name(st), errname(err), out_a, in_b);
+	ASSERT_EQ(0, err);
+	if (st == STACK_XTCP) {
+		EXPECT_GE(out_a, (8 << 20) / 1448);
+		EXPECT_LT(in_b * 2, out_a) TH_LOG("no GSO skb reached the receiver");
+	}
+
+	ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_A, nl_no_gso("va")));
+	ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_B, nl_gro("vb", true)));
+	snprintf(pcap, sizeof(pcap), "/tmp/dt_gso.%d.pcap", getpid());
+	ASSERT_EQ(0, pcap_start(&cap, self->t.ns[SIDE_A], "va", pcap, 128));
+	err = gso_round(&self->t, st, 5801, 2 << 20, &out_a, &in_b);
+	msleep(100);
+	pcap_stop(&cap);
+	segs = calloc(16384, sizeof(*segs));
+	ASSERT_NE(NULL, segs);
+	n = pcap_segs(pcap, stack_proto(st), segs, 16384);
+	unlink(pcap);
+	for (i = 0; i < n; i++) {
+		if (segs[i].dport != 5801 || !segs[i].len)
+			continue;
+		data++;
+		bytes += segs[i].len;
+		if (segs[i].len > 1448)
+			big++;
+	}
+	free(segs);
+	TH_LOG("%s, TSO/GSO off on va, GRO on vb: 2 MiB %s; sender OutSegs %ld, receiver InSegs %ld; "
+	       "on the wire %ld data segments, %ld bytes, %ld over 1448 bytes",
+	       stack_name(st), errname(err), out_a, in_b, data, bytes, big);
+	ASSERT_EQ(0, err);
+	ASSERT_GT(n, 0) TH_LOG("nothing captured");
+	EXPECT_EQ(0, big);
+	EXPECT_GE(bytes, 2 << 20);
+	if (st == STACK_XTCP)
+		EXPECT_LT(in_b * 2, out_a) TH_LOG("vb's GRO merged nothing");
 }
 
 XTCP_HARNESS_MAIN

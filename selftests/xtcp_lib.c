@@ -602,6 +602,14 @@ int nl_no_gso(const char *dev)
 	return err ? err : nl_ioctl(SIOCETHTOOL, &ifr);
 }
 
+int nl_gro(const char *dev, bool on)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = on };
+	struct ifreq ifr = nl_ifreq(dev, &ev);
+
+	return nl_ioctl(SIOCETHTOOL, &ifr);
+}
+
 int nl_neigh_add(const char *dev, const char *ip, const unsigned char *mac)
 {
 	struct arpreq ar;

@@ -257,6 +257,9 @@ int nl_wait_running(const char *dev);
 int nl_tx_csum(const char *dev, bool on);
 /* `ethtool -K @dev tso off gso off`: segments on the wire as the stack made them. */
 int nl_no_gso(const char *dev);
+/* GRO on (@on) or off for @dev in the current namespace (a veth then
+ * receives through NAPI and aggregates); 0 or errno. */
+int nl_gro(const char *dev, bool on);
 /* Permanent ARP entry @ip -> @mac (6 bytes) on @dev. */
 int nl_neigh_add(const char *dev, const char *ip, const unsigned char *mac);
 /* rx and tx "drop" of @dev in /proc/net/dev; 0 or -1. */

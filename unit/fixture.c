@@ -144,6 +144,7 @@ void unit_before_each(void)
 {
 	mock_reset();
 	memset(&stub_calls, 0, sizeof(stub_calls));
+	stub_gso_max_segs = 1;
 }
 
 void unit_after_each(void)

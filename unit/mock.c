@@ -264,6 +264,8 @@ int ip_queue_xmit(struct sock *sk, struct sk_buff *skb, struct flowi *fl)
 		s->window = ntohs(th->window);
 		s->doff = th->doff;
 		s->len = skb->len - hlen;
+		s->gso_segs = skb_shinfo(skb)->gso_segs;
+		s->gso_size = skb_shinfo(skb)->gso_size;
 		memcpy(s->opts, th + 1, hlen - sizeof(*th));
 		s->jiffies = jiffies;
 	}

@@ -43,6 +43,8 @@ struct mock_seg {
 	u16 window;		/* as on the wire, unscaled */
 	u8 doff;
 	u32 len;		/* payload bytes */
+	u16 gso_segs;		/* of a GSO skb: segments, their size */
+	u16 gso_size;
 	u8 opts[40];
 	unsigned long jiffies;
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The module's functions from files the unit build does not compile
- * (xtcp_conn.c, xtcp_ipv4.c, xtcp_timewait.c, xtcp_pernet.c): each records
+ * (xtcp_conn.c, xtcp_ipv4.c, xtcp_timewait.c, xtcp_pernet.c,
+ * xtcp_offload.c): each records
  * that it was called (stub_calls) and does no more than what is stated
  * below. Tests may assert that a path reached one of them, never on what
  * the real function would have done.
@@ -41,4 +42,42 @@ void xtcp_time_wait(struct sock *sk)
 void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb)
 {
 	stub_calls.send_reset_noconn++;
+}
+
+/* xtcp_offload.c: the route's GSO limit (1: no GSO) */
+unsigned int stub_gso_max_segs = 1;
+
+unsigned int xtcp_gso_max_segs(struct sock *sk)
+{
+	return stub_gso_max_segs;
+}
+
+/* xtcp_offload.c: the payload of @n queued segments in one (linear, in
+ * the mock) skb with the GSO fields and control block the real one sets
+ */
+struct sk_buff *xtcp_gso_build(struct sock *sk, struct sk_buff *first,
+			       unsigned int n, unsigned int mss)
+{
+	struct sk_buff *skb, *seg = first, *last = first;
+	unsigned int i, len = 0;
+
+	stub_calls.gso_build++;
+	for (i = 0; i < n; i++, seg = seg->next) {
+		len += seg->len;
+		last = seg;
+	}
+	skb = alloc_skb(XTCP_MAX_HEADER + len, GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	for (i = 0, seg = first; i < n; i++, seg = seg->next)
+		skb_put_data(skb, seg->data, seg->len);
+	memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
+	XTCP_SKB_CB(skb)->seq = XTCP_SKB_CB(first)->seq;
+	XTCP_SKB_CB(skb)->end_seq = XTCP_SKB_CB(last)->end_seq;
+	XTCP_SKB_CB(skb)->flags = XTCP_SKB_CB(last)->flags;
+	skb_shinfo(skb)->gso_size = mss;
+	skb_shinfo(skb)->gso_segs = n;
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	return skb;
 }

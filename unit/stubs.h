@@ -12,7 +12,10 @@ struct stub_calls {
 	int reset_err;
 	int time_wait;
 	int send_reset_noconn;
+	int gso_build;
 };
 extern struct stub_calls stub_calls;
+/* what xtcp_gso_max_segs() returns: 1 (no GSO) unless a test sets it */
+extern unsigned int stub_gso_max_segs;
 
 #endif

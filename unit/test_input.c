@@ -288,6 +288,34 @@ TEST(data_in_order_ofo_and_hole_fill)
 	ut_sock_free(xs);
 }
 
+TEST(gso_skb_acked_at_once_rcv_mss_from_gso_size)
+{
+	/* a GSO/GRO skb of several segments counts as that many for the
+	 * delayed ACK (ACKed at once, as Linux) and gives its gso_size,
+	 * not its length, as the peer's segment size (tcp_measure_rcv_mss)
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+	struct sk_buff *skb;
+
+	xs->quickack = 0;
+	xs->rcv_mss = 536;
+	xs->advmss = 1460;
+	skb = ut_rx_seg(r, 1, XTCP_ACK, 100, NULL, 0, 3000);
+	skb_shinfo(skb)->gso_size = 1000;
+	skb_shinfo(skb)->gso_segs = 3;
+	xtcp_rcv_state_process(SK(xs), skb);
+	EXPECT_EQ(xs->rcv_nxt, r + 3000);
+	EXPECT_EQ(xs->rcv_mss, 1000);
+	ASSERT_EQ(mock_tx_count, 1);			/* not delayed */
+	EXPECT_EQ(mock_tx[0].ack, r + 3000);
+	EXPECT_FALSE(xs->ack_pending);
+	rx(xs, r + 3000, 1, XTCP_ACK, 100, 1000);	/* one: delayed */
+	EXPECT_EQ(mock_tx_count, 1);
+	EXPECT_TRUE(xs->ack_pending);
+	ut_sock_free(xs);
+}
+
 TEST(duplicate_data_reported_as_dsack)
 {
 	/* RFC 2883 4: a duplicate segment is reported in the first SACK

@@ -10,6 +10,7 @@
  */
 #include "../module/xtcp_output.c"
 #include "fixture.h"
+#include "stubs.h"
 
 /* ---- window helpers in xtcp.h ---- */
 
@@ -324,6 +325,149 @@ TEST(push_ip_failure_keeps_segment_queued)
 	mock_timer_fire(&xs->retrans_timer);
 	EXPECT_EQ(mock_tx_count, 2);
 	EXPECT_EQ(xs->snd_nxt, nxt + 1000);
+	ut_sock_free(xs);
+}
+
+/* ---- GSO runs (the route allows xtcp_gso_max_segs() segments) ---- */
+
+TEST(push_gso_runs_of_full_segments)
+{
+	/* consecutive full segments leave as GSO skbs of at most the
+	 * route's limit, each queued segment stamped as sent; OutSegs
+	 * counts segments, as Linux's tcp_skb_pcount()
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 nxt = xs->snd_nxt;
+	int i;
+
+	stub_gso_max_segs = 4;
+	xs->cwnd = 20;
+	for (i = 0; i < 10; i++)
+		ut_queue(xs, 1000);
+	xtcp_push(SK(xs));
+	EXPECT_EQ(mock_tx_count, 3);
+	EXPECT_EQ(mock_tx[0].gso_segs, 4);
+	EXPECT_EQ(mock_tx[0].gso_size, 1000);
+	EXPECT_EQ(mock_tx[0].len, 4000);
+	EXPECT_EQ(mock_tx[1].seq, nxt + 4000);
+	EXPECT_EQ(mock_tx[1].gso_segs, 4);
+	EXPECT_EQ(mock_tx[2].seq, nxt + 8000);
+	EXPECT_EQ(mock_tx[2].gso_segs, 2);
+	EXPECT_EQ(xs->snd_nxt, nxt + 10000);
+	EXPECT_TRUE(xs->send_head == NULL);
+	for (i = 0; i < 10; i++)
+		EXPECT_TRUE(XTCP_SKB_CB(ut_wq(xs, i))->xmit_ns != 0);
+	EXPECT_EQ(ut_mib(XTCP_MIB_OUTSEGS), 10);
+	EXPECT_EQ(xs->max_packets_out, 10);
+	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_RTO);
+	ut_sock_free(xs);
+}
+
+TEST(push_gso_run_ends_at_psh_nagle_cwnd_window)
+{
+	/* PSH only on a run's last segment (TCP's segmentation gives it to
+	 * the last one only: the wire stays as without GSO); a short last
+	 * segment waits for Nagle; cwnd and the peer's window cut runs
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+	u32 nxt = xs->snd_nxt;
+
+	stub_gso_max_segs = 44;
+	xs->cwnd = 20;
+	ut_queue(xs, 1000);
+	XTCP_SKB_CB(ut_queue(xs, 1000))->flags |= XTCP_PSH;
+	ut_queue(xs, 1000);
+	ut_queue(xs, 500);
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(mock_tx[0].gso_segs, 2);
+	EXPECT_TRUE(mock_tx[0].flags & XTCP_PSH);
+	EXPECT_EQ(mock_tx[1].gso_segs, 0);	/* alone: no GSO skb */
+	EXPECT_EQ(mock_tx[1].len, 1000);
+	EXPECT_FALSE(mock_tx[1].flags & XTCP_PSH);
+	EXPECT_TRUE(xs->send_head == ut_wq(xs, 3));	/* Nagle */
+	xs->nodelay = true;
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 3);
+	EXPECT_EQ(mock_tx[2].len, 500);
+
+	/* cwnd: 3 of 5 */
+	xs->snd_una = xs->snd_nxt;
+	xtcp_write_queue_purge(sk);
+	nxt = xs->snd_nxt;
+	xs->cwnd = 3;
+	mock_tx_count = 0;
+	ut_queue(xs, 1000);
+	ut_queue(xs, 1000);
+	ut_queue(xs, 1000);
+	ut_queue(xs, 1000);
+	ut_queue(xs, 1000);
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].gso_segs, 3);
+	EXPECT_EQ(xs->snd_nxt, nxt + 3000);
+	EXPECT_TRUE(xs->is_cwnd_limited);
+
+	/* the peer's window: 2500 bytes take two segments */
+	xtcp_write_queue_purge(sk);
+	xs->snd_una = xs->snd_nxt = xs->write_seq;
+	xs->cwnd = 20;
+	xs->snd_wnd = 2500;
+	mock_tx_count = 0;
+	ut_queue(xs, 1000);
+	ut_queue(xs, 1000);
+	ut_queue(xs, 1000);
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].gso_segs, 2);
+	ut_sock_free(xs);
+}
+
+TEST(push_gso_no_fin_in_runs_and_alloc_failure)
+{
+	/* a GSO skb that cannot be allocated: the segments leave one by
+	 * one instead; a FIN segment leaves alone
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+	u32 nxt = xs->snd_nxt;
+
+	stub_gso_max_segs = 44;
+	xs->cwnd = 20;
+	xs->nodelay = true;
+	ut_queue(xs, 1000);
+	ut_queue(xs, 1000);
+	mock_skb_fail_set(1);
+	xtcp_push(sk);
+	EXPECT_EQ(stub_calls.gso_build, 1);
+	EXPECT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(mock_tx[0].gso_segs, 0);
+	EXPECT_EQ(mock_tx[1].gso_segs, 0);
+	EXPECT_EQ(mock_tx[1].seq, nxt + 1000);
+	EXPECT_EQ(xs->snd_nxt, nxt + 2000);
+	EXPECT_TRUE(xs->send_head == NULL);
+
+	/* both allocations fail: nothing sent, the timer retries */
+	mock_tx_count = 0;
+	ut_queue(xs, 1000);
+	ut_queue(xs, 1000);
+	mock_skb_fail_set(3);
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 0);
+	EXPECT_EQ(xs->snd_nxt, nxt + 2000);
+	EXPECT_TRUE(xs->send_head == ut_wq(xs, 2));
+	EXPECT_TRUE(timer_pending(&xs->retrans_timer));
+	mock_skb_fail_set(0);
+
+	XTCP_SKB_CB(ut_wq(xs, 3))->flags |= XTCP_FIN;
+	XTCP_SKB_CB(ut_wq(xs, 3))->end_seq++;
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(mock_tx[0].gso_segs, 0);
+	EXPECT_EQ(mock_tx[1].gso_segs, 0);
+	EXPECT_TRUE(mock_tx[1].flags & XTCP_FIN);
+	EXPECT_EQ(xs->snd_nxt, nxt + 4001);
 	ut_sock_free(xs);
 }
 

@@ -123,6 +123,7 @@ static inline void spin_lock_init(spinlock_t *l) { l->locked = 0; }
 /* per-CPU counters: one CPU */
 #define this_cpu_inc(x) ((x)++)
 #define this_cpu_dec(x) ((x)--)
+#define this_cpu_add(x, n) ((x) += (n))
 
 /* ---- time (include/linux/jiffies.h, time64.h, ktime.h) ---- */
 #define HZ 250

@@ -41,6 +41,14 @@ struct sock;
 #define SKB_WITH_OVERHEAD(x)	((x) - MOCK_SKB_SHINFO_SIZE)
 #define SKB_MAX_ORDER(x, order)	SKB_WITH_OVERHEAD((PAGE_SIZE << (order)) - (x))
 
+/* the GSO fields of skb_shared_info (zero unless a test sets them) */
+#define SKB_GSO_TCPV4		1u
+struct skb_shared_info {
+	u16 gso_size;
+	u16 gso_segs;
+	unsigned int gso_type;
+};
+
 struct sk_buff {
 	struct sk_buff *next;	/* first two members as sk_buff_head's */
 	struct sk_buff *prev;
@@ -55,7 +63,10 @@ struct sk_buff {
 	u16 csum_offset;
 	u8 ip_summed;
 	char cb[48] __attribute__((aligned(8)));
+	struct skb_shared_info shinfo;	/* kernel: at skb->end */
 };
+
+#define skb_shinfo(skb)	(&(skb)->shinfo)
 
 struct sk_buff_head {
 	struct sk_buff *next;
