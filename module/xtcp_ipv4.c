@@ -59,7 +59,7 @@ bool xtcp_rcv_hdr_ok(struct net *net, struct sk_buff *skb, int iif)
 {
 	bool v6 = skb->protocol == htons(ETH_P_IPV6);
 	const struct tcphdr *th;
-	int bad;
+	__sum16 bad;
 
 	xtcp_inc_stats(net, XTCP_MIB_INSEGS);
 	if (!pskb_may_pull(skb, sizeof(struct tcphdr)))

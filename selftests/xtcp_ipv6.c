@@ -9,7 +9,10 @@
  *   data: 4 MiB each way at once over one connection, every byte checked
  *   close: the active closer's row in /proc/net/xtcp6 (tcp6) reaches
  *     TIME_WAIT, the passive one's goes away
- *   refused: connect() to a port nobody listens on: RST, ECONNREFUSED
+ *   refused: connect() to a port nobody listens on: RST, ECONNREFUSED;
+ *     an abortive close resets the peer (ECONNRESET)
+ *   syncookies: net.*.syncookies=2, the connection made from a cookie
+ *   keepalive: a silent peer, probes, ETIMEDOUT
  *   dual stack: one listener on [::] serves an IPv4 client (accepted as
  *     ::ffff:10.0.0.1) and an IPv6 client at once; IPV6_V6ONLY refuses the
  *     IPv4 one
@@ -221,6 +224,74 @@ TEST_F(v6, closed_port_refused)
 	EXPECT_LT(rst0, TOPO_IN(&self->t, SIDE_B, counter(s, "OutRsts")));
 	if (fd >= 0)
 		close(fd);
+}
+
+/* SO_LINGER {1, 0} on one end: the other's recv() fails with ECONNRESET */
+TEST_F(v6, rst_resets_peer)
+{
+	enum stack s = variant->stack;
+	char buf[8];
+	int cfd, sfd, err;
+
+	ASSERT_EQ(0, v6_addrs(&self->t));
+	ASSERT_EQ(0, pair6(&self->t, s, PORT + 10, &cfd, &sfd));
+	sock_abort(sfd);
+	ASSERT_TRUE(sock_readable(cfd, 5000));
+	err = recv(cfd, buf, sizeof(buf), 0) < 0 ? errno : 0;
+	EXPECT_EQ(ECONNRESET, err) TH_LOG("%s: %s", stack_name(s), errname(err));
+	close(cfd);
+}
+
+/* net.*.syncookies=2: every SYN over IPv6 gets a cookie SYN-ACK, and the
+ * connection is rebuilt from the returning ACK (SipHash of the IPv6
+ * 4-tuple) */
+TEST_F(v6, syncookies_always)
+{
+	enum stack s = variant->stack;
+	long sent0, recv0;
+	int cfd, sfd;
+
+	ASSERT_EQ(0, v6_addrs(&self->t));
+	ASSERT_EQ(0, topo_sysctl(&self->t, "net.xtcp.syncookies", "net.ipv4.tcp_syncookies", 2));
+	sent0 = TOPO_IN(&self->t, SIDE_B, counter(s, "SyncookiesSent"));
+	recv0 = TOPO_IN(&self->t, SIDE_B, counter(s, "SyncookiesRecv"));
+	ASSERT_EQ(0, pair6(&self->t, s, PORT + 11, &cfd, &sfd));
+	EXPECT_EQ(0, sock_echo(cfd, sfd, "cookie", 5000));
+	EXPECT_EQ(0, sock_echo(sfd, cfd, "eikooc", 5000));
+	EXPECT_LT(sent0, TOPO_IN(&self->t, SIDE_B, counter(s, "SyncookiesSent")));
+	EXPECT_LT(recv0, TOPO_IN(&self->t, SIDE_B, counter(s, "SyncookiesRecv")));
+	close(cfd);
+	close(sfd);
+}
+
+/* keepalive over IPv6: the peer goes silent (its sends are lost), two
+ * probes 1 s apart go unanswered and the connection dies with ETIMEDOUT */
+TEST_F_TIMEOUT(v6, keepalive_dead_peer, 60)
+{
+	enum stack s = variant->stack;
+	long ka0;
+	double t0;
+	int cfd, sfd, err = 0;
+
+	ASSERT_EQ(0, v6_addrs(&self->t));
+	ASSERT_EQ(0, pair6(&self->t, s, PORT + 12, &cfd, &sfd));
+	ASSERT_EQ(0, sock_setint(cfd, SOL_SOCKET, SO_KEEPALIVE, 1));
+	ASSERT_EQ(0, sock_setint(cfd, IPPROTO_TCP, TCP_KEEPIDLE, 1));
+	ASSERT_EQ(0, sock_setint(cfd, IPPROTO_TCP, TCP_KEEPINTVL, 1));
+	ASSERT_EQ(0, sock_setint(cfd, IPPROTO_TCP, TCP_KEEPCNT, 2));
+	ka0 = counter(s, "TCPKeepAlive");
+	ASSERT_EQ(0, topo_cut(&self->t, SIDE_B, true));
+	t0 = now();
+	while (now() - t0 < 30 && !(sock_poll(cfd, POLLIN, 200) & (POLLERR | POLLHUP)))
+		;
+	err = sock_so_error(cfd);
+	TH_LOG("%s: %s after %.1f s, %ld probes", stack_name(s), errname(err),
+	       now() - t0, counter(s, "TCPKeepAlive") - ka0);
+	EXPECT_EQ(ETIMEDOUT, err);
+	EXPECT_LE(ka0 + 2, counter(s, "TCPKeepAlive"));
+	EXPECT_EQ(0, topo_cut(&self->t, SIDE_B, false));
+	close(cfd);
+	sock_abort(sfd);
 }
 
 /* An IPv4 client of @s in A to @ip:@port, non-blocking; fd or -1. */
