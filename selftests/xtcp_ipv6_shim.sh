@@ -103,7 +103,7 @@ tap_check "nginx (xtcpize) listens on [::]:8080 over XTCP: /proc/net/xtcp6 rows 
 fetch() {
 	local name=$1 ns=$2 url=$3 rc t0=$SECONDS out
 
-	ip netns exec "$ns" "$XTCPIZE" run curl -sS --max-time 200 -o "$TMPD/$name.bin" \
+	ip netns exec "$ns" "$XTCPIZE" run curl -sS -g --max-time 200 -o "$TMPD/$name.bin" \
 		-w 'code=%{http_code} size=%{size_download} secs=%{time_total} remote=%{remote_ip}:%{remote_port}\n' \
 		"$url" >"$TMPD/$name.out" 2>"$TMPD/$name.err"
 	rc=$?
