@@ -252,7 +252,7 @@ TEST_F(v6, syncookies_always)
 	int cfd, sfd;
 
 	ASSERT_EQ(0, v6_addrs(&self->t));
-	ASSERT_EQ(0, topo_sysctl(&self->t, "net.xtcp.syncookies", "net.ipv4.tcp_syncookies", 2));
+	ASSERT_EQ(0, topo_sysctl(&self->t, "syncookies", "tcp_syncookies", 2));
 	sent0 = TOPO_IN(&self->t, SIDE_B, counter(s, "SyncookiesSent"));
 	recv0 = TOPO_IN(&self->t, SIDE_B, counter(s, "SyncookiesRecv"));
 	ASSERT_EQ(0, pair6(&self->t, s, PORT + 11, &cfd, &sfd));
