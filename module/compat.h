@@ -17,6 +17,7 @@
 #include <net/sock.h>
 #include <net/ip.h>
 #include <net/inet_sock.h>
+#include <net/ip6_route.h>
 
 /* unaligned access helpers moved to linux/unaligned.h in 6.12 */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
@@ -118,6 +119,19 @@ static inline bool xtcp_inet_recverr(struct sock *sk)
 	return inet_test_bit(RECVERR, sk);
 #else
 	return inet_sk(sk)->recverr;
+#endif
+}
+
+/*
+ * ip6_dst_store(): its last argument became "bool saddr_set" (a source
+ * address pointer on 6.1); XTCP caches neither address.
+ */
+static inline void xtcp_ip6_dst_store(struct sock *sk, struct dst_entry *dst)
+{
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+	ip6_dst_store(sk, dst, NULL, false);
+#else
+	ip6_dst_store(sk, dst, NULL, NULL);
 #endif
 }
 

@@ -15,8 +15,10 @@
 #include <linux/list.h>
 #include <linux/rculist.h>
 #include <linux/percpu.h>
+#include <linux/ipv6.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
+#include <net/ipv6.h>
 #include <net/tcp_states.h>
 #include <net/netns/generic.h>
 
@@ -228,6 +230,8 @@ static inline bool xtcp_between(u32 b, u32 a, u32 c)
  * @sacked: scoreboard bits of a sent segment (write queue)
  * @retransmitted: sent more than once (Karn's rule)
  * @tw_isn: ISN to use for a SYN that replaced a TIME_WAIT entry
+ * @iif: arrival interface of a received segment (IPv6 keeps it in
+ *	IP6CB, which this control block replaces)
  * @xmit_ns: ktime_get_ns() when last sent (write queue), for RACK
  *	(0: not sent yet)
  */
@@ -240,6 +244,7 @@ struct xtcp_skb_cb {
 	bool retransmitted;
 	unsigned long when;
 	u32 tw_isn;		/* ISN for a SYN that reuses TIME_WAIT */
+	int iif;		/* arrival interface (received segments) */
 	u64 xmit_ns;		/* ktime_get_ns() when last sent (RACK) */
 };
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
@@ -388,22 +393,93 @@ struct xtcp_bnode {
 /**
  * struct xtcp_ent - what ehash chains link; embedded in each object kind
  * @node: chain link (RCU readers; writers hold the bucket's ehash lock)
- * @laddr: local address
- * @raddr: remote address
+ * @laddr6: local address; an IPv4 one as ::ffff:a.b.c.d (@family says
+ *	which: IPv6 input drops v4-mapped addresses, so they never clash)
+ * @lpad: the first 12 bytes of an IPv4 entry's @laddr6 (::ffff:)
+ * @laddr: local IPv4 address, the last word of @laddr6
+ * @raddr6: remote address, as @laddr6
+ * @rpad: the first 12 bytes of an IPv4 entry's @raddr6
+ * @raddr: remote IPv4 address, the last word of @raddr6
  * @lport: local port, network order
  * @rport: remote port, network order
+ * @family: AF_INET or AF_INET6: the network layer of the connection
  * @kind: enum xtcp_ent_kind
  * @hashed: on a chain
  */
 struct xtcp_ent {
 	struct hlist_node node;
-	__be32 laddr;
-	__be32 raddr;
+	union {
+		struct in6_addr laddr6;
+		struct {
+			__be32 lpad[3];
+			__be32 laddr;
+		};
+	};
+	union {
+		struct in6_addr raddr6;
+		struct {
+			__be32 rpad[3];
+			__be32 raddr;
+		};
+	};
 	__be16 lport;
 	__be16 rport;
+	u8 family;
 	u8 kind;
 	bool hashed;
 };
+
+/**
+ * xtcp_ent_set4() - an IPv4 4-tuple into @e (addresses as v4-mapped)
+ * @e: the entry
+ * @laddr: local address
+ * @lport: local port
+ * @raddr: remote address
+ * @rport: remote port
+ */
+static inline void xtcp_ent_set4(struct xtcp_ent *e, __be32 laddr, __be16 lport,
+				 __be32 raddr, __be16 rport)
+{
+	ipv6_addr_set_v4mapped(laddr, &e->laddr6);
+	ipv6_addr_set_v4mapped(raddr, &e->raddr6);
+	e->lport = lport;
+	e->rport = rport;
+	e->family = AF_INET;
+}
+
+/**
+ * xtcp_ent_set6() - an IPv6 4-tuple into @e
+ * @e: the entry
+ * @laddr: local address
+ * @lport: local port
+ * @raddr: remote address
+ * @rport: remote port
+ */
+static inline void xtcp_ent_set6(struct xtcp_ent *e,
+				 const struct in6_addr *laddr, __be16 lport,
+				 const struct in6_addr *raddr, __be16 rport)
+{
+	e->laddr6 = *laddr;
+	e->raddr6 = *raddr;
+	e->lport = lport;
+	e->rport = rport;
+	e->family = AF_INET6;
+}
+
+/**
+ * xtcp_ent_copy_tuple() - give @to the 4-tuple and family of @from
+ * @to: the entry to fill
+ * @from: the entry to copy
+ */
+static inline void xtcp_ent_copy_tuple(struct xtcp_ent *to,
+				       const struct xtcp_ent *from)
+{
+	to->laddr6 = from->laddr6;
+	to->raddr6 = from->raddr6;
+	to->lport = from->lport;
+	to->rport = from->rport;
+	to->family = from->family;
+}
 
 /**
  * struct xtcp_request - a half-open connection in a listener's SYN queue
@@ -510,6 +586,39 @@ struct xtcp_tw {
 	u32 last_oow_ack_time;
 	atomic64_t cookie;
 	struct rcu_head rcu;
+};
+
+/**
+ * struct xtcp_af_ops - what differs between XTCP over IPv4 and over IPv6
+ * (Linux's inet_connection_sock_af_ops): the protocol state machine in
+ * xtcp_input.c, xtcp_output.c and xtcp_listen.c calls these and knows no
+ * network layer
+ * @family: AF_INET or AF_INET6
+ * @net_header_len: network header bytes of a segment (20 or 40)
+ * @queue_xmit: send a socket's segment, TCP header and checksum ready
+ *	(ip_queue_xmit(), inet6_csk_xmit())
+ * @send_check: the pseudo-header part of a socket's segment checksum
+ *	(protocol/next header 6), the rest left to CHECKSUM_PARTIAL
+ * @send_reset: answer a segment that has no connection with RST
+ * @send_tw_ack: the ACK of a TIME_WAIT entry
+ * @send_synack: (re)send a request's SYN-ACK; @cookie_iss as
+ *	xtcp_send_synack()
+ * @route_mtu: MTU of the route from a listener to a request's peer (0
+ *	when there is none)
+ * @child_route: give a child socket its request's addresses and a route
+ *
+ * Context: as the callers' (softirq or with the socket lock held).
+ */
+struct xtcp_af_ops {
+	sa_family_t family;
+	u16 net_header_len;
+	int (*queue_xmit)(struct sock *sk, struct sk_buff *skb);
+	void (*send_check)(struct sock *sk, struct sk_buff *skb);
+	void (*send_reset)(struct net *net, struct sk_buff *skb);
+	void (*send_tw_ack)(struct xtcp_tw *tw);
+	int (*send_synack)(struct xtcp_request *req, u32 cookie_iss);
+	u32 (*route_mtu)(struct sock *lsk, struct xtcp_request *req);
+	int (*child_route)(struct sock *child, struct xtcp_request *req);
 };
 
 /* ---- the socket ---- */
@@ -711,6 +820,11 @@ struct xtcp_tw {
  *	ACK clears it
  * @probe_stamp: jiffies of the first zero-window probe, 0 none; the
  *	TCP_USER_TIMEOUT of window probes counts from it
+ * @af_ops: the network layer the socket uses (xtcp_ipv4_af_ops or
+ *	xtcp_ipv6_af_ops); follows sk_family
+ * @inet6: IPv6 part (Linux's ipv6_pinfo, inet.pinet6 points here; every
+ *	socket has one, since the family is chosen at bind() or connect(),
+ *	not at socket()); must be last
  */
 struct xtcp_sock {
 	struct inet_sock inet;
@@ -844,6 +958,9 @@ struct xtcp_sock {
 	u32 user_timeout;	/* ms */
 	u8 probes_out;
 	unsigned long probe_stamp;	/* jiffies of the first window probe, 0 none */
+
+	const struct xtcp_af_ops *af_ops;	/* IPv4 or IPv6 network layer */
+	struct ipv6_pinfo inet6;	/* IPv6 part (inet.pinet6); last */
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -923,6 +1040,8 @@ static inline u32 xtcp_clock_ms(void)
 int xtcp_af_init(void);
 int xtcp_addr_from_user(const struct sockaddr *uaddr, int addr_len,
 			struct sockaddr_in *sin);
+const struct sockaddr_in6 *xtcp_addr_is_v6(const struct sockaddr *uaddr,
+					   int addr_len);
 void xtcp_af_exit(void);
 extern struct proto xtcp_prot;
 
@@ -952,16 +1071,78 @@ int xtcp_orphan_count(void);
 void xtcp_secure_init(void);
 u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 u32 xtcp_ts_offset(__be32 saddr, __be32 daddr);
+u32 xtcp_isn_ent(const struct xtcp_ent *e);
+u32 xtcp_ts_offset_ent(const struct xtcp_ent *e);
 
 /* xtcp_ipv4.c: the IPv4 protocol and ICMP handlers, active open,
  * segments sent without a full socket
  */
 int xtcp_ipv4_init(void);
 void xtcp_ipv4_exit(void);
+extern const struct xtcp_af_ops xtcp_ipv4_af_ops;
 int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin);
 void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb);
-void xtcp_send_tw_ack(struct xtcp_tw *tw);
-int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss);
+bool xtcp_rcv_hdr_ok(struct net *net, struct sk_buff *skb, int iif);
+void xtcp_rcv_dispatch(struct net *net, struct sk_buff *skb,
+		       const struct xtcp_ent *key, int dif);
+int xtcp_err_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
+		      int err, bool req_abort);
+int xtcp_connect_init(struct sock *sk, u32 tw_isn);
+struct sk_buff *xtcp_build_reset(const struct sk_buff *skb);
+struct sk_buff *xtcp_build_tw_ack(struct xtcp_tw *tw);
+struct sk_buff *xtcp_build_synack(struct xtcp_request *req, u32 cookie_iss);
+
+/* xtcp_ipv6.c: XTCP over IPv6 (Linux's tcp_ipv6.c) */
+int xtcp_ipv6_init(void);
+void xtcp_ipv6_exit(void);
+bool xtcp_ipv6_ready(void);
+extern const struct xtcp_af_ops xtcp_ipv6_af_ops;
+int xtcp_v6_bind(struct sock *sk, const struct sockaddr_in6 *addr,
+		 int addr_len);
+int xtcp_v6_connect(struct sock *sk, const struct sockaddr_in6 *usin,
+		    int addr_len);
+void xtcp_v6_sock_init(struct sock *sk);
+void xtcp_v6_child_init(struct sock *child, int family);
+int xtcp_v6_getname(struct sock *sk, struct sockaddr_in6 *sin6, int peer);
+void xtcp_v6_disconnect(struct sock *sk);
+int xtcp_v6_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+		       unsigned int optlen);
+int xtcp_v6_getsockopt(struct sock *sk, int optname, char __user *optval,
+		       int __user *optlen);
+
+/**
+ * xtcp_af_ops_of() - the network layer of a family
+ * @family: AF_INET or AF_INET6
+ *
+ * Return: xtcp_ipv6_af_ops for AF_INET6, else xtcp_ipv4_af_ops.
+ */
+static inline const struct xtcp_af_ops *xtcp_af_ops_of(int family)
+{
+	return family == AF_INET6 ? &xtcp_ipv6_af_ops : &xtcp_ipv4_af_ops;
+}
+
+/**
+ * xtcp_send_tw_ack() - the ACK of a TIME_WAIT entry, over its family
+ * @tw: the entry
+ */
+static inline void xtcp_send_tw_ack(struct xtcp_tw *tw)
+{
+	xtcp_af_ops_of(tw->ent.family)->send_tw_ack(tw);
+}
+
+/**
+ * xtcp_send_synack() - send (or resend) the SYN-ACK of a request
+ * @req: the request; its listener supplies routing keys (mark, device)
+ * @cookie_iss: a syncookie ISN to send for a request that is not queued
+ *		(the request is then a stack copy), or 0 to use req->iss
+ *
+ * Context: softirq (SYN arrival, request timer).
+ * Return: 0 or a negative errno.
+ */
+static inline int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss)
+{
+	return xtcp_af_ops_of(req->ent.family)->send_synack(req, cookie_iss);
+}
 
 /* xtcp_offload.c: GSO and GRO for XTCP's protocol number */
 int xtcp_offload_init(void);
@@ -1113,7 +1294,7 @@ int xtcp_hash_bind(struct sock *sk, u16 port);
 void xtcp_hash_unbind(struct sock *sk);
 int xtcp_hash_listen(struct sock *sk);
 void xtcp_hash_unlisten(struct sock *sk);
-struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
+struct sock *xtcp_lookup_listener(struct net *net, const struct xtcp_ent *key,
 				  int dif);
 void xtcp_hash_inherit_port(struct sock *child, struct sock *lsk);
 void xtcp_hash_tw_bind(struct net *net, struct xtcp_tw *tw, u16 port);
@@ -1123,8 +1304,8 @@ bool xtcp_ehash_insert(struct net *net, struct xtcp_ent *e);
 bool xtcp_ehash_replace(struct net *net, struct xtcp_ent *old,
 			struct xtcp_ent *e);
 void xtcp_ehash_remove(struct net *net, struct xtcp_ent *e);
-struct xtcp_ent *xtcp_ehash_lookup(struct net *net, __be32 laddr, __be16 lport,
-				   __be32 raddr, __be16 rport);
+struct xtcp_ent *xtcp_ehash_lookup(struct net *net, const struct xtcp_ent *key);
+void xtcp_ent_from_sk(struct xtcp_ent *e, const struct sock *sk);
 
 /* xtcp_ctrl.c: sysctls */
 int xtcp_ctrl_init_net(struct net *net);

@@ -5,17 +5,19 @@
  * option calls live in xtcp_conn.c, xtcp_data.c and xtcp_sockopt.c.
  *
  * A socket is created with family AF_XTCP at the socket layer, but its sock
- * is an ordinary AF_INET inet_sock (sk_family == AF_INET, sk_protocol == the
- * wire protocol 253): addresses are struct sockaddr_in, the IP layer, LSMs
- * and netfilter see an IPv4 socket, and SO_DOMAIN reports AF_INET, the
- * address family, like an MPTCP socket does.
+ * is an ordinary inet_sock (sk_protocol == the wire protocol 253) of the
+ * address family its first bind() or connect() gives it: AF_INET for a
+ * struct sockaddr_in or an IPv4-mapped sockaddr_in6, AF_INET6 for a
+ * native IPv6 address or "::" (xtcp_ipv6.c). The IP layers, LSMs and
+ * netfilter see an IPv4 or IPv6 socket, and SO_DOMAIN reports that
+ * address family, like an MPTCP socket does; a socket never bound or
+ * connected is AF_INET.
  *
- * XTCP carries IPv4 only, but speaks struct sockaddr_in6 too, as a
- * dual-stack IPv6 socket does for IPv4 peers: "::" and IPv4-mapped
- * addresses (::ffff:a.b.c.d) are accepted by bind() and connect(); a
- * socket addressed that way (and the sockets its listener accepts) reports
- * its addresses as sockaddr_in6 from then on. A native IPv6 address fails
- * with EAFNOSUPPORT.
+ * A socket addressed with an IPv4-mapped sockaddr_in6, and every IPv4
+ * connection a listener on "::" accepts, stays an IPv4 socket that reports
+ * its addresses as sockaddr_in6 (v4-mapped), as a dual-stack IPv6 socket
+ * does for IPv4 peers. Without IPv6 (ipv6.disable=1) "::" means IPv4's
+ * wildcard and native addresses fail with EAFNOSUPPORT.
  */
 #include "xtcp.h"
 
@@ -61,9 +63,10 @@ static int xtcp_release(struct socket *sock)
  * @sin: the IPv4 address and port
  *
  * Errors: EINVAL for a length short of a sockaddr_in; EAFNOSUPPORT for
- * another family, a native IPv6 address (XTCP carries IPv4 only) or an
- * AF_INET6 address shorter than SIN6_LEN_RFC2133 (what Linux's IPv4 TCP
- * answers for AF_INET6, the family an XTCP socket starts with).
+ * another family, a native IPv6 address (the callers take those to
+ * xtcp_ipv6.c first when IPv6 is available) or an AF_INET6 address
+ * shorter than SIN6_LEN_RFC2133 (what Linux's IPv4 TCP answers for
+ * AF_INET6, the family an XTCP socket starts with).
  * AF_UNSPEC is left to the caller (sin_family stays AF_UNSPEC).
  * Context: any.
  * Return: 0 for sockaddr_in, 1 for sockaddr_in6, or a negative errno.
@@ -94,12 +97,35 @@ int xtcp_addr_from_user(const struct sockaddr *uaddr, int addr_len,
 	return 0;
 }
 
+/**
+ * xtcp_addr_is_v6() - is this a bind()/connect() address for IPv6?
+ * @uaddr: the address
+ * @addr_len: its length
+ *
+ * Return: the sockaddr_in6 when @uaddr is an AF_INET6 address of at least
+ * SIN6_LEN_RFC2133 bytes holding a native IPv6 address or "::" and XTCP
+ * over IPv6 is available, else NULL (IPv4, v4-mapped, or an error
+ * xtcp_addr_from_user() reports).
+ */
+const struct sockaddr_in6 *xtcp_addr_is_v6(const struct sockaddr *uaddr,
+					   int addr_len)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)uaddr;
+
+	if (addr_len < SIN6_LEN_RFC2133 || uaddr->sa_family != AF_INET6 ||
+	    ipv6_addr_v4mapped(&s6->sin6_addr) || !xtcp_ipv6_ready())
+		return NULL;
+	return s6;
+}
+
 /*
- * bind(): errno values and order follow Linux's __inet_bind().
+ * bind(): errno values and order follow Linux's __inet_bind() (and
+ * __inet6_bind() for IPv6, xtcp_v6_bind()).
  * Context: process context; takes the socket lock.
  */
 static int xtcp_bind(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len)
 {
+	const struct sockaddr_in6 *s6;
 	struct sockaddr_in a, *addr = &a;
 	struct sock *sk = sock->sk;
 	struct inet_sock *inet = inet_sk(sk);
@@ -107,6 +133,9 @@ static int xtcp_bind(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len)
 	int chk_addr_ret, tb_id, err, v6;
 	u16 snum;
 
+	s6 = xtcp_addr_is_v6((struct sockaddr *)uaddr, addr_len);
+	if (s6)
+		return xtcp_v6_bind(sk, s6, addr_len);
 	v6 = xtcp_addr_from_user((struct sockaddr *)uaddr, addr_len, &a);
 	if (v6 < 0)
 		return v6;
@@ -176,6 +205,12 @@ static int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 		    (((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT)) &&
 		     peer == 1))
 			goto out;
+	}
+	if (sk->sk_family == AF_INET6) {
+		err = xtcp_v6_getname(sk, sin6, peer);
+		goto out;
+	}
+	if (peer) {
 		port = inet->inet_dport;
 		addr = inet->inet_daddr;
 	} else {
@@ -293,6 +328,7 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	inet->uc_ttl = -1;
 	inet->pmtudisc = READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc) ?
 			 IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
+	xtcp_v6_sock_init(sk);		/* IPv6 part, for bind()/connect() */
 	xtcp_sock_init(sk);
 	return 0;
 }

@@ -142,6 +142,7 @@ void xtcp_sock_init(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_sysctls *sc = xtcp_sysctl(sk);
 
+	xs->af_ops = xtcp_af_ops_of(sk->sk_family);
 	INIT_HLIST_NODE(&xs->bnode.node);
 	xs->bnode.is_tw = false;
 	INIT_HLIST_NODE(&xs->listen_node);
@@ -227,6 +228,8 @@ static int xtcp_disconnect(struct sock *sk)
 		inet_sk(sk)->inet_saddr = 0;
 		inet_sk(sk)->inet_rcv_saddr = 0;
 	}
+	if (sk->sk_family == AF_INET6)
+		xtcp_v6_disconnect(sk);
 	sk_dst_reset(sk);
 	return 0;
 }
@@ -250,6 +253,107 @@ void xtcp_child_forget(struct sock *child)
 	xtcp_hash_unbind(child);
 	release_sock(child);
 	sock_put(child);
+}
+
+/**
+ * xtcp_connect_init() - the network-independent part of an active open
+ * @sk: socket in SYN_SENT with its route, 4-tuple and connection entry
+ * @tw_isn: the ISN a TIME_WAIT entry taken over imposes, 0 for none
+ *
+ * Our side of the SYN options (MSS from the route, window scale from the
+ * receive buffer, the sysctls' SACK and timestamps), the ISN (RFC 6528)
+ * and the SYN itself, as Linux's tcp_connect_init() and tcp_connect().
+ * Context: process context, socket lock held.
+ * Return: 0 (the SYN is out), or -ENOBUFS when it could not be built
+ * (as Linux's tcp_connect(), connect() then fails).
+ */
+int xtcp_connect_init(struct sock *sk, u32 tw_isn)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	u32 space;
+	int err;
+
+	sock_owned_by_me(sk);
+	xs->advmss = min_t(u32, dst_mtu(__sk_dst_get(sk)) -
+			   xs->af_ops->net_header_len - sizeof(struct tcphdr),
+			   65535);
+	if (xs->user_mss && xs->advmss > xs->user_mss)
+		xs->advmss = xs->user_mss;
+	xs->ts_ok = READ_ONCE(xtcp_sysctl(sk)->timestamps);
+	xs->sack_ok = READ_ONCE(xtcp_sysctl(sk)->sack);
+	xs->wscale_ok = READ_ONCE(xtcp_sysctl(sk)->window_scaling);
+	xs->rcv_wscale = 0;
+	space = max_t(int, READ_ONCE(sk->sk_rcvbuf),
+		      READ_ONCE(xtcp_sysctl(sk)->rmem[2]));
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		space = READ_ONCE(sk->sk_rcvbuf);
+	while (xs->wscale_ok && space > 65535 &&
+	       xs->rcv_wscale < XTCP_MAX_WSCALE) {
+		space >>= 1;
+		xs->rcv_wscale++;
+	}
+	xs->window_clamp = 65535U << xs->rcv_wscale;
+	xs->rcv_wnd = xtcp_initial_window(min(READ_ONCE(sk->sk_rcvbuf) / 2,
+					      65535), xs->advmss);
+	xs->rx_mss = 0;
+	xs->mss_cache = xs->advmss;
+	xs->tsoff = xtcp_ts_offset_ent(&xs->ent);
+	xs->ts_recent = 0;
+
+	xs->iss = tw_isn ? tw_isn : xtcp_isn_ent(&xs->ent);
+	xs->write_seq = xs->iss;
+	xs->pushed_seq = xs->iss;
+	xs->snd_una = xs->iss;
+	xs->snd_nxt = xs->iss;
+	xs->snd_wnd = 0;
+	xs->max_window = 0;
+	xs->rcv_nxt = 0;
+	xs->rcv_tstamp = jiffies;
+	xs->retransmits = 0;
+	xs->retrans_stamp = 0;
+	atomic_set(&inet->inet_id, get_random_u16());
+
+	/* as Linux's tcp_connect(): no SYN buffer, connect() fails */
+	err = xtcp_send_syn(sk);
+	if (err)
+		return err;
+	xtcp_inc_stats(sock_net(sk), XTCP_MIB_ACTIVEOPENS);
+	return 0;
+}
+
+/*
+ * Which network layer connect() takes (Linux's tcp_v6_connect() choice):
+ * a native IPv6 destination (or "::") IPv6, unless the socket was bound
+ * as IPv4 (EAFNOSUPPORT, what an AF_INET socket answers); an IPv4 or
+ * v4-mapped one IPv4, an IPv6 socket then turning IPv4 (ENETUNREACH with
+ * IPV6_V6ONLY, as Linux; a "::" bound port stays held). Sets @s6 to the
+ * IPv6 destination or NULL (@usin then holds the IPv4 one).
+ * Context: socket lock held.
+ * Return: 0 or 1 (sockaddr_in6: report v4-mapped addresses), or a
+ * negative errno.
+ */
+static int xtcp_connect_family(struct sock *sk, xtcp_sockaddr_t *uaddr,
+			       int addr_len, struct sockaddr_in *usin,
+			       const struct sockaddr_in6 **s6)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int v6;
+
+	*s6 = xtcp_addr_is_v6((struct sockaddr *)uaddr, addr_len);
+	if (*s6)
+		return sk->sk_family == AF_INET && xs->bound ? -EAFNOSUPPORT : 0;
+	v6 = xtcp_addr_from_user((struct sockaddr *)uaddr, addr_len, usin);
+	if (v6 < 0 || sk->sk_family != AF_INET6)
+		return v6;
+	/* an IPv6 socket (bound to "::") connecting to IPv4 */
+	if (sk->sk_ipv6only || !ipv6_addr_any(&sk->sk_v6_rcv_saddr))
+		return -ENETUNREACH;
+	sk->sk_family = AF_INET;
+	xs->af_ops = &xtcp_ipv4_af_ops;
+	inet_sk(sk)->inet_rcv_saddr = 0;
+	inet_sk(sk)->inet_saddr = 0;
+	return 1;
 }
 
 /* Wait until the handshake is over. Context: socket lock held. */
@@ -285,6 +389,7 @@ int xtcp_connect(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len,
 		 int flags)
 {
 	struct sockaddr_in a, *usin = &a;
+	const struct sockaddr_in6 *s6;
 	struct sock *sk = sock->sk;
 	long timeo;
 	int err, v6;
@@ -312,12 +417,15 @@ int xtcp_connect(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len,
 		err = -EISCONN;
 		if (sk->sk_state != TCP_CLOSE)
 			goto out;
-		v6 = xtcp_addr_from_user((struct sockaddr *)uaddr, addr_len,
-					 usin);
-		err = v6;
-		if (v6 < 0)
+		err = xtcp_connect_family(sk, uaddr, addr_len, usin, &s6);
+		if (err < 0)
 			goto out;
-		err = xtcp_v4_connect(sk, usin);
+		v6 = err;
+		if (s6)
+			err = xtcp_v6_connect(sk, s6,
+					      addr_len);
+		else
+			err = xtcp_v4_connect(sk, usin);
 		if (err < 0)
 			goto out;
 		if (v6)

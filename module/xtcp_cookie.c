@@ -25,12 +25,39 @@ static u32 xtcp_cookie_time(void)
 	return (u32)(ktime_get_seconds() / 60);
 }
 
-static u32 xtcp_cookie_hash(__be32 saddr, __be32 daddr, __be16 sport,
-			    __be16 dport, u32 count, int c)
+/*
+ * The connection a cookie is bound to: an IPv4 4-tuple, or an IPv6 one
+ * (@s6 and @d6 set); peer first, as the SYN carries it.
+ */
+struct xtcp_cookie_tuple {
+	__be32 saddr;
+	__be32 daddr;
+	const struct in6_addr *s6;
+	const struct in6_addr *d6;
+	__be16 sport;
+	__be16 dport;
+};
+
+static u32 xtcp_cookie_hash(const struct xtcp_cookie_tuple *t, u32 count,
+			    int c)
 {
-	return siphash_4u32((__force u32)saddr, (__force u32)daddr,
-			    (u32)(__force u16)sport << 16 | (__force u16)dport,
-			    count, &xtcp_cookie_key[c]);
+	struct {
+		struct in6_addr saddr;
+		struct in6_addr daddr;
+		u32 ports;
+		u32 count;
+	} __aligned(SIPHASH_ALIGNMENT) in6;
+
+	if (!t->s6)
+		return siphash_4u32((__force u32)t->saddr, (__force u32)t->daddr,
+				    (u32)(__force u16)t->sport << 16 |
+				    (__force u16)t->dport,
+				    count, &xtcp_cookie_key[c]);
+	in6.saddr = *t->s6;
+	in6.daddr = *t->d6;
+	in6.ports = (u32)(__force u16)t->sport << 16 | (__force u16)t->dport;
+	in6.count = count;
+	return siphash(&in6, sizeof(in6), &xtcp_cookie_key[c]);
 }
 
 /**
@@ -41,6 +68,20 @@ static u32 xtcp_cookie_hash(__be32 saddr, __be32 daddr, __be16 sport,
 void xtcp_cookie_init(void)
 {
 	get_random_bytes(xtcp_cookie_key, sizeof(xtcp_cookie_key));
+}
+
+static u32 __xtcp_cookie_make(const struct xtcp_cookie_tuple *t, u32 sseq,
+			      u16 *mss)
+{
+	u32 count = xtcp_cookie_time();
+	int i;
+
+	for (i = ARRAY_SIZE(xtcp_msstab) - 1; i > 0; i--)
+		if (*mss >= xtcp_msstab[i])
+			break;
+	*mss = xtcp_msstab[i];
+	return xtcp_cookie_hash(t, 0, 0) + sseq + (count << COOKIEBITS) +
+	       ((xtcp_cookie_hash(t, count, 1) + i) & COOKIEMASK);
 }
 
 /**
@@ -59,17 +100,24 @@ void xtcp_cookie_init(void)
 u32 xtcp_cookie_make(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 		     u32 sseq, u16 *mss)
 {
-	u32 count = xtcp_cookie_time();
-	int i;
+	struct xtcp_cookie_tuple t = {
+		.saddr = saddr, .daddr = daddr, .sport = sport, .dport = dport,
+	};
 
-	for (i = ARRAY_SIZE(xtcp_msstab) - 1; i > 0; i--)
-		if (*mss >= xtcp_msstab[i])
-			break;
-	*mss = xtcp_msstab[i];
-	return xtcp_cookie_hash(saddr, daddr, sport, dport, 0, 0) + sseq +
-	       (count << COOKIEBITS) +
-	       ((xtcp_cookie_hash(saddr, daddr, sport, dport, count, 1) + i) &
-		COOKIEMASK);
+	return __xtcp_cookie_make(&t, sseq, mss);
+}
+
+static u16 __xtcp_cookie_check(const struct xtcp_cookie_tuple *t, u32 cookie,
+			       u32 sseq)
+{
+	u32 count = xtcp_cookie_time(), diff, idx;
+
+	cookie -= xtcp_cookie_hash(t, 0, 0) + sseq;
+	diff = (count - (cookie >> COOKIEBITS)) & ((u32)-1 >> COOKIEBITS);
+	if (diff >= MAX_COOKIE_AGE)
+		return 0;
+	idx = (cookie - xtcp_cookie_hash(t, count - diff, 1)) & COOKIEMASK;
+	return idx < ARRAY_SIZE(xtcp_msstab) ? xtcp_msstab[idx] : 0;
 }
 
 /**
@@ -87,15 +135,57 @@ u32 xtcp_cookie_make(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 u16 xtcp_cookie_check(u32 cookie, __be32 saddr, __be32 daddr, __be16 sport,
 		      __be16 dport, u32 sseq)
 {
-	u32 count = xtcp_cookie_time(), diff, idx;
+	struct xtcp_cookie_tuple t = {
+		.saddr = saddr, .daddr = daddr, .sport = sport, .dport = dport,
+	};
 
-	cookie -= xtcp_cookie_hash(saddr, daddr, sport, dport, 0, 0) + sseq;
-	diff = (count - (cookie >> COOKIEBITS)) & ((u32)-1 >> COOKIEBITS);
-	if (diff >= MAX_COOKIE_AGE)
-		return 0;
-	idx = (cookie - xtcp_cookie_hash(saddr, daddr, sport, dport,
-					 count - diff, 1)) & COOKIEMASK;
-	return idx < ARRAY_SIZE(xtcp_msstab) ? xtcp_msstab[idx] : 0;
+	return __xtcp_cookie_check(&t, cookie, sseq);
+}
+
+/**
+ * xtcp_cookie_make_ent() - xtcp_cookie_make() for a request's 4-tuple
+ * @e: the request's entry (local = our side); IPv4 or IPv6
+ * @sseq: the SYN's sequence number
+ * @mss: as xtcp_cookie_make()
+ *
+ * Context: softirq.
+ * Return: the cookie.
+ */
+u32 xtcp_cookie_make_ent(const struct xtcp_ent *e, u32 sseq, u16 *mss)
+{
+	struct xtcp_cookie_tuple t = {
+		.saddr = e->raddr, .daddr = e->laddr,
+		.sport = e->rport, .dport = e->lport,
+	};
+
+	if (e->family == AF_INET6) {
+		t.s6 = &e->raddr6;
+		t.d6 = &e->laddr6;
+	}
+	return __xtcp_cookie_make(&t, sseq, mss);
+}
+
+/**
+ * xtcp_cookie_check_ent() - xtcp_cookie_check() for an ACK's 4-tuple
+ * @cookie: the ACK's ack number minus one
+ * @e: the ACK's 4-tuple (local = our side); IPv4 or IPv6
+ * @sseq: the ACK's sequence number minus one
+ *
+ * Context: softirq.
+ * Return: the MSS the cookie encodes, or 0 if it is not valid.
+ */
+u16 xtcp_cookie_check_ent(u32 cookie, const struct xtcp_ent *e, u32 sseq)
+{
+	struct xtcp_cookie_tuple t = {
+		.saddr = e->raddr, .daddr = e->laddr,
+		.sport = e->rport, .dport = e->lport,
+	};
+
+	if (e->family == AF_INET6) {
+		t.s6 = &e->raddr6;
+		t.d6 = &e->laddr6;
+	}
+	return __xtcp_cookie_check(&t, cookie, sseq);
 }
 
 /**

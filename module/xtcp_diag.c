@@ -26,8 +26,9 @@
  * zeroed struct inet_timewait_sock on the stack that holds its addresses,
  * ports, device and cookie (xtcp_diag_standin()).
  *
- * An XTCP sock is AF_INET, also when addressed with a v4-mapped
- * sockaddr_in6: AF_INET6 dumps are empty.
+ * IPv4 only: an XTCP sock addressed with a v4-mapped sockaddr_in6 is
+ * AF_INET and listed; IPv6 sockets and entries are not (AF_INET6 dumps
+ * are empty; not done yet).
  *
  * Context: inet_diag calls the handler in process context; before 6.9
  * under its handler mutex, which inet_diag_unregister() takes, from 6.9
@@ -73,7 +74,7 @@ static struct sock *xtcp_diag_standin(struct inet_timewait_sock *tw,
 				      atomic64_t *cookie)
 {
 	memset(tw, 0, sizeof(*tw));
-	tw->tw_family = AF_INET;
+	tw->tw_family = e->family;
 	tw->tw_state = TCP_TIME_WAIT;
 	tw->tw_rcv_saddr = e->laddr;
 	tw->tw_daddr = e->raddr;
@@ -118,6 +119,8 @@ static bool xtcp_diag_match(const struct inet_diag_req_v2 *r,
 	if (!(states & (1 << state)))
 		return false;
 	if (r->sdiag_family != AF_UNSPEC && r->sdiag_family != AF_INET)
+		return false;
+	if (sk->sk_family != AF_INET)	/* IPv6: not listed yet */
 		return false;
 	if (r->id.idiag_sport && r->id.idiag_sport != htons(sk->sk_num))
 		return false;
@@ -474,19 +477,18 @@ static int xtcp_diag_find(struct net *net, const struct inet_diag_req_v2 *req,
 	struct inet_timewait_sock standin;
 	struct sock *sk = NULL;
 	atomic64_t *cookie;
-	struct xtcp_ent *e;
+	struct xtcp_ent *e, key;
 	__be32 src, dst;
 	int err;
 
 	err = xtcp_diag_req_addrs(req, &src, &dst);
 	if (err)
 		return err;
+	xtcp_ent_set4(&key, src, req->id.idiag_sport, dst, req->id.idiag_dport);
 	rcu_read_lock();
-	e = xtcp_ehash_lookup(net, src, req->id.idiag_sport, dst,
-			      req->id.idiag_dport);
+	e = xtcp_ehash_lookup(net, &key);
 	if (!e)
-		sk = xtcp_lookup_listener(net, src, ntohs(req->id.idiag_sport),
-					  req->id.idiag_if);
+		sk = xtcp_lookup_listener(net, &key, req->id.idiag_if);
 	rcu_read_unlock();
 
 	if (!e && !sk)

@@ -12,6 +12,10 @@
  * Bind conflict rules follow Linux TCP (inet_bind_conflict): SO_REUSEADDR
  * lets sockets share an address:port while none of them listens;
  * SO_REUSEPORT lets sockets of one owner share it, listening or not.
+ * IPv4 and IPv6 share the tables, as Linux's: an IPv6 socket bound to "::"
+ * without IPV6_V6ONLY holds the port for IPv4 too, and its listener
+ * receives IPv4 SYNs (inet_rcv_saddr_equal(), compute_score()).
+ * Connection entries are keyed by IPv6 addresses, IPv4 ones v4-mapped.
  */
 #include "xtcp.h"
 
@@ -20,6 +24,7 @@
 #include <linux/random.h>
 #include <linux/vmalloc.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 
 static struct hlist_head *xtcp_bhead(struct xtcp_hashinfo *h, u16 port)
 {
@@ -35,8 +40,10 @@ static struct hlist_head *xtcp_lhead(struct xtcp_hashinfo *h, u16 port)
 struct xtcp_bview {
 	const struct sock *sk;		/* NULL for TIME_WAIT */
 	u16 port;
-	__be32 rcv_saddr;
-	__be32 daddr;
+	int family;
+	bool v6only;
+	struct in6_addr rcv_saddr;	/* IPv4: v4-mapped */
+	struct in6_addr daddr;
 	__be16 dport;
 	int dif;
 	bool reuse;
@@ -47,6 +54,57 @@ struct xtcp_bview {
 	kuid_t uid;
 };
 
+/* @sk's family and local and remote addresses (IPv4 ones v4-mapped) */
+static void xtcp_sk_addrs(const struct sock *sk, int *family,
+			  struct in6_addr *laddr, struct in6_addr *raddr)
+{
+	*family = sk->sk_family;
+	if (sk->sk_family == AF_INET6) {
+		*laddr = sk->sk_v6_rcv_saddr;
+		*raddr = sk->sk_v6_daddr;
+	} else {
+		ipv6_addr_set_v4mapped(sk->sk_rcv_saddr, laddr);
+		ipv6_addr_set_v4mapped(sk->sk_daddr, raddr);
+	}
+}
+
+/* the wildcard address of @family */
+static bool xtcp_addr_any(int family, const struct in6_addr *a)
+{
+	return family == AF_INET6 ? ipv6_addr_any(a) : !a->s6_addr32[3];
+}
+
+/*
+ * Do two local addresses overlap (Linux's inet_rcv_saddr_equal() with
+ * match_wildcard)? Within a family a wildcard matches everything; across
+ * families only an IPv6 "::" without IPV6_V6ONLY covers IPv4 addresses.
+ */
+static bool xtcp_saddr_overlap(int f1, const struct in6_addr *a1, bool v6only1,
+			       int f2, const struct in6_addr *a2, bool v6only2)
+{
+	if (f1 == f2)
+		return xtcp_addr_any(f1, a1) || xtcp_addr_any(f2, a2) ||
+		       ipv6_addr_equal(a1, a2);
+	if (f1 == AF_INET6)
+		return ipv6_addr_any(a1) && !v6only1;
+	return ipv6_addr_any(a2) && !v6only2;
+}
+
+/**
+ * xtcp_ent_from_sk() - the 4-tuple of a connected socket into an entry
+ * @e: the entry (family, addresses, ports)
+ * @sk: the socket
+ */
+void xtcp_ent_from_sk(struct xtcp_ent *e, const struct sock *sk)
+{
+	int family;
+
+	xtcp_sk_addrs(sk, &family, &e->laddr6, &e->raddr6);
+	e->family = family;
+	e->lport = inet_sk(sk)->inet_sport;
+	e->rport = sk->sk_dport;
+}
+
 static void xtcp_bview(const struct xtcp_bnode *bn, struct xtcp_bview *v)
 {
 	if (bn->is_tw) {
@@ -54,8 +112,10 @@ static void xtcp_bview(const struct xtcp_bnode *bn, struct xtcp_bview *v)
 
 		v->sk = NULL;
 		v->port = ntohs(tw->ent.lport);
-		v->rcv_saddr = tw->ent.laddr;
-		v->daddr = tw->ent.raddr;
+		v->family = tw->ent.family;
+		v->v6only = tw->ent.family == AF_INET6;
+		v->rcv_saddr = tw->ent.laddr6;
+		v->daddr = tw->ent.raddr6;
 		v->dport = tw->ent.rport;
 		v->dif = tw->dif;
 		v->reuse = tw->reuse;
@@ -70,8 +130,8 @@ static void xtcp_bview(const struct xtcp_bnode *bn, struct xtcp_bview *v)
 
 		v->sk = sk;
 		v->port = xs->inet.inet_num;
-		v->rcv_saddr = sk->sk_rcv_saddr;
-		v->daddr = sk->sk_daddr;
+		xtcp_sk_addrs(sk, &v->family, &v->rcv_saddr, &v->daddr);
+		v->v6only = sk->sk_ipv6only;
 		v->dport = sk->sk_dport;
 		v->dif = READ_ONCE(sk->sk_bound_dev_if);
 		v->reuse = sk->sk_reuse;
@@ -93,13 +153,17 @@ static bool xtcp_bind_conflict(const struct sock *sk,
 			       const struct xtcp_bview *v, bool relax)
 {
 	int dif = sk->sk_bound_dev_if;
+	struct in6_addr laddr, raddr;
+	int family;
 
 	if (v->sk == sk)
 		return false;
 	if (dif && v->dif && dif != v->dif)
 		return false;
 	/* same local address, a wildcard on either side counting as equal */
-	if (sk->sk_rcv_saddr && v->rcv_saddr && sk->sk_rcv_saddr != v->rcv_saddr)
+	xtcp_sk_addrs(sk, &family, &laddr, &raddr);
+	if (!xtcp_saddr_overlap(family, &laddr, sk->sk_ipv6only, v->family,
+				&v->rcv_saddr, v->v6only))
 		return false;
 	if (!relax)
 		return true;
@@ -261,15 +325,35 @@ void xtcp_hash_unlisten(struct sock *sk)
 	spin_unlock_bh(&h->listen_lock);
 }
 
-/* Score a listener for a segment to @daddr on @dif: higher is better. */
-static int xtcp_listener_score(struct sock *sk, __be32 daddr, int dif)
+/*
+ * Score a listener for a segment to @key's local address on @dif: higher
+ * is better. An IPv4 segment may go to an IPv6 listener on "::" without
+ * IPV6_V6ONLY, below an IPv4 listener of the same specificity (Linux's
+ * compute_score()); an IPv6 segment only to IPv6 listeners.
+ */
+static int xtcp_listener_score(struct sock *sk, const struct xtcp_ent *key,
+			       int dif)
 {
 	int score = 1;
 
-	if (sk->sk_rcv_saddr) {
-		if (sk->sk_rcv_saddr != daddr)
+	if (key->family == AF_INET6) {
+		if (sk->sk_family != AF_INET6)
 			return -1;
-		score += 4;
+		if (!ipv6_addr_any(&sk->sk_v6_rcv_saddr)) {
+			if (!ipv6_addr_equal(&sk->sk_v6_rcv_saddr, &key->laddr6))
+				return -1;
+			score += 4;
+		}
+	} else if (sk->sk_family == AF_INET6) {
+		if (sk->sk_ipv6only || !ipv6_addr_any(&sk->sk_v6_rcv_saddr))
+			return -1;
+	} else {
+		score++;
+		if (sk->sk_rcv_saddr) {
+			if (sk->sk_rcv_saddr != key->laddr)
+				return -1;
+			score += 4;
+		}
 	}
 	if (sk->sk_bound_dev_if) {
 		if (sk->sk_bound_dev_if != dif)
@@ -282,18 +366,19 @@ static int xtcp_listener_score(struct sock *sk, __be32 daddr, int dif)
 /**
  * xtcp_lookup_listener() - find the listener for a segment
  * @net: namespace the segment arrived in
- * @daddr: segment's destination address
- * @hnum: destination port, host order
+ * @key: the segment's family, destination address and port (laddr6,
+ *	 lport)
  * @dif: arrival interface index
  *
  * A specific-address listener beats a wildcard one, like TCP.
  * Context: softirq, RCU read lock held by caller.
  * Return: the listener with a reference taken, or NULL.
  */
-struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
+struct sock *xtcp_lookup_listener(struct net *net, const struct xtcp_ent *key,
 				  int dif)
 {
 	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
+	u16 hnum = ntohs(key->lport);
 	struct sock *best = NULL;
 	struct xtcp_sock *xs;
 	int best_score = 0;
@@ -304,7 +389,7 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
 
 		if (xs->inet.inet_num != hnum)
 			continue;
-		score = xtcp_listener_score(sk, daddr, dif);
+		score = xtcp_listener_score(sk, key, dif);
 		if (score > best_score) {
 			best = sk;
 			best_score = score;
@@ -341,17 +426,20 @@ void xtcp_hash_inherit_port(struct sock *child, struct sock *lsk)
 static bool xtcp_connect_port_ok(struct xtcp_hashinfo *h, struct sock *sk,
 				 u16 port)
 {
+	struct in6_addr laddr, raddr;
 	struct xtcp_bnode *bn;
 	struct xtcp_bview v;
+	int family;
 
+	xtcp_sk_addrs(sk, &family, &laddr, &raddr);
 	hlist_for_each_entry(bn, xtcp_bhead(h, port), node) {
 		xtcp_bview(bn, &v);
 		if (v.port != port || v.sk == sk)
 			continue;
 		if (!v.connect_bound)
 			return false;
-		if (v.rcv_saddr != sk->sk_rcv_saddr || v.daddr != sk->sk_daddr ||
-		    v.dport != sk->sk_dport)
+		if (v.family != family || !ipv6_addr_equal(&v.rcv_saddr, &laddr) ||
+		    !ipv6_addr_equal(&v.daddr, &raddr) || v.dport != sk->sk_dport)
 			continue;
 		/* same 4-tuple: only a TIME_WAIT entry tw_reuse lets us take
 		 * (xtcp_hash_connect() takes it over after the ehash clash)
@@ -418,6 +506,7 @@ int xtcp_hash_connect(struct sock *sk, u32 *tw_isn)
 	struct xtcp_ent *e;
 	u32 span, off;
 
+	xtcp_ent_from_sk(&xs->ent, sk);
 	spin_lock_bh(&h->bind_lock);
 	if (xs->bound) {
 		/* explicitly bound: only the 4-tuple must be unique (ehash) */
@@ -427,8 +516,8 @@ int xtcp_hash_connect(struct sock *sk, u32 *tw_isn)
 
 	xtcp_local_port_range(net, &low, &high);
 	span = high - low + 1;
-	off = jhash_3words((__force u32)sk->sk_rcv_saddr,
-			   (__force u32)sk->sk_daddr,
+	off = jhash_3words(ipv6_addr_hash(&xs->ent.laddr6),
+			   ipv6_addr_hash(&xs->ent.raddr6),
 			   (__force u32)sk->sk_dport, h->port_offset);
 	off += atomic_add_return(2, &h->port_hint);
 	for (i = 0; high >= low && i < span; i++) {
@@ -449,17 +538,13 @@ hash:
 		return err;
 
 	xs->ent.kind = XTCP_ENT_SOCK;
-	xs->ent.laddr = sk->sk_rcv_saddr;
 	xs->ent.lport = xs->inet.inet_sport;
-	xs->ent.raddr = sk->sk_daddr;
-	xs->ent.rport = sk->sk_dport;
 	if (xtcp_ehash_insert(net, &xs->ent))
 		return 0;
 
 	/* the 4-tuple is taken: by TIME_WAIT that tw_reuse lets us take? */
 	rcu_read_lock();
-	e = xtcp_ehash_lookup(net, xs->ent.laddr, xs->ent.lport, xs->ent.raddr,
-			      xs->ent.rport);
+	e = xtcp_ehash_lookup(net, &xs->ent);
 	rcu_read_unlock();
 	if (e && e->kind == XTCP_ENT_TW) {
 		u32 isn = xtcp_tw_reuse_ok(net, xtcp_ent_tw(e));
@@ -479,19 +564,20 @@ hash:
 	return -EADDRNOTAVAIL;
 }
 
-static u32 xtcp_ehashfn(struct xtcp_hashinfo *h, __be32 laddr, __be16 lport,
-			__be32 raddr, __be16 rport)
+static u32 xtcp_ehashfn(struct xtcp_hashinfo *h, const struct xtcp_ent *k)
 {
-	return jhash_3words((__force u32)laddr, (__force u32)raddr,
-			    ((u32)(__force u16)lport << 16) | (__force u16)rport,
+	return jhash_3words(ipv6_addr_hash(&k->laddr6), ipv6_addr_hash(&k->raddr6),
+			    ((u32)(__force u16)k->lport << 16) |
+			    (__force u16)k->rport,
 			    h->ehash_secret) & ((1 << XTCP_EHASH_BITS) - 1);
 }
 
-static bool xtcp_ent_match(const struct xtcp_ent *e, __be32 laddr,
-			   __be16 lport, __be32 raddr, __be16 rport)
+/* same 4-tuple (an IPv4 one v4-mapped, which IPv6 input never carries) */
+static bool xtcp_ent_match(const struct xtcp_ent *e, const struct xtcp_ent *k)
 {
-	return e->laddr == laddr && e->lport == lport &&
-	       e->raddr == raddr && e->rport == rport;
+	return e->lport == k->lport && e->rport == k->rport &&
+	       ipv6_addr_equal(&e->laddr6, &k->laddr6) &&
+	       ipv6_addr_equal(&e->raddr6, &k->raddr6);
 }
 
 /**
@@ -506,14 +592,14 @@ static bool xtcp_ent_match(const struct xtcp_ent *e, __be32 laddr,
 bool xtcp_ehash_insert(struct net *net, struct xtcp_ent *e)
 {
 	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
-	u32 b = xtcp_ehashfn(h, e->laddr, e->lport, e->raddr, e->rport);
+	u32 b = xtcp_ehashfn(h, e);
 	spinlock_t *lock = &h->ehash_locks[b % XTCP_EHASH_LOCKS];
 	struct xtcp_ent *e2;
 	bool ok = true;
 
 	spin_lock_bh(lock);
 	hlist_for_each_entry(e2, &h->ehash[b], node) {
-		if (xtcp_ent_match(e2, e->laddr, e->lport, e->raddr, e->rport)) {
+		if (xtcp_ent_match(e2, e)) {
 			ok = false;
 			break;
 		}
@@ -541,7 +627,7 @@ bool xtcp_ehash_replace(struct net *net, struct xtcp_ent *old,
 			struct xtcp_ent *e)
 {
 	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
-	u32 b = xtcp_ehashfn(h, e->laddr, e->lport, e->raddr, e->rport);
+	u32 b = xtcp_ehashfn(h, e);
 	spinlock_t *lock = &h->ehash_locks[b % XTCP_EHASH_LOCKS];
 	bool ok = false;
 
@@ -570,7 +656,7 @@ bool xtcp_ehash_replace(struct net *net, struct xtcp_ent *old,
 void xtcp_ehash_remove(struct net *net, struct xtcp_ent *e)
 {
 	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
-	u32 b = xtcp_ehashfn(h, e->laddr, e->lport, e->raddr, e->rport);
+	u32 b = xtcp_ehashfn(h, e);
 	spinlock_t *lock = &h->ehash_locks[b % XTCP_EHASH_LOCKS];
 	bool was = false;
 
@@ -588,24 +674,20 @@ void xtcp_ehash_remove(struct net *net, struct xtcp_ent *e)
 /**
  * xtcp_ehash_lookup() - find the connection entry of a 4-tuple
  * @net: namespace
- * @laddr: local address
- * @lport: local port
- * @raddr: remote address
- * @rport: remote port
+ * @key: the 4-tuple (laddr6, lport, raddr6, rport; IPv4 v4-mapped)
  *
  * Context: softirq or process context, RCU read lock held.
  * Return: the entry with a reference taken (sock_put() or
  * xtcp_request_put()), or NULL.
  */
-struct xtcp_ent *xtcp_ehash_lookup(struct net *net, __be32 laddr, __be16 lport,
-				   __be32 raddr, __be16 rport)
+struct xtcp_ent *xtcp_ehash_lookup(struct net *net, const struct xtcp_ent *key)
 {
 	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
-	u32 b = xtcp_ehashfn(h, laddr, lport, raddr, rport);
+	u32 b = xtcp_ehashfn(h, key);
 	struct xtcp_ent *e;
 
 	hlist_for_each_entry_rcu(e, &h->ehash[b], node) {
-		if (!xtcp_ent_match(e, laddr, lport, raddr, rport))
+		if (!xtcp_ent_match(e, key))
 			continue;
 		if (e->kind == XTCP_ENT_SOCK) {
 			if (refcount_inc_not_zero(&xtcp_ent_sock(e)->inet.sk.sk_refcnt))

@@ -8,7 +8,10 @@
  * SYN). Segments without a full socket (RST to a closed port, TIME_WAIT
  * ACK, SYN-ACK of a request) get their IPv4 header and full checksum here
  * and leave through ip_local_out(); sockets send through ip_queue_xmit()
- * (xtcp_output.c).
+ * (xtcp_output.c calls it through xtcp_ipv4_af_ops). The dispatch of a
+ * validated segment and of an ICMP error to the connection, request,
+ * TIME_WAIT entry or listener it belongs to is shared with IPv6
+ * (xtcp_ipv6.c), as both look up the same tables.
  */
 #include "xtcp.h"
 #include "xtcp_trace.h"
@@ -21,18 +24,8 @@
 #include <net/inet_dscp.h>
 #include <net/inet_common.h>
 #include <net/icmp.h>
+#include <net/ip6_checksum.h>
 #include <linux/icmp.h>
-
-/*
- * Verify the checksum unless the device already did (CHECKSUM_UNNECESSARY,
- * or a CHECKSUM_COMPLETE sum that matches). Return: true if it is good.
- */
-static bool xtcp_checksum_ok(struct sk_buff *skb)
-{
-	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo))
-		return false;
-	return !skb_checksum_complete(skb);
-}
 
 /* Sequence numbers of the segment into its control block (replaces IPCB). */
 static void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
@@ -44,6 +37,51 @@ static void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
 	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
 	cb->ack_seq = ntohl(th->ack_seq);
 	cb->flags = xtcp_flag_byte(th);
+}
+
+/**
+ * xtcp_rcv_hdr_ok() - validate the TCP header and checksum of a segment
+ * @net: namespace it arrived in (counters)
+ * @skb: the segment, skb->data at the TCP header
+ * @iif: arrival interface, kept in the control block
+ *
+ * The checksum (the pseudo-header of the segment's IP version, IPv4 or
+ * IPv6, taken with protocol 6 as TCP's) is verified unless the device
+ * already did
+ * (CHECKSUM_UNNECESSARY, or a CHECKSUM_COMPLETE sum that matches). Counts
+ * InSegs, and InErrs/InCsumErrors for a bad one; on success fills
+ * XTCP_SKB_CB().
+ * Context: softirq.
+ * Return: true if the segment may be processed; false (not consumed) if
+ * it must be dropped.
+ */
+bool xtcp_rcv_hdr_ok(struct net *net, struct sk_buff *skb, int iif)
+{
+	bool v6 = skb->protocol == htons(ETH_P_IPV6);
+	const struct tcphdr *th;
+	__sum16 bad;
+
+	xtcp_inc_stats(net, XTCP_MIB_INSEGS);
+	if (!pskb_may_pull(skb, sizeof(struct tcphdr)))
+		goto bad;
+	th = tcp_hdr(skb);
+	if (th->doff < sizeof(struct tcphdr) / 4)
+		goto bad;
+	if (!pskb_may_pull(skb, th->doff * 4))
+		goto bad;
+	bad = v6 ? skb_checksum_init(skb, IPPROTO_TCP, ip6_compute_pseudo) :
+		   skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo);
+	if (bad || skb_checksum_complete(skb)) {
+		trace_xtcp_bad_csum(skb);
+		xtcp_inc_stats(net, XTCP_MIB_INCSUMERRORS);
+		goto bad;
+	}
+	xtcp_fill_cb(skb, tcp_hdr(skb));
+	XTCP_SKB_CB(skb)->iif = iif;
+	return true;
+bad:
+	xtcp_inc_stats(net, XTCP_MIB_INERRS);
+	return false;
 }
 
 /*
@@ -69,74 +107,72 @@ static void xtcp_sock_rcv(struct sock *sk, struct sk_buff *skb)
 	bh_unlock_sock(sk);
 }
 
-/* Context: softirq (IP local delivery), RCU read lock held. */
-static int xtcp_v4_rcv(struct sk_buff *skb)
+/**
+ * xtcp_rcv_dispatch() - hand a validated segment to what it belongs to
+ * @net: namespace it arrived in
+ * @skb: the segment (xtcp_rcv_hdr_ok() passed); consumed
+ * @key: its 4-tuple seen from here (local = destination) and family
+ * @dif: arrival interface index
+ *
+ * A connection (socket, SYN-queue request or TIME_WAIT entry), else a
+ * listener, else RST (RFC 9293 3.10.7.1).
+ * Context: softirq (IP local delivery), RCU read lock held.
+ */
+void xtcp_rcv_dispatch(struct net *net, struct sk_buff *skb,
+		       const struct xtcp_ent *key, int dif)
 {
-	struct net *net = dev_net(skb->dev);
-	const struct tcphdr *th;
-	const struct iphdr *iph;
 	struct xtcp_ent *e;
 	struct sock *sk;
 
-	if (skb->pkt_type != PACKET_HOST)
-		goto discard;
-
-	xtcp_inc_stats(net, XTCP_MIB_INSEGS);
-
-	if (!pskb_may_pull(skb, sizeof(struct tcphdr)))
-		goto bad;
-	th = tcp_hdr(skb);
-	if (th->doff < sizeof(struct tcphdr) / 4)
-		goto bad;
-	if (!pskb_may_pull(skb, th->doff * 4))
-		goto bad;
-	if (!xtcp_checksum_ok(skb))
-		goto csum_error;
-
-	th = tcp_hdr(skb);
-	iph = ip_hdr(skb);
-	xtcp_fill_cb(skb, th);
-
-	e = xtcp_ehash_lookup(net, iph->daddr, th->dest, iph->saddr, th->source);
+	e = xtcp_ehash_lookup(net, key);
 	if (e && e->kind == XTCP_ENT_REQ) {
 		xtcp_request_rcv(xtcp_ent_req(e), skb);
 		xtcp_request_put(xtcp_ent_req(e));
-		return 0;
+		return;
 	}
 	if (e && e->kind == XTCP_ENT_TW) {
 		enum xtcp_tw_action act = xtcp_tw_rcv(xtcp_ent_tw(e), skb);
 
 		xtcp_tw_put(xtcp_ent_tw(e));
 		if (act == XTCP_TW_DONE)
-			return 0;
+			return;
 		e = NULL;	/* a new SYN: on to the listener */
 	}
 	if (e) {
 		sk = &xtcp_ent_sock(e)->inet.sk;
 		xtcp_sock_rcv(sk, skb);
 		sock_put(sk);
-		return 0;
+		return;
 	}
 
-	sk = xtcp_lookup_listener(net, iph->daddr, ntohs(th->dest),
-				  inet_iif(skb));
+	sk = xtcp_lookup_listener(net, key, dif);
 	if (sk) {
 		xtcp_listen_rcv(sk, skb);
 		sock_put(sk);
-		return 0;
+		return;
 	}
 
 	xtcp_send_reset_noconn(net, skb);
 	consume_skb(skb);
-	return 0;
+}
 
-csum_error:
-	trace_xtcp_bad_csum(skb);
-	xtcp_inc_stats(net, XTCP_MIB_INCSUMERRORS);
-bad:
-	xtcp_inc_stats(net, XTCP_MIB_INERRS);
-discard:
-	kfree_skb(skb);
+/* Context: softirq (IP local delivery), RCU read lock held. */
+static int xtcp_v4_rcv(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	const struct tcphdr *th;
+	const struct iphdr *iph;
+	struct xtcp_ent key;
+
+	if (skb->pkt_type != PACKET_HOST ||
+	    !xtcp_rcv_hdr_ok(net, skb, inet_iif(skb))) {
+		kfree_skb(skb);
+		return 0;
+	}
+	th = tcp_hdr(skb);
+	iph = ip_hdr(skb);
+	xtcp_ent_set4(&key, iph->daddr, th->dest, iph->saddr, th->source);
+	xtcp_rcv_dispatch(net, skb, &key, XTCP_SKB_CB(skb)->iif);
 	return 0;
 }
 
@@ -158,10 +194,7 @@ static int xtcp_v4_err(struct sk_buff *skb, u32 info)
 							   (iph->ihl << 2));
 	struct net *net = dev_net(skb->dev);
 	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code;
-	struct xtcp_sock *xs;
-	struct xtcp_ent *e;
-	struct sock *sk;
-	u32 seq = ntohl(th->seq);
+	struct xtcp_ent key;
 	int err;
 
 	switch (type) {
@@ -180,8 +213,38 @@ static int xtcp_v4_err(struct sk_buff *skb, u32 info)
 		return 0;
 	}
 
-	e = xtcp_ehash_lookup(net, iph->saddr, th->source, iph->daddr,
-			      th->dest);
+	xtcp_ent_set4(&key, iph->saddr, th->source, iph->daddr, th->dest);
+	return xtcp_err_dispatch(net, &key, ntohl(th->seq), err,
+				 type == ICMP_PARAMETERPROB ||
+				 type == ICMP_TIME_EXCEEDED ||
+				 (type == ICMP_DEST_UNREACH &&
+				  (code == ICMP_NET_UNREACH ||
+				   code == ICMP_HOST_UNREACH)));
+}
+
+/**
+ * xtcp_err_dispatch() - an ICMP or ICMPv6 error about a segment we sent
+ * @net: namespace
+ * @key: the quoted segment's 4-tuple seen from here (local = its source)
+ * @seq: the quoted sequence number
+ * @err: the errno the error maps to
+ * @req_abort: a hard error for a request in SYN_RECV (tcp_req_err())
+ *
+ * As Linux's tcp_v4_err()/tcp_v6_err() once the type is mapped: a
+ * connection in its handshake ends with @err, an established one keeps it
+ * as a soft error (or reports it at once with IP_RECVERR); a request may
+ * be dropped (xtcp_request_err()); TIME_WAIT ignores it.
+ * Context: softirq, RCU read lock held.
+ * Return: 0, or -ENOENT when nothing has that 4-tuple.
+ */
+int xtcp_err_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
+		      int err, bool req_abort)
+{
+	struct xtcp_sock *xs;
+	struct xtcp_ent *e;
+	struct sock *sk;
+
+	e = xtcp_ehash_lookup(net, key);
 	if (!e)
 		return -ENOENT;
 	if (e->kind == XTCP_ENT_TW) {
@@ -189,12 +252,7 @@ static int xtcp_v4_err(struct sk_buff *skb, u32 info)
 		return 0;
 	}
 	if (e->kind == XTCP_ENT_REQ) {
-		xtcp_request_err(xtcp_ent_req(e), seq,
-				 type == ICMP_PARAMETERPROB ||
-				 type == ICMP_TIME_EXCEEDED ||
-				 (type == ICMP_DEST_UNREACH &&
-				  (code == ICMP_NET_UNREACH ||
-				   code == ICMP_HOST_UNREACH)));
+		xtcp_request_err(xtcp_ent_req(e), seq, req_abort);
 		xtcp_request_put(xtcp_ent_req(e));
 		return 0;
 	}
@@ -266,13 +324,11 @@ void xtcp_ipv4_exit(void)
  */
 int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
-	struct net *net = sock_net(sk);
 	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
 	__be32 daddr = usin->sin_addr.s_addr;
 	struct rtable *rt;
-	u32 mss, tw_isn = 0;
+	u32 tw_isn = 0;
 	int err;
 
 	rt = ip_route_connect(fl4, daddr, inet->inet_saddr,
@@ -305,50 +361,9 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr_in *usin)
 	sk_setup_caps(sk, &rt->dst);
 	rt = NULL;
 
-	/* our side of the SYN options */
-	xs->advmss = min_t(u32, dst_mtu(__sk_dst_get(sk)) - 40, 65535);
-	if (xs->user_mss && xs->advmss > xs->user_mss)
-		xs->advmss = xs->user_mss;
-	xs->ts_ok = READ_ONCE(xtcp_sysctl(sk)->timestamps);
-	xs->sack_ok = READ_ONCE(xtcp_sysctl(sk)->sack);
-	xs->wscale_ok = READ_ONCE(xtcp_sysctl(sk)->window_scaling);
-	xs->rcv_wscale = 0;
-	mss = max_t(int, READ_ONCE(sk->sk_rcvbuf),
-		    READ_ONCE(xtcp_sysctl(sk)->rmem[2]));
-	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
-		mss = READ_ONCE(sk->sk_rcvbuf);
-	while (xs->wscale_ok && mss > 65535 && xs->rcv_wscale < XTCP_MAX_WSCALE) {
-		mss >>= 1;
-		xs->rcv_wscale++;
-	}
-	xs->window_clamp = 65535U << xs->rcv_wscale;
-	xs->rcv_wnd = xtcp_initial_window(min(READ_ONCE(sk->sk_rcvbuf) / 2,
-					      65535), xs->advmss);
-	xs->rx_mss = 0;
-	xs->mss_cache = xs->advmss;
-	xs->tsoff = xtcp_ts_offset(inet->inet_saddr, inet->inet_daddr);
-	xs->ts_recent = 0;
-
-	xs->iss = tw_isn ? tw_isn :
-		  xtcp_isn(inet->inet_saddr, inet->inet_daddr,
-			   inet->inet_sport, inet->inet_dport);
-	xs->write_seq = xs->iss;
-	xs->pushed_seq = xs->iss;
-	xs->snd_una = xs->iss;
-	xs->snd_nxt = xs->iss;
-	xs->snd_wnd = 0;
-	xs->max_window = 0;
-	xs->rcv_nxt = 0;
-	xs->rcv_tstamp = jiffies;
-	xs->retransmits = 0;
-	xs->retrans_stamp = 0;
-	atomic_set(&inet->inet_id, get_random_u16());
-
-	/* as Linux's tcp_connect(): no SYN buffer, connect() fails */
-	err = xtcp_send_syn(sk);
+	err = xtcp_connect_init(sk, tw_isn);
 	if (err)
 		goto failure;
-	xtcp_inc_stats(net, XTCP_MIB_ACTIVEOPENS);
 	return 0;
 
 failure:
@@ -422,7 +437,8 @@ static int xtcp_xmit_ctl(struct net *net, const struct sock *sk,
 /**
  * xtcp_send_reset_noconn() - answer a segment that has no socket with RST
  * @net: namespace it arrived in
- * @skb: the received segment (transport header set, checksum verified)
+ * @skb: the received segment (transport header set, checksum verified),
+ *	 IPv4 or IPv6
  *
  * RFC 9293 3.10.7.1: never answer a RST; if the segment has ACK, send
  * <SEQ=SEG.ACK><CTL=RST>; else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
@@ -430,22 +446,30 @@ static int xtcp_xmit_ctl(struct net *net, const struct sock *sk,
  */
 void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb)
 {
+	xtcp_af_ops_of(skb->protocol == htons(ETH_P_IPV6) ? AF_INET6 :
+		       AF_INET)->send_reset(net, skb);
+}
+
+/**
+ * xtcp_build_reset() - the RST answering @skb, its TCP header only
+ * @skb: the received segment
+ *
+ * Context: any.
+ * Return: a new skb whose data is the RST's TCP header (checksum not
+ * set), or NULL when @skb is a RST itself or memory is short.
+ */
+struct sk_buff *xtcp_build_reset(const struct sk_buff *skb)
+{
 	const struct tcphdr *th = tcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
 	struct sk_buff *nskb;
 	struct tcphdr *rth;
 	u32 seg_len;
 
 	if (th->rst)
-		return;
-	/* never answer broadcast/multicast */
-	if (skb_rtable(skb) &&
-	    (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
-		return;
-
+		return NULL;
 	nskb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
 	if (!nskb)
-		return;
+		return NULL;
 	skb_reserve(nskb, XTCP_MAX_HEADER);
 	rth = skb_push(nskb, sizeof(*rth));
 	memset(rth, 0, sizeof(*rth));
@@ -460,6 +484,24 @@ void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb)
 		rth->ack = 1;
 		rth->ack_seq = htonl(ntohl(th->seq) + seg_len);
 	}
+	return nskb;
+}
+
+/* RST to an IPv4 segment that has no connection. Context: softirq. */
+static void xtcp_v4_send_reset(struct net *net, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct sk_buff *nskb;
+	struct tcphdr *rth;
+
+	/* never answer broadcast/multicast */
+	if (skb_rtable(skb) &&
+	    (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
+		return;
+	nskb = xtcp_build_reset(skb);
+	if (!nskb)
+		return;
+	rth = (struct tcphdr *)nskb->data;
 	rth->check = csum_tcpudp_magic(iph->daddr, iph->saddr, sizeof(*rth),
 				       IPPROTO_TCP,
 				       csum_partial(rth, sizeof(*rth), 0));
@@ -471,16 +513,16 @@ void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb)
 }
 
 /**
- * xtcp_send_tw_ack() - ACK from a TIME_WAIT entry
+ * xtcp_build_tw_ack() - the ACK of a TIME_WAIT entry, its TCP header only
  * @tw: the entry
  *
  * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> with the timestamps the connection
- * used, as Linux's tcp_v4_timewait_ack().
+ * used, as Linux's tcp_v4_timewait_ack()/tcp_v6_timewait_ack().
  * Context: softirq.
+ * Return: the segment (checksum not set), or NULL when memory is short.
  */
-void xtcp_send_tw_ack(struct xtcp_tw *tw)
+struct sk_buff *xtcp_build_tw_ack(struct xtcp_tw *tw)
 {
-	struct net *net = read_pnet(&tw->net);
 	struct xtcp_out_opts o = {};
 	struct sk_buff *skb;
 	struct tcphdr *th;
@@ -492,7 +534,7 @@ void xtcp_send_tw_ack(struct xtcp_tw *tw)
 	hlen = sizeof(*th) + xtcp_opts_size(&o, false);
 	skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
 	if (!skb)
-		return;
+		return NULL;
 	skb_reserve(skb, XTCP_MAX_HEADER);
 	th = skb_push(skb, hlen);
 	memset(th, 0, sizeof(*th));
@@ -504,24 +546,37 @@ void xtcp_send_tw_ack(struct xtcp_tw *tw)
 	th->ack = 1;
 	th->window = htons(min(tw->rcv_wnd >> tw->rcv_wscale, 65535U));
 	xtcp_write_opts((__be32 *)(th + 1), &o, false);
+	return skb;
+}
+
+/* The ACK of an IPv4 TIME_WAIT entry. Context: softirq. */
+static void xtcp_v4_send_tw_ack(struct xtcp_tw *tw)
+{
+	struct net *net = read_pnet(&tw->net);
+	struct sk_buff *skb = xtcp_build_tw_ack(tw);
+	struct tcphdr *th;
+	unsigned int hlen;
+
+	if (!skb)
+		return;
+	th = (struct tcphdr *)skb->data;
+	hlen = skb->len;
 	th->check = csum_tcpudp_magic(tw->ent.laddr, tw->ent.raddr, hlen,
 				      IPPROTO_TCP, csum_partial(th, hlen, 0));
 	xtcp_xmit_ctl(net, NULL, skb, tw->ent.laddr, tw->ent.raddr, 0, tw->dif);
 }
 
 /**
- * xtcp_send_synack() - send (or resend) the SYN-ACK of a request
- * @req: the request; its listener supplies routing keys (mark, device)
- * @cookie_iss: a syncookie ISN to send for a request that is not queued
- *		(the request is then a stack copy), or 0 to use req->iss
+ * xtcp_build_synack() - the SYN-ACK of a request, its TCP header only
+ * @req: the request
+ * @cookie_iss: a syncookie ISN to send, or 0 to use req->iss
  *
- * Context: softirq (SYN arrival, request timer).
- * Return: 0 or a negative errno.
+ * Context: softirq.
+ * Return: the segment (transport header set, checksum not), or NULL when
+ * memory is short.
  */
-int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss)
+struct sk_buff *xtcp_build_synack(struct xtcp_request *req, u32 cookie_iss)
 {
-	struct sock *lsk = req->listener;
-	struct net *net = sock_net(lsk);
 	struct xtcp_out_opts o = {};
 	struct sk_buff *skb;
 	struct tcphdr *th;
@@ -538,7 +593,7 @@ int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss)
 
 	skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
 	if (!skb)
-		return -ENOMEM;
+		return NULL;
 	skb_reserve(skb, XTCP_MAX_HEADER);
 	th = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
@@ -552,8 +607,103 @@ int xtcp_send_synack(struct xtcp_request *req, u32 cookie_iss)
 	th->ack = 1;
 	th->window = htons(req->rcv_wnd);
 	xtcp_write_opts((__be32 *)(th + 1), &o, true);
+	return skb;
+}
+
+/* The SYN-ACK of an IPv4 request. Context: softirq. */
+static int xtcp_v4_send_synack(struct xtcp_request *req, u32 cookie_iss)
+{
+	struct sock *lsk = req->listener;
+	struct net *net = sock_net(lsk);
+	struct sk_buff *skb = xtcp_build_synack(req, cookie_iss);
+	struct tcphdr *th;
+	unsigned int hlen;
+
+	if (!skb)
+		return -ENOMEM;
+	th = (struct tcphdr *)skb->data;
+	hlen = skb->len;
 	th->check = csum_tcpudp_magic(req->ent.laddr, req->ent.raddr, hlen,
 				      IPPROTO_TCP, csum_partial(th, hlen, 0));
 	return xtcp_xmit_ctl(net, lsk, skb, req->ent.laddr, req->ent.raddr, 0,
 			     lsk->sk_bound_dev_if);
 }
+
+/* ip_queue_xmit() takes the addresses from cork.fl (routed at connect) */
+static int xtcp_v4_queue_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	return ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+}
+
+/* TCP pseudo-header (protocol 6) for CHECKSUM_PARTIAL, as tcp_v4_send_check */
+static void xtcp_v4_send_check(struct sock *sk, struct sk_buff *skb)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	tcp_hdr(skb)->check = ~csum_tcpudp_magic(inet->inet_saddr,
+						 inet->inet_daddr, skb->len,
+						 IPPROTO_TCP, 0);
+}
+
+/* Route MTU toward the peer of an IPv4 request. Context: softirq. */
+static u32 xtcp_v4_route_mtu(struct sock *lsk, struct xtcp_request *req)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+	u32 mtu;
+
+	rt = ip_route_output_ports(sock_net(lsk), &fl4, lsk, req->ent.raddr,
+				   req->ent.laddr, req->ent.rport,
+				   req->ent.lport, xtcp_ipproto, 0,
+				   lsk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return 0;
+	mtu = dst_mtu(&rt->dst);
+	ip_rt_put(rt);
+	return mtu;
+}
+
+/*
+ * An IPv4 child: its addresses, and a route in cork.fl (ip_queue_xmit()
+ * takes the addresses from there). A child of an IPv6 listener on "::"
+ * becomes an IPv4 socket that reports v4-mapped addresses.
+ * Context: softirq, @child bh-locked.
+ */
+static int xtcp_v4_child_route(struct sock *child, struct xtcp_request *req)
+{
+	struct inet_sock *inet = inet_sk(child);
+	struct rtable *rt;
+
+	if (child->sk_family == AF_INET6) {
+		child->sk_family = AF_INET;
+		xtcp_sk(child)->v6addr = true;
+	}
+	xtcp_sk(child)->af_ops = &xtcp_ipv4_af_ops;
+	inet->inet_daddr = req->ent.raddr;
+	inet->inet_rcv_saddr = req->ent.laddr;
+	inet->inet_saddr = req->ent.laddr;
+	inet->inet_dport = req->ent.rport;
+	inet->inet_sport = req->ent.lport;
+	rt = ip_route_output_ports(sock_net(child), &inet->cork.fl.u.ip4, child,
+				   inet->inet_daddr, inet->inet_saddr,
+				   inet->inet_dport, inet->inet_sport,
+				   child->sk_protocol, 0,
+				   child->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	sk_setup_caps(child, &rt->dst);
+	return 0;
+}
+
+/* XTCP over IPv4: see struct xtcp_af_ops */
+const struct xtcp_af_ops xtcp_ipv4_af_ops = {
+	.family		= AF_INET,
+	.net_header_len	= sizeof(struct iphdr),
+	.queue_xmit	= xtcp_v4_queue_xmit,
+	.send_check	= xtcp_v4_send_check,
+	.send_reset	= xtcp_v4_send_reset,
+	.send_tw_ack	= xtcp_v4_send_tw_ack,
+	.send_synack	= xtcp_v4_send_synack,
+	.route_mtu	= xtcp_v4_route_mtu,
+	.child_route	= xtcp_v4_child_route,
+};

@@ -21,6 +21,7 @@
 
 #include <linux/tcp.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 
 static struct kmem_cache *xtcp_req_cache __read_mostly;
@@ -112,21 +113,19 @@ static u8 xtcp_rcv_wscale(struct sock *sk)
 	return ws;
 }
 
-/* Our MSS toward the peer of @req: route MTU - 40, TCP_MAXSEG-clamped. */
+/*
+ * Our MSS toward the peer of @req: route MTU less the IP and TCP headers
+ * (40 or 60 bytes), TCP_MAXSEG-clamped.
+ */
 static u32 xtcp_route_mss(struct sock *lsk, struct xtcp_request *req)
 {
-	struct flowi4 fl4;
-	struct rtable *rt;
+	const struct xtcp_af_ops *af = xtcp_af_ops_of(req->ent.family);
+	u32 mtu = af->route_mtu(lsk, req);
 	u32 mss = 536;
 
-	rt = ip_route_output_ports(sock_net(lsk), &fl4, lsk, req->ent.raddr,
-				   req->ent.laddr, req->ent.rport,
-				   req->ent.lport, xtcp_ipproto, 0,
-				   lsk->sk_bound_dev_if);
-	if (!IS_ERR(rt)) {
-		mss = min_t(u32, dst_mtu(&rt->dst) - 40, 65535);
-		ip_rt_put(rt);
-	}
+	if (mtu)
+		mss = min_t(u32, mtu - af->net_header_len -
+				 sizeof(struct tcphdr), 65535);
 	if (xtcp_sk(lsk)->user_mss && mss > xtcp_sk(lsk)->user_mss)
 		mss = xtcp_sk(lsk)->user_mss;
 	return mss;
@@ -149,20 +148,29 @@ static u16 xtcp_initial_rcv_wnd(struct sock *lsk, struct xtcp_request *req)
 
 static void xtcp_request_timer(struct timer_list *t);
 
+/* The 4-tuple of a received segment, seen from here, into @e. */
+static void xtcp_ent_from_skb(struct xtcp_ent *e, const struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	if (skb->protocol == htons(ETH_P_IPV6))
+		xtcp_ent_set6(e, &ipv6_hdr(skb)->daddr, th->dest,
+			      &ipv6_hdr(skb)->saddr, th->source);
+	else
+		xtcp_ent_set4(e, ip_hdr(skb)->daddr, th->dest,
+			      ip_hdr(skb)->saddr, th->source);
+}
+
 /* Fill a request from a SYN. Context: softirq. */
 static void xtcp_request_init(struct xtcp_request *req, struct sock *lsk,
 			      struct sk_buff *skb, const struct xtcp_opts *opt)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
 
 	INIT_HLIST_NODE(&req->ent.node);
 	INIT_LIST_HEAD(&req->list);
 	req->ent.kind = XTCP_ENT_REQ;
-	req->ent.laddr = iph->daddr;
-	req->ent.lport = th->dest;
-	req->ent.raddr = iph->saddr;
-	req->ent.rport = th->source;
+	xtcp_ent_from_skb(&req->ent, skb);
 	req->listener = lsk;
 	req->irs = ntohl(th->seq);
 	req->mss = opt->mss ? opt->mss : XTCP_MSS_DEFAULT;
@@ -173,8 +181,8 @@ static void xtcp_request_init(struct xtcp_request *req, struct sock *lsk,
 			 READ_ONCE(xtcp_sysctl(lsk)->window_scaling);
 	req->snd_wscale = req->wscale_ok ? min_t(u8, opt->wscale, XTCP_MAX_WSCALE) : 0;
 	req->rcv_wscale = req->wscale_ok ? xtcp_rcv_wscale(lsk) : 0;
-	req->tsoff = xtcp_ts_offset(req->ent.laddr, req->ent.raddr);
-	req->iif = inet_iif(skb);
+	req->tsoff = xtcp_ts_offset_ent(&req->ent);
+	req->iif = XTCP_SKB_CB(skb)->iif;
 	req->started = jiffies;
 	timer_setup(&req->timer, xtcp_request_timer, 0);
 }
@@ -205,7 +213,6 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 	struct xtcp_sysctls *sc = xtcp_sysctl(lsk);
 	struct xtcp_sock *lxs = xtcp_sk(lsk);
 	const struct tcphdr *th = tcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
 	int syncookies = READ_ONCE(sc->syncookies);
 	struct xtcp_request *req;
 	struct xtcp_opts opt;
@@ -249,8 +256,7 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 
 	if (want_cookie) {
 		u16 mss = req->mss;
-		u32 iss = xtcp_cookie_make(iph->saddr, iph->daddr, th->source,
-					   th->dest, req->irs, &mss);
+		u32 iss = xtcp_cookie_make_ent(&req->ent, req->irs, &mss);
 
 		if (req->ts_ok) {
 			/* the ACK echoes this; tsoff is recomputable */
@@ -270,9 +276,7 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 		return;
 	}
 
-	req->iss = XTCP_SKB_CB(skb)->tw_isn ? :
-		   xtcp_isn(req->ent.laddr, req->ent.raddr, req->ent.lport,
-			    req->ent.rport);
+	req->iss = XTCP_SKB_CB(skb)->tw_isn ? : xtcp_isn_ent(&req->ent);
 	/* references: the queue/hash one (have it) and the timer's */
 	spin_lock_bh(&lxs->queue_lock);
 	if (lsk->sk_state != TCP_LISTEN) {
@@ -352,10 +356,11 @@ static int xtcp_child_init(struct sock *lsk, struct sock *sk,
 			   struct xtcp_request *req, struct sk_buff *skb,
 			   const struct xtcp_opts *opt)
 {
+	const struct xtcp_af_ops *af = xtcp_af_ops_of(req->ent.family);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct inet_sock *inet;
 	struct xtcp_sock *xs;
-	struct rtable *rt;
+	int err;
 
 	refcount_set(&sk->sk_refcnt, 1);
 	xs = xtcp_sk(sk);
@@ -366,11 +371,8 @@ static int xtcp_child_init(struct sock *lsk, struct sock *sk,
 	xtcp_cong_assign(sk, READ_ONCE(xtcp_sk(lsk)->ca_ops));
 	RCU_INIT_POINTER(inet->inet_opt, NULL);
 	inet->mc_list = NULL;
-	inet->inet_daddr = req->ent.raddr;
-	inet->inet_rcv_saddr = req->ent.laddr;
-	inet->inet_saddr = req->ent.laddr;
-	inet->inet_dport = req->ent.rport;
-	inet->inet_sport = req->ent.lport;
+	/* its own IPv6 part (the clone points at the listener's) */
+	xtcp_v6_child_init(sk, req->ent.family);
 	/* LISTEN (the clone's) to SYN_RECV, traced as Linux's
 	 * inet_csk_clone_lock() does
 	 */
@@ -401,16 +403,12 @@ static int xtcp_child_init(struct sock *lsk, struct sock *sk,
 	xs->snd_wl2 = ntohl(th->ack_seq);
 	xs->rcv_tstamp = jiffies;
 
-	/* ip_queue_xmit() takes the addresses from cork.fl: route into it */
-	rt = ip_route_output_ports(sock_net(sk), &inet->cork.fl.u.ip4, sk,
-				   inet->inet_daddr,
-				   inet->inet_saddr, inet->inet_dport,
-				   inet->inet_sport, sk->sk_protocol, 0,
-				   sk->sk_bound_dev_if);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
-	sk_setup_caps(sk, &rt->dst);
-	xs->advmss = min_t(u32, dst_mtu(&rt->dst) - 40, 65535);
+	/* the family's addresses and route (sets af_ops) */
+	err = af->child_route(sk, req);
+	if (err)
+		return err;
+	xs->advmss = min_t(u32, dst_mtu(__sk_dst_get(sk)) -
+			   af->net_header_len - sizeof(struct tcphdr), 65535);
 	if (xs->user_mss && xs->advmss > xs->user_mss)
 		xs->advmss = xs->user_mss;
 	xs->window_clamp = 65535U << xs->rcv_wscale;
@@ -476,10 +474,7 @@ static bool xtcp_child_complete(struct sock *lsk, struct sock *child,
 	struct xtcp_sock *xs = xtcp_sk(child);
 
 	xs->ent.kind = XTCP_ENT_SOCK;
-	xs->ent.laddr = req->ent.laddr;
-	xs->ent.lport = req->ent.lport;
-	xs->ent.raddr = req->ent.raddr;
-	xs->ent.rport = req->ent.rport;
+	xtcp_ent_copy_tuple(&xs->ent, &req->ent);
 	/* swap atomically: no segment may find neither of them */
 	if (req->ent.hashed ? !xtcp_ehash_replace(net, &req->ent, &xs->ent) :
 			      !xtcp_ehash_insert(net, &xs->ent))
@@ -671,11 +666,11 @@ static void xtcp_cookie_ack(struct sock *lsk, struct sk_buff *skb)
 {
 	struct net *net = sock_net(lsk);
 	const struct tcphdr *th = tcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	int syncookies = READ_ONCE(xtcp_sysctl(lsk)->syncookies);
 	struct xtcp_request *req;
 	struct xtcp_opts opt;
+	struct xtcp_ent key;
 	u16 mss;
 
 	if (th->syn || th->rst || !syncookies)
@@ -684,8 +679,8 @@ static void xtcp_cookie_ack(struct sock *lsk, struct sk_buff *skb)
 	if (syncookies != 2 &&
 	    time_after(jiffies, READ_ONCE(xtcp_sk(lsk)->synq_overflow) + 120 * HZ))
 		goto reset;
-	mss = xtcp_cookie_check(cb->ack_seq - 1, iph->saddr, iph->daddr,
-				th->source, th->dest, cb->seq - 1);
+	xtcp_ent_from_skb(&key, skb);
+	mss = xtcp_cookie_check_ent(cb->ack_seq - 1, &key, cb->seq - 1);
 	if (!mss) {
 		xtcp_inc_stats(net, XTCP_MIB_SYNCOOKIESFAILED);
 		goto reset;

@@ -10,7 +10,11 @@
  *                    close, shutdown, socket init and destruction
  *   xtcp_sockopt.c   setsockopt/getsockopt, TCP_INFO
  *   xtcp_ipv4.c      IPv4: protocol and ICMP handlers, active open,
- *                    segments without a full socket (tcp_ipv4.c)
+ *                    segments without a full socket (tcp_ipv4.c); the
+ *                    dispatch of segments and errors both families share
+ *   xtcp_ipv6.c      IPv6: protocol and ICMPv6 handlers, bind, active
+ *                    open, SOL_IPV6 options, segments without a full
+ *                    socket (tcp_ipv6.c)
  *   xtcp_input.c     segment processing per state, ACKs, the receive and
  *                    out-of-order queues, FIN, SACK/DSACK we report
  *                    (tcp_input.c)
@@ -29,7 +33,7 @@
  *   xtcp_hash.c      bind, listen and connection lookup tables
  *   xtcp_pernet.c    per-namespace state
  *   xtcp_ctrl.c      sysctls (net.xtcp.*)
- *   xtcp_proc.c      /proc/net/xtcp and /proc/net/xtcp_stat
+ *   xtcp_proc.c      /proc/net/xtcp, /proc/net/xtcp6, /proc/net/xtcp_stat
  *   xtcp_diag.c      sock_diag (inet_diag) handler: what xtcp-ss lists
  *   xtcp.h           the private header; compat.h kernel-version differences
  */
@@ -67,6 +71,9 @@ static int __init xtcp_init(void)
 	err = xtcp_ipv4_init();
 	if (err)
 		goto err_input;
+	err = xtcp_ipv6_init();
+	if (err)
+		goto err_ipv6;
 	err = xtcp_offload_init();
 	if (err)
 		goto err_offload;
@@ -77,7 +84,8 @@ static int __init xtcp_init(void)
 	if (err)
 		goto err_diag;
 
-	pr_info("loaded: AF_XTCP=%d, IP protocol %d\n", AF_XTCP, xtcp_ipproto);
+	pr_info("loaded: AF_XTCP=%d, IP protocol %d (IPv4%s)\n", AF_XTCP,
+		xtcp_ipproto, xtcp_ipv6_ready() ? ", IPv6" : "");
 	return 0;
 
 err_diag:
@@ -85,6 +93,8 @@ err_diag:
 err_af:
 	xtcp_offload_exit();
 err_offload:
+	xtcp_ipv6_exit();
+err_ipv6:
 	xtcp_ipv4_exit();
 err_input:
 	xtcp_pernet_exit();
@@ -103,6 +113,7 @@ static void __exit xtcp_exit(void)
 	xtcp_diag_exit();
 	xtcp_af_exit();
 	xtcp_offload_exit();
+	xtcp_ipv6_exit();
 	xtcp_ipv4_exit();
 	xtcp_pernet_exit();
 	xtcp_tw_exit();

@@ -129,9 +129,9 @@ static bool xtcp_dev_gso_safe(const struct net_device *dev)
  * As Linux's sk_setup_caps() and tcp_tso_autosize() without pacing: what
  * fits the device's GSO size (64 KB at most) less the headers, within its
  * GSO segment limit; 1 (no GSO) unless the route leaves through loopback
- * or a veth (see the top of this file).
+ * or a veth (see the top of this file) and the socket is on IPv4.
  * Context: socket lock or bh_lock_sock held.
- * Return: at least 1.
+ * Return: at least 1; 1 for a socket on IPv6 (no IPv6 offload entry).
  */
 unsigned int xtcp_gso_max_segs(struct sock *sk)
 {
@@ -140,7 +140,11 @@ unsigned int xtcp_gso_max_segs(struct sock *sk)
 	struct net_device *dev;
 	u32 bytes, segs;
 
-	if (!READ_ONCE(xtcp_offload_on) || !dst || !mss)
+	/* the entry is IPv4's (inet_offloads[]); XTCP over IPv6 sends
+	 * one segment at a time
+	 */
+	if (!READ_ONCE(xtcp_offload_on) || !dst || !mss ||
+	    xtcp_sk(sk)->af_ops != &xtcp_ipv4_af_ops)
 		return 1;
 	dev = dst->dev;
 	if (!dev || !xtcp_dev_gso_safe(dev))

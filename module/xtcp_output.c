@@ -8,8 +8,9 @@
  * and the MSS are chosen here. Every segment is a TCP segment byte for
  * byte (RFC 9293 header and options), checksummed over the TCP
  * pseudo-header with protocol 6; only the IP header carries XTCP's
- * protocol number. Sockets send through ip_queue_xmit() with checksum
- * offload (CHECKSUM_PARTIAL).
+ * protocol number. Sockets send through their network layer's
+ * queue_xmit (struct xtcp_af_ops: ip_queue_xmit() or inet6_csk_xmit())
+ * with checksum offload (CHECKSUM_PARTIAL).
  */
 #include "xtcp.h"
 #include "xtcp_trace.h"
@@ -31,7 +32,7 @@
 u16 xtcp_mss_for_mtu(struct sock *sk, u32 mtu)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	u32 mss = mtu - xs->af_ops->net_header_len - sizeof(struct tcphdr);
 
 	if (xs->rx_mss && mss > xs->rx_mss)
 		mss = xs->rx_mss;
@@ -135,7 +136,8 @@ static void xtcp_fit_sacks(struct sock *sk, struct xtcp_out_opts *o,
 			   unsigned int payload)
 {
 	struct dst_entry *dst = __sk_dst_get(sk);
-	int room = (dst ? dst_mtu(dst) : 576) - (int)sizeof(struct iphdr) -
+	int room = (dst ? dst_mtu(dst) : 576) -
+		   (int)xtcp_sk(sk)->af_ops->net_header_len -
 		   (int)sizeof(struct tcphdr) - (int)payload - (o->ts ? 12 : 0);
 	int fit = room >= 12 ? (room - 4) / 8 : 0;	/* NOP NOP kind len */
 
@@ -156,6 +158,7 @@ static void xtcp_fit_sacks(struct sock *sk, struct xtcp_out_opts *o,
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_af_ops *af = xs->af_ops;
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	bool syn = cb->flags & XTCP_SYN;
@@ -207,13 +210,14 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = skb_transport_header(skb) - skb->head;
 	skb->csum_offset = offsetof(struct tcphdr, check);
-	th->check = ~csum_tcpudp_magic(inet->inet_saddr, inet->inet_daddr,
-				       skb->len, IPPROTO_TCP, 0);
-	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+	af->send_check(sk, skb);
+	/* the IP layer's control block (IPCB or IP6CB) starts clean */
+	memset(skb->cb, 0, max(sizeof(struct inet_skb_parm),
+			       sizeof(struct inet6_skb_parm)));
 
 	/* as Linux: a GSO skb counts as the segments it carries */
 	xtcp_add_stats(sock_net(sk), XTCP_MIB_OUTSEGS, xtcp_skb_segs(skb));
-	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
+	err = af->queue_xmit(sk, skb);
 	return net_xmit_eval(err);
 }
 

@@ -2,6 +2,11 @@
 /*
  * /proc/net/xtcp: XTCP sockets of the namespace in exactly /proc/net/tcp's
  * format (same header, same columns; the kernel-pointer column is zeros).
+ * /proc/net/xtcp6: the IPv6 ones in /proc/net/tcp6's format. A socket is
+ * listed by its sock's family: an IPv4 connection accepted by a listener
+ * on "::" (or addressed with a v4-mapped sockaddr_in6) is an IPv4 socket
+ * in XTCP and shows in /proc/net/xtcp (Linux lists it in tcp6 with
+ * ::ffff: addresses).
  * /proc/net/xtcp_stat: the namespace's counters, one "Name value" a line.
  * /proc/net/xtcp_sockstat: sockets in use, orphans, TIME_WAIT entries.
  */
@@ -19,6 +24,7 @@
  */
 struct xtcp_iter {
 	struct seq_net_private p;	/* must be first */
+	int family;			/* AF_INET: xtcp, AF_INET6: xtcp6 */
 	int phase;			/* 0: lhash, 1: ehash */
 	int bucket;
 	int offset;
@@ -33,13 +39,28 @@ static struct hlist_head *xtcp_iter_head(struct xtcp_hashinfo *h, int phase,
 	return bucket < (1 << XTCP_EHASH_BITS) ? &h->ehash[bucket] : NULL;
 }
 
-static struct hlist_node *xtcp_iter_nth(struct hlist_head *head, int n)
+/* the family of a listen-hash (phase 0) or ehash (phase 1) node */
+static int xtcp_node_family(int phase, struct hlist_node *node)
+{
+	if (phase == 0)
+		return hlist_entry(node, struct xtcp_sock,
+				   listen_node)->inet.sk.sk_family;
+	return hlist_entry(node, struct xtcp_ent, node)->family;
+}
+
+/* the @n-th node of @family in @head (from 0), or NULL */
+static struct hlist_node *xtcp_iter_nth(struct hlist_head *head, int phase,
+					int family, int n)
 {
 	struct hlist_node *node;
 
-	for (node = rcu_dereference(hlist_first_rcu(head)); node && n--;
-	     node = rcu_dereference(hlist_next_rcu(node)))
-		;
+	for (node = rcu_dereference(hlist_first_rcu(head)); node;
+	     node = rcu_dereference(hlist_next_rcu(node))) {
+		if (xtcp_node_family(phase, node) != family)
+			continue;
+		if (!n--)
+			break;
+	}
 	return node;
 }
 
@@ -54,7 +75,8 @@ static void *xtcp_iter_find(struct seq_file *seq)
 	for (; st->phase < 2; st->phase++, st->bucket = 0) {
 		for (; (head = xtcp_iter_head(h, st->phase, st->bucket));
 		     st->bucket++, st->offset = 0) {
-			node = xtcp_iter_nth(head, st->offset);
+			node = xtcp_iter_nth(head, st->phase, st->family,
+					     st->offset);
 			if (node)
 				return node;
 		}
@@ -71,6 +93,7 @@ static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 	void *v;
 
 	rcu_read_lock();
+	st->family = (long)pde_data(file_inode(seq->file));
 	if (!*pos)
 		return SEQ_START_TOKEN;
 	if (*pos != st->last_pos || !st->last_pos) {
@@ -198,6 +221,104 @@ static void xtcp_show_sock(struct seq_file *f, struct sock *sk, int i)
 		   (int)xs->ssthresh);
 }
 
+/* An IPv6 address as /proc/net/tcp6 prints it: four %08X words */
+static const char *xtcp_addr6(char buf[33], const struct in6_addr *a)
+{
+	snprintf(buf, 33, "%08X%08X%08X%08X", a->s6_addr32[0],
+		 a->s6_addr32[1], a->s6_addr32[2], a->s6_addr32[3]);
+	return buf;
+}
+
+/* An IPv6 socket, as get_tcp6_sock(). */
+static void xtcp_show_sock6(struct seq_file *f, struct sock *sk, int i)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int state = inet_sk_state_load(sk);
+	const struct in6_addr *src = &sk->sk_v6_rcv_saddr;
+	const struct in6_addr *dst = &sk->sk_v6_daddr;
+	char s6[33], d6[33];
+	u32 tx_queue, rx_queue;
+	unsigned long expires;
+	int timer;
+
+	xtcp_sock_queues(sk, state, &rx_queue, &tx_queue);
+	timer = xtcp_sock_timer(sk, state, &expires);
+	seq_printf(f, "%4d: %s:%04X %s:%04X "
+		   "%02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %016x "
+		   "%lu %lu %u %u %d\n",
+		   i, xtcp_addr6(s6, src), ntohs(inet_sk(sk)->inet_sport),
+		   xtcp_addr6(d6, dst), ntohs(inet_sk(sk)->inet_dport), state,
+		   tx_queue, rx_queue, timer,
+		   jiffies_delta_to_clock_t(expires - jiffies),
+		   xs->retransmits,
+		   from_kuid_munged(seq_user_ns(f), xtcp_sk_uid(sk)),
+		   xs->probes_out, sock_i_ino(sk),
+		   refcount_read(&sk->sk_refcnt), 0,
+		   jiffies_to_clock_t(xs->rto), jiffies_to_clock_t(HZ / 25),
+		   (xs->quickack ? 1 : 0) << 1,
+		   xs->cwnd ? xs->cwnd : XTCP_INIT_CWND,
+		   state == TCP_LISTEN ? 0 :
+		   (xs->ssthresh >= 0x7fffffff || !xs->ssthresh) ? -1 :
+		   (int)xs->ssthresh);
+}
+
+/* An IPv6 TIME_WAIT entry, as get_timewait6_sock(). */
+static void xtcp_show_tw6(struct seq_file *f, struct xtcp_tw *tw, int i)
+{
+	long delta = tw->timer.expires - jiffies;
+	char s6[33], d6[33];
+
+	seq_printf(f, "%4d: %s:%04X %s:%04X "
+		   "%02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %016x\n",
+		   i, xtcp_addr6(s6, &tw->ent.laddr6), ntohs(tw->ent.lport),
+		   xtcp_addr6(d6, &tw->ent.raddr6), ntohs(tw->ent.rport),
+		   TCP_TIME_WAIT, 0, 0, 3, jiffies_delta_to_clock_t(delta), 0,
+		   0, 0, 0, refcount_read(&tw->refcnt), 0);
+}
+
+/* An IPv6 SYN_RECV request, as get_openreq6(). */
+static void xtcp_show_req6(struct seq_file *f, struct xtcp_request *req, int i)
+{
+	long ttd = req->timer.expires - jiffies;
+	char s6[33], d6[33];
+
+	seq_printf(f, "%4d: %s:%04X %s:%04X "
+		   "%02X %08X:%08X %02X:%08lX %08X %5u %8d %d %d %016x\n",
+		   i, xtcp_addr6(s6, &req->ent.laddr6), ntohs(req->ent.lport),
+		   xtcp_addr6(d6, &req->ent.raddr6), ntohs(req->ent.rport),
+		   TCP_SYN_RECV, 0, 0, 1, jiffies_delta_to_clock_t(ttd),
+		   req->num_timeout,
+		   from_kuid_munged(seq_user_ns(f), xtcp_sk_uid(req->listener)),
+		   0, 0, 0, 0);
+}
+
+/* /proc/net/xtcp6, as tcp6_seq_show(): no line padding */
+static int xtcp6_seq_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_iter *st = seq->private;
+	int i = st->last_pos - 1;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "  sl  local_address                         "
+			 "remote_address                        "
+			 "st tx_queue rx_queue tr tm->when retrnsmt"
+			 "   uid  timeout inode\n");
+	} else if (st->phase == 0) {
+		xtcp_show_sock6(seq, &hlist_entry(v, struct xtcp_sock,
+						  listen_node)->inet.sk, i);
+	} else {
+		struct xtcp_ent *e = hlist_entry(v, struct xtcp_ent, node);
+
+		if (e->kind == XTCP_ENT_SOCK)
+			xtcp_show_sock6(seq, &xtcp_ent_sock(e)->inet.sk, i);
+		else if (e->kind == XTCP_ENT_TW)
+			xtcp_show_tw6(seq, xtcp_ent_tw(e), i);
+		else
+			xtcp_show_req6(seq, xtcp_ent_req(e), i);
+	}
+	return 0;
+}
+
 /* A TIME_WAIT entry, as get_timewait4_sock(): no queues, owner or inode. */
 static void xtcp_show_tw(struct seq_file *f, struct xtcp_tw *tw, int i)
 {
@@ -256,6 +377,13 @@ static const struct seq_operations xtcp_seq_ops = {
 	.next	= xtcp_seq_next,
 	.stop	= xtcp_seq_stop,
 	.show	= xtcp_seq_show,
+};
+
+static const struct seq_operations xtcp6_seq_ops = {
+	.start	= xtcp_seq_start,
+	.next	= xtcp_seq_next,
+	.stop	= xtcp_seq_stop,
+	.show	= xtcp6_seq_show,
 };
 
 static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
@@ -360,7 +488,8 @@ static int xtcp_stat_show(struct seq_file *seq, void *v)
 }
 
 /**
- * xtcp_proc_init_net() - create /proc/net/xtcp and /proc/net/xtcp_stat
+ * xtcp_proc_init_net() - create /proc/net/xtcp, xtcp6, xtcp_stat and
+ * xtcp_sockstat
  * @net: the namespace
  *
  * Context: process context, netns setup.
@@ -370,9 +499,12 @@ int xtcp_proc_init_net(struct net *net)
 {
 	BUILD_BUG_ON(ARRAY_SIZE(xtcp_mib_names) != XTCP_MIB_MAX);
 
-	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
-			     sizeof(struct xtcp_iter)))
+	if (!proc_create_net_data("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
+				  sizeof(struct xtcp_iter), (void *)AF_INET))
 		goto err_sock;
+	if (!proc_create_net_data("xtcp6", 0444, net->proc_net, &xtcp6_seq_ops,
+				  sizeof(struct xtcp_iter), (void *)AF_INET6))
+		goto err_sock6;
 	if (!proc_create_net_single("xtcp_stat", 0444, net->proc_net,
 				    xtcp_stat_show, NULL))
 		goto err_stat;
@@ -384,6 +516,8 @@ int xtcp_proc_init_net(struct net *net)
 err_sockstat:
 	remove_proc_entry("xtcp_stat", net->proc_net);
 err_stat:
+	remove_proc_entry("xtcp6", net->proc_net);
+err_sock6:
 	remove_proc_entry("xtcp", net->proc_net);
 err_sock:
 	return -ENOMEM;
@@ -399,5 +533,6 @@ void xtcp_proc_exit_net(struct net *net)
 {
 	remove_proc_entry("xtcp_sockstat", net->proc_net);
 	remove_proc_entry("xtcp_stat", net->proc_net);
+	remove_proc_entry("xtcp6", net->proc_net);
 	remove_proc_entry("xtcp", net->proc_net);
 }

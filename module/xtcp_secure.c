@@ -63,3 +63,48 @@ u32 xtcp_ts_offset(__be32 saddr, __be32 daddr)
 	return siphash_2u32((__force u32)saddr, (__force u32)daddr,
 			    &xtcp_ts_key);
 }
+
+/* siphash input of an IPv6 4-tuple (Linux's secure_tcpv6_seq() layout) */
+struct xtcp_secure6 {
+	struct in6_addr saddr;
+	struct in6_addr daddr;
+	__be16 sport;
+	__be16 dport;
+} __aligned(SIPHASH_ALIGNMENT);
+
+/**
+ * xtcp_isn_ent() - RFC 6528 ISN of a connection entry's 4-tuple
+ * @e: the entry, local address and port first; IPv4 or IPv6
+ *
+ * IPv4: xtcp_isn(); IPv6: the same clock plus a keyed SipHash of the
+ * whole IPv6 4-tuple.
+ * Return: the initial sequence number for the connection.
+ */
+u32 xtcp_isn_ent(const struct xtcp_ent *e)
+{
+	struct xtcp_secure6 in = {
+		.saddr = e->laddr6, .daddr = e->raddr6,
+		.sport = e->lport, .dport = e->rport,
+	};
+
+	if (e->family != AF_INET6)
+		return xtcp_isn(e->laddr, e->raddr, e->lport, e->rport);
+	return (u32)siphash(&in, sizeof(in), &xtcp_isn_key) +
+	       (u32)(ktime_get_real_ns() >> 12);
+}
+
+/**
+ * xtcp_ts_offset_ent() - timestamp offset of a connection entry's pair
+ * @e: the entry; IPv4 or IPv6
+ *
+ * Return: xtcp_ts_offset() for IPv4, a keyed SipHash of both IPv6
+ * addresses for IPv6.
+ */
+u32 xtcp_ts_offset_ent(const struct xtcp_ent *e)
+{
+	struct xtcp_secure6 in = { .saddr = e->laddr6, .daddr = e->raddr6 };
+
+	if (e->family != AF_INET6)
+		return xtcp_ts_offset(e->laddr, e->raddr);
+	return (u32)siphash(&in, sizeof(in), &xtcp_ts_key);
+}

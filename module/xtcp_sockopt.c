@@ -3,7 +3,9 @@
  * Socket options at level SOL_TCP (== SOL_XTCP), with Linux's numbers,
  * bounds and errno values. One allowlist: the options below work; every
  * other SOL_TCP option fails with ENOPROTOOPT, so nothing is silently
- * ignored. SOL_IP options go to the IPv4 layer; SOL_SOCKET ones are the
+ * ignored. SOL_IP options go to the IPv4 layer; SOL_IPV6 ones are an
+ * allowlist of their own (IPV6_V6ONLY, IPV6_UNICAST_HOPS, IPV6_TCLASS:
+ * xtcp_ipv6.c), on a socket of either family; SOL_SOCKET ones are the
  * socket layer's (SO_KEEPALIVE reaches xtcp_set_keepalive()), except
  * SO_ZEROCOPY, which XTCP accepts itself where the kernel lets it (not on
  * 6.1: EOPNOTSUPP there).
@@ -175,7 +177,8 @@ static int xtcp_setsockopt_socket(struct socket *sock, int optname,
 /**
  * xtcp_setsockopt() - proto_ops.setsockopt
  * @sock: socket
- * @level: SOL_TCP, SOL_IP or SOL_SOCKET (the core's, SO_ZEROCOPY ours)
+ * @level: SOL_TCP, SOL_IP, SOL_IPV6 or SOL_SOCKET (the core's,
+ *	   SO_ZEROCOPY ours)
  * @optname: option
  * @optval: value (an int)
  * @optlen: its length
@@ -194,6 +197,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		return xtcp_setsockopt_socket(sock, optname, optval, optlen);
 	if (level == SOL_IP)
 		return ip_setsockopt(sk, level, optname, optval, optlen);
+	if (level == SOL_IPV6)
+		return xtcp_v6_setsockopt(sk, optname, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (optname == TCP_CONGESTION) {
@@ -288,7 +293,7 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 /**
  * xtcp_getsockopt() - proto_ops.getsockopt
  * @sock: socket
- * @level: SOL_TCP or SOL_IP
+ * @level: SOL_TCP, SOL_IP or SOL_IPV6
  * @optname: option
  * @optval: user buffer
  * @optlen: user buffer length, updated
@@ -305,6 +310,8 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 
 	if (level == SOL_IP)
 		return ip_getsockopt(sk, level, optname, optval, optlen);
+	if (level == SOL_IPV6)
+		return xtcp_v6_getsockopt(sk, optname, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))

@@ -116,10 +116,7 @@ void xtcp_time_wait(struct sock *sk)
 	}
 
 	tw->ent.kind = XTCP_ENT_TW;
-	tw->ent.laddr = xs->ent.laddr;
-	tw->ent.lport = xs->ent.lport;
-	tw->ent.raddr = xs->ent.raddr;
-	tw->ent.rport = xs->ent.rport;
+	xtcp_ent_copy_tuple(&tw->ent, &xs->ent);
 	INIT_HLIST_NODE(&tw->bnode.node);
 	tw->bnode.is_tw = true;
 	write_pnet(&tw->net, net);
@@ -165,8 +162,12 @@ u32 xtcp_tw_reuse_ok(struct net *net, struct xtcp_tw *tw)
 	int reuse = READ_ONCE(xtcp_pernet(net)->sysctl.tw_reuse_mode);
 	u32 isn;
 
-	if (reuse == 2 && !ipv4_is_loopback(tw->ent.raddr) &&
-	    !ipv4_is_loopback(tw->ent.laddr))
+	if (reuse == 2 &&
+	    (tw->ent.family == AF_INET6 ?
+	     !ipv6_addr_loopback(&tw->ent.raddr6) &&
+	     !ipv6_addr_loopback(&tw->ent.laddr6) :
+	     !ipv4_is_loopback(tw->ent.raddr) &&
+	     !ipv4_is_loopback(tw->ent.laddr)))
 		reuse = 0;
 	if (!reuse || !tw->ts_ok || !tw->ts_recent_stamp ||
 	    ktime_get_seconds() <= tw->ts_recent_stamp)

@@ -7,6 +7,7 @@
 #
 #   netns XNS (XTCP host)                       netns LNS (Linux TCP host)
 #   XADDR/24 on XDEV [translator: 253<->6] ==== LDEV LADDR/24
+#   (--ipv6: XADDR6/64)                              (--ipv6: LADDR6/64)
 #   its stack sees IP protocol 253              the wire and this host see 6
 #
 # Usage:
@@ -15,12 +16,17 @@
 #
 #   up      creates the namespaces that do not exist yet, the veth pair,
 #           addresses, the translator; prints shell assignments
-#           XNS= LNS= XDEV= LDEV= XADDR= LADDR= PROTO= (eval them)
+#           XNS= LNS= XDEV= LDEV= XADDR= LADDR= PROTO= (eval them), and
+#           XADDR6= LADDR6= with --ipv6
 #   down    sets net.xtcp.tw_timeout=1 in XNS (XTCP TIME_WAIT entries go
 #           quickly), then deletes both namespaces
 #
 # Options of "up":
 #   --xaddr A, --laddr A   addresses (default 10.77.0.1, 10.77.0.2; /24)
+#   --ipv6                 IPv6 too (dual stack): XADDR6 and LADDR6, /64,
+#                          without duplicate address detection (usable at
+#                          once); the translator covers both families
+#   --xaddr6 A, --laddr6 A IPv6 addresses (default fd77::1, fd77::2)
 #   --xdev N,  --ldev N    interface names (default xt0, lt0)
 #   --netem "ARGS"         a netem root qdisc with ARGS on both ends' egress
 #                          (e.g. "loss 2%", "delay 50ms"); this iproute2's
@@ -56,11 +62,15 @@ shift 3
 [ "$xns" != "$lns" ] || die "XNS and LNS must differ" 2
 
 xaddr=10.77.0.1 laddr=10.77.0.2 xdev=xt0 ldev=lt0 netem='' nooff=0 proto=''
+ipv6=0 xaddr6=fd77::1 laddr6=fd77::2
 sysctls=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--xaddr) [ $# -ge 2 ] || usage; xaddr=$2; shift 2 ;;
 	--laddr) [ $# -ge 2 ] || usage; laddr=$2; shift 2 ;;
+	--ipv6) ipv6=1; shift ;;
+	--xaddr6) [ $# -ge 2 ] || usage; xaddr6=$2; ipv6=1; shift 2 ;;
+	--laddr6) [ $# -ge 2 ] || usage; laddr6=$2; ipv6=1; shift 2 ;;
 	--xdev) [ $# -ge 2 ] || usage; xdev=$2; shift 2 ;;
 	--ldev) [ $# -ge 2 ] || usage; ldev=$2; shift 2 ;;
 	--netem) [ $# -ge 2 ] || usage; netem=$2; shift 2 ;;
@@ -90,6 +100,9 @@ esac
 for a in "$xaddr" "$laddr"; do
 	[[ $a =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "bad IPv4 address '$a'" 2
 done
+for a in "$xaddr6" "$laddr6"; do
+	[[ $a =~ ^[0-9a-fA-F:]+$ && $a == *:* ]] || die "bad IPv6 address '$a'" 2
+done
 if [ -z "$proto" ]; then
 	proto=253
 	[ -r /sys/module/xtcp/parameters/ipproto ] && proto=$(</sys/module/xtcp/parameters/ipproto)
@@ -111,6 +124,10 @@ ip -n "$lns" -batch - <<-EOF || die "addresses in $lns"
 	addr add $laddr/24 dev $ldev
 	link set $ldev up
 EOF
+if [ $ipv6 = 1 ]; then
+	ip -n "$xns" addr add "$xaddr6/64" dev "$xdev" nodad || die "IPv6 address in $xns"
+	ip -n "$lns" addr add "$laddr6/64" dev "$ldev" nodad || die "IPv6 address in $lns"
+fi
 
 if [ $nooff = 1 ]; then
 	command -v ethtool >/dev/null 2>&1 || die "--no-offload needs ethtool"
@@ -145,3 +162,7 @@ cat <<-EOF
 	LADDR=$laddr
 	PROTO=$proto
 EOF
+if [ $ipv6 = 1 ]; then
+	echo "XADDR6=$xaddr6"
+	echo "LADDR6=$laddr6"
+fi

@@ -13,24 +13,29 @@
 #   -p PROTO   XTCP's IP protocol number (default: the loaded module's
 #              ipproto parameter, else 253)
 #
-# "add" puts a clsact qdisc on DEV (an existing one is kept) and two tc
-# flower filters, both only for IPv4 packets of the given protocol:
+# "add" puts a clsact qdisc on DEV (an existing one is kept) and four tc
+# flower filters, two for IPv4 packets of the given protocol:
 #   egress:  ip protocol PROTO -> 6    (pedit ex munge ip protocol set 6 pipe
 #                                       action csum ip4h)
 #   ingress: ip protocol 6 -> PROTO    (the reverse)
+# and two for IPv6 packets whose (first) next header is it:
+#   egress:  ipv6 next header PROTO -> 6   (pedit ex munge ip6 nexthdr set 6)
+#   ingress: ipv6 next header 6 -> PROTO   (the reverse)
 # An XTCP segment is a TCP segment byte for byte and its checksum already
-# covers a pseudo-header with protocol 6, so only the IP protocol byte and
-# the IPv4 header checksum change (see /work/shared/DESIGN.md, wire format).
-# ARP, ICMP, UDP and IPv6 pass untouched. The filters use tc priority 253,
-# so "del" removes exactly them (and the clsact qdisc when nothing else is
+# covers a pseudo-header with protocol (next header) 6, so only the IP
+# protocol byte and the IPv4 header checksum change; IPv6 has no header
+# checksum (see /work/shared/DESIGN.md, wire format). Segments behind IPv6
+# extension headers are not translated. ARP, ICMP, ICMPv6 and UDP pass
+# untouched. The filters use tc priorities 253 (IPv4) and 254 (IPv6), so
+# "del" removes exactly them (and the clsact qdisc when nothing else is
 # attached to it).
 #
 # Put it on the XTCP host's side of a link: its stack then sees protocol
 # PROTO, the wire and the peer see 6. Consequence: on DEV every TCP flow is
 # XTCP - Linux TCP sockets of the XTCP host cannot use DEV (their incoming
-# segments would be handed to XTCP). XTCP has no IPv6 yet, so nothing is
-# done for IPv6. ICMP errors are not rewritten: one about a translated
-# segment quotes an IP header with protocol 6 and so reaches Linux TCP's
+# segments would be handed to XTCP), over IPv4 and IPv6 alike. ICMP and
+# ICMPv6 errors are not rewritten: one about a translated segment quotes
+# an IP header with protocol 6 and so reaches Linux TCP's
 # error handler, not XTCP's (no PMTU or unreachable reports for XTCP
 # connections across the translator). Needs root, tc (iproute2), and the
 # kernel's sch_ingress (clsact), cls_flower, act_pedit and act_csum (loaded
@@ -39,7 +44,8 @@
 # Exit status: 0 done, 1 tc failed, 2 usage error.
 set -uo pipefail
 
-PRIO=253
+PRIO=253	# IPv4 filters
+PRIO6=254	# IPv6 filters (a tc priority holds one protocol)
 
 usage() {
 	sed -n '4,/^set -uo/{/^#/s/^# \{0,1\}//p}' "$0" >&2
@@ -97,17 +103,23 @@ add)
 	out=$(tc "${nsopt[@]}" -batch - 2>&1 <<-EOF
 	filter add dev $dev egress protocol ip prio $PRIO flower ip_proto $hexproto action pedit ex munge ip protocol set 6 pipe action csum ip4h
 	filter add dev $dev ingress protocol ip prio $PRIO flower ip_proto 6 action pedit ex munge ip protocol set $proto pipe action csum ip4h
+	filter add dev $dev egress protocol ipv6 prio $PRIO6 flower ip_proto $hexproto action pedit ex munge ip6 nexthdr set 6
+	filter add dev $dev ingress protocol ipv6 prio $PRIO6 flower ip_proto 6 action pedit ex munge ip6 nexthdr set $proto
 	EOF
 	) || {
-		tc "${nsopt[@]}" filter del dev "$dev" egress prio $PRIO 2>/dev/null
-		tc "${nsopt[@]}" filter del dev "$dev" ingress prio $PRIO 2>/dev/null
+		for p in $PRIO $PRIO6; do
+			tc "${nsopt[@]}" filter del dev "$dev" egress prio $p 2>/dev/null
+			tc "${nsopt[@]}" filter del dev "$dev" ingress prio $p 2>/dev/null
+		done
 		die "tc filters on $where failed (cls_flower, act_pedit, act_csum?): $out"
 	}
 	;;
 del)
 	has_clsact || die "$where has no clsact qdisc (no translator)"
-	tc "${nsopt[@]}" filter del dev "$dev" egress prio $PRIO 2>/dev/null
-	tc "${nsopt[@]}" filter del dev "$dev" ingress prio $PRIO 2>/dev/null
+	for p in $PRIO $PRIO6; do
+		tc "${nsopt[@]}" filter del dev "$dev" egress prio $p 2>/dev/null
+		tc "${nsopt[@]}" filter del dev "$dev" ingress prio $p 2>/dev/null
+	done
 	if [ -z "$(tc "${nsopt[@]}" filter show dev "$dev" egress)$(tc "${nsopt[@]}" filter show dev "$dev" ingress)" ]; then
 		tc "${nsopt[@]}" qdisc del dev "$dev" clsact || die "cannot remove clsact from $where"
 	fi
@@ -115,8 +127,10 @@ del)
 show)
 	echo "egress ($proto -> 6):"
 	tc "${nsopt[@]}" -s filter show dev "$dev" egress prio $PRIO
+	tc "${nsopt[@]}" -s filter show dev "$dev" egress prio $PRIO6
 	echo "ingress (6 -> $proto):"
 	tc "${nsopt[@]}" -s filter show dev "$dev" ingress prio $PRIO
+	tc "${nsopt[@]}" -s filter show dev "$dev" ingress prio $PRIO6
 	;;
 *)
 	echo "xtcp-translate: unknown command '$cmd'" >&2

@@ -63,6 +63,11 @@ int stack_socket(enum stack s)
 	return socket(s == STACK_XTCP ? AF_XTCP : AF_INET, SOCK_STREAM, 0);
 }
 
+int stack_socket6(enum stack s)
+{
+	return socket(s == STACK_XTCP ? AF_XTCP : AF_INET6, SOCK_STREAM, 0);
+}
+
 int stack_proto(enum stack s)
 {
 	return s == STACK_XTCP ? IPPROTO_XTCP : IPPROTO_TCP;
@@ -284,6 +289,56 @@ int proc_rows(enum stack s, unsigned int lport, unsigned int rport,
 	}
 	fclose(f);
 	return n;
+}
+
+int proc6_rows(enum stack s, unsigned int lport, unsigned int rport,
+	       unsigned int state, struct proc_row6 *rows, int max)
+{
+	char line[512];
+	int n = 0, first = 1;
+	FILE *f;
+
+	f = fopen(s == STACK_XTCP ? "/proc/thread-self/net/xtcp6" :
+				    "/proc/thread-self/net/tcp6", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		struct proc_row6 r;
+
+		if (first) {
+			first = 0;
+			continue;
+		}
+		if (sscanf(line, "%d: %32[0-9A-F]:%X %32[0-9A-F]:%X %X %X:%X %X:%lX %X %u %d %lu",
+			   &r.sl, r.laddr, &r.lport, r.raddr, &r.rport, &r.state,
+			   &r.txq, &r.rxq, &r.timer, &r.when, &r.retr, &r.uid,
+			   &r.timeout, &r.inode) != 14 ||
+		    strlen(r.laddr) != 32 || strlen(r.raddr) != 32) {
+			fclose(f);
+			return -2;
+		}
+		if ((lport && r.lport != lport) || (rport && r.rport != rport) ||
+		    (state && r.state != state))
+			continue;
+		if (rows && n < max)
+			rows[n] = r;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+void proc6_addr(const char *ip, char out[33])
+{
+	struct in6_addr a;
+	uint32_t w[4];
+	int i;
+
+	memset(&a, 0, sizeof(a));
+	inet_pton(AF_INET6, ip, &a);
+	memcpy(w, &a, sizeof(w));
+	for (i = 0; i < 4; i++)	/* each word as the kernel's %08X of it */
+		sprintf(out + 8 * i, "%08X", w[i]);
 }
 
 int proc_rows_ns(int ns, enum stack s, unsigned int lport, unsigned int rport,
@@ -518,6 +573,36 @@ int nl_addr_add(const char *dev, const char *ip, int prefix)
 	if (err)
 		return err;
 	return nl_if_set(dev, true);
+}
+
+int nl_addr6_add(const char *dev, const char *ip, int prefix)
+{
+	struct nl_req req;
+	struct ifaddrmsg *ifa;
+	struct in6_addr a;
+	__u32 flags = IFA_F_NODAD;
+	int err;
+
+	if (inet_pton(AF_INET6, ip, &a) != 1)
+		return EINVAL;
+	err = nl_if_set(dev, true);
+	if (err)
+		return err;
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(*ifa));
+	req.nh.nlmsg_type = RTM_NEWADDR;
+	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	ifa = NLMSG_DATA(&req.nh);
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = prefix;
+	ifa->ifa_flags = IFA_F_NODAD;
+	ifa->ifa_index = if_nametoindex(dev);
+	if (!ifa->ifa_index)
+		return ENODEV;
+	nl_nla(&req.nh, IFA_LOCAL, &a, sizeof(a));
+	nl_nla(&req.nh, IFA_ADDRESS, &a, sizeof(a));
+	nl_nla(&req.nh, IFA_FLAGS, &flags, sizeof(flags));
+	return nl_talk(&req.nh);
 }
 
 int nl_route_add(const char *dst, int prefix, const char *gw, const char *dev)
@@ -797,6 +882,13 @@ int topo_init(struct topo *t)
 	return err ? err : nl_wait_running("va");
 }
 
+int topo_add6(struct topo *t)
+{
+	int err = TOPO_IN(t, SIDE_A, nl_addr6_add("va", IP6_A, 64));
+
+	return err ? err : TOPO_IN(t, SIDE_B, nl_addr6_add("vb", IP6_B, 64));
+}
+
 void topo_fini(struct topo *t)
 {
 	int i;
@@ -869,6 +961,27 @@ struct sockaddr_in sin4(const char *ip, unsigned short port)
 	sin.sin_port = htons(port);
 	inet_pton(AF_INET, ip, &sin.sin_addr);
 	return sin;
+}
+
+struct sockaddr_in6 sin6_addr_of(const char *ip, unsigned short port)
+{
+	struct sockaddr_in6 s;
+
+	memset(&s, 0, sizeof(s));
+	s.sin6_family = AF_INET6;
+	s.sin6_port = htons(port);
+	inet_pton(AF_INET6, ip, &s.sin6_addr);
+	return s;
+}
+
+const char *sin6_txt(const struct sockaddr_in6 *s)
+{
+	static __thread char b[2][INET6_ADDRSTRLEN];
+	static __thread int i;
+
+	i ^= 1;
+	inet_ntop(AF_INET6, &s->sin6_addr, b[i], sizeof(b[i]));
+	return b[i];
 }
 
 int sock_bind(int fd, const char *ip, unsigned short port)
@@ -1932,7 +2045,8 @@ static void pcap_drain(struct pcap *c)
 
 		if (len < 0)
 			break;
-		if (from.sll_protocol != htons(ETH_P_IP) ||
+		if ((from.sll_protocol != htons(ETH_P_IP) &&
+		     from.sll_protocol != htons(ETH_P_IPV6)) ||
 		    (c->out_only && from.sll_pkttype != PACKET_OUTGOING))
 			continue;
 		caplen = (size_t)len < sizeof(pkt) ? (size_t)len : sizeof(pkt);

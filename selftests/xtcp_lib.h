@@ -18,6 +18,8 @@
  *  +-----------------------------+              +-----------------------------+
  *   IP_SILENT 10.0.0.99: an address nobody answers for (topo_silent()
  *   gives a side a permanent ARP entry for it to a MAC nobody has).
+ *   topo_add6() adds IPv6: va fd00::1/64 (IP6_A), vb fd00::2/64 (IP6_B),
+ *   without duplicate address detection (usable at once); lo has ::1.
  *
  * Both namespaces get net.xtcp.tw_timeout=1 (TIME_WAIT entries left by a
  * test vanish at once; a leftover XTCP socket makes rmmod fail) and
@@ -133,6 +135,8 @@ enum stack { STACK_XTCP, STACK_TCP, NSTACKS };
 const char *stack_name(enum stack s);
 /* A stream socket of @s (AF_XTCP or AF_INET), protocol 0; fd or -1. */
 int stack_socket(enum stack s);
+/* For IPv6: AF_XTCP (its family comes with bind/connect) or AF_INET6. */
+int stack_socket6(enum stack s);
 /* Its IP protocol on the wire: IPPROTO_XTCP or IPPROTO_TCP. */
 int stack_proto(enum stack s);
 /* The stack whose IP protocol is @proto (what a capture saw). */
@@ -197,6 +201,23 @@ struct proc_row {
  */
 int proc_rows(enum stack s, unsigned int lport, unsigned int rport,
 	      unsigned int state, struct proc_row *rows, int max);
+/* One row of /proc/net/xtcp6 or /proc/net/tcp6 (the same format). */
+struct proc_row6 {
+	int sl;
+	char laddr[33], raddr[33];	/* the 32 hex digits as printed */
+	unsigned int lport, rport, state;
+	unsigned int txq, rxq, timer, retr, uid;
+	unsigned long when;
+	int timeout;
+	unsigned long inode;
+};
+
+/* proc_rows() for /proc/net/xtcp6 (STACK_XTCP) or /proc/net/tcp6. */
+int proc6_rows(enum stack s, unsigned int lport, unsigned int rport,
+	       unsigned int state, struct proc_row6 *rows, int max);
+/* /proc/net/tcp6's text of IPv6 address @ip (32 hex digits) into @out. */
+void proc6_addr(const char *ip, char out[33]);
+
 /* As proc_rows() in namespace @ns (the caller's namespace is kept). */
 int proc_rows_ns(int ns, enum stack s, unsigned int lport, unsigned int rport,
 		 unsigned int state, struct proc_row *rows, int max);
@@ -247,6 +268,8 @@ int nl_ioctl(unsigned long req, void *arg);
 struct ifreq nl_ifreq(const char *dev, void *data);
 /* IPv4 address @ip/@prefix on @dev, and @dev up. 0 or errno. */
 int nl_addr_add(const char *dev, const char *ip, int prefix);
+/* IPv6 address @ip/@prefix on @dev without DAD (nodad), and @dev up. 0 or errno. */
+int nl_addr6_add(const char *dev, const char *ip, int prefix);
 /* Route @dst/@prefix via @gw (NULL: directly on @dev). 0 or errno. */
 int nl_route_add(const char *dst, int prefix, const char *gw, const char *dev);
 /* @dev administratively up or down; 0 or errno. */
@@ -296,6 +319,8 @@ const char *netem_str(const struct netem *n);
 #define IP_A		"10.0.0.1"
 #define IP_B		"10.0.0.2"
 #define IP_SILENT	"10.0.0.99"
+#define IP6_A		"fd00::1"
+#define IP6_B		"fd00::2"
 
 enum side { SIDE_A, SIDE_B };
 
@@ -312,6 +337,8 @@ int ns_defaults(void);
 int topo_single_ns(void);
 /* The two-namespace topology; the caller is left in A. 0, ENOENT (no xtcp.ko) or errno. */
 int topo_init(struct topo *t);
+/* IPv6 on a topo_init() topology: IP6_A on va, IP6_B on vb. 0 or errno. */
+int topo_add6(struct topo *t);
 /* Close the namespaces' fds (the namespaces go with their last socket). */
 void topo_fini(struct topo *t);
 /* "va" or "vb" */
@@ -348,6 +375,10 @@ int topo_settle(struct topo *t, double max);
 
 /* A sockaddr_in for @ip:@port. */
 struct sockaddr_in sin4(const char *ip, unsigned short port);
+/* A sockaddr_in6 for @ip:@port ("::", "fd00::2", "::ffff:10.0.0.2"). */
+struct sockaddr_in6 sin6_addr_of(const char *ip, unsigned short port);
+/* The address of a sockaddr_in6 as text (two rotating buffers). */
+const char *sin6_txt(const struct sockaddr_in6 *s);
 /* bind() to @ip:@port; 0 or errno. */
 int sock_bind(int fd, const char *ip, unsigned short port);
 /* connect() to @ip:@port; 0 or errno. */
@@ -621,7 +652,7 @@ struct pcap {
 };
 
 /*
- * Capture IPv4 packets of @dev in namespace @ns (-1: the current one),
+ * Capture IPv4 and IPv6 packets of @dev in namespace @ns (-1: the current one),
  * both directions, into the pcap file @path (nanosecond pcap,
  * LINKTYPE_RAW), @snaplen bytes of each (0: all). On lo only the outgoing
  * copy of each packet is kept. 0 or errno.
@@ -633,7 +664,9 @@ void pcap_stop(struct pcap *c);
 int pcap_segs(const char *path, int proto, struct seg *segs, int max);
 
 /*
- * Run tshark on @pcap (XTCP decoded as TCP, checksums validated, relative
+ * Run tshark on @pcap (XTCP decoded as TCP, over IPv4 and IPv6: Wireshark's
+ * IPv6 next header shares the "ip.proto" decode-as table, there is no
+ * "ipv6.nxt" one; checksums validated, relative
  * sequence numbers) with display filter @filter (may be NULL), printing the
  * comma-separated @fields; @cb gets each line's fields. Lines, or -1.
  */

@@ -4,8 +4,9 @@
  * (::ffff:a.b.c.d) work in bind() and connect(), as on a dual-stack IPv6
  * socket talking to IPv4 peers; such a socket, and every socket its
  * listener accepts, reports addresses as sockaddr_in6 (getsockname,
- * getpeername, accept). Native IPv6 addresses fail with EAFNOSUPPORT (XTCP
- * carries IPv4 only). Each test runs in its own network namespace, lo up.
+ * getpeername, accept). Native IPv6 addresses make the socket an IPv6 one
+ * (xtcp_ipv6.c; the IPv6 scenarios are in xtcp_ipv6.c's test). Each test
+ * runs in its own network namespace, lo up.
  */
 #include <arpa/inet.h>
 #include "xtcp_lib.h"
@@ -131,26 +132,41 @@ TEST_F(m, inet_client_to_inet6_listener)
 	EXPECT_EQ(htonl(INADDR_LOOPBACK), g4.sin_addr.s_addr);
 }
 
-/* native IPv6 addresses: EAFNOSUPPORT from bind and connect; the sockets
- * stay unbound and usable */
-TEST_F(m, native_ipv6_eafnosupport)
+/* native IPv6 addresses (XTCP over IPv6): as on an AF_INET6 socket, ::1
+ * binds, a foreign address is EADDRNOTAVAIL and a link-local one without
+ * a scope id EINVAL (the socket stays unbound); the bound socket is
+ * AF_INET6; a closed port of ::1 refuses, the listener then accepts */
+TEST_F(m, native_ipv6)
 {
-	const char *addrs[] = { "::1", "2001:db8::1", "fe80::1" };
-	struct sockaddr_in sin = sin4("127.0.0.1", PORT);
-	unsigned int i;
+	struct sockaddr_in6 lo = sin6_of("::1", PORT), far = sin6_of("2001:db8::1", PORT);
+	struct sockaddr_in6 ll = sin6_of("fe80::1", PORT), got;
+	socklen_t len = sizeof(got);
+	int c2;
 
-	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
-		struct sockaddr_in6 s = sin6_of(addrs[i], PORT);
-
-		errno = 0;
-		EXPECT_EQ(-1, bind(self->l, (struct sockaddr *)&s, sizeof(s)));
-		EXPECT_EQ(EAFNOSUPPORT, errno) TH_LOG("bind %s", addrs[i]);
-		errno = 0;
-		EXPECT_EQ(-1, connect(self->c, (struct sockaddr *)&s, sizeof(s)));
-		EXPECT_EQ(EAFNOSUPPORT, errno) TH_LOG("connect %s", addrs[i]);
-	}
+	errno = 0;
+	EXPECT_EQ(-1, bind(self->l, (struct sockaddr *)&far, sizeof(far)));
+	EXPECT_EQ(EADDRNOTAVAIL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, bind(self->l, (struct sockaddr *)&ll, sizeof(ll)));
+	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(0, sock_local_port(self->l));
-	EXPECT_EQ(0, bind(self->l, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, bind(self->l, (struct sockaddr *)&lo, sizeof(lo))) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, getsockname(self->l, (struct sockaddr *)&got, &len));
+	EXPECT_EQ(sizeof(got), len);
+	EXPECT_EQ(AF_INET6, got.sin6_family);
+	EXPECT_STREQ("::1", txt(&got));
+	EXPECT_EQ(AF_INET6, sock_getint(self->l, SOL_SOCKET, SO_DOMAIN));
+
+	errno = 0;
+	EXPECT_EQ(-1, connect(self->c, (struct sockaddr *)&lo, sizeof(lo)));
+	EXPECT_EQ(ECONNREFUSED, errno);
+	ASSERT_EQ(0, listen(self->l, 8));
+	c2 = stack_socket(STACK_XTCP);
+	ASSERT_LE(0, c2);
+	EXPECT_EQ(0, connect(c2, (struct sockaddr *)&lo, sizeof(lo))) TH_LOG("%s", strerror(errno));
+	self->a = accept(self->l, NULL, NULL);
+	EXPECT_LE(0, self->a);
+	close(c2);
 }
 
 /* an AF_INET6 address shorter than SIN6_LEN_RFC2133 (24): EAFNOSUPPORT,

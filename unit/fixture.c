@@ -92,6 +92,7 @@ struct xtcp_sock *ut_sock(u32 isn)
 	xs->inet.inet_daddr = htonl(0x0a000002);
 	xs->inet.inet_sport = htons(40000);
 	xs->inet.inet_dport = htons(80);
+	xs->af_ops = &xtcp_ipv4_af_ops;	/* as xtcp_sock_init() */
 
 	/* as xtcp_sock_init() */
 	xtcp_init_timers(sk);

@@ -81,3 +81,27 @@ struct sk_buff *xtcp_gso_build(struct sock *sk, struct sk_buff *first,
 	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
 	return skb;
 }
+
+/* xtcp_ipv4.c: the IPv4 network layer of a socket, as the real one
+ * (ip_queue_xmit() is the mock's, which records the segment)
+ */
+static int stub_v4_queue_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	return ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+}
+
+static void stub_v4_send_check(struct sock *sk, struct sk_buff *skb)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	tcp_hdr(skb)->check = ~csum_tcpudp_magic(inet->inet_saddr,
+						 inet->inet_daddr, skb->len,
+						 IPPROTO_TCP, 0);
+}
+
+const struct xtcp_af_ops xtcp_ipv4_af_ops = {
+	.family		= AF_INET,
+	.net_header_len	= 20,
+	.queue_xmit	= stub_v4_queue_xmit,
+	.send_check	= stub_v4_send_check,
+};

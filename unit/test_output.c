@@ -208,6 +208,28 @@ TEST(mss_for_mtu_options_and_clamps)
 	ut_sock_free(xs);
 }
 
+TEST(mss_for_mtu_ipv6_header)
+{
+	/* over IPv6 the network header is 40 bytes: MSS = MTU - 60, as
+	 * Linux's tcp_mtu_to_mss() with icsk_af_ops->net_header_len (1440 on
+	 * Ethernet, 1428 with timestamps; 1220 on the 1280-byte minimum MTU)
+	 */
+	static const struct xtcp_af_ops v6 = { .family = AF_INET6,
+					       .net_header_len = 40 };
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+
+	xs->max_window = 0;
+	xs->af_ops = &v6;
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 1500), 1440);
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 1280), 1220);
+	xs->ts_ok = true;
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 1500), 1428);
+	xs->af_ops = &xtcp_ipv4_af_ops;
+	EXPECT_EQ(xtcp_mss_for_mtu(sk, 1500), 1448);
+	ut_sock_free(xs);
+}
+
 TEST(mss_bound_to_half_window)
 {
 	/* Linux's tcp_bound_to_half_wnd(): at most half the largest window

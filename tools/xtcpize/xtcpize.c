@@ -1,28 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libxtcpize.so - an LD_PRELOAD shim that moves an unmodified program's IPv4
- * TCP sockets onto XTCP. Run programs through the wrapper:
+ * libxtcpize.so - an LD_PRELOAD shim that moves an unmodified program's TCP
+ * sockets, IPv4 and IPv6, onto XTCP. Run programs through the wrapper:
  *
  *     tools/xtcpize/xtcpize run PROG [ARGS...]
  *
  * What it changes:
- *   socket(AF_INET, SOCK_STREAM[|SOCK_NONBLOCK|SOCK_CLOEXEC], 0 or IPPROTO_TCP)
- *     becomes socket(AF_XTCP, <same type and flags>, <same protocol>).
- *     Addresses stay struct sockaddr_in, so bind/connect/accept/getsockname/
- *     getpeername, setsockopt(SOL_TCP, TCP_*), poll/epoll, sendfile ... need
- *     nothing else. Sockets returned by accept()/accept4() on such a listener
- *     are XTCP sockets too, and fork()/exec() keep them.
+ *   socket(AF_INET or AF_INET6, SOCK_STREAM[|SOCK_NONBLOCK|SOCK_CLOEXEC], 0 or
+ *     IPPROTO_TCP) becomes socket(AF_XTCP, <same type and flags>, <same
+ *     protocol>). Addresses stay struct sockaddr_in or sockaddr_in6 (an XTCP
+ *     socket takes its family from the first bind/connect address), so
+ *     bind/connect/accept/getsockname/getpeername, IPV6_V6ONLY,
+ *     setsockopt(SOL_TCP, TCP_*), poll/epoll, sendfile ... need nothing
+ *     else; a listener on "::" serves IPv4 and IPv6 clients, as with TCP.
+ *     Sockets returned by accept()/accept4() on such a listener are XTCP
+ *     sockets too, and fork()/exec() keep them.
  *   getsockopt(SOL_SOCKET, SO_DOMAIN / SO_PROTOCOL) on an XTCP socket reports
- *     AF_INET / IPPROTO_TCP, as for the TCP socket the program asked for (the
- *     module itself reports AF_INET / 253). The test is stateless (it asks the
- *     kernel: an AF_INET stream socket with protocol 253 or 254 is XTCP), so
- *     it also covers accepted and inherited descriptors.
+ *     the family the program asked for and IPPROTO_TCP, as for a TCP socket
+ *     (the module reports AF_INET or AF_INET6 and 253). The test asks the
+ *     kernel (a stream socket of family AF_INET or AF_INET6 with protocol
+ *     253 or 254 is XTCP), so it also covers accepted and inherited
+ *     descriptors; the family is the kernel's once the socket has an address
+ *     (an IPv4 peer of a listener on "::" reports AF_INET6, its addresses
+ *     being v4-mapped sockaddr_in6, as Linux's), and before that the one
+ *     given to socket() (a bit per descriptor).
  *
  * What it leaves alone: every other socket - UDP, raw, UNIX, netlink, packet,
- * socketpair(), other protocols (SCTP, MPTCP) - and AF_INET6 stream sockets:
- * the module has no IPv6 yet (AF_INET6 addresses fail with EAFNOSUPPORT), so a
- * program that asks for AF_INET6 keeps Linux TCP. Servers that listen on "::"
- * must be told to listen on IPv4 (e.g. iperf3 -4, nginx "listen 0.0.0.0:80").
+ * socketpair(), other protocols (SCTP, MPTCP).
  * Not covered: statically linked programs, Go programs (no libc socket()),
  * raw syscall(SYS_socket) and io_uring socket creation.
  *
@@ -57,6 +61,28 @@ static int debug_level;
 static int strict;
 static int xtcp_unavailable;	/* AF_XTCP failed with EAFNOSUPPORT once */
 static int warned;
+
+/* descriptors socket() made XTCP for AF_INET6 (SO_DOMAIN before an address) */
+#define V6FD_MAX 65536
+static unsigned char v6fd[V6FD_MAX / 8];
+
+static void v6fd_set(int fd, int on)
+{
+	unsigned char bit = 1U << (fd & 7);
+
+	if (fd < 0 || fd >= V6FD_MAX)
+		return;
+	if (on)
+		__atomic_or_fetch(&v6fd[fd / 8], bit, __ATOMIC_RELAXED);
+	else
+		__atomic_and_fetch(&v6fd[fd / 8], (unsigned char)~bit, __ATOMIC_RELAXED);
+}
+
+static int v6fd_test(int fd)
+{
+	return fd >= 0 && fd < V6FD_MAX &&
+	       (__atomic_load_n(&v6fd[fd / 8], __ATOMIC_RELAXED) >> (fd & 7) & 1);
+}
 
 static void resolve(void)
 {
@@ -115,17 +141,19 @@ int socket(int domain, int type, int protocol)
 		errno = ENOSYS;
 		return -1;
 	}
-	if (domain != AF_INET || base != SOCK_STREAM ||
+	if ((domain != AF_INET && domain != AF_INET6) || base != SOCK_STREAM ||
 	    (protocol != 0 && protocol != IPPROTO_TCP) ||
 	    __atomic_load_n(&xtcp_unavailable, __ATOMIC_RELAXED))
 		return real_socket(domain, type, protocol);
 
 	fd = real_socket(AF_XTCP, type, protocol);
 	if (fd >= 0) {
+		v6fd_set(fd, domain == AF_INET6);
 		if (debug_level >= 2) {
 			char b1[12], b2[12];
 
-			say("xtcpize: socket(AF_INET, SOCK_STREAM, ");
+			say(domain == AF_INET6 ? "xtcpize: socket(AF_INET6, SOCK_STREAM, " :
+						 "xtcpize: socket(AF_INET, SOCK_STREAM, ");
 			say(utoa(protocol, b1));
 			say(") -> AF_XTCP fd ");
 			say(utoa(fd, b2));
@@ -145,7 +173,8 @@ int socket(int domain, int type, int protocol)
 	return real_socket(domain, type, protocol);
 }
 
-/* Is @fd an XTCP socket? Asks the kernel: AF_INET, SOCK_STREAM, protocol 253/254. */
+/* Is @fd an XTCP socket? Asks the kernel: AF_INET or AF_INET6, SOCK_STREAM,
+ * protocol 253/254. */
 static int is_xtcp(int fd)
 {
 	int v = 0;
@@ -161,7 +190,21 @@ static int is_xtcp(int fd)
 	len = sizeof(v);
 	if (real_getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len))
 		return 0;
-	return v == AF_INET || v == AF_XTCP;
+	return v == AF_INET || v == AF_INET6 || v == AF_XTCP;
+}
+
+/* The family to report for XTCP socket @fd whose kernel family is @v. */
+static int shim_domain(int fd, int v)
+{
+	struct sockaddr_in6 a;
+	socklen_t len = sizeof(a);
+
+	if (v == AF_INET6)
+		return AF_INET6;
+	memset(&a, 0, sizeof(a));
+	if (!getsockname(fd, (struct sockaddr *)&a, &len) && a.sin6_port)
+		return a.sin6_family;	/* v4-mapped addresses: AF_INET6 */
+	return v6fd_test(fd) ? AF_INET6 : AF_INET;
 }
 
 int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
@@ -183,8 +226,9 @@ int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
 	memcpy(&v, optval, sizeof(v));
 	if (optname == SO_PROTOCOL && (v == IPPROTO_XTCP || v == 254) && is_xtcp(fd))
 		v = IPPROTO_TCP;
-	else if (optname == SO_DOMAIN && (v == AF_XTCP || v == AF_INET) && is_xtcp(fd))
-		v = AF_INET;
+	else if (optname == SO_DOMAIN &&
+		 (v == AF_XTCP || v == AF_INET || v == AF_INET6) && is_xtcp(fd))
+		v = shim_domain(fd, v);
 	memcpy(optval, &v, sizeof(v));
 	errno = saved;
 	return ret;

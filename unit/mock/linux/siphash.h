@@ -11,6 +11,10 @@
 #include <linux/kernel.h>
 
 typedef struct { u64 key[2]; } siphash_key_t;
+#define SIPHASH_ALIGNMENT __alignof__(u64)
+#ifndef __aligned
+#define __aligned(x) __attribute__((__aligned__(x)))
+#endif
 
 u64 siphash(const void *data, size_t len, const siphash_key_t *key);
 
