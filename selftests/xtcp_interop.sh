@@ -131,15 +131,22 @@ while read -r l; do
 	l=${l#* * * }
 	pk+=("${l%% *}")
 done <"$TMPD/show1"
-tap_diag "translator action packet counts (egress pedit csum, ingress pedit csum): ${pk[*]}"
+# per direction: the IPv4 filter's pedit and csum, then the IPv6 filter's
+# pedit (no IPv6 traffic here)
+tap_diag "translator action packet counts (egress IPv4 pedit csum, IPv6 pedit;" \
+	"ingress IPv4 pedit csum, IPv6 pedit): ${pk[*]}"
 tap_diag "XTCP host: $(tr '\n' ' ' <"$TMPD/xstat")"
 ao=$(xstat "$TMPD/xstat" ActiveOpens -1) po=$(xstat "$TMPD/xstat" PassiveOpens -1)
 rs=$(xstat "$TMPD/xstat" RetransSegs -1)
 ok=1
-for p in "${pk[@]}"; do
-	[ "$p" -gt 1000 ] 2>/dev/null || ok=0
-done
-[ ${#pk[@]} = 4 ] || ok=0
+if [ ${#pk[@]} = 6 ]; then
+	for i in 0 1 3 4; do
+		[ "${pk[$i]}" -gt 1000 ] 2>/dev/null || ok=0
+	done
+	[ "${pk[2]}" = 0 ] && [ "${pk[5]}" = 0 ] || ok=0
+else
+	ok=0
+fi
 tap_check "translator translated both ways (>1000 packets each); XTCP counted ActiveOpens ($ao) PassiveOpens ($po) RetransSegs ($rs)" \
 	test "$ok" = 1 -a "$ao" -ge 1 -a "$po" -ge 1 -a "$rs" -gt 0
 
