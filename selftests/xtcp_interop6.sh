@@ -49,13 +49,16 @@ mkdir -p "$TMPD/wl" "$TMPD/wx"
 cp "$TMPD/wl/f.bin" "$TMPD/wx/f.bin"
 want=$(sha256sum <"$TMPD/wl/f.bin")
 
-# wait_http NS ADDR PORT: until something listens there (at most 60 s)
+# wait_http NS ADDR PORT PID: until something listens on PORT (at most
+# 60 s): a Linux TCP listener in NS (ss), or an XTCP one in PID's
+# /proc/net/xtcp6
 wait_http() {
-	local i
-	for i in $(seq 300); do
+	local n=0
+	while [ $n -lt 300 ]; do
 		ip netns exec "$1" ss -Hltn "sport = :$3" 2>/dev/null | grep -q . && return 0
 		[ -n "$(tail -n +2 "/proc/$4/net/xtcp6" 2>/dev/null | awk -v p=":$(printf %04X "$3")" '$2 ~ p')" ] && return 0
 		tsleep 0.2
+		n=$((n + 1))
 	done
 	return 1
 }
