@@ -687,6 +687,14 @@ int nl_no_gso(const char *dev)
 	return err ? err : nl_ioctl(SIOCETHTOOL, &ifr);
 }
 
+int nl_sg(const char *dev, bool on)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_SSG, .data = on };
+	struct ifreq ifr = nl_ifreq(dev, &ev);
+
+	return nl_ioctl(SIOCETHTOOL, &ifr);
+}
+
 int nl_gro(const char *dev, bool on)
 {
 	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = on };
@@ -2375,6 +2383,11 @@ int netem_case(const char *what, const struct netem *n, enum stack s, int nconn,
 		err = topo_netem(&t, SIDE_A, n);
 	if (n && !err)
 		err = topo_netem(&t, SIDE_B, n);
+	for (side = 0; side < 2 && n && n->wire_segments && !err; side++) {
+		err = TOPO_IN(&t, side, nl_no_gso(topo_dev(side)));
+		if (!err)
+			err = TOPO_IN(&t, side, nl_sg(topo_dev(side), false));
+	}
 	if (err)
 		return err;
 	printf("# %s: netem on va and vb: %s; %llu MiB each way over %d+%d %s connections\n",

@@ -280,6 +280,8 @@ int nl_wait_running(const char *dev);
 int nl_tx_csum(const char *dev, bool on);
 /* `ethtool -K @dev tso off gso off`: segments on the wire as the stack made them. */
 int nl_no_gso(const char *dev);
+/* `ethtool -K @dev sg on|off` (off: every packet one linear buffer). */
+int nl_sg(const char *dev, bool on);
 /* GRO on (@on) or off for @dev in the current namespace (a veth then
  * receives through NAPI and aggregates); 0 or errno. */
 int nl_gro(const char *dev, bool on);
@@ -305,6 +307,13 @@ struct netem {
 	double duplicate;
 	double corrupt;
 	unsigned int limit;		/* packets; 0: 100000 */
+	/*
+	 * netem_case() only: TSO, GSO and scatter-gather off on both
+	 * veths. netem draws its chances once per packet it is handed (a
+	 * 64 KB GSO packet is one draw for ~44 wire segments) and corrupts
+	 * a byte of the packet's linear part (with SG, the headers only).
+	 */
+	bool wire_segments;
 };
 
 /* netem as root qdisc of @dev (current namespace), as `tc qdisc replace`. */
