@@ -1280,6 +1280,7 @@ void xtcp_tw_exit(void);
 
 /* xtcp_sockopt.c */
 void xtcp_set_keepalive(struct sock *sk, int val);
+int xtcp_sockopt_int(sockptr_t optval, unsigned int optlen, int *val);
 int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		    sockptr_t optval, unsigned int optlen);
 int xtcp_getsockopt(struct socket *sock, int level, int optname,

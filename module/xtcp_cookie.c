@@ -142,6 +142,19 @@ u16 xtcp_cookie_check(u32 cookie, __be32 saddr, __be32 daddr, __be16 sport,
 	return __xtcp_cookie_check(&t, cookie, sseq);
 }
 
+/* The peer-to-us tuple of entry @e (local = our side), IPv4 or IPv6. */
+static void xtcp_cookie_tuple_ent(struct xtcp_cookie_tuple *t, const struct xtcp_ent *e)
+{
+	*t = (struct xtcp_cookie_tuple) {
+		.saddr = e->raddr, .daddr = e->laddr,
+		.sport = e->rport, .dport = e->lport,
+	};
+	if (e->family == AF_INET6) {
+		t->s6 = &e->raddr6;
+		t->d6 = &e->laddr6;
+	}
+}
+
 /**
  * xtcp_cookie_make_ent() - xtcp_cookie_make() for a request's 4-tuple
  * @e: the request's entry (local = our side); IPv4 or IPv6
@@ -153,15 +166,9 @@ u16 xtcp_cookie_check(u32 cookie, __be32 saddr, __be32 daddr, __be16 sport,
  */
 u32 xtcp_cookie_make_ent(const struct xtcp_ent *e, u32 sseq, u16 *mss)
 {
-	struct xtcp_cookie_tuple t = {
-		.saddr = e->raddr, .daddr = e->laddr,
-		.sport = e->rport, .dport = e->lport,
-	};
+	struct xtcp_cookie_tuple t;
 
-	if (e->family == AF_INET6) {
-		t.s6 = &e->raddr6;
-		t.d6 = &e->laddr6;
-	}
+	xtcp_cookie_tuple_ent(&t, e);
 	return __xtcp_cookie_make(&t, sseq, mss);
 }
 
@@ -176,15 +183,9 @@ u32 xtcp_cookie_make_ent(const struct xtcp_ent *e, u32 sseq, u16 *mss)
  */
 u16 xtcp_cookie_check_ent(u32 cookie, const struct xtcp_ent *e, u32 sseq)
 {
-	struct xtcp_cookie_tuple t = {
-		.saddr = e->raddr, .daddr = e->laddr,
-		.sport = e->rport, .dport = e->lport,
-	};
+	struct xtcp_cookie_tuple t;
 
-	if (e->family == AF_INET6) {
-		t.s6 = &e->raddr6;
-		t.d6 = &e->laddr6;
-	}
+	xtcp_cookie_tuple_ent(&t, e);
 	return __xtcp_cookie_check(&t, cookie, sseq);
 }
 

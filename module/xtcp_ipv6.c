@@ -249,6 +249,20 @@ static void xtcp_v6_set_v4_fields(struct sock *sk)
 	inet->inet_daddr = ipv6_addr_any(&sk->sk_v6_daddr) ? 0 : LOOPBACK4_IPV6;
 }
 
+/* The flow of @sk's connection to port @dport (sk_v6_daddr set). */
+static void xtcp_v6_sk_flow(struct flowi6 *fl6, struct sock *sk, __be16 dport)
+{
+	memset(fl6, 0, sizeof(*fl6));
+	fl6->flowi6_proto = sk->sk_protocol;
+	fl6->daddr = sk->sk_v6_daddr;
+	fl6->saddr = inet6_sk(sk)->saddr;
+	fl6->flowi6_oif = sk->sk_bound_dev_if;
+	fl6->flowi6_mark = sk->sk_mark;
+	fl6->fl6_dport = dport;
+	fl6->fl6_sport = inet_sk(sk)->inet_sport;
+	fl6->flowi6_uid = xtcp_sk_uid(sk);
+}
+
 /*
  * An IPv6 child: its addresses (a link-local peer binds it to the arrival
  * interface, as Linux) and its route. Context: softirq, @child bh-locked.
@@ -272,15 +286,7 @@ static int xtcp_v6_child_route(struct sock *child, struct xtcp_request *req)
 	    (ipv6_addr_type(&child->sk_v6_daddr) & IPV6_ADDR_LINKLOCAL))
 		child->sk_bound_dev_if = req->iif;
 
-	memset(&fl6, 0, sizeof(fl6));
-	fl6.flowi6_proto = child->sk_protocol;
-	fl6.daddr = child->sk_v6_daddr;
-	fl6.saddr = np->saddr;
-	fl6.flowi6_oif = child->sk_bound_dev_if;
-	fl6.flowi6_mark = child->sk_mark;
-	fl6.fl6_dport = inet->inet_dport;
-	fl6.fl6_sport = inet->inet_sport;
-	fl6.flowi6_uid = xtcp_sk_uid(child);
+	xtcp_v6_sk_flow(&fl6, child, inet->inet_dport);
 	dst = ip6_dst_lookup_flow(sock_net(child), child, &fl6, NULL);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
@@ -528,15 +534,7 @@ int xtcp_v6_connect(struct sock *sk, const struct sockaddr_in6 *usin,
 	xs->af_ops = &xtcp_ipv6_af_ops;
 	sk->sk_v6_daddr = daddr;
 
-	memset(&fl6, 0, sizeof(fl6));
-	fl6.flowi6_proto = sk->sk_protocol;
-	fl6.daddr = daddr;
-	fl6.saddr = np->saddr;
-	fl6.flowi6_oif = sk->sk_bound_dev_if;
-	fl6.flowi6_mark = sk->sk_mark;
-	fl6.fl6_dport = usin->sin6_port;
-	fl6.fl6_sport = inet->inet_sport;
-	fl6.flowi6_uid = xtcp_sk_uid(sk);
+	xtcp_v6_sk_flow(&fl6, sk, usin->sin6_port);
 	security_sk_classify_flow(sk, flowi6_to_flowi_common(&fl6));
 	dst = ip6_dst_lookup_flow(sock_net(sk), sk, &fl6, NULL);
 	if (IS_ERR(dst)) {
@@ -648,10 +646,9 @@ int xtcp_v6_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	if (optname != IPV6_V6ONLY && optname != IPV6_UNICAST_HOPS &&
 	    optname != IPV6_TCLASS)
 		return -ENOPROTOOPT;
-	if (optlen < sizeof(int))
-		return -EINVAL;
-	if (copy_from_sockptr(&val, optval, sizeof(val)))
-		return -EFAULT;
+	err = xtcp_sockopt_int(optval, optlen, &val);
+	if (err)
+		return err;
 
 	lock_sock(sk);
 	switch (optname) {

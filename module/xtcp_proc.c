@@ -192,9 +192,13 @@ void xtcp_sock_queues(struct sock *sk, int state, u32 *rx, u32 *tx)
 		*tx = 0;
 }
 
-static void xtcp_show_sock(struct seq_file *f, struct sock *sk, int i)
+/*
+ * What get_tcp4_sock() and get_tcp6_sock() print after the addresses:
+ * state, queues, timer, retransmits, owner, probes, inode, refcount, rto,
+ * ato, quick-ack, cwnd and ssthresh.
+ */
+static void xtcp_show_sock_tail(struct seq_file *f, struct sock *sk)
 {
-	const struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int state = inet_sk_state_load(sk);
 	u32 tx_queue, rx_queue;
@@ -203,11 +207,9 @@ static void xtcp_show_sock(struct seq_file *f, struct sock *sk, int i)
 
 	xtcp_sock_queues(sk, state, &rx_queue, &tx_queue);
 	timer = xtcp_sock_timer(sk, state, &expires);
-	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX "
-		   "%08X %5u %8d %lu %d %016x %lu %lu %u %u %d",
-		   i, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
-		   inet->inet_daddr, ntohs(inet->inet_dport), state,
-		   tx_queue, rx_queue, timer,
+	seq_printf(f, " %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %016x "
+		   "%lu %lu %u %u %d",
+		   state, tx_queue, rx_queue, timer,
 		   jiffies_delta_to_clock_t(expires - jiffies),
 		   xs->retransmits,
 		   from_kuid_munged(seq_user_ns(f), xtcp_sk_uid(sk)),
@@ -219,6 +221,17 @@ static void xtcp_show_sock(struct seq_file *f, struct sock *sk, int i)
 		   state == TCP_LISTEN ? 0 :
 		   (xs->ssthresh >= 0x7fffffff || !xs->ssthresh) ? -1 :
 		   (int)xs->ssthresh);
+}
+
+/* An IPv4 socket, as get_tcp4_sock(). */
+static void xtcp_show_sock(struct seq_file *f, struct sock *sk, int i)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	seq_printf(f, "%4d: %08X:%04X %08X:%04X", i,
+		   inet->inet_rcv_saddr, ntohs(inet->inet_sport),
+		   inet->inet_daddr, ntohs(inet->inet_dport));
+	xtcp_show_sock_tail(f, sk);
 }
 
 /* An IPv6 address as /proc/net/tcp6 prints it: four %08X words */
@@ -232,34 +245,13 @@ static const char *xtcp_addr6(char buf[33], const struct in6_addr *a)
 /* An IPv6 socket, as get_tcp6_sock(). */
 static void xtcp_show_sock6(struct seq_file *f, struct sock *sk, int i)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	int state = inet_sk_state_load(sk);
-	const struct in6_addr *src = &sk->sk_v6_rcv_saddr;
-	const struct in6_addr *dst = &sk->sk_v6_daddr;
 	char s6[33], d6[33];
-	u32 tx_queue, rx_queue;
-	unsigned long expires;
-	int timer;
 
-	xtcp_sock_queues(sk, state, &rx_queue, &tx_queue);
-	timer = xtcp_sock_timer(sk, state, &expires);
-	seq_printf(f, "%4d: %s:%04X %s:%04X "
-		   "%02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %016x "
-		   "%lu %lu %u %u %d\n",
-		   i, xtcp_addr6(s6, src), ntohs(inet_sk(sk)->inet_sport),
-		   xtcp_addr6(d6, dst), ntohs(inet_sk(sk)->inet_dport), state,
-		   tx_queue, rx_queue, timer,
-		   jiffies_delta_to_clock_t(expires - jiffies),
-		   xs->retransmits,
-		   from_kuid_munged(seq_user_ns(f), xtcp_sk_uid(sk)),
-		   xs->probes_out, sock_i_ino(sk),
-		   refcount_read(&sk->sk_refcnt), 0,
-		   jiffies_to_clock_t(xs->rto), jiffies_to_clock_t(HZ / 25),
-		   (xs->quickack ? 1 : 0) << 1,
-		   xs->cwnd ? xs->cwnd : XTCP_INIT_CWND,
-		   state == TCP_LISTEN ? 0 :
-		   (xs->ssthresh >= 0x7fffffff || !xs->ssthresh) ? -1 :
-		   (int)xs->ssthresh);
+	seq_printf(f, "%4d: %s:%04X %s:%04X", i,
+		   xtcp_addr6(s6, &sk->sk_v6_rcv_saddr), ntohs(inet_sk(sk)->inet_sport),
+		   xtcp_addr6(d6, &sk->sk_v6_daddr), ntohs(inet_sk(sk)->inet_dport));
+	xtcp_show_sock_tail(f, sk);
+	seq_putc(f, '\n');
 }
 
 /* An IPv6 TIME_WAIT entry, as get_timewait6_sock(). */
@@ -292,33 +284,6 @@ static void xtcp_show_req6(struct seq_file *f, struct xtcp_request *req, int i)
 		   0, 0, 0, 0);
 }
 
-/* /proc/net/xtcp6, as tcp6_seq_show(): no line padding */
-static int xtcp6_seq_show(struct seq_file *seq, void *v)
-{
-	struct xtcp_iter *st = seq->private;
-	int i = st->last_pos - 1;
-
-	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "  sl  local_address                         "
-			 "remote_address                        "
-			 "st tx_queue rx_queue tr tm->when retrnsmt"
-			 "   uid  timeout inode\n");
-	} else if (st->phase == 0) {
-		xtcp_show_sock6(seq, &hlist_entry(v, struct xtcp_sock,
-						  listen_node)->inet.sk, i);
-	} else {
-		struct xtcp_ent *e = hlist_entry(v, struct xtcp_ent, node);
-
-		if (e->kind == XTCP_ENT_SOCK)
-			xtcp_show_sock6(seq, &xtcp_ent_sock(e)->inet.sk, i);
-		else if (e->kind == XTCP_ENT_TW)
-			xtcp_show_tw6(seq, xtcp_ent_tw(e), i);
-		else
-			xtcp_show_req6(seq, xtcp_ent_req(e), i);
-	}
-	return 0;
-}
-
 /* A TIME_WAIT entry, as get_timewait4_sock(): no queues, owner or inode. */
 static void xtcp_show_tw(struct seq_file *f, struct xtcp_tw *tw, int i)
 {
@@ -346,29 +311,73 @@ static void xtcp_show_req(struct seq_file *f, struct xtcp_request *req, int i)
 		   0, 0, 0, 0);
 }
 
-static int xtcp_seq_show(struct seq_file *seq, void *v)
+/**
+ * struct xtcp_proc_fmt - how one /proc file prints its three kinds of row
+ * @sock: a full socket (listener or connection)
+ * @tw: a TIME_WAIT entry
+ * @req: a SYN_RECV request
+ */
+struct xtcp_proc_fmt {
+	void (*sock)(struct seq_file *f, struct sock *sk, int i);
+	void (*tw)(struct seq_file *f, struct xtcp_tw *tw, int i);
+	void (*req)(struct seq_file *f, struct xtcp_request *req, int i);
+};
+
+static const struct xtcp_proc_fmt xtcp_proc_fmt4 = {
+	.sock	= xtcp_show_sock,
+	.tw	= xtcp_show_tw,
+	.req	= xtcp_show_req,
+};
+
+static const struct xtcp_proc_fmt xtcp_proc_fmt6 = {
+	.sock	= xtcp_show_sock6,
+	.tw	= xtcp_show_tw6,
+	.req	= xtcp_show_req6,
+};
+
+/* The row of iterator element @v (a listener in phase 0, else an ehash entry). */
+static void xtcp_show_row(struct seq_file *seq, void *v, const struct xtcp_proc_fmt *fmt)
 {
 	struct xtcp_iter *st = seq->private;
 	int i = st->last_pos - 1;
+	struct xtcp_ent *e;
 
+	if (st->phase == 0) {
+		fmt->sock(seq, &hlist_entry(v, struct xtcp_sock, listen_node)->inet.sk, i);
+		return;
+	}
+	e = hlist_entry(v, struct xtcp_ent, node);
+	if (e->kind == XTCP_ENT_SOCK)
+		fmt->sock(seq, &xtcp_ent_sock(e)->inet.sk, i);
+	else if (e->kind == XTCP_ENT_TW)
+		fmt->tw(seq, xtcp_ent_tw(e), i);
+	else
+		fmt->req(seq, xtcp_ent_req(e), i);
+}
+
+/* /proc/net/xtcp, as tcp4_seq_show(): lines padded to a fixed width */
+static int xtcp_seq_show(struct seq_file *seq, void *v)
+{
 	seq_setwidth(seq, XTCP_PROC_LINE - 1);
-	if (v == SEQ_START_TOKEN) {
+	if (v == SEQ_START_TOKEN)
 		seq_puts(seq, "  sl  local_address rem_address   st tx_queue "
 			 "rx_queue tr tm->when retrnsmt   uid  timeout inode");
-	} else if (st->phase == 0) {
-		xtcp_show_sock(seq, &hlist_entry(v, struct xtcp_sock,
-						 listen_node)->inet.sk, i);
-	} else {
-		struct xtcp_ent *e = hlist_entry(v, struct xtcp_ent, node);
-
-		if (e->kind == XTCP_ENT_SOCK)
-			xtcp_show_sock(seq, &xtcp_ent_sock(e)->inet.sk, i);
-		else if (e->kind == XTCP_ENT_TW)
-			xtcp_show_tw(seq, xtcp_ent_tw(e), i);
-		else
-			xtcp_show_req(seq, xtcp_ent_req(e), i);
-	}
+	else
+		xtcp_show_row(seq, v, &xtcp_proc_fmt4);
 	seq_pad(seq, '\n');
+	return 0;
+}
+
+/* /proc/net/xtcp6, as tcp6_seq_show(): no line padding */
+static int xtcp6_seq_show(struct seq_file *seq, void *v)
+{
+	if (v == SEQ_START_TOKEN)
+		seq_puts(seq, "  sl  local_address                         "
+			 "remote_address                        "
+			 "st tx_queue rx_queue tr tm->when retrnsmt"
+			 "   uid  timeout inode\n");
+	else
+		xtcp_show_row(seq, v, &xtcp_proc_fmt6);
 	return 0;
 }
 

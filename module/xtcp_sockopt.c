@@ -149,6 +149,26 @@ static int xtcp_setsockopt_locked(struct sock *sk, int optname, int val)
 	return -ENOPROTOOPT;
 }
 
+/**
+ * xtcp_sockopt_int() - read an int option value from user space
+ * @optval: the user's buffer
+ * @optlen: its length
+ * @val: the value read
+ *
+ * As Linux's TCP: a shorter buffer is -EINVAL, a longer one is read for
+ * its first int.
+ * Context: process context.
+ * Return: 0, -EINVAL or -EFAULT.
+ */
+int xtcp_sockopt_int(sockptr_t optval, unsigned int optlen, int *val)
+{
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(val, optval, sizeof(*val)))
+		return -EFAULT;
+	return 0;
+}
+
 /*
  * SOL_SOCKET: the core's, except SO_ZEROCOPY, which the core allows only
  * for TCP and UDP sockets (sk_setsockopt()): XTCP's sendmsg() honours it
@@ -158,14 +178,13 @@ static int xtcp_setsockopt_socket(struct socket *sock, int optname,
 				  sockptr_t optval, unsigned int optlen)
 {
 	struct sock *sk = sock->sk;
-	int val;
+	int val, err;
 
 	if (optname != SO_ZEROCOPY)
 		return sock_setsockopt(sock, SOL_SOCKET, optname, optval, optlen);
-	if (optlen < sizeof(int))
-		return -EINVAL;
-	if (copy_from_sockptr(&val, optval, sizeof(val)))
-		return -EFAULT;
+	err = xtcp_sockopt_int(optval, optlen, &val);
+	if (err)
+		return err;
 	if (val < 0 || val > 1)
 		return -EINVAL;
 	lock_sock(sk);
@@ -226,10 +245,9 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	default:
 		return -ENOPROTOOPT;
 	}
-	if (optlen < sizeof(int))
-		return -EINVAL;
-	if (copy_from_sockptr(&val, optval, sizeof(val)))
-		return -EFAULT;
+	err = xtcp_sockopt_int(optval, optlen, &val);
+	if (err)
+		return err;
 
 	lock_sock(sk);
 	err = xtcp_setsockopt_locked(sk, optname, val);

@@ -255,51 +255,24 @@ long counter_ns(int ns, enum stack s, const char *name)
 
 /* ------------------------------------------------------- /proc/net rows */
 
-int proc_rows(enum stack s, unsigned int lport, unsigned int rport,
-	      unsigned int state, struct proc_row *rows, int max)
+/*
+ * The rows of /proc/net/{xtcp,tcp}[6] matching @lport, @rport and @state,
+ * parsed as IPv6 rows (an IPv4 address is 8 hex digits, an IPv6 one 32),
+ * the first @max into @rows4 (converted) or @rows6.
+ */
+static int proc_scan(enum stack s, bool v6, unsigned int lport, unsigned int rport,
+		     unsigned int state, struct proc_row *rows4,
+		     struct proc_row6 *rows6, int max)
 {
-	char line[512];
+	const char *path = s == STACK_XTCP ? "/proc/thread-self/net/xtcp" :
+					     "/proc/thread-self/net/tcp";
+	size_t alen = v6 ? 32 : 8;
+	char line[512], name[64];
 	int n = 0, first = 1;
 	FILE *f;
 
-	f = fopen(s == STACK_XTCP ? "/proc/thread-self/net/xtcp" :
-				    "/proc/thread-self/net/tcp", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		struct proc_row r;
-
-		if (first) {
-			first = 0;
-			continue;
-		}
-		if (sscanf(line, "%d: %X:%X %X:%X %X %X:%X %X:%lX %X %u %d %lu", &r.sl,
-			   &r.laddr, &r.lport, &r.raddr, &r.rport, &r.state,
-			   &r.txq, &r.rxq, &r.timer, &r.when, &r.retr, &r.uid,
-			   &r.timeout, &r.inode) != 14) {
-			fclose(f);
-			return -2;
-		}
-		if ((lport && r.lport != lport) || (rport && r.rport != rport) ||
-		    (state && r.state != state))
-			continue;
-		if (rows && n < max)
-			rows[n] = r;
-		n++;
-	}
-	fclose(f);
-	return n;
-}
-
-int proc6_rows(enum stack s, unsigned int lport, unsigned int rport,
-	       unsigned int state, struct proc_row6 *rows, int max)
-{
-	char line[512];
-	int n = 0, first = 1;
-	FILE *f;
-
-	f = fopen(s == STACK_XTCP ? "/proc/thread-self/net/xtcp6" :
-				    "/proc/thread-self/net/tcp6", "re");
+	snprintf(name, sizeof(name), "%s%s", path, v6 ? "6" : "");
+	f = fopen(name, "re");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
@@ -313,19 +286,40 @@ int proc6_rows(enum stack s, unsigned int lport, unsigned int rport,
 			   &r.sl, r.laddr, &r.lport, r.raddr, &r.rport, &r.state,
 			   &r.txq, &r.rxq, &r.timer, &r.when, &r.retr, &r.uid,
 			   &r.timeout, &r.inode) != 14 ||
-		    strlen(r.laddr) != 32 || strlen(r.raddr) != 32) {
+		    strlen(r.laddr) != alen || strlen(r.raddr) != alen) {
 			fclose(f);
 			return -2;
 		}
 		if ((lport && r.lport != lport) || (rport && r.rport != rport) ||
 		    (state && r.state != state))
 			continue;
-		if (rows && n < max)
-			rows[n] = r;
+		if (rows6 && n < max)
+			rows6[n] = r;
+		if (rows4 && n < max)
+			rows4[n] = (struct proc_row) {
+				.sl = r.sl, .state = r.state,
+				.laddr = strtoul(r.laddr, NULL, 16), .lport = r.lport,
+				.raddr = strtoul(r.raddr, NULL, 16), .rport = r.rport,
+				.txq = r.txq, .rxq = r.rxq, .timer = r.timer,
+				.retr = r.retr, .uid = r.uid, .when = r.when,
+				.timeout = r.timeout, .inode = r.inode,
+			};
 		n++;
 	}
 	fclose(f);
 	return n;
+}
+
+int proc_rows(enum stack s, unsigned int lport, unsigned int rport,
+	      unsigned int state, struct proc_row *rows, int max)
+{
+	return proc_scan(s, false, lport, rport, state, rows, NULL, max);
+}
+
+int proc6_rows(enum stack s, unsigned int lport, unsigned int rport,
+	       unsigned int state, struct proc_row6 *rows, int max)
+{
+	return proc_scan(s, true, lport, rport, state, NULL, rows, max);
 }
 
 void proc6_addr(const char *ip, char out[33])
@@ -962,22 +956,16 @@ int topo_settle(struct topo *t, double max)
 
 struct sockaddr_in sin4(const char *ip, unsigned short port)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
 	inet_pton(AF_INET, ip, &sin.sin_addr);
 	return sin;
 }
 
 struct sockaddr_in6 sin6_addr_of(const char *ip, unsigned short port)
 {
-	struct sockaddr_in6 s;
+	struct sockaddr_in6 s = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
 
-	memset(&s, 0, sizeof(s));
-	s.sin6_family = AF_INET6;
-	s.sin6_port = htons(port);
 	inet_pton(AF_INET6, ip, &s.sin6_addr);
 	return s;
 }
