@@ -248,26 +248,30 @@ connection() {
 	return $rc
 }
 
-# decoded CAP [tshark options...]: "sport dport flags len csum" per frame
-# tshark decoded as TCP (its display filter "tcp")
+# decoded CAP [tshark options...]: "sport dport flags len csum seq" per frame
+# tshark decoded as TCP (its display filter "tcp"), seq relative
 decoded() {
 	local cap=$1
 	shift
-	tshark -r "$cap" "$@" -Y tcp -o tcp.check_checksum:TRUE -T fields \
-		-e tcp.srcport -e tcp.dstport -e tcp.flags -e tcp.len -e tcp.checksum.status 2>/dev/null
+	tshark -r "$cap" "$@" -Y tcp -o tcp.check_checksum:TRUE \
+		-o tcp.relative_sequence_numbers:TRUE -T fields -e tcp.srcport -e tcp.dstport \
+		-e tcp.flags -e tcp.len -e tcp.checksum.status -e tcp.seq 2>/dev/null
 }
 
 # check_decoded DESC CAP: the capture of one connection() reads as TCP:
-# SYN and SYN-ACK, NBYTES of payload towards the server, a FIN each way,
-# every checksum good
+# SYN and SYN-ACK, NBYTES of sequence space carrying payload towards the
+# server (a retransmission, which a busy host can cause, is counted once),
+# a FIN each way, every checksum good
 check_decoded() {
-	local desc=$1 cap=$2 sp dp fl len cs syn=0 synack=0 fin_c=0 fin_s=0 bytes=0 bad=0 n=0
-	while read -r sp dp fl len cs; do
+	local desc=$1 cap=$2 sp dp fl len cs seq syn=0 synack=0 fin_c=0 fin_s=0 sent=0 top=1 bad=0 n=0
+	local bytes
+	while read -r sp dp fl len cs seq; do
 		n=$((n + 1))
 		fl=$((fl))
 		[ "$cs" = 1 ] || bad=$((bad + 1))
 		if [ "$dp" = "$PORT" ]; then
-			bytes=$((bytes + len))
+			sent=$((sent + len))
+			((len > 0 && seq + len > top)) && top=$((seq + len))
 			(( (fl & 0x12) == 0x02 )) && syn=$((syn + 1))
 			((fl & 1)) && fin_c=1
 		elif [ "$sp" = "$PORT" ]; then
@@ -275,7 +279,8 @@ check_decoded() {
 			((fl & 1)) && fin_s=1
 		fi
 	done < <(decoded "$cap")
-	tap_diag "$desc: $n TCP frames, SYN $syn, SYN-ACK $synack, $bytes payload bytes to the server, FIN c/s $fin_c/$fin_s, $bad bad checksums"
+	bytes=$((top - 1))
+	tap_diag "$desc: $n TCP frames, SYN $syn, SYN-ACK $synack, $bytes payload bytes to the server ($sent with retransmissions), FIN c/s $fin_c/$fin_s, $bad bad checksums"
 	if [ "$syn" -ge 1 ] && [ "$synack" -ge 1 ] && [ "$bytes" = "$NBYTES" ] &&
 	   [ "$fin_c" = 1 ] && [ "$fin_s" = 1 ] && [ "$bad" = 0 ]; then
 		tap_ok "$desc"
