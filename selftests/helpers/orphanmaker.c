@@ -9,8 +9,11 @@
  *   -x   XTCP sockets (default: Linux TCP)
  * A listens on 10.0.0.1:5003, B connects six times:
  *   0  ESTABLISHED, 100 KB in flight both ways
- *   1  B closed first: A in CLOSE_WAIT, B in FIN_WAIT2
- *   2  A closed first: B in CLOSE_WAIT, A in FIN_WAIT2
+ *   1  B shut down first: A in CLOSE_WAIT, B in FIN_WAIT2
+ *   2  A shut down first: B in CLOSE_WAIT, A in FIN_WAIT2
+ *      (shutdown, not close: a closed FIN_WAIT2 is an orphan already and
+ *      net.*.fin_timeout=3 could end it before the states are listed on a
+ *      busy host; at exit they become FIN_WAIT2 orphans)
  *   3  B closed, then A: B in TIME_WAIT
  *   4  ESTABLISHED, idle
  *   5  ESTABLISHED, 1000 bytes unread at A
@@ -69,8 +72,8 @@ int main(int argc, char **argv)
 	}
 	must(send(c[0], buf, sizeof(buf), MSG_DONTWAIT) > 0, "send");
 	must(send(a[0], buf, sizeof(buf), MSG_DONTWAIT) > 0, "send");
-	close(c[1]);
-	close(a[2]);
+	shutdown(c[1], SHUT_WR);
+	shutdown(a[2], SHUT_WR);
 	close(c[3]);
 	usleep(100000);
 	close(a[3]);
