@@ -184,7 +184,7 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
  * a soft error on an established one (reported if it then times out), or
  * with IP_RECVERR reported at once through SO_ERROR (RFC 1122 4.2.3.9); a
  * request in SYN_RECV goes on a hard error (xtcp_request_err()).
- * Fragmentation-needed (PMTU) is not acted on yet.
+ * Fragmentation needed lowers the path MTU (RFC 1191, xtcp_mtu_dispatch()).
  * Context: softirq, RCU read lock held.
  */
 static int xtcp_v4_err(struct sk_buff *skb, u32 info)
@@ -199,7 +199,12 @@ static int xtcp_v4_err(struct sk_buff *skb, u32 info)
 
 	switch (type) {
 	case ICMP_DEST_UNREACH:
-		if (code > NR_ICMP_UNREACH || code == ICMP_FRAG_NEEDED)
+		if (code == ICMP_FRAG_NEEDED) {
+			xtcp_ent_set4(&key, iph->saddr, th->source, iph->daddr,
+				      th->dest);
+			return xtcp_mtu_dispatch(net, &key, ntohl(th->seq), info);
+		}
+		if (code > NR_ICMP_UNREACH)
 			return 0;
 		err = icmp_err_convert[code].errno;
 		break;
@@ -275,6 +280,59 @@ int xtcp_err_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
 	} else {
 		WRITE_ONCE(sk->sk_err_soft, err);
 	}
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+}
+
+/**
+ * xtcp_mtu_dispatch() - ICMP "fragmentation needed" or ICMPv6 "packet too
+ * big" about a segment of a connection
+ * @net: namespace
+ * @key: the quoted segment's 4-tuple seen from here
+ * @seq: the quoted sequence number
+ * @mtu: the path MTU announced
+ *
+ * As Linux's tcp_v4_err()/tcp_v6_err(): only about outstanding data of a
+ * socket (else OutOfWindowIcmps); the MTU is applied now
+ * (xtcp_mtu_reduced()) or, while the user holds the socket, at
+ * release_sock() (xtcp_release_cb()). Requests and TIME_WAIT ignore it.
+ * Context: softirq, RCU read lock held.
+ * Return: 0, or -ENOENT when nothing has that 4-tuple.
+ */
+int xtcp_mtu_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
+		      u32 mtu)
+{
+	struct xtcp_sock *xs;
+	struct xtcp_ent *e;
+	struct sock *sk;
+
+	e = xtcp_ehash_lookup(net, key);
+	if (!e)
+		return -ENOENT;
+	if (e->kind == XTCP_ENT_TW) {
+		xtcp_tw_put(xtcp_ent_tw(e));
+		return 0;
+	}
+	if (e->kind == XTCP_ENT_REQ) {
+		xtcp_request_put(xtcp_ent_req(e));
+		return 0;
+	}
+	sk = &xtcp_ent_sock(e)->inet.sk;
+	xs = xtcp_sk(sk);
+	bh_lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN || sk->sk_state == TCP_CLOSE)
+		goto out;
+	if (!xtcp_between(seq, xs->snd_una, xs->snd_nxt)) {
+		xtcp_inc_stats(net, XTCP_MIB_OUTOFWINDOWICMPS);
+		goto out;
+	}
+	WRITE_ONCE(xs->mtu_info, mtu);
+	if (!sock_owned_by_user(sk))
+		xtcp_mtu_reduced(sk);
+	else
+		xs->mtu_deferred = true;
 out:
 	bh_unlock_sock(sk);
 	sock_put(sk);
@@ -705,5 +763,6 @@ const struct xtcp_af_ops xtcp_ipv4_af_ops = {
 	.send_tw_ack	= xtcp_v4_send_tw_ack,
 	.send_synack	= xtcp_v4_send_synack,
 	.route_mtu	= xtcp_v4_route_mtu,
+	.update_pmtu	= inet_csk_update_pmtu,
 	.child_route	= xtcp_v4_child_route,
 };

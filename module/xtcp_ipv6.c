@@ -320,6 +320,7 @@ const struct xtcp_af_ops xtcp_ipv6_af_ops = {
 	.send_tw_ack	= xtcp_v6_send_tw_ack,
 	.send_synack	= xtcp_v6_send_synack,
 	.route_mtu	= xtcp_v6_route_mtu,
+	.update_pmtu	= inet6_csk_update_pmtu,
 	.child_route	= xtcp_v6_child_route,
 };
 
@@ -354,8 +355,8 @@ drop:
 /*
  * ICMPv6 error about a segment we sent, as tcp_v6_err(): errors mapped by
  * icmpv6_err_convert() (a peer without XTCP answers "unrecognized next
- * header", EPROTO, as Linux's TCP reports it). Packet Too Big (PMTU) is
- * not acted on yet.
+ * header", EPROTO, as Linux's TCP reports it). Packet Too Big lowers the
+ * path MTU, never below IPv6's 1280 (RFC 8201, xtcp_mtu_dispatch()).
  * Context: softirq, RCU read lock held.
  */
 static int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
@@ -367,10 +368,14 @@ static int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 	bool fatal;
 	int err;
 
-	if (type == ICMPV6_PKT_TOOBIG)
-		return 0;
-	fatal = icmpv6_err_convert(type, code, &err);
 	xtcp_ent_set6(&key, &hdr->saddr, th->source, &hdr->daddr, th->dest);
+	if (type == ICMPV6_PKT_TOOBIG) {
+		if (ntohl(info) < IPV6_MIN_MTU)
+			return 0;
+		return xtcp_mtu_dispatch(dev_net(skb->dev), &key,
+					 ntohl(th->seq), ntohl(info));
+	}
+	fatal = icmpv6_err_convert(type, code, &err);
 	return xtcp_err_dispatch(dev_net(skb->dev), &key, ntohl(th->seq), err,
 				 fatal);
 }
