@@ -526,14 +526,6 @@ int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 	return err;
 }
 
-/**
- * xtcp_retransmit_skb() - send a segment of the write queue again
- * @sk: socket
- * @skb: a sent, unacknowledged segment
- *
- * Context: socket lock or bh_lock_sock held.
- * Return: 0 or a negative errno from the IP layer.
- */
 static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len);
 
 /*
@@ -556,6 +548,15 @@ static int xtcp_split_sent(struct sock *sk, struct sk_buff *skb, u32 len)
 	return 0;
 }
 
+/**
+ * xtcp_retransmit_skb() - send a segment of the write queue again
+ * @sk: socket
+ * @skb: a sent, unacknowledged segment; cut to the MSS first when the
+ *	 path MTU shrank since it was sent
+ *
+ * Context: socket lock or bh_lock_sock held.
+ * Return: 0 or a negative errno from the IP layer.
+ */
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
