@@ -599,6 +599,43 @@ int nl_addr6_add(const char *dev, const char *ip, int prefix)
 	return nl_talk(&req.nh);
 }
 
+int nl_route6_add(const char *dst, int prefix, const char *gw, const char *dev)
+{
+	struct nl_req req;
+	struct rtmsg *rtm;
+	struct in6_addr d, g;
+	int oif = if_nametoindex(dev);
+
+	if (!oif)
+		return ENODEV;
+	if (inet_pton(AF_INET6, dst, &d) != 1 || (gw && inet_pton(AF_INET6, gw, &g) != 1))
+		return EINVAL;
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(*rtm));
+	req.nh.nlmsg_type = RTM_NEWROUTE;
+	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	rtm = NLMSG_DATA(&req.nh);
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = prefix;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	nl_nla(&req.nh, RTA_DST, &d, sizeof(d));
+	if (gw)
+		nl_nla(&req.nh, RTA_GATEWAY, &g, sizeof(g));
+	nl_nla(&req.nh, RTA_OIF, &oif, sizeof(oif));
+	return nl_talk(&req.nh);
+}
+
+int nl_mtu_set(const char *dev, int mtu)
+{
+	struct ifreq ifr = nl_ifreq(dev, NULL);
+
+	ifr.ifr_mtu = mtu;
+	return nl_ioctl(SIOCSIFMTU, &ifr);
+}
+
 int nl_route_add(const char *dst, int prefix, const char *gw, const char *dev)
 {
 	struct rtentry rt;

@@ -270,6 +270,10 @@ struct ifreq nl_ifreq(const char *dev, void *data);
 int nl_addr_add(const char *dev, const char *ip, int prefix);
 /* IPv6 address @ip/@prefix on @dev without DAD (nodad), and @dev up. 0 or errno. */
 int nl_addr6_add(const char *dev, const char *ip, int prefix);
+/* IPv6 route @dst/@prefix via @gw (NULL: on-link) out of @dev. 0 or errno. */
+int nl_route6_add(const char *dst, int prefix, const char *gw, const char *dev);
+/* The MTU of @dev (SIOCSIFMTU). 0 or errno. */
+int nl_mtu_set(const char *dev, int mtu);
 /* Route @dst/@prefix via @gw (NULL: directly on @dev). 0 or errno. */
 int nl_route_add(const char *dst, int prefix, const char *gw, const char *dev);
 /* @dev administratively up or down; 0 or errno. */
