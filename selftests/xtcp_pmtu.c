@@ -196,6 +196,9 @@ TEST_F_TIMEOUT(p, transfer_shrinks_mss, 180)
 	EXPECT_LE(si.tcpi_snd_mss, fit);
 	EXPECT_GE(ci.tcpi_snd_mss, fit - 100);
 	EXPECT_GE(si.tcpi_snd_mss, fit - 100);
+	/* the route's MTU, as tcp_info reports it (Linux: icsk_pmtu_cookie) */
+	EXPECT_EQ(1280, ci.tcpi_pmtu);
+	EXPECT_EQ(1280, si.tcpi_pmtu);
 	close(cfd);
 	close(sfd);
 }
