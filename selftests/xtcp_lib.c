@@ -897,6 +897,7 @@ int topo_init(struct topo *t)
 	int err;
 
 	t->ns[SIDE_A] = t->ns[SIDE_B] = -1;
+	t->v6 = false;
 	t->ns[SIDE_B] = ns_new();
 	if (t->ns[SIDE_B] < 0)
 		return errno;
@@ -1220,34 +1221,38 @@ static void sock_apply(int fd, const struct sock_opts *o)
 int pair_ns(int ns_c, int ns_s, enum stack s, const char *ip, unsigned short port,
 	    const struct sock_opts *o, int *cfd, int *sfd)
 {
-	struct sockaddr_in sin = sin4(ip, port);
+	bool v6 = strchr(ip, ':');
+	struct sockaddr_in6 sin6 = sin6_addr_of(ip, port);
+	struct sockaddr_in sin = sin4(v6 ? "0.0.0.0" : ip, port);
+	struct sockaddr *sa = v6 ? (struct sockaddr *)&sin6 : (struct sockaddr *)&sin;
+	socklen_t salen = v6 ? sizeof(sin6) : sizeof(sin);
 	int old = ns_cur, lfd, err = 0, one = 1;
 
 	*cfd = *sfd = -1;
 	if (ns_s >= 0)
 		ns_enter(ns_s);
-	lfd = stack_socket(s);
+	lfd = v6 ? stack_socket6(s) : stack_socket(s);
 	if (lfd < 0) {
 		err = errno;
 		goto out;
 	}
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	sock_apply(lfd, o);
-	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) || listen(lfd, 8)) {
+	if (bind(lfd, sa, salen) || listen(lfd, 8)) {
 		err = errno;
 		close(lfd);
 		goto out;
 	}
 	if (ns_c >= 0)
 		ns_enter(ns_c);
-	*cfd = stack_socket(s);
+	*cfd = v6 ? stack_socket6(s) : stack_socket(s);
 	if (*cfd < 0) {
 		err = errno;
 		close(lfd);
 		goto out;
 	}
 	sock_apply(*cfd, o);
-	if (connect(*cfd, (struct sockaddr *)&sin, sizeof(sin))) {
+	if (connect(*cfd, sa, salen)) {
 		err = errno;
 	} else if (!(sock_poll(lfd, POLLIN, 15000) & POLLIN)) {
 		/* 15 s: under netem loss the handshake's last ACK can be lost
@@ -1282,7 +1287,8 @@ int pair_lo(enum stack s, unsigned short port, int *cfd, int *sfd)
 int topo_pair(struct topo *t, enum stack s, unsigned short port,
 	      const struct sock_opts *o, int *cfd, int *sfd)
 {
-	return pair_ns(t->ns[SIDE_A], t->ns[SIDE_B], s, IP_B, port, o, cfd, sfd);
+	return pair_ns(t->ns[SIDE_A], t->ns[SIDE_B], s, t->v6 ? IP6_B : IP_B, port, o,
+		       cfd, sfd);
 }
 
 int sock_tcp_info(int fd, struct tcp_info_full *ti)
@@ -2408,6 +2414,10 @@ int netem_case(const char *what, const struct netem *n, enum stack s, int nconn,
 		err = topo_netem(&t, SIDE_A, n);
 	if (n && !err)
 		err = topo_netem(&t, SIDE_B, n);
+	if (n && n->ipv6 && !err) {
+		err = topo_add6(&t);
+		t.v6 = true;
+	}
 	for (side = 0; side < 2 && n && n->wire_segments && !err; side++) {
 		err = TOPO_IN(&t, side, nl_no_gso(topo_dev(side)));
 		if (!err)
@@ -2415,9 +2425,9 @@ int netem_case(const char *what, const struct netem *n, enum stack s, int nconn,
 	}
 	if (err)
 		return err;
-	printf("# %s: netem on va and vb: %s; %llu MiB each way over %d+%d %s connections\n",
-	       what, n ? netem_str(n) : "(none)", (unsigned long long)(bytes >> 20),
-	       nconn, nconn, stack_name(s));
+	printf("# %s: netem on va and vb: %s; %llu MiB each way over %d+%d %s connections"
+	       " over IPv%d\n", what, n ? netem_str(n) : "(none)",
+	       (unsigned long long)(bytes >> 20), nconn, nconn, stack_name(s), t.v6 ? 6 : 4);
 	r->err = xfer_multi(&t, s, nconn, bytes, 5000, NULL, timeout_s, &r->secs);
 	for (side = 0; side < 2; side++)
 		for (i = 0; i < NETEM_NCNT; i++)

@@ -318,6 +318,8 @@ struct netem {
 	 * a byte of the packet's linear part (with SG, the headers only).
 	 */
 	bool wire_segments;
+	/* netem_case() only: the connections over IPv6 (topo_add6()) */
+	bool ipv6;
 };
 
 /* netem as root qdisc of @dev (current namespace), as `tc qdisc replace`. */
@@ -339,6 +341,8 @@ enum side { SIDE_A, SIDE_B };
 
 struct topo {
 	int ns[2];			/* [SIDE_A], [SIDE_B] */
+	bool v6;			/* topo_pair() and xfer_multi() connect to IP6_B
+					 * (topo_add6() first); topo_init(): false */
 };
 
 /* The MAC of topo_silent()'s ARP entry: nobody has it. */
@@ -434,9 +438,10 @@ struct sock_opts {
 };
 
 /*
- * A connected pair of @s: a listener on @ip:@port in namespace @ns_s, a
- * client in @ns_c (-1: the current one); *cfd in ns_c, *sfd in ns_s; the
- * listener is closed, the caller's namespace kept. 0 or errno.
+ * A connected pair of @s: a listener on @ip:@port (an IPv6 address when it
+ * has a colon) in namespace @ns_s, a client in @ns_c (-1: the current
+ * one); *cfd in ns_c, *sfd in ns_s; the listener is closed, the caller's
+ * namespace kept. 0 or errno.
  */
 int pair_ns(int ns_c, int ns_s, enum stack s, const char *ip, unsigned short port,
 	    const struct sock_opts *o, int *cfd, int *sfd);
