@@ -227,6 +227,50 @@ static int xtcp_v4_err(struct sk_buff *skb, u32 info)
 				   code == ICMP_HOST_UNREACH)));
 }
 
+/*
+ * The connection an ICMP error about a segment with 4-tuple @key and
+ * sequence number @seq is for, bh-locked with a reference, as
+ * tcp_v4_err() finds it; NULL when the error ends here (*@ret: 0, or
+ * -ENOENT when nothing has that 4-tuple): TIME_WAIT ignores it, a request
+ * takes it (xtcp_request_err(), dropped on @req_abort), and an error about
+ * nothing outstanding counts as OutOfWindowIcmps.
+ * Context: softirq, RCU read lock held.
+ */
+static struct sock *xtcp_icmp_sock(struct net *net, const struct xtcp_ent *key,
+				   u32 seq, bool req_abort, int *ret)
+{
+	struct xtcp_sock *xs;
+	struct xtcp_ent *e;
+	struct sock *sk;
+
+	*ret = 0;
+	e = xtcp_ehash_lookup(net, key);
+	if (!e) {
+		*ret = -ENOENT;
+		return NULL;
+	}
+	if (e->kind == XTCP_ENT_TW) {
+		xtcp_tw_put(xtcp_ent_tw(e));
+		return NULL;
+	}
+	if (e->kind == XTCP_ENT_REQ) {
+		xtcp_request_err(xtcp_ent_req(e), seq, req_abort);
+		xtcp_request_put(xtcp_ent_req(e));
+		return NULL;
+	}
+	sk = &xtcp_ent_sock(e)->inet.sk;
+	xs = xtcp_sk(sk);
+	bh_lock_sock(sk);
+	if (sk->sk_state != TCP_CLOSE &&
+	    xtcp_between(seq, xs->snd_una, xs->snd_nxt))
+		return sk;
+	if (sk->sk_state != TCP_CLOSE)
+		xtcp_inc_stats(net, XTCP_MIB_OUTOFWINDOWICMPS);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return NULL;
+}
+
 /**
  * xtcp_err_dispatch() - an ICMP or ICMPv6 error about a segment we sent
  * @net: namespace
@@ -245,28 +289,12 @@ static int xtcp_v4_err(struct sk_buff *skb, u32 info)
 int xtcp_err_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
 		      int err, bool req_abort)
 {
-	struct xtcp_sock *xs;
-	struct xtcp_ent *e;
 	struct sock *sk;
+	int ret;
 
-	e = xtcp_ehash_lookup(net, key);
-	if (!e)
-		return -ENOENT;
-	if (e->kind == XTCP_ENT_TW) {
-		xtcp_tw_put(xtcp_ent_tw(e));
-		return 0;
-	}
-	if (e->kind == XTCP_ENT_REQ) {
-		xtcp_request_err(xtcp_ent_req(e), seq, req_abort);
-		xtcp_request_put(xtcp_ent_req(e));
-		return 0;
-	}
-
-	sk = &xtcp_ent_sock(e)->inet.sk;
-	xs = xtcp_sk(sk);
-	bh_lock_sock(sk);
-	if (!xtcp_between(seq, xs->snd_una, xs->snd_nxt))
-		goto out;	/* not about anything outstanding */
+	sk = xtcp_icmp_sock(net, key, seq, req_abort, &ret);
+	if (!sk)
+		return ret;
 	if ((sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) &&
 	    !sock_owned_by_user(sk)) {
 		WRITE_ONCE(sk->sk_err, err);
@@ -280,7 +308,6 @@ int xtcp_err_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
 	} else {
 		WRITE_ONCE(sk->sk_err_soft, err);
 	}
-out:
 	bh_unlock_sock(sk);
 	sock_put(sk);
 	return 0;
@@ -297,7 +324,8 @@ out:
  * As Linux's tcp_v4_err()/tcp_v6_err(): only about outstanding data of a
  * socket (else OutOfWindowIcmps); the MTU is applied now
  * (xtcp_mtu_reduced()) or, while the user holds the socket, at
- * release_sock() (xtcp_release_cb()). Requests and TIME_WAIT ignore it.
+ * release_sock() (xtcp_release_cb()). A request only checks the sequence
+ * number (tcp_req_err() without abort); TIME_WAIT ignores it.
  * Context: softirq, RCU read lock held.
  * Return: 0, or -ENOENT when nothing has that 4-tuple.
  */
@@ -305,35 +333,18 @@ int xtcp_mtu_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
 		      u32 mtu)
 {
 	struct xtcp_sock *xs;
-	struct xtcp_ent *e;
 	struct sock *sk;
+	int ret;
 
-	e = xtcp_ehash_lookup(net, key);
-	if (!e)
-		return -ENOENT;
-	if (e->kind == XTCP_ENT_TW) {
-		xtcp_tw_put(xtcp_ent_tw(e));
-		return 0;
-	}
-	if (e->kind == XTCP_ENT_REQ) {
-		xtcp_request_put(xtcp_ent_req(e));
-		return 0;
-	}
-	sk = &xtcp_ent_sock(e)->inet.sk;
+	sk = xtcp_icmp_sock(net, key, seq, false, &ret);
+	if (!sk)
+		return ret;
 	xs = xtcp_sk(sk);
-	bh_lock_sock(sk);
-	if (sk->sk_state == TCP_LISTEN || sk->sk_state == TCP_CLOSE)
-		goto out;
-	if (!xtcp_between(seq, xs->snd_una, xs->snd_nxt)) {
-		xtcp_inc_stats(net, XTCP_MIB_OUTOFWINDOWICMPS);
-		goto out;
-	}
 	WRITE_ONCE(xs->mtu_info, mtu);
 	if (!sock_owned_by_user(sk))
 		xtcp_mtu_reduced(sk);
 	else
 		xs->mtu_deferred = true;
-out:
 	bh_unlock_sock(sk);
 	sock_put(sk);
 	return 0;

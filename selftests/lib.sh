@@ -236,6 +236,34 @@ _lib_cleanup() {
 trap _lib_cleanup EXIT
 trap 'exit 1' INT TERM
 
+# show FILE: a file as TAP comments
+show() {
+	local l
+	while IFS= read -r l; do echo "#   $l"; done <"$1"
+}
+
+# The socket-holding helper (helpers/diag_socks, one command a line) of the
+# sock_diag tests, started by the test as coprocess DS:
+#   coproc DS { exec "$XTCP_TESTS_DIR/build/helpers/diag_socks" 2>&1; }
+# ds CMD...: one helper command; its answer in $DSR; true if "ok ..."
+ds() {
+	DSR="(no answer)"
+	echo "$*" >&"${DS[1]}" || return 1
+	read -r -t 60 DSR <&"${DS[0]}" || return 1
+	[[ $DSR == ok* ]]
+}
+# dsx CMD...: a setup step that must work
+dsx() {
+	ds "$@" || fail "helper: $* -> $DSR"
+}
+# val KEY: the KEY=value of the last answer
+val() {
+	local w
+	for w in $DSR; do
+		[[ $w == "$1="* ]] && { echo "${w#*=}"; return; }
+	done
+}
+
 need_cmd() {
 	command -v "$1" >/dev/null 2>&1
 }

@@ -477,17 +477,27 @@ out:
 	return err;
 }
 
+/*
+ * Start netlink request @req of @type with @flags: its family header of
+ * @len bytes (zeroed) follows the netlink header. Return: the family header.
+ */
+static void *nl_msg_new(struct nl_req *req, int type, int flags, size_t len)
+{
+	memset(req, 0, sizeof(*req));
+	req->nh.nlmsg_len = NLMSG_LENGTH(len);
+	req->nh.nlmsg_type = type;
+	req->nh.nlmsg_flags = flags;
+	return NLMSG_DATA(&req->nh);
+}
+
 int nl_veth_add(const char *name, const char *peer, int peer_nsfd)
 {
 	struct nl_req req;
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct rtattr *linfo, *data, *pinfo;
 
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(ifi));
-	req.nh.nlmsg_type = RTM_NEWLINK;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	memcpy(NLMSG_DATA(&req.nh), &ifi, sizeof(ifi));
+	memcpy(nl_msg_new(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(ifi)), &ifi,
+	       sizeof(ifi));
 	nl_nla(&req.nh, IFLA_IFNAME, name, strlen(name) + 1);
 	linfo = nl_nla(&req.nh, IFLA_LINKINFO, NULL, 0);
 	nl_nla(&req.nh, IFLA_INFO_KIND, "veth", 4);
@@ -512,11 +522,7 @@ int nl_qdisc_req(struct nl_req *req, int type, int flags, const char *dev)
 	if (!tcm.tcm_ifindex)
 		return ENODEV;
 	tcm.tcm_parent = TC_H_ROOT;
-	memset(req, 0, sizeof(*req));
-	req->nh.nlmsg_len = NLMSG_LENGTH(sizeof(tcm));
-	req->nh.nlmsg_type = type;
-	req->nh.nlmsg_flags = flags;
-	memcpy(NLMSG_DATA(&req->nh), &tcm, sizeof(tcm));
+	memcpy(nl_msg_new(req, type, flags, sizeof(tcm)), &tcm, sizeof(tcm));
 	return 0;
 }
 
@@ -582,11 +588,7 @@ int nl_addr6_add(const char *dev, const char *ip, int prefix)
 	err = nl_if_set(dev, true);
 	if (err)
 		return err;
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(*ifa));
-	req.nh.nlmsg_type = RTM_NEWADDR;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	ifa = NLMSG_DATA(&req.nh);
+	ifa = nl_msg_new(&req, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifa));
 	ifa->ifa_family = AF_INET6;
 	ifa->ifa_prefixlen = prefix;
 	ifa->ifa_flags = IFA_F_NODAD;
@@ -610,11 +612,7 @@ int nl_route6_add(const char *dst, int prefix, const char *gw, const char *dev)
 		return ENODEV;
 	if (inet_pton(AF_INET6, dst, &d) != 1 || (gw && inet_pton(AF_INET6, gw, &g) != 1))
 		return EINVAL;
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(*rtm));
-	req.nh.nlmsg_type = RTM_NEWROUTE;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	rtm = NLMSG_DATA(&req.nh);
+	rtm = nl_msg_new(&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*rtm));
 	rtm->rtm_family = AF_INET6;
 	rtm->rtm_dst_len = prefix;
 	rtm->rtm_table = RT_TABLE_MAIN;

@@ -55,20 +55,6 @@ END
 coproc DS { exec "$HELPER" 2>&1; }
 bg_track "$DS_PID"
 
-# ds CMD...: one helper command; its answer in $DSR; true if "ok ..."
-ds() {
-	DSR="(no answer)"
-	echo "$*" >&"${DS[1]}" || return 1
-	read -r -t 60 DSR <&"${DS[0]}" || return 1
-	[[ $DSR == ok* ]]
-}
-dsx() {
-	ds "$@" || fail "helper: $* -> $DSR"
-}
-show() {	# show FILE: a file as TAP comments
-	local l
-	while IFS= read -r l; do echo "#   $l"; done <"$1"
-}
 # same_lines A B: the same first (header) line, then the same lines in any
 # order (sockets come in hash order, which differs between stacks)
 same_lines() {
