@@ -37,15 +37,7 @@ tap_plan 11
 [ -r /proc/net/xtcp6 ] || fail "/proc/net/xtcp6 missing: is xtcp.ko loaded?"
 need_cmd ss || fail "ss (iproute2) not installed"
 
-ns_create "$NSA" "$NSB"
-veth_create "$NSA" va "$NSB" vb
-ns_batch "$NSA" <<-END
-	addr add 10.0.0.1/24 dev va
-	addr add fd00::1/64 dev va nodad
-	link set va up
-	link set lo up
-END
-ns_batch "$NSB" <<-END
+topo_ab "$NSA" "$NSB" 6
 	addr add 10.0.0.2/24 dev vb
 	addr add fd00::2/64 dev vb nodad
 	link set vb up

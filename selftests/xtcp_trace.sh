@@ -45,15 +45,7 @@ if [ ! -d "$TRACEFS/events/xtcp" ]; then
 	tap_done
 fi
 
-ns_create "$NSA" "$NSB"
-veth_create "$NSA" va "$NSB" vb
-ns_batch "$NSA" <<-END
-	addr add 10.0.0.1/24 dev va
-	addr add fd00::1/64 dev va nodad
-	link set va up
-	link set lo up
-END
-ns_batch "$NSB" <<-END
+topo_ab "$NSA" "$NSB" 6
 	addr add 10.0.0.2/24 dev vb
 	addr add fd00::2/64 dev vb nodad
 	link set vb up
