@@ -425,34 +425,13 @@ TEST_F(v6, proc_xtcp6_format)
 	close(lt);
 }
 
-struct csum6 {
-	int segs, good, bad, other, data;
-};
-
-static void csum6_cb(void *ctx, char **f, int nf)
-{
-	struct csum6 *c = ctx;
-
-	if (nf < 2)
-		return;
-	c->segs++;
-	if (!strcmp(f[0], "1"))
-		c->good++;
-	else if (!strcmp(f[0], "0"))
-		c->bad++;
-	else
-		c->other++;
-	if (atoi(f[1]) > 0)
-		c->data++;
-}
-
 /* tx checksum offload off on both ends (veth would pass partial sums):
  * every segment of the stack over IPv6 is decoded as TCP with a Good
  * checksum; XTCP's next header is 253 */
 TEST_F_TIMEOUT(v6, wire_checksums_valid, 120)
 {
 	enum stack s = variant->stack;
-	struct csum6 cs = { 0 };
+	struct tshark_csum cs = { 0 };
 	struct flow fw, bw;
 	struct pcap cap;
 	char pcap[64], filter[64];
@@ -468,7 +447,7 @@ TEST_F_TIMEOUT(v6, wire_checksums_valid, 120)
 	msleep(100);
 	pcap_stop(&cap);
 	snprintf(filter, sizeof(filter), "ipv6.nxt == %d", stack_proto(s));
-	n = tshark_run(pcap, filter, "tcp.checksum.status,tcp.len", csum6_cb, &cs);
+	n = tshark_run(pcap, filter, "tcp.checksum.status,tcp.len", tshark_csum_cb, &cs);
 	unlink(pcap);
 	ASSERT_GT(n, 0) TH_LOG("tshark failed or saw nothing");
 	TH_LOG("%s over IPv6: %d segments (%d with data): checksum Good %d, Bad %d, other %d",

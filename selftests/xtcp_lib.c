@@ -2181,6 +2181,23 @@ int pcap_segs(const char *path, int proto, struct seg *segs, int max)
 	return n;
 }
 
+void tshark_csum_cb(void *ctx, char **f, int nf)
+{
+	struct tshark_csum *c = ctx;
+
+	if (nf < 2)
+		return;
+	c->segs++;
+	if (!strcmp(f[0], "1"))
+		c->good++;
+	else if (!strcmp(f[0], "0"))
+		c->bad++;
+	else
+		c->other++;
+	if (atoi(f[1]) > 0)
+		c->data++;
+}
+
 int tshark_run(const char *pcap, const char *filter, const char *fields,
 	       tshark_cb cb, void *ctx)
 {

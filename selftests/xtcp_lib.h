@@ -692,6 +692,13 @@ typedef void (*tshark_cb)(void *ctx, char **f, int nf);
 int tshark_run(const char *pcap, const char *filter, const char *fields,
 	       tshark_cb cb, void *ctx);
 
+/* What tshark_csum_cb() counts: segments, checksums Good/Bad/other, with data. */
+struct tshark_csum {
+	int segs, good, bad, other, data;
+};
+/* A tshark_cb for the fields "tcp.checksum.status,tcp.len", @ctx a struct tshark_csum. */
+void tshark_csum_cb(void *ctx, char **f, int nf);
+
 /* ------------------------------------------------------------------ misc */
 
 /* Run @argv in namespace @ns (-1: here), output to /dev/null if @quiet; exit status or -1. */
