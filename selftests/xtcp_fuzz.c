@@ -1060,7 +1060,7 @@ static int maintain(struct __test_metadata *_metadata, FIXTURE_DATA(fz) *self,
 {
 	static int first;
 	struct proc_row rows[256];
-	int n, i, j, k, done = 0;
+	int n, j, k, done = 0;
 	double t0 = now();
 
 	drain_children(self);
