@@ -91,14 +91,9 @@ check_start=$SECONDS
 # whole run, so that another check of the same kernel cannot remove this
 # one's results directory while it waits. A caller that holds it already
 # (a script chaining several runs) says so with XTCP_VM_LOCK_HELD=1.
-if [ "${XTCP_VM_LOCK_HELD:-0}" != 1 ]; then
-	exec 7>"${XTCP_VM_LOCK:-/var/lock/xtcp-vm.lock}"
-	if ! flock -n 7; then
-		echo "check: waiting for another guest to finish" >&2
-		flock 7
-	fi
-fi
-export XTCP_VM_LOCK_HELD=1
+# shellcheck source=vm-lock.sh
+source "$(dirname "${BASH_SOURCE[0]}")/vm-lock.sh"
+vm_lock check
 
 # The test programs guest-check.sh runs, as it lists them (XTCP_TESTS, or
 # every built program and shell test), one basename a line.
