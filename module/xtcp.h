@@ -351,7 +351,7 @@ enum xtcp_ca_event {
  * @init: optional: set up the algorithm's private state (xtcp_ca_priv())
  *	when the connection is established or the algorithm is switched; the
  *	window itself is set by xtcp_cong_init()
- * @ssthresh: new slow-start threshold on loss (@in_flight: FlightSize)
+ * @ssthresh: new slow-start threshold on loss, from cwnd (Linux's ssthresh op)
  * @cong_avoid: grow cwnd for @acked newly acknowledged segments
  * @set_state: optional: the connection enters congestion state @new_state
  *	(enum xtcp_ca_state), called before it changes
@@ -365,7 +365,7 @@ enum xtcp_ca_event {
 struct xtcp_cong_ops {
 	char name[XTCP_CA_NAME_MAX];
 	void (*init)(struct xtcp_sock *xs);
-	u32 (*ssthresh)(struct xtcp_sock *xs, u32 in_flight);
+	u32 (*ssthresh)(struct xtcp_sock *xs);
 	void (*cong_avoid)(struct xtcp_sock *xs, u32 acked);
 	void (*set_state)(struct xtcp_sock *xs, u8 new_state);
 	void (*cwnd_event)(struct xtcp_sock *xs, enum xtcp_ca_event ev);

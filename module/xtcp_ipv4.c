@@ -229,19 +229,16 @@ static int xtcp_v4_err(struct sk_buff *skb, u32 info)
 
 /*
  * The connection an ICMP error about a segment with 4-tuple @key and
- * sequence number @seq is for, bh-locked with a reference, as
- * tcp_v4_err() finds it; NULL when the error ends here (*@ret: 0, or
- * -ENOENT when nothing has that 4-tuple): TIME_WAIT ignores it, a request
- * takes it (xtcp_request_err(), dropped on @req_abort), and an error about
- * nothing outstanding counts as OutOfWindowIcmps.
+ * sequence number @seq is for, with a reference, as tcp_v4_err() finds
+ * it; NULL when the error ends here (*@ret: 0, or -ENOENT when nothing
+ * has that 4-tuple): TIME_WAIT ignores it, a request takes it
+ * (xtcp_request_err(), dropped on @req_abort).
  * Context: softirq, RCU read lock held.
  */
 static struct sock *xtcp_icmp_sock(struct net *net, const struct xtcp_ent *key,
 				   u32 seq, bool req_abort, int *ret)
 {
-	struct xtcp_sock *xs;
 	struct xtcp_ent *e;
-	struct sock *sk;
 
 	*ret = 0;
 	e = xtcp_ehash_lookup(net, key);
@@ -258,17 +255,46 @@ static struct sock *xtcp_icmp_sock(struct net *net, const struct xtcp_ent *key,
 		xtcp_request_put(xtcp_ent_req(e));
 		return NULL;
 	}
-	sk = &xtcp_ent_sock(e)->inet.sk;
-	xs = xtcp_sk(sk);
-	bh_lock_sock(sk);
-	if (sk->sk_state != TCP_CLOSE &&
-	    xtcp_between(seq, xs->snd_una, xs->snd_nxt))
-		return sk;
-	if (sk->sk_state != TCP_CLOSE)
-		xtcp_inc_stats(net, XTCP_MIB_OUTOFWINDOWICMPS);
-	bh_unlock_sock(sk);
-	sock_put(sk);
-	return NULL;
+	return &xtcp_ent_sock(e)->inet.sk;
+}
+
+/*
+ * Is an ICMP error quoting @seq about data @sk has outstanding? Not when
+ * @sk is closed; an error about nothing outstanding counts as
+ * OutOfWindowIcmps (tcp_v4_err()). Context: bh_lock_sock held.
+ */
+static bool xtcp_icmp_outstanding(struct net *net, struct sock *sk, u32 seq)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (sk->sk_state == TCP_CLOSE)
+		return false;
+	if (xtcp_between(seq, xs->snd_una, xs->snd_nxt))
+		return true;
+	xtcp_inc_stats(net, XTCP_MIB_OUTOFWINDOWICMPS);
+	return false;
+}
+
+/*
+ * ICMP error @err about outstanding data of @sk: a connection in its
+ * handshake ends with it, an established one keeps it as a soft error or,
+ * with IP_RECVERR, reports it at once. Context: bh_lock_sock held.
+ */
+static void xtcp_icmp_error(struct sock *sk, int err)
+{
+	if ((sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) &&
+	    !sock_owned_by_user(sk)) {
+		WRITE_ONCE(sk->sk_err, err);
+		xtcp_write_queue_purge(sk);
+		xtcp_done(sk);
+		sk_error_report(sk);
+	} else if (!sock_owned_by_user(sk) && xtcp_inet_recverr(sk)) {
+		/* IP_RECVERR: reported at once, the connection goes on */
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+	} else {
+		WRITE_ONCE(sk->sk_err_soft, err);
+	}
 }
 
 /**
@@ -295,19 +321,9 @@ int xtcp_err_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
 	sk = xtcp_icmp_sock(net, key, seq, req_abort, &ret);
 	if (!sk)
 		return ret;
-	if ((sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) &&
-	    !sock_owned_by_user(sk)) {
-		WRITE_ONCE(sk->sk_err, err);
-		xtcp_write_queue_purge(sk);
-		xtcp_done(sk);
-		sk_error_report(sk);
-	} else if (!sock_owned_by_user(sk) && xtcp_inet_recverr(sk)) {
-		/* IP_RECVERR: reported at once, the connection goes on */
-		WRITE_ONCE(sk->sk_err, err);
-		sk_error_report(sk);
-	} else {
-		WRITE_ONCE(sk->sk_err_soft, err);
-	}
+	bh_lock_sock(sk);
+	if (xtcp_icmp_outstanding(net, sk, seq))
+		xtcp_icmp_error(sk, err);
 	bh_unlock_sock(sk);
 	sock_put(sk);
 	return 0;
@@ -340,11 +356,14 @@ int xtcp_mtu_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
 	if (!sk)
 		return ret;
 	xs = xtcp_sk(sk);
-	WRITE_ONCE(xs->mtu_info, mtu);
-	if (!sock_owned_by_user(sk))
-		xtcp_mtu_reduced(sk);
-	else
-		xs->mtu_deferred = true;
+	bh_lock_sock(sk);
+	if (xtcp_icmp_outstanding(net, sk, seq)) {
+		WRITE_ONCE(xs->mtu_info, mtu);
+		if (!sock_owned_by_user(sk))
+			xtcp_mtu_reduced(sk);
+		else
+			xs->mtu_deferred = true;
+	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
 	return 0;

@@ -27,7 +27,6 @@
 #include <linux/tcp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
-#include <linux/in6.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
 #include <net/tcp_states.h>
@@ -61,7 +60,8 @@ TRACE_DEFINE_ENUM(TCP_CLOSING);
 		{ TCP_LISTEN,		"LISTEN" },		\
 		{ TCP_CLOSING,		"CLOSING" })
 
-#ifndef _XTCP_TRACE_ADDRS
+/* for the event bodies, which only a kernel with tracepoints expands */
+#if defined(CONFIG_TRACEPOINTS) && !defined(_XTCP_TRACE_ADDRS)
 #define _XTCP_TRACE_ADDRS
 /*
  * Store one end (@a6 for @family AF_INET6, else @a4, and @port) as the
