@@ -514,10 +514,23 @@ int xtcp_v6_connect(struct sock *sk, const struct sockaddr_in6 *usin,
 	int old_dif = sk->sk_bound_dev_if;
 	struct dst_entry *dst;
 	struct flowi6 fl6;
+	__be32 flowlabel = 0;
 	u32 tw_isn = 0;
 	int addr_type, err;
 
 	sock_owned_by_me(sk);
+	/* IPV6_FLOWINFO_SEND: the label of sin6_flowinfo, as tcp_v6_connect() */
+	if (xtcp_v6_sndflow(sk)) {
+		flowlabel = usin->sin6_flowinfo & IPV6_FLOWINFO_MASK;
+		IP6_ECN_flow_init(flowlabel);
+		if (flowlabel & IPV6_FLOWLABEL_MASK) {
+			struct ip6_flowlabel *fl = fl6_sock_lookup(sk, flowlabel);
+
+			if (IS_ERR(fl))
+				return -EINVAL;	/* another socket's exclusive label */
+			fl6_sock_release(fl);
+		}
+	}
 	if (ipv6_addr_any(&daddr))
 		daddr = in6addr_loopback;
 	addr_type = ipv6_addr_type(&daddr);
@@ -540,6 +553,7 @@ int xtcp_v6_connect(struct sock *sk, const struct sockaddr_in6 *usin,
 	sk->sk_v6_daddr = daddr;
 
 	xtcp_v6_sk_flow(&fl6, sk, usin->sin6_port);
+	fl6.flowlabel = flowlabel;
 	security_sk_classify_flow(sk, flowi6_to_flowi_common(&fl6));
 	dst = ip6_dst_lookup_flow(sock_net(sk), sk, &fl6, NULL);
 	if (IS_ERR(dst)) {
@@ -552,6 +566,7 @@ int xtcp_v6_connect(struct sock *sk, const struct sockaddr_in6 *usin,
 	}
 	xtcp_v6_set_v4_fields(sk);
 	xtcp_ip6_dst_store(sk, dst);
+	np->flow_label = flowlabel;	/* inet6_csk_xmit() sends it */
 	inet->inet_dport = usin->sin6_port;
 	xtcp_set_state(sk, TCP_SYN_SENT);
 
@@ -569,6 +584,7 @@ failure:
 	sk_dst_reset(sk);
 	inet->inet_dport = 0;
 	sk->sk_v6_daddr = in6addr_any;
+	np->flow_label = 0;
 	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
 		np->saddr = in6addr_any;
 		sk->sk_v6_rcv_saddr = in6addr_any;
@@ -633,12 +649,14 @@ int xtcp_v6_getname(struct sock *sk, struct sockaddr_in6 *sin6, int peer)
  * xtcp_v6_setsockopt() - SOL_IPV6 options (an allowlist)
  * @sk: the socket, of either family (the family is chosen later, so
  *	IPV6_V6ONLY must be settable before bind())
- * @optname: IPV6_V6ONLY, IPV6_UNICAST_HOPS or IPV6_TCLASS
+ * @optname: IPV6_V6ONLY, IPV6_UNICAST_HOPS, IPV6_TCLASS, IPV6_FLOWINFO_SEND
+ *	or IPV6_AUTOFLOWLABEL
  * @optval: an int
  * @optlen: its length
  *
- * Linux's bounds and errno values (do_ipv6_setsockopt()); every other
- * SOL_IPV6 option fails with ENOPROTOOPT.
+ * Linux's bounds and errno values (do_ipv6_setsockopt(), which keeps the
+ * two flow label options itself); every other SOL_IPV6 option (the flow
+ * label manager IPV6_FLOWLABEL_MGR among them) fails with ENOPROTOOPT.
  * Context: process context; takes the socket lock.
  * Return: 0, -EINVAL, -EFAULT or -ENOPROTOOPT.
  */
@@ -648,6 +666,9 @@ int xtcp_v6_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	struct ipv6_pinfo *np = &xtcp_sk(sk)->inet6;
 	int val, err = 0;
 
+	/* flow labels: the kernel's own IPv6 code keeps them in np */
+	if (optname == IPV6_FLOWINFO_SEND || optname == IPV6_AUTOFLOWLABEL)
+		return ipv6_setsockopt(sk, SOL_IPV6, optname, optval, optlen);
 	if (optname != IPV6_V6ONLY && optname != IPV6_UNICAST_HOPS &&
 	    optname != IPV6_TCLASS)
 		return -ENOPROTOOPT;
@@ -690,7 +711,8 @@ int xtcp_v6_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 /**
  * xtcp_v6_getsockopt() - SOL_IPV6 options (the same allowlist)
  * @sk: the socket
- * @optname: IPV6_V6ONLY, IPV6_UNICAST_HOPS or IPV6_TCLASS
+ * @optname: IPV6_V6ONLY, IPV6_UNICAST_HOPS, IPV6_TCLASS, IPV6_FLOWINFO_SEND
+ *	or IPV6_AUTOFLOWLABEL
  * @optval: user buffer
  * @optlen: user buffer length, updated
  *
@@ -706,6 +728,8 @@ int xtcp_v6_getsockopt(struct sock *sk, int optname, char __user *optval,
 	struct dst_entry *dst;
 	int val, len;
 
+	if (optname == IPV6_FLOWINFO_SEND || optname == IPV6_AUTOFLOWLABEL)
+		return ipv6_getsockopt(sk, SOL_IPV6, optname, optval, optlen);
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
