@@ -257,9 +257,10 @@ if [ -n "$debug" ]; then
 			if [ "$debug" = subset ]; then dlimit=${XTCP_DEBUG_VM_TIMEOUT:-3000}
 			else dlimit=${XTCP_DEBUG_VM_TIMEOUT:-9000}; fi
 			denv=(--env "XTCP_TEST_TIMEOUT=${XTCP_DEBUG_TEST_TIMEOUT:-1500}")
-			# the fuzzer runs ~10x slower there: give it the time for
-			# its 300 000 segments (at least 200 000 on the debug kernel)
-			denv+=(--env "XTCP_FUZZ_SECS=${XTCP_FUZZ_SECS:-600}")
+			# the fuzzer runs ~30x slower there (360 segments/s): 720 s
+			# give it 200 000 segments or more on the debug kernel even
+			# on a busy host (600 s gave 190 336 and 216 064)
+			denv+=(--env "XTCP_FUZZ_SECS=${XTCP_FUZZ_SECS:-720}")
 			[ -n "$dtests" ] && denv+=(--env "XTCP_TESTS=${dtests# }")
 			echo "# debug pass tests: ${dtests:-all}"
 			run_kernel "$DEBUG_KVER" "$dlimit" --image "$DEBUG_IMAGE" \
