@@ -149,4 +149,14 @@ static inline bool xtcp_v6_sndflow(struct sock *sk)
 #endif
 }
 
+/* ...and set (on 6.1 under the socket lock, as do_ipv6_setsockopt()) */
+static inline void xtcp_v6_set_sndflow(struct sock *sk, bool on)
+{
+#ifdef inet6_assign_bit
+	inet6_assign_bit(SNDFLOW, sk, on);
+#else
+	inet6_sk(sk)->sndflow = on;
+#endif
+}
+
 #endif /* _XTCP_COMPAT_H */

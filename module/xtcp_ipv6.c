@@ -25,6 +25,7 @@
  * before (xtcp_ipv6_ready()).
  */
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 #include <linux/icmpv6.h>
 #include <linux/tcp.h>
@@ -180,6 +181,7 @@ static void xtcp_v6_send_reset(struct net *net, struct sk_buff *skb)
 	if (!nskb)
 		return;
 	xtcp_v6_ctl_csum(nskb, &ip6h->daddr, &ip6h->saddr);
+	trace_xtcp_send_reset(NULL, skb);
 	xtcp_inc_stats(net, XTCP_MIB_OUTRSTS);
 	xtcp_v6_xmit_ctl(net, NULL, nskb, &ip6h->daddr, &ip6h->saddr,
 			 xtcp_v6_oif(&ip6h->saddr, 0, XTCP_SKB_CB(skb)->iif), 0);
@@ -649,14 +651,14 @@ int xtcp_v6_getname(struct sock *sk, struct sockaddr_in6 *sin6, int peer)
  * xtcp_v6_setsockopt() - SOL_IPV6 options (an allowlist)
  * @sk: the socket, of either family (the family is chosen later, so
  *	IPV6_V6ONLY must be settable before bind())
- * @optname: IPV6_V6ONLY, IPV6_UNICAST_HOPS, IPV6_TCLASS, IPV6_FLOWINFO_SEND
- *	or IPV6_AUTOFLOWLABEL
+ * @optname: IPV6_V6ONLY, IPV6_UNICAST_HOPS, IPV6_TCLASS or
+ *	IPV6_FLOWINFO_SEND
  * @optval: an int
  * @optlen: its length
  *
- * Linux's bounds and errno values (do_ipv6_setsockopt(), which keeps the
- * two flow label options itself); every other SOL_IPV6 option (the flow
- * label manager IPV6_FLOWLABEL_MGR among them) fails with ENOPROTOOPT.
+ * Linux's bounds and errno values (do_ipv6_setsockopt()); every other
+ * SOL_IPV6 option (the flow label manager IPV6_FLOWLABEL_MGR and
+ * IPV6_AUTOFLOWLABEL among them) fails with ENOPROTOOPT.
  * Context: process context; takes the socket lock.
  * Return: 0, -EINVAL, -EFAULT or -ENOPROTOOPT.
  */
@@ -666,11 +668,8 @@ int xtcp_v6_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	struct ipv6_pinfo *np = &xtcp_sk(sk)->inet6;
 	int val, err = 0;
 
-	/* flow labels: the kernel's own IPv6 code keeps them in np */
-	if (optname == IPV6_FLOWINFO_SEND || optname == IPV6_AUTOFLOWLABEL)
-		return ipv6_setsockopt(sk, SOL_IPV6, optname, optval, optlen);
 	if (optname != IPV6_V6ONLY && optname != IPV6_UNICAST_HOPS &&
-	    optname != IPV6_TCLASS)
+	    optname != IPV6_TCLASS && optname != IPV6_FLOWINFO_SEND)
 		return -ENOPROTOOPT;
 	err = xtcp_sockopt_int(optval, optlen, &val);
 	if (err)
@@ -689,6 +688,9 @@ int xtcp_v6_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			err = -EINVAL;
 		else
 			np->hop_limit = val;
+		break;
+	case IPV6_FLOWINFO_SEND:
+		xtcp_v6_set_sndflow(sk, val);
 		break;
 	case IPV6_TCLASS:
 		if (val < -1 || val > 0xff) {
@@ -711,8 +713,8 @@ int xtcp_v6_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 /**
  * xtcp_v6_getsockopt() - SOL_IPV6 options (the same allowlist)
  * @sk: the socket
- * @optname: IPV6_V6ONLY, IPV6_UNICAST_HOPS, IPV6_TCLASS, IPV6_FLOWINFO_SEND
- *	or IPV6_AUTOFLOWLABEL
+ * @optname: IPV6_V6ONLY, IPV6_UNICAST_HOPS, IPV6_TCLASS or
+ *	IPV6_FLOWINFO_SEND
  * @optval: user buffer
  * @optlen: user buffer length, updated
  *
@@ -728,18 +730,18 @@ int xtcp_v6_getsockopt(struct sock *sk, int optname, char __user *optval,
 	struct dst_entry *dst;
 	int val, len;
 
-	if (optname == IPV6_FLOWINFO_SEND || optname == IPV6_AUTOFLOWLABEL)
-		return ipv6_getsockopt(sk, SOL_IPV6, optname, optval, optlen);
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
 	if (optname != IPV6_V6ONLY && optname != IPV6_UNICAST_HOPS &&
-	    optname != IPV6_TCLASS)
+	    optname != IPV6_TCLASS && optname != IPV6_FLOWINFO_SEND)
 		return -ENOPROTOOPT;
 	lock_sock(sk);		/* 6.1 keeps hop_limit in a bit-field */
 	if (optname == IPV6_V6ONLY) {
 		val = sk->sk_ipv6only;
+	} else if (optname == IPV6_FLOWINFO_SEND) {
+		val = xtcp_v6_sndflow(sk);
 	} else if (optname == IPV6_TCLASS) {
 		val = np->tclass;
 	} else {

@@ -46,11 +46,9 @@ if [ ! -d "$TRACEFS/events/xtcp" ]; then
 fi
 
 topo_ab "$NSA" "$NSB" 6
-	addr add 10.0.0.2/24 dev vb
-	addr add fd00::2/64 dev vb nodad
-	link set vb up
-	link set lo up
-END
+# segments of 1448 bytes through the loss, not 64 KB GSO packets (netem
+# draws once per packet: ~5 draws would often lose nothing)
+ip netns exec "$NSB" ethtool -K vb tso off gso off >/dev/null || fail "ethtool -K vb"
 ip netns exec "$NSB" sysctl -qw net.xtcp.tw_timeout=1 || fail "net.xtcp.tw_timeout"
 
 # life STACKFLAG PORT TAG: one connection's life under perf; perf script

@@ -424,6 +424,9 @@ static int parse_port(const char *s)
 	return ntohs(se->s_port);
 }
 
+/* the address family of filter addresses: -4 or -6 alone narrow it, as in ss */
+static int filter_family = AF_UNSPEC;
+
 /*
  * ADDR[/PLEN][:PORT], *[:PORT], :PORT; IPv6: [ADDR][/PLEN][:PORT] or a
  * bare ADDR[/PLEN] (two colons or more: no port). A host name may give
@@ -432,7 +435,7 @@ static int parse_port(const char *s)
 static struct fnode *parse_hostcond(enum f_type t, const char *arg)
 {
 	char *s = xstrdup(arg), *host = s, *port = NULL, *slash, *end;
-	struct addrinfo hints = { .ai_family = AF_UNSPEC,
+	struct addrinfo hints = { .ai_family = filter_family,
 				  .ai_socktype = SOCK_STREAM }, *res, *ai;
 	struct fnode *n = NULL, *m;
 	int plen = -1, p = -1;
@@ -485,8 +488,9 @@ static struct fnode *parse_hostcond(enum f_type t, const char *arg)
 		return n;
 	}
 	if (getaddrinfo(host, NULL, &hints, &res))
-		die("filter: an IPv4 or IPv6 address or prefix is expected rather than \"%s\"",
-		    arg);
+		die("filter: an %s address or prefix is expected rather than \"%s\"",
+		    filter_family == AF_INET ? "IPv4" : filter_family == AF_INET6 ? "IPv6" :
+		    "IPv4 or IPv6", arg);
 	for (ai = res; ai; ai = ai->ai_next) {
 		bool v6 = ai->ai_family == AF_INET6;
 
@@ -1065,8 +1069,10 @@ static const char *host_name(int family, const uint8_t *a, bool v6only, char *bu
 	bool v6 = family == AF_INET6;
 	char h[NI_MAXHOST];
 
-	if (v6 && !v6only && !memcmp(a, any, 16))
-		return "*";
+	if (v6 && !v6only && !memcmp(a, any, 16)) {
+		snprintf(buf, len, "*");
+		return buf;
+	}
 	if (v6)
 		memcpy(&sin6->sin6_addr, a, 16);
 	else
@@ -1840,6 +1846,7 @@ int main(int argc, char **argv)
 		argv += 2;
 	}
 	if (argc > 0) {
+		filter_family = fams == 1 ? AF_INET : fams == 2 ? AF_INET6 : AF_UNSPEC;
 		tokenize(argc, argv);
 		filter = parse_or();
 		if (ftpos != nftok)
