@@ -96,9 +96,9 @@ tsleep 0.5
 
 # ------------------------------------------------ ss and xtcp-ss agree
 # Linux's IPv4 child of the dual-stack listener is an IPv6 socket with
-# v4-mapped addresses: left out by "not dst ::ffff:10.0.0.1" (ss -6 takes
+# v4-mapped addresses: left out by "not dst [::ffff:10.0.0.1]" (ss -6 takes
 # IPv6 addresses only)
-FB='( sport = :7100 or sport = :7102 ) and not dst ::ffff:10.0.0.1'
+FB='( sport = :7100 or sport = :7102 ) and not dst [::ffff:10.0.0.1]'
 agree B6 "$NSB" -an -6 "$FB"
 tap_check "format: ss -6 and xtcp-ss -6 print B's IPv6 listeners (*:7100 dual-stack, [::]:7102 V6ONLY) and connection identically" \
 	test $? = 0 -a "$(rows "$TMPD/B6.x")" = 3
