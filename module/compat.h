@@ -135,4 +135,28 @@ static inline void xtcp_ip6_dst_store(struct sock *sk, struct dst_entry *dst)
 #endif
 }
 
+/*
+ * IPV6_FLOWINFO_SEND: a bit of inet6_flags on newer kernels (the
+ * inet6_test_bit() macro comes with them), a bit-field of ipv6_pinfo on
+ * 6.1.
+ */
+static inline bool xtcp_v6_sndflow(struct sock *sk)
+{
+#ifdef inet6_test_bit
+	return inet6_test_bit(SNDFLOW, sk);
+#else
+	return inet6_sk(sk)->sndflow;
+#endif
+}
+
+/* ...and set (on 6.1 under the socket lock, as do_ipv6_setsockopt()) */
+static inline void xtcp_v6_set_sndflow(struct sock *sk, bool on)
+{
+#ifdef inet6_assign_bit
+	inet6_assign_bit(SNDFLOW, sk, on);
+#else
+	inet6_sk(sk)->sndflow = on;
+#endif
+}
+
 #endif /* _XTCP_COMPAT_H */

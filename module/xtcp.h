@@ -351,7 +351,7 @@ enum xtcp_ca_event {
  * @init: optional: set up the algorithm's private state (xtcp_ca_priv())
  *	when the connection is established or the algorithm is switched; the
  *	window itself is set by xtcp_cong_init()
- * @ssthresh: new slow-start threshold on loss (@in_flight: FlightSize)
+ * @ssthresh: new slow-start threshold on loss, from cwnd (Linux's ssthresh op)
  * @cong_avoid: grow cwnd for @acked newly acknowledged segments
  * @set_state: optional: the connection enters congestion state @new_state
  *	(enum xtcp_ca_state), called before it changes
@@ -365,7 +365,7 @@ enum xtcp_ca_event {
 struct xtcp_cong_ops {
 	char name[XTCP_CA_NAME_MAX];
 	void (*init)(struct xtcp_sock *xs);
-	u32 (*ssthresh)(struct xtcp_sock *xs, u32 in_flight);
+	u32 (*ssthresh)(struct xtcp_sock *xs);
 	void (*cong_avoid)(struct xtcp_sock *xs, u32 acked);
 	void (*set_state)(struct xtcp_sock *xs, u8 new_state);
 	void (*cwnd_event)(struct xtcp_sock *xs, enum xtcp_ca_event ev);
@@ -605,6 +605,8 @@ struct xtcp_tw {
  *	xtcp_send_synack()
  * @route_mtu: MTU of the route from a listener to a request's peer (0
  *	when there is none)
+ * @update_pmtu: record a smaller path MTU in the socket's route
+ *	(inet_csk_update_pmtu(), inet6_csk_update_pmtu()); the route, or NULL
  * @child_route: give a child socket its request's addresses and a route
  *
  * Context: as the callers' (softirq or with the socket lock held).
@@ -618,6 +620,7 @@ struct xtcp_af_ops {
 	void (*send_tw_ack)(struct xtcp_tw *tw);
 	int (*send_synack)(struct xtcp_request *req, u32 cookie_iss);
 	u32 (*route_mtu)(struct sock *lsk, struct xtcp_request *req);
+	struct dst_entry *(*update_pmtu)(struct sock *sk, u32 mtu);
 	int (*child_route)(struct sock *child, struct xtcp_request *req);
 };
 
@@ -822,6 +825,10 @@ struct xtcp_af_ops {
  *	TCP_USER_TIMEOUT of window probes counts from it
  * @af_ops: the network layer the socket uses (xtcp_ipv4_af_ops or
  *	xtcp_ipv6_af_ops); follows sk_family
+ * @mtu_info: the path MTU the last ICMP "fragmentation needed" or ICMPv6
+ *	"packet too big" announced (Linux's mtu_info)
+ * @mtu_deferred: that MTU arrived while the user held the socket:
+ *	xtcp_release_cb() applies it (Linux's TCP_MTU_REDUCED_DEFERRED)
  * @inet6: IPv6 part (Linux's ipv6_pinfo, inet.pinet6 points here; every
  *	socket has one, since the family is chosen at bind() or connect(),
  *	not at socket()); must be last
@@ -960,6 +967,8 @@ struct xtcp_sock {
 	unsigned long probe_stamp;	/* jiffies of the first window probe, 0 none */
 
 	const struct xtcp_af_ops *af_ops;	/* IPv4 or IPv6 network layer */
+	u32 mtu_info;		/* path MTU from ICMP/ICMPv6 */
+	bool mtu_deferred;	/* apply mtu_info at release_sock() */
 	struct ipv6_pinfo inet6;	/* IPv6 part (inet.pinet6); last */
 };
 
@@ -1087,6 +1096,8 @@ void xtcp_rcv_dispatch(struct net *net, struct sk_buff *skb,
 		       const struct xtcp_ent *key, int dif);
 int xtcp_err_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
 		      int err, bool req_abort);
+int xtcp_mtu_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
+		      u32 mtu);
 int xtcp_connect_init(struct sock *sk, u32 tw_isn);
 struct sk_buff *xtcp_build_reset(const struct sk_buff *skb);
 struct sk_buff *xtcp_build_tw_ack(struct xtcp_tw *tw);
@@ -1199,6 +1210,8 @@ int xtcp_retransmit_head(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 u16 xtcp_mss_for_mtu(struct sock *sk, u32 mtu);
 void xtcp_sync_mss(struct sock *sk);
+void xtcp_mtu_reduced(struct sock *sk);
+void xtcp_release_cb(struct sock *sk);
 
 /* xtcp_recovery.c: SACK scoreboard, RACK-TLP, PRR, undo */
 void xtcp_recovery_init(struct sock *sk);

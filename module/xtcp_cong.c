@@ -62,7 +62,7 @@ void xtcp_cong_avoid_ai(struct xtcp_sock *xs, u32 w, u32 acked)
  * FlightSize; Linux, and so XTCP, take cwnd, which only grows while it is
  * in use: xtcp_is_cwnd_limited())
  */
-static u32 newreno_ssthresh(struct xtcp_sock *xs, u32 in_flight)
+static u32 newreno_ssthresh(struct xtcp_sock *xs)
 {
 	return max(xs->cwnd >> 1, 2U);
 }

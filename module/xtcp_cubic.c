@@ -290,7 +290,7 @@ static void xtcp_cubic_cong_avoid(struct xtcp_sock *xs, u32 acked)
  * to beta of itself (Linux's cubictcp_recalc_ssthresh(): cwnd, not the
  * flight size).
  */
-static u32 xtcp_cubic_ssthresh(struct xtcp_sock *xs, u32 in_flight)
+static u32 xtcp_cubic_ssthresh(struct xtcp_sock *xs)
 {
 	struct xtcp_cubic *ca = xtcp_cubic_ca(xs);
 	u32 cwnd = xs->cwnd;

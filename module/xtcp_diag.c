@@ -26,9 +26,10 @@
  * zeroed struct inet_timewait_sock on the stack that holds its addresses,
  * ports, device and cookie (xtcp_diag_standin()).
  *
- * IPv4 only: an XTCP sock addressed with a v4-mapped sockaddr_in6 is
- * AF_INET and listed; IPv6 sockets and entries are not (AF_INET6 dumps
- * are empty; not done yet).
+ * Each entry is listed by the dump of its family, as Linux's: IPv6
+ * sockets, requests and TIME_WAIT entries in AF_INET6 dumps, IPv4 ones
+ * (an XTCP sock addressed with a v4-mapped sockaddr_in6, and the IPv4
+ * children of a dual-stack listener, are AF_INET) in AF_INET dumps.
  *
  * Context: inet_diag calls the handler in process context; before 6.9
  * under its handler mutex, which inet_diag_unregister() takes, from 6.9
@@ -78,6 +79,8 @@ static struct sock *xtcp_diag_standin(struct inet_timewait_sock *tw,
 	tw->tw_state = TCP_TIME_WAIT;
 	tw->tw_rcv_saddr = e->laddr;
 	tw->tw_daddr = e->raddr;
+	tw->tw_v6_rcv_saddr = e->laddr6;
+	tw->tw_v6_daddr = e->raddr6;
 	tw->tw_num = ntohs(e->lport);
 	tw->tw_dport = e->rport;
 	tw->tw_bound_dev_if = dif;
@@ -118,9 +121,7 @@ static bool xtcp_diag_match(const struct inet_diag_req_v2 *r,
 		states |= TCPF_SYN_RECV;
 	if (!(states & (1 << state)))
 		return false;
-	if (r->sdiag_family != AF_UNSPEC && r->sdiag_family != AF_INET)
-		return false;
-	if (sk->sk_family != AF_INET)	/* IPv6: not listed yet */
+	if (r->sdiag_family != AF_UNSPEC && r->sdiag_family != sk->sk_family)
 		return false;
 	if (r->id.idiag_sport && r->id.idiag_sport != htons(sk->sk_num))
 		return false;
@@ -446,22 +447,28 @@ static void xtcp_diag_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	}
 }
 
-/* The IPv4 addresses of an exact request (v4-mapped ones from AF_INET6). */
-static int xtcp_diag_req_addrs(const struct inet_diag_req_v2 *req,
-			       __be32 *src, __be32 *dst)
+/*
+ * The 4-tuple of an exact request into @key: IPv4, IPv6, or IPv4 given as
+ * v4-mapped IPv6 addresses (as inet_diag_find_one_icsk() looks them up).
+ * Return: 0, or -EINVAL when the family is not an inet one.
+ */
+static int xtcp_diag_req_key(const struct inet_diag_req_v2 *req,
+			     struct xtcp_ent *key)
 {
-	if (req->sdiag_family == AF_INET) {
-		*src = req->id.idiag_src[0];
-		*dst = req->id.idiag_dst[0];
-		return 0;
-	}
-	if (req->sdiag_family != AF_INET6)
+	const struct in6_addr *src = (const struct in6_addr *)req->id.idiag_src;
+	const struct in6_addr *dst = (const struct in6_addr *)req->id.idiag_dst;
+	__be16 sport = req->id.idiag_sport, dport = req->id.idiag_dport;
+
+	if (req->sdiag_family == AF_INET)
+		xtcp_ent_set4(key, req->id.idiag_src[0], sport,
+			      req->id.idiag_dst[0], dport);
+	else if (req->sdiag_family != AF_INET6)
 		return -EINVAL;
-	if (!ipv6_addr_v4mapped((const struct in6_addr *)req->id.idiag_src) ||
-	    !ipv6_addr_v4mapped((const struct in6_addr *)req->id.idiag_dst))
-		return -ENOENT;		/* XTCP has no IPv6 sockets */
-	*src = req->id.idiag_src[3];
-	*dst = req->id.idiag_dst[3];
+	else if (ipv6_addr_v4mapped(src) && ipv6_addr_v4mapped(dst))
+		xtcp_ent_set4(key, src->s6_addr32[3], sport, dst->s6_addr32[3],
+			      dport);
+	else
+		xtcp_ent_set6(key, src, sport, dst, dport);
 	return 0;
 }
 
@@ -478,13 +485,11 @@ static int xtcp_diag_find(struct net *net, const struct inet_diag_req_v2 *req,
 	struct sock *sk = NULL;
 	atomic64_t *cookie;
 	struct xtcp_ent *e, key;
-	__be32 src, dst;
 	int err;
 
-	err = xtcp_diag_req_addrs(req, &src, &dst);
+	err = xtcp_diag_req_key(req, &key);
 	if (err)
 		return err;
-	xtcp_ent_set4(&key, src, req->id.idiag_sport, dst, req->id.idiag_dport);
 	rcu_read_lock();
 	e = xtcp_ehash_lookup(net, &key);
 	if (!e)

@@ -184,7 +184,7 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
  * a soft error on an established one (reported if it then times out), or
  * with IP_RECVERR reported at once through SO_ERROR (RFC 1122 4.2.3.9); a
  * request in SYN_RECV goes on a hard error (xtcp_request_err()).
- * Fragmentation-needed (PMTU) is not acted on yet.
+ * Fragmentation needed lowers the path MTU (RFC 1191, xtcp_mtu_dispatch()).
  * Context: softirq, RCU read lock held.
  */
 static int xtcp_v4_err(struct sk_buff *skb, u32 info)
@@ -199,7 +199,12 @@ static int xtcp_v4_err(struct sk_buff *skb, u32 info)
 
 	switch (type) {
 	case ICMP_DEST_UNREACH:
-		if (code > NR_ICMP_UNREACH || code == ICMP_FRAG_NEEDED)
+		if (code == ICMP_FRAG_NEEDED) {
+			xtcp_ent_set4(&key, iph->saddr, th->source, iph->daddr,
+				      th->dest);
+			return xtcp_mtu_dispatch(net, &key, ntohl(th->seq), info);
+		}
+		if (code > NR_ICMP_UNREACH)
 			return 0;
 		err = icmp_err_convert[code].errno;
 		break;
@@ -222,6 +227,76 @@ static int xtcp_v4_err(struct sk_buff *skb, u32 info)
 				   code == ICMP_HOST_UNREACH)));
 }
 
+/*
+ * The connection an ICMP error about a segment with 4-tuple @key and
+ * sequence number @seq is for, with a reference, as tcp_v4_err() finds
+ * it; NULL when the error ends here (*@ret: 0, or -ENOENT when nothing
+ * has that 4-tuple): TIME_WAIT ignores it, a request takes it
+ * (xtcp_request_err(), dropped on @req_abort).
+ * Context: softirq, RCU read lock held.
+ */
+static struct sock *xtcp_icmp_sock(struct net *net, const struct xtcp_ent *key,
+				   u32 seq, bool req_abort, int *ret)
+{
+	struct xtcp_ent *e;
+
+	*ret = 0;
+	e = xtcp_ehash_lookup(net, key);
+	if (!e) {
+		*ret = -ENOENT;
+		return NULL;
+	}
+	if (e->kind == XTCP_ENT_TW) {
+		xtcp_tw_put(xtcp_ent_tw(e));
+		return NULL;
+	}
+	if (e->kind == XTCP_ENT_REQ) {
+		xtcp_request_err(xtcp_ent_req(e), seq, req_abort);
+		xtcp_request_put(xtcp_ent_req(e));
+		return NULL;
+	}
+	return &xtcp_ent_sock(e)->inet.sk;
+}
+
+/*
+ * Is an ICMP error quoting @seq about data @sk has outstanding? Not when
+ * @sk is closed; an error about nothing outstanding counts as
+ * OutOfWindowIcmps (tcp_v4_err()). Context: bh_lock_sock held.
+ */
+static bool xtcp_icmp_outstanding(struct net *net, struct sock *sk, u32 seq)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (sk->sk_state == TCP_CLOSE)
+		return false;
+	if (xtcp_between(seq, xs->snd_una, xs->snd_nxt))
+		return true;
+	xtcp_inc_stats(net, XTCP_MIB_OUTOFWINDOWICMPS);
+	return false;
+}
+
+/*
+ * ICMP error @err about outstanding data of @sk: a connection in its
+ * handshake ends with it, an established one keeps it as a soft error or,
+ * with IP_RECVERR, reports it at once. Context: bh_lock_sock held.
+ */
+static void xtcp_icmp_error(struct sock *sk, int err)
+{
+	if ((sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) &&
+	    !sock_owned_by_user(sk)) {
+		WRITE_ONCE(sk->sk_err, err);
+		xtcp_write_queue_purge(sk);
+		xtcp_done(sk);
+		sk_error_report(sk);
+	} else if (!sock_owned_by_user(sk) && xtcp_inet_recverr(sk)) {
+		/* IP_RECVERR: reported at once, the connection goes on */
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+	} else {
+		WRITE_ONCE(sk->sk_err_soft, err);
+	}
+}
+
 /**
  * xtcp_err_dispatch() - an ICMP or ICMPv6 error about a segment we sent
  * @net: namespace
@@ -240,42 +315,55 @@ static int xtcp_v4_err(struct sk_buff *skb, u32 info)
 int xtcp_err_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
 		      int err, bool req_abort)
 {
-	struct xtcp_sock *xs;
-	struct xtcp_ent *e;
 	struct sock *sk;
+	int ret;
 
-	e = xtcp_ehash_lookup(net, key);
-	if (!e)
-		return -ENOENT;
-	if (e->kind == XTCP_ENT_TW) {
-		xtcp_tw_put(xtcp_ent_tw(e));
-		return 0;
-	}
-	if (e->kind == XTCP_ENT_REQ) {
-		xtcp_request_err(xtcp_ent_req(e), seq, req_abort);
-		xtcp_request_put(xtcp_ent_req(e));
-		return 0;
-	}
+	sk = xtcp_icmp_sock(net, key, seq, req_abort, &ret);
+	if (!sk)
+		return ret;
+	bh_lock_sock(sk);
+	if (xtcp_icmp_outstanding(net, sk, seq))
+		xtcp_icmp_error(sk, err);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+}
 
-	sk = &xtcp_ent_sock(e)->inet.sk;
+/**
+ * xtcp_mtu_dispatch() - ICMP "fragmentation needed" or ICMPv6 "packet too
+ * big" about a segment of a connection
+ * @net: namespace
+ * @key: the quoted segment's 4-tuple seen from here
+ * @seq: the quoted sequence number
+ * @mtu: the path MTU announced
+ *
+ * As Linux's tcp_v4_err()/tcp_v6_err(): only about outstanding data of a
+ * socket (else OutOfWindowIcmps); the MTU is applied now
+ * (xtcp_mtu_reduced()) or, while the user holds the socket, at
+ * release_sock() (xtcp_release_cb()). A request only checks the sequence
+ * number (tcp_req_err() without abort); TIME_WAIT ignores it.
+ * Context: softirq, RCU read lock held.
+ * Return: 0, or -ENOENT when nothing has that 4-tuple.
+ */
+int xtcp_mtu_dispatch(struct net *net, const struct xtcp_ent *key, u32 seq,
+		      u32 mtu)
+{
+	struct xtcp_sock *xs;
+	struct sock *sk;
+	int ret;
+
+	sk = xtcp_icmp_sock(net, key, seq, false, &ret);
+	if (!sk)
+		return ret;
 	xs = xtcp_sk(sk);
 	bh_lock_sock(sk);
-	if (!xtcp_between(seq, xs->snd_una, xs->snd_nxt))
-		goto out;	/* not about anything outstanding */
-	if ((sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) &&
-	    !sock_owned_by_user(sk)) {
-		WRITE_ONCE(sk->sk_err, err);
-		xtcp_write_queue_purge(sk);
-		xtcp_done(sk);
-		sk_error_report(sk);
-	} else if (!sock_owned_by_user(sk) && xtcp_inet_recverr(sk)) {
-		/* IP_RECVERR: reported at once, the connection goes on */
-		WRITE_ONCE(sk->sk_err, err);
-		sk_error_report(sk);
-	} else {
-		WRITE_ONCE(sk->sk_err_soft, err);
+	if (xtcp_icmp_outstanding(net, sk, seq)) {
+		WRITE_ONCE(xs->mtu_info, mtu);
+		if (!sock_owned_by_user(sk))
+			xtcp_mtu_reduced(sk);
+		else
+			xs->mtu_deferred = true;
 	}
-out:
 	bh_unlock_sock(sk);
 	sock_put(sk);
 	return 0;
@@ -705,5 +793,6 @@ const struct xtcp_af_ops xtcp_ipv4_af_ops = {
 	.send_tw_ack	= xtcp_v4_send_tw_ack,
 	.send_synack	= xtcp_v4_send_synack,
 	.route_mtu	= xtcp_v4_route_mtu,
+	.update_pmtu	= inet_csk_update_pmtu,
 	.child_route	= xtcp_v4_child_route,
 };

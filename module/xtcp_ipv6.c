@@ -25,6 +25,7 @@
  * before (xtcp_ipv6_ready()).
  */
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 #include <linux/icmpv6.h>
 #include <linux/tcp.h>
@@ -180,6 +181,7 @@ static void xtcp_v6_send_reset(struct net *net, struct sk_buff *skb)
 	if (!nskb)
 		return;
 	xtcp_v6_ctl_csum(nskb, &ip6h->daddr, &ip6h->saddr);
+	trace_xtcp_send_reset(NULL, skb);
 	xtcp_inc_stats(net, XTCP_MIB_OUTRSTS);
 	xtcp_v6_xmit_ctl(net, NULL, nskb, &ip6h->daddr, &ip6h->saddr,
 			 xtcp_v6_oif(&ip6h->saddr, 0, XTCP_SKB_CB(skb)->iif), 0);
@@ -320,6 +322,7 @@ const struct xtcp_af_ops xtcp_ipv6_af_ops = {
 	.send_tw_ack	= xtcp_v6_send_tw_ack,
 	.send_synack	= xtcp_v6_send_synack,
 	.route_mtu	= xtcp_v6_route_mtu,
+	.update_pmtu	= inet6_csk_update_pmtu,
 	.child_route	= xtcp_v6_child_route,
 };
 
@@ -354,8 +357,8 @@ drop:
 /*
  * ICMPv6 error about a segment we sent, as tcp_v6_err(): errors mapped by
  * icmpv6_err_convert() (a peer without XTCP answers "unrecognized next
- * header", EPROTO, as Linux's TCP reports it). Packet Too Big (PMTU) is
- * not acted on yet.
+ * header", EPROTO, as Linux's TCP reports it). Packet Too Big lowers the
+ * path MTU, never below IPv6's 1280 (RFC 8201, xtcp_mtu_dispatch()).
  * Context: softirq, RCU read lock held.
  */
 static int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
@@ -367,10 +370,14 @@ static int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 	bool fatal;
 	int err;
 
-	if (type == ICMPV6_PKT_TOOBIG)
-		return 0;
-	fatal = icmpv6_err_convert(type, code, &err);
 	xtcp_ent_set6(&key, &hdr->saddr, th->source, &hdr->daddr, th->dest);
+	if (type == ICMPV6_PKT_TOOBIG) {
+		if (ntohl(info) < IPV6_MIN_MTU)
+			return 0;
+		return xtcp_mtu_dispatch(dev_net(skb->dev), &key,
+					 ntohl(th->seq), ntohl(info));
+	}
+	fatal = icmpv6_err_convert(type, code, &err);
 	return xtcp_err_dispatch(dev_net(skb->dev), &key, ntohl(th->seq), err,
 				 fatal);
 }
@@ -509,10 +516,23 @@ int xtcp_v6_connect(struct sock *sk, const struct sockaddr_in6 *usin,
 	int old_dif = sk->sk_bound_dev_if;
 	struct dst_entry *dst;
 	struct flowi6 fl6;
+	__be32 flowlabel = 0;
 	u32 tw_isn = 0;
 	int addr_type, err;
 
 	sock_owned_by_me(sk);
+	/* IPV6_FLOWINFO_SEND: the label of sin6_flowinfo, as tcp_v6_connect() */
+	if (xtcp_v6_sndflow(sk)) {
+		flowlabel = usin->sin6_flowinfo & IPV6_FLOWINFO_MASK;
+		IP6_ECN_flow_init(flowlabel);
+		if (flowlabel & IPV6_FLOWLABEL_MASK) {
+			struct ip6_flowlabel *fl = fl6_sock_lookup(sk, flowlabel);
+
+			if (IS_ERR(fl))
+				return -EINVAL;	/* another socket's exclusive label */
+			fl6_sock_release(fl);
+		}
+	}
 	if (ipv6_addr_any(&daddr))
 		daddr = in6addr_loopback;
 	addr_type = ipv6_addr_type(&daddr);
@@ -535,6 +555,7 @@ int xtcp_v6_connect(struct sock *sk, const struct sockaddr_in6 *usin,
 	sk->sk_v6_daddr = daddr;
 
 	xtcp_v6_sk_flow(&fl6, sk, usin->sin6_port);
+	fl6.flowlabel = flowlabel;
 	security_sk_classify_flow(sk, flowi6_to_flowi_common(&fl6));
 	dst = ip6_dst_lookup_flow(sock_net(sk), sk, &fl6, NULL);
 	if (IS_ERR(dst)) {
@@ -547,6 +568,7 @@ int xtcp_v6_connect(struct sock *sk, const struct sockaddr_in6 *usin,
 	}
 	xtcp_v6_set_v4_fields(sk);
 	xtcp_ip6_dst_store(sk, dst);
+	np->flow_label = flowlabel;	/* inet6_csk_xmit() sends it */
 	inet->inet_dport = usin->sin6_port;
 	xtcp_set_state(sk, TCP_SYN_SENT);
 
@@ -564,6 +586,7 @@ failure:
 	sk_dst_reset(sk);
 	inet->inet_dport = 0;
 	sk->sk_v6_daddr = in6addr_any;
+	np->flow_label = 0;
 	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
 		np->saddr = in6addr_any;
 		sk->sk_v6_rcv_saddr = in6addr_any;
@@ -628,12 +651,14 @@ int xtcp_v6_getname(struct sock *sk, struct sockaddr_in6 *sin6, int peer)
  * xtcp_v6_setsockopt() - SOL_IPV6 options (an allowlist)
  * @sk: the socket, of either family (the family is chosen later, so
  *	IPV6_V6ONLY must be settable before bind())
- * @optname: IPV6_V6ONLY, IPV6_UNICAST_HOPS or IPV6_TCLASS
+ * @optname: IPV6_V6ONLY, IPV6_UNICAST_HOPS, IPV6_TCLASS or
+ *	IPV6_FLOWINFO_SEND
  * @optval: an int
  * @optlen: its length
  *
  * Linux's bounds and errno values (do_ipv6_setsockopt()); every other
- * SOL_IPV6 option fails with ENOPROTOOPT.
+ * SOL_IPV6 option (the flow label manager IPV6_FLOWLABEL_MGR and
+ * IPV6_AUTOFLOWLABEL among them) fails with ENOPROTOOPT.
  * Context: process context; takes the socket lock.
  * Return: 0, -EINVAL, -EFAULT or -ENOPROTOOPT.
  */
@@ -644,7 +669,7 @@ int xtcp_v6_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	int val, err = 0;
 
 	if (optname != IPV6_V6ONLY && optname != IPV6_UNICAST_HOPS &&
-	    optname != IPV6_TCLASS)
+	    optname != IPV6_TCLASS && optname != IPV6_FLOWINFO_SEND)
 		return -ENOPROTOOPT;
 	err = xtcp_sockopt_int(optval, optlen, &val);
 	if (err)
@@ -663,6 +688,9 @@ int xtcp_v6_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			err = -EINVAL;
 		else
 			np->hop_limit = val;
+		break;
+	case IPV6_FLOWINFO_SEND:
+		xtcp_v6_set_sndflow(sk, val);
 		break;
 	case IPV6_TCLASS:
 		if (val < -1 || val > 0xff) {
@@ -685,7 +713,8 @@ int xtcp_v6_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 /**
  * xtcp_v6_getsockopt() - SOL_IPV6 options (the same allowlist)
  * @sk: the socket
- * @optname: IPV6_V6ONLY, IPV6_UNICAST_HOPS or IPV6_TCLASS
+ * @optname: IPV6_V6ONLY, IPV6_UNICAST_HOPS, IPV6_TCLASS or
+ *	IPV6_FLOWINFO_SEND
  * @optval: user buffer
  * @optlen: user buffer length, updated
  *
@@ -706,11 +735,13 @@ int xtcp_v6_getsockopt(struct sock *sk, int optname, char __user *optval,
 	if (len < 0)
 		return -EINVAL;
 	if (optname != IPV6_V6ONLY && optname != IPV6_UNICAST_HOPS &&
-	    optname != IPV6_TCLASS)
+	    optname != IPV6_TCLASS && optname != IPV6_FLOWINFO_SEND)
 		return -ENOPROTOOPT;
 	lock_sock(sk);		/* 6.1 keeps hop_limit in a bit-field */
 	if (optname == IPV6_V6ONLY) {
 		val = sk->sk_ipv6only;
+	} else if (optname == IPV6_FLOWINFO_SEND) {
+		val = xtcp_v6_sndflow(sk);
 	} else if (optname == IPV6_TCLASS) {
 		val = np->tclass;
 	} else {

@@ -71,6 +71,64 @@ void xtcp_sync_mss(struct sock *sk)
 }
 
 /**
+ * xtcp_mtu_reduced() - apply a smaller path MTU (Linux's
+ * tcp_v4_mtu_reduced() and tcp_simple_retransmit())
+ * @sk: connected socket; mtu_info holds the MTU an ICMP error announced
+ *
+ * The route learns the MTU (af_ops->update_pmtu); when the MSS shrinks,
+ * every segment in flight that no longer fits is marked lost and sent
+ * again in segments of the new size (xtcp_retransmit_skb() cuts them),
+ * without a window reduction: the path's MTU, not congestion, lost them.
+ * An IPv4 socket with IP_PMTUDISC_DONT sends without DF and ignores it.
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_mtu_reduced(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 old = xs->mss_cache;
+	struct sk_buff *skb;
+
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
+		return;
+	if (sk->sk_family == AF_INET &&
+	    READ_ONCE(inet_sk(sk)->pmtudisc) == IP_PMTUDISC_DONT)
+		return;
+	if (!xs->af_ops->update_pmtu(sk, READ_ONCE(xs->mtu_info)))
+		return;
+	xtcp_sync_mss(sk);
+	if (xs->mss_cache >= old)
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (skb == xs->send_head)
+			break;
+		if (skb->len > xs->mss_cache && !(cb->sacked & XTCP_SACKED)) {
+			cb->sacked |= XTCP_LOST;
+			cb->sacked &= ~XTCP_RETRANS;
+		}
+	}
+	xtcp_xmit_lost(sk);
+}
+
+/**
+ * xtcp_release_cb() - proto.release_cb: what waited for the user to
+ * release the socket (a path MTU from ICMP, xtcp_mtu_dispatch())
+ * @sk: socket
+ *
+ * Context: release_sock(), the socket spinlock held, still owned.
+ */
+void xtcp_release_cb(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->mtu_deferred)
+		return;
+	xs->mtu_deferred = false;
+	xtcp_mtu_reduced(sk);
+}
+
+/**
  * xtcp_select_window() - the window to advertise, scaled for the header
  * @sk: connected socket
  *
@@ -468,10 +526,33 @@ int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 	return err;
 }
 
+static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len);
+
+/*
+ * Cut the sent @skb after @len payload bytes (a smaller path MTU); the
+ * tail keeps the head's send time and scoreboard state, as Linux's
+ * tcp_fragment() of a segment in flight. Return: 0 or -ENOMEM.
+ */
+static int xtcp_split_sent(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
+	int err = xtcp_split_skb(sk, skb, len);
+
+	if (err)
+		return err;
+	ncb = XTCP_SKB_CB(skb->next);
+	ncb->when = cb->when;
+	ncb->xmit_ns = cb->xmit_ns;
+	ncb->sacked = cb->sacked;
+	ncb->retransmitted = cb->retransmitted;
+	return 0;
+}
+
 /**
  * xtcp_retransmit_skb() - send a segment of the write queue again
  * @sk: socket
- * @skb: a sent, unacknowledged segment
+ * @skb: a sent, unacknowledged segment; cut to the MSS first when the
+ *	 path MTU shrank since it was sent
  *
  * Context: socket lock or bh_lock_sock held.
  * Return: 0 or a negative errno from the IP layer.
@@ -491,6 +572,10 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	u32 tsval = (xtcp_clock_ms() + xs->tsoff) ? : 1;
 	int err;
 
+	/* the path MTU shrank since it was sent: resend in today's size */
+	if (skb->len > xs->mss_cache && !(cb->flags & XTCP_SYN) &&
+	    xtcp_split_sent(sk, skb, xs->mss_cache))
+		return -ENOMEM;
 	err = xtcp_transmit_queued(sk, skb);
 	if (err)
 		return err;

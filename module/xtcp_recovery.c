@@ -561,10 +561,9 @@ static bool xtcp_try_undo(struct sock *sk, u32 prior_una,
 static void xtcp_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 in_flight = xtcp_flight_size(sk);
 
 	xtcp_save_undo(xs);
-	xs->ssthresh = xs->ca_ops->ssthresh(xs, in_flight);
+	xs->ssthresh = xs->ca_ops->ssthresh(xs);
 	xs->cwnd_cnt = 0;
 	xs->recover = xs->snd_nxt;
 	xtcp_cong_set_state(sk, XTCP_CA_RECOVERY);
@@ -666,8 +665,7 @@ static void xtcp_process_tlp_ack(struct sock *sk, bool una_advanced,
 	} else if (xtcp_after(xs->snd_una, xs->tlp_high_seq)) {
 		xs->tlp_high_seq = 0;
 		if (xs->ca_state == XTCP_CA_OPEN) {
-			xs->ssthresh = xs->ca_ops->ssthresh(xs,
-						xtcp_flight_size(sk));
+			xs->ssthresh = xs->ca_ops->ssthresh(xs);
 			xs->cwnd = min(xs->cwnd, xs->ssthresh);
 			xs->cwnd_cnt = 0;
 		}
@@ -838,7 +836,7 @@ void xtcp_enter_loss(struct sock *sk)
 	if (xs->ca_state != XTCP_CA_LOSS || !xs->retransmits) {
 		if (xs->ca_state == XTCP_CA_OPEN)
 			xtcp_save_undo(xs);
-		xs->ssthresh = xs->ca_ops->ssthresh(xs, xtcp_flight_size(sk));
+		xs->ssthresh = xs->ca_ops->ssthresh(xs);
 	}
 	/* a timeout after many SACKs: the reordering degree was overrated
 	 * (Linux's tcp_enter_loss())

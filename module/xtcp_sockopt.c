@@ -267,6 +267,7 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct dst_entry *dst;
 
 	memset(info, 0, sizeof(*info));
 	info->tcpi_state = inet_sk_state_load(sk);
@@ -292,6 +293,8 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_snd_mss = xs->mss_cache;
 	info->tcpi_rcv_mss = xtcp_rcv_mss(xs);
 	info->tcpi_advmss = xs->advmss;
+	dst = __sk_dst_get(sk);
+	info->tcpi_pmtu = dst ? dst_mtu(dst) : 0;
 	info->tcpi_rtt = xs->srtt_us >> 3;
 	info->tcpi_rttvar = xs->rttvar_us >> 2;
 	info->tcpi_ca_state = xs->ca_state;

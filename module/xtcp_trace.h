@@ -8,6 +8,11 @@
  * tracepoints cost a patched-out branch; arguments that cost work to
  * compute are guarded by trace_*_enabled() at the call site.
  *
+ * Addresses are stored as a struct sockaddr_in or sockaddr_in6 and printed
+ * with %pISpc, as Linux's tcp_probe does: "src=10.0.0.1:7000", or
+ * "src=[fd00::1]:7000" for an IPv6 socket; sport and dport are fields of
+ * their own for filters.
+ *
  * Use: perf record -e 'xtcp:*', trace-cmd record -e xtcp, bpftrace -e
  * 'tracepoint:xtcp:xtcp_set_state { ... }', or tracefs
  * (/sys/kernel/tracing/events/xtcp/).
@@ -21,6 +26,7 @@
 #include <linux/tracepoint.h>
 #include <linux/tcp.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
 #include <net/tcp_states.h>
@@ -54,11 +60,49 @@ TRACE_DEFINE_ENUM(TCP_CLOSING);
 		{ TCP_LISTEN,		"LISTEN" },		\
 		{ TCP_CLOSING,		"CLOSING" })
 
+/* for the event bodies, which only a kernel with tracepoints expands */
+#if defined(CONFIG_TRACEPOINTS) && !defined(_XTCP_TRACE_ADDRS)
+#define _XTCP_TRACE_ADDRS
+/*
+ * Store one end (@a6 for @family AF_INET6, else @a4, and @port) as the
+ * sockaddr @sa (sizeof(struct sockaddr_in6) bytes) that %pISpc prints.
+ */
+static inline void xtcp_tp_addr(u8 *sa, int family, const struct in6_addr *a6,
+				__be32 a4, __be16 port)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)sa;
+	struct sockaddr_in *sin = (struct sockaddr_in *)sa;
+
+	memset(sa, 0, sizeof(*sin6));
+	if (family == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = *a6;
+		sin6->sin6_port = port;
+	} else {
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = a4;
+		sin->sin_port = port;
+	}
+}
+
+/* The addresses of a segment @skb carries (IPv4 or IPv6), no ports. */
+static inline void xtcp_tp_skb_addrs(u8 *src, u8 *dest, const struct sk_buff *skb)
+{
+	if (ip_hdr(skb)->version == 6) {
+		xtcp_tp_addr(src, AF_INET6, &ipv6_hdr(skb)->saddr, 0, 0);
+		xtcp_tp_addr(dest, AF_INET6, &ipv6_hdr(skb)->daddr, 0, 0);
+	} else {
+		xtcp_tp_addr(src, AF_INET, NULL, ip_hdr(skb)->saddr, 0);
+		xtcp_tp_addr(dest, AF_INET, NULL, ip_hdr(skb)->daddr, 0);
+	}
+}
+#endif
+
 /* the 4-tuple of a socket: local first */
 #define XTCP_TP_SOCK_FIELDS						\
 	__field(const void *, skaddr)					\
-	__array(__u8, saddr, 4)						\
-	__array(__u8, daddr, 4)						\
+	__array(__u8, src, sizeof(struct sockaddr_in6))			\
+	__array(__u8, dest, sizeof(struct sockaddr_in6))		\
 	__field(__u16, sport)						\
 	__field(__u16, dport)
 
@@ -66,8 +110,12 @@ TRACE_DEFINE_ENUM(TCP_CLOSING);
 	const struct inet_sock *__inet = inet_sk(sk);			\
 									\
 	__entry->skaddr = (sk);						\
-	memcpy(__entry->saddr, &__inet->inet_saddr, 4);			\
-	memcpy(__entry->daddr, &__inet->inet_daddr, 4);			\
+	xtcp_tp_addr(__entry->src, (sk)->sk_family,			\
+		     &(sk)->sk_v6_rcv_saddr, __inet->inet_saddr,	\
+		     __inet->inet_sport);				\
+	xtcp_tp_addr(__entry->dest, (sk)->sk_family,			\
+		     &(sk)->sk_v6_daddr, __inet->inet_daddr,		\
+		     __inet->inet_dport);				\
 	__entry->sport = ntohs(__inet->inet_sport);			\
 	__entry->dport = ntohs(__inet->inet_dport);			\
 } while (0)
@@ -85,8 +133,8 @@ TRACE_EVENT(xtcp_set_state,
 		__entry->oldstate = oldstate;
 		__entry->newstate = newstate;
 	),
-	TP_printk("src=%pI4:%u dest=%pI4:%u oldstate=%s newstate=%s skaddr=%p",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
+	TP_printk("src=%pISpc dest=%pISpc oldstate=%s newstate=%s skaddr=%p",
+		  __entry->src, __entry->dest,
 		  xtcp_show_state(__entry->oldstate),
 		  xtcp_show_state(__entry->newstate), __entry->skaddr)
 );
@@ -102,8 +150,8 @@ DECLARE_EVENT_CLASS(xtcp_sock_event,
 		XTCP_TP_SOCK_ASSIGN(sk);
 		__entry->state = sk->sk_state;
 	),
-	TP_printk("src=%pI4:%u dest=%pI4:%u state=%s skaddr=%p",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
+	TP_printk("src=%pISpc dest=%pISpc state=%s skaddr=%p",
+		  __entry->src, __entry->dest,
 		  xtcp_show_state(__entry->state), __entry->skaddr)
 );
 
@@ -142,8 +190,8 @@ TRACE_EVENT(xtcp_retransmit_skb,
 		__entry->end_seq = end_seq;
 		__entry->flags = flags;
 	),
-	TP_printk("src=%pI4:%u dest=%pI4:%u state=%s seq=%u end_seq=%u flags=%#x skaddr=%p",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
+	TP_printk("src=%pISpc dest=%pISpc state=%s seq=%u end_seq=%u flags=%#x skaddr=%p",
+		  __entry->src, __entry->dest,
 		  xtcp_show_state(__entry->state), __entry->seq,
 		  __entry->end_seq, __entry->flags, __entry->skaddr)
 );
@@ -164,19 +212,20 @@ TRACE_EVENT(xtcp_send_reset,
 			XTCP_TP_SOCK_ASSIGN(sk);
 			__entry->state = sk->sk_state;
 		} else {
-			const struct iphdr *iph = ip_hdr(skb);
 			const struct tcphdr *th = tcp_hdr(skb);
 
 			__entry->skaddr = NULL;
-			memcpy(__entry->saddr, &iph->daddr, 4);
-			memcpy(__entry->daddr, &iph->saddr, 4);
+			/* the answer's: the segment's destination is its source */
+			xtcp_tp_skb_addrs(__entry->dest, __entry->src, skb);
+			((struct sockaddr_in *)__entry->src)->sin_port = th->dest;
+			((struct sockaddr_in *)__entry->dest)->sin_port = th->source;
 			__entry->sport = ntohs(th->dest);
 			__entry->dport = ntohs(th->source);
 			__entry->state = TCP_CLOSE;
 		}
 	),
-	TP_printk("src=%pI4:%u dest=%pI4:%u state=%s skaddr=%p",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
+	TP_printk("src=%pISpc dest=%pISpc state=%s skaddr=%p",
+		  __entry->src, __entry->dest,
 		  xtcp_show_state(__entry->state), __entry->skaddr)
 );
 
@@ -208,8 +257,8 @@ TRACE_EVENT(xtcp_probe,
 		__entry->rcv_wnd = xs->rcv_wnd;
 		__entry->in_flight = in_flight;
 	),
-	TP_printk("src=%pI4:%u dest=%pI4:%u snd_nxt=%#x snd_una=%#x snd_cwnd=%u ssthresh=%u snd_wnd=%u srtt=%u rcv_wnd=%u in_flight=%u skaddr=%p",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
+	TP_printk("src=%pISpc dest=%pISpc snd_nxt=%#x snd_una=%#x snd_cwnd=%u ssthresh=%u snd_wnd=%u srtt=%u rcv_wnd=%u in_flight=%u skaddr=%p",
+		  __entry->src, __entry->dest,
 		  __entry->snd_nxt, __entry->snd_una, __entry->snd_cwnd,
 		  __entry->ssthresh, __entry->snd_wnd, __entry->srtt,
 		  __entry->rcv_wnd, __entry->in_flight, __entry->skaddr)
@@ -221,18 +270,15 @@ TRACE_EVENT(xtcp_bad_csum,
 	TP_ARGS(skb),
 	TP_STRUCT__entry(
 		__field(const void *, skbaddr)
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
+		__array(__u8, src, sizeof(struct sockaddr_in6))
+		__array(__u8, dest, sizeof(struct sockaddr_in6))
 	),
 	TP_fast_assign(
-		const struct iphdr *iph = ip_hdr(skb);
-
 		__entry->skbaddr = skb;
-		memcpy(__entry->saddr, &iph->saddr, 4);
-		memcpy(__entry->daddr, &iph->daddr, 4);
+		xtcp_tp_skb_addrs(__entry->src, __entry->dest, skb);
 	),
-	TP_printk("src=%pI4 dest=%pI4 skbaddr=%p", __entry->saddr,
-		  __entry->daddr, __entry->skbaddr)
+	TP_printk("src=%pISc dest=%pISc skbaddr=%p", __entry->src,
+		  __entry->dest, __entry->skbaddr)
 );
 
 DECLARE_EVENT_CLASS(xtcp_tw_event,
@@ -240,20 +286,22 @@ DECLARE_EVENT_CLASS(xtcp_tw_event,
 	TP_ARGS(tw),
 	TP_STRUCT__entry(
 		__field(const void *, twaddr)
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
+		__array(__u8, src, sizeof(struct sockaddr_in6))
+		__array(__u8, dest, sizeof(struct sockaddr_in6))
 		__field(__u16, sport)
 		__field(__u16, dport)
 	),
 	TP_fast_assign(
 		__entry->twaddr = tw;
-		memcpy(__entry->saddr, &tw->ent.laddr, 4);
-		memcpy(__entry->daddr, &tw->ent.raddr, 4);
+		xtcp_tp_addr(__entry->src, tw->ent.family, &tw->ent.laddr6,
+			     tw->ent.laddr, tw->ent.lport);
+		xtcp_tp_addr(__entry->dest, tw->ent.family, &tw->ent.raddr6,
+			     tw->ent.raddr, tw->ent.rport);
 		__entry->sport = ntohs(tw->ent.lport);
 		__entry->dport = ntohs(tw->ent.rport);
 	),
-	TP_printk("src=%pI4:%u dest=%pI4:%u twaddr=%p",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
+	TP_printk("src=%pISpc dest=%pISpc twaddr=%p",
+		  __entry->src, __entry->dest,
 		  __entry->twaddr)
 );
 
@@ -275,7 +323,7 @@ TRACE_EVENT(xtcp_listen_overflow,
 	TP_ARGS(lsk),
 	TP_STRUCT__entry(
 		__field(const void *, skaddr)
-		__array(__u8, saddr, 4)
+		__array(__u8, src, sizeof(struct sockaddr_in6))
 		__field(__u16, sport)
 		__field(u32, ack_backlog)
 		__field(u32, max_ack_backlog)
@@ -284,13 +332,14 @@ TRACE_EVENT(xtcp_listen_overflow,
 		const struct inet_sock *inet = inet_sk(lsk);
 
 		__entry->skaddr = lsk;
-		memcpy(__entry->saddr, &inet->inet_rcv_saddr, 4);
+		xtcp_tp_addr(__entry->src, lsk->sk_family, &lsk->sk_v6_rcv_saddr,
+			     inet->inet_rcv_saddr, inet->inet_sport);
 		__entry->sport = ntohs(inet->inet_sport);
 		__entry->ack_backlog = READ_ONCE(lsk->sk_ack_backlog);
 		__entry->max_ack_backlog = READ_ONCE(lsk->sk_max_ack_backlog);
 	),
-	TP_printk("src=%pI4:%u ack_backlog=%u max_ack_backlog=%u skaddr=%p",
-		  __entry->saddr, __entry->sport, __entry->ack_backlog,
+	TP_printk("src=%pISpc ack_backlog=%u max_ack_backlog=%u skaddr=%p",
+		  __entry->src, __entry->ack_backlog,
 		  __entry->max_ack_backlog, __entry->skaddr)
 );
 

@@ -58,14 +58,9 @@ done
 
 # One guest at a time on this machine (see scripts/vm-run.sh): held for the
 # whole run, as scripts/check.sh does.
-if [ "${XTCP_VM_LOCK_HELD:-0}" != 1 ]; then
-	exec 7>"${XTCP_VM_LOCK:-/var/lock/xtcp-vm.lock}"
-	if ! flock -n 7; then
-		echo "bench: waiting for another guest to finish" >&2
-		flock 7
-	fi
-fi
-export XTCP_VM_LOCK_HELD=1
+# shellcheck source=vm-lock.sh
+source "$(dirname "${BASH_SOURCE[0]}")/vm-lock.sh"
+vm_lock bench
 
 start=$SECONDS
 failed=0

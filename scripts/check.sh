@@ -91,14 +91,9 @@ check_start=$SECONDS
 # whole run, so that another check of the same kernel cannot remove this
 # one's results directory while it waits. A caller that holds it already
 # (a script chaining several runs) says so with XTCP_VM_LOCK_HELD=1.
-if [ "${XTCP_VM_LOCK_HELD:-0}" != 1 ]; then
-	exec 7>"${XTCP_VM_LOCK:-/var/lock/xtcp-vm.lock}"
-	if ! flock -n 7; then
-		echo "check: waiting for another guest to finish" >&2
-		flock 7
-	fi
-fi
-export XTCP_VM_LOCK_HELD=1
+# shellcheck source=vm-lock.sh
+source "$(dirname "${BASH_SOURCE[0]}")/vm-lock.sh"
+vm_lock check
 
 # The test programs guest-check.sh runs, as it lists them (XTCP_TESTS, or
 # every built program and shell test), one basename a line.
@@ -262,9 +257,10 @@ if [ -n "$debug" ]; then
 			if [ "$debug" = subset ]; then dlimit=${XTCP_DEBUG_VM_TIMEOUT:-3000}
 			else dlimit=${XTCP_DEBUG_VM_TIMEOUT:-9000}; fi
 			denv=(--env "XTCP_TEST_TIMEOUT=${XTCP_DEBUG_TEST_TIMEOUT:-1500}")
-			# the fuzzer runs ~10x slower there: give it the time for
-			# its 300 000 segments (at least 200 000 on the debug kernel)
-			denv+=(--env "XTCP_FUZZ_SECS=${XTCP_FUZZ_SECS:-600}")
+			# the fuzzer runs ~30x slower there (360 segments/s): 720 s
+			# give it 200 000 segments or more on the debug kernel even
+			# on a busy host (600 s gave 190 336 and 216 064)
+			denv+=(--env "XTCP_FUZZ_SECS=${XTCP_FUZZ_SECS:-720}")
 			[ -n "$dtests" ] && denv+=(--env "XTCP_TESTS=${dtests# }")
 			echo "# debug pass tests: ${dtests:-all}"
 			run_kernel "$DEBUG_KVER" "$dlimit" --image "$DEBUG_IMAGE" \

@@ -16,10 +16,14 @@
 #   bg_track PID                  kill PID on exit
 #   tsleep SECS                   sleep without starting a process
 #   wait_for_file FILE SECS PAT   wait until FILE contains PAT
-#   topo_ab NSA NSB               the C tests' topology (xtcp_lib.h), made here:
+#   topo_ab NSA NSB [6]           the C tests' topology (xtcp_lib.h), made here:
 #                                   NSA "client" va 10.0.0.1/24 ($IP_A)
 #                                     <--- veth --->
 #                                   vb 10.0.0.2/24 ($IP_B) NSB "server"
+#                                 (6: fd00::1/64 and fd00::2/64 as well)
+#   nginx_start NS LISTEN [WRAP]  nginx in NS on LISTEN serving $TMPD/www
+#   show FILE                     FILE as TAP comments
+#   ds/dsx/val                    the diag_socks helper's commands (coproc DS)
 #   cap_start NS DEV FILE [ARG...]  capture DEV of NS into FILE (dumpcap, else
 #                                 tshark; ARG: -f FILTER, -B MIB...) until
 #                                 cap_stop; $CAP_PID lives in NS
@@ -149,20 +153,74 @@ wait_for_file() {
 
 IP_A=10.0.0.1
 IP_B=10.0.0.2
+IP6_A=fd00::1
+IP6_B=fd00::2
 
+# topo_ab NSA NSB [6]: namespaces NSA and NSB joined by veth va (IP_A/24,
+# in NSA) - vb (IP_B/24, in NSB), lo up; with 6 also IP6_A/64 on va and
+# IP6_B/64 on vb, without duplicate address detection
 topo_ab() {
+	local v6a="" v6b=""
+
+	if [ "${3:-}" = 6 ]; then
+		v6a="addr add $IP6_A/64 dev va nodad"
+		v6b="addr add $IP6_B/64 dev vb nodad"
+	fi
 	ns_create "$1" "$2"
 	veth_create "$1" va "$2" vb
 	ns_batch "$1" <<-END
 		link set lo up
 		addr add $IP_A/24 dev va
+		$v6a
 		link set va up
 	END
 	ns_batch "$2" <<-END
 		link set lo up
 		addr add $IP_B/24 dev vb
+		$v6b
 		link set vb up
 	END
+}
+
+# nginx_start NS LISTEN [WRAP...]: nginx in namespace NS (under the command
+# WRAP..., e.g. the xtcpize shim) serving $TMPD/www on the nginx "listen"
+# directive LISTEN, sendfile and tcp_nopush on, files in $TMPD/ng; its pid
+# in $NGPID once its worker started
+nginx_start() {
+	local ns=$1 listen=$2
+	shift 2
+	mkdir -p "$TMPD/www" "$TMPD/ng"
+	cat >"$TMPD/ng/nginx.conf" <<-EOF
+		daemon off;
+		master_process on;
+		worker_processes 1;
+		user root;
+		pid $TMPD/ng/nginx.pid;
+		error_log $TMPD/ng/error.log info;
+		events { worker_connections 64; }
+		http {
+			access_log $TMPD/ng/access.log;
+			client_body_temp_path $TMPD/ng/body;
+			proxy_temp_path $TMPD/ng/proxy;
+			fastcgi_temp_path $TMPD/ng/fastcgi;
+			uwsgi_temp_path $TMPD/ng/uwsgi;
+			scgi_temp_path $TMPD/ng/scgi;
+			sendfile on;
+			tcp_nopush on;
+			keepalive_timeout 5;
+			default_type application/octet-stream;
+			server {
+				listen $listen;
+				root $TMPD/www;
+			}
+		}
+	EOF
+	ip netns exec "$ns" "$@" nginx -p "$TMPD/ng" -c "$TMPD/ng/nginx.conf" \
+		-e "$TMPD/ng/error.log" >"$TMPD/ng/stdout" 2>&1 &
+	NGPID=$!
+	bg_track $NGPID
+	wait_for_file "$TMPD/ng/error.log" 60 "start worker process" ||
+		fail "nginx did not start: $(<"$TMPD/ng/error.log") $(<"$TMPD/ng/stdout")"
 }
 
 # dumpcap is tshark's capture engine and starts much faster under TCG.
@@ -235,6 +293,34 @@ _lib_cleanup() {
 }
 trap _lib_cleanup EXIT
 trap 'exit 1' INT TERM
+
+# show FILE: a file as TAP comments
+show() {
+	local l
+	while IFS= read -r l; do echo "#   $l"; done <"$1"
+}
+
+# The socket-holding helper (helpers/diag_socks, one command a line) of the
+# sock_diag tests, started by the test as coprocess DS:
+#   coproc DS { exec "$XTCP_TESTS_DIR/build/helpers/diag_socks" 2>&1; }
+# ds CMD...: one helper command; its answer in $DSR; true if "ok ..."
+ds() {
+	DSR="(no answer)"
+	echo "$*" >&"${DS[1]}" || return 1
+	read -r -t 60 DSR <&"${DS[0]}" || return 1
+	[[ $DSR == ok* ]]
+}
+# dsx CMD...: a setup step that must work
+dsx() {
+	ds "$@" || fail "helper: $* -> $DSR"
+}
+# val KEY: the KEY=value of the last answer
+val() {
+	local w
+	for w in $DSR; do
+		[[ $w == "$1="* ]] && { echo "${w#*=}"; return; }
+	done
+}
 
 need_cmd() {
 	command -v "$1" >/dev/null 2>&1

@@ -269,33 +269,12 @@ TEST_F_TIMEOUT(stack, rcvbuf_autotuning, 120)
 
 /* ------------------------------------------------------- checksums */
 
-struct csum_stat {
-	int segs, good, bad, other, data;
-};
-
-static void csum_cb(void *ctx, char **f, int nf)
-{
-	struct csum_stat *c = ctx;
-
-	if (nf < 3)
-		return;
-	c->segs++;
-	if (!strcmp(f[0], "1"))
-		c->good++;
-	else if (!strcmp(f[0], "0"))
-		c->bad++;
-	else
-		c->other++;
-	if (atoi(f[1]) > 0)
-		c->data++;
-}
-
 /* With tx checksum offload off on both veth ends, every XTCP segment on
  * the wire (IP protocol 253) decodes as TCP and its checksum (TCP
  * pseudo-header, protocol 6) is Good for tshark; 256 KB each way */
 TEST_F_TIMEOUT(d, wire_checksums_valid, 120)
 {
-	struct csum_stat cs = { 0 };
+	struct tshark_csum cs = { 0 };
 	struct flow fw, bw;
 	struct pcap cap;
 	char pcap[64];
@@ -310,8 +289,8 @@ TEST_F_TIMEOUT(d, wire_checksums_valid, 120)
 	EXPECT_EQ(0, err);
 	msleep(100);
 	pcap_stop(&cap);
-	err = tshark_run(pcap, "ip.proto == 253", "tcp.checksum.status,tcp.len,tcp.srcport",
-			csum_cb, &cs);
+	err = tshark_run(pcap, "ip.proto == 253", "tcp.checksum.status,tcp.len",
+			tshark_csum_cb, &cs);
 	unlink(pcap);
 	ASSERT_GT(err, 0) TH_LOG("tshark failed or saw nothing");
 	TH_LOG("%d XTCP segments (%d with data): checksum Good %d, Bad %d, other %d", cs.segs,

@@ -1048,23 +1048,31 @@ static void drain_children(FIXTURE_DATA(fz) *self)
 		sock_abort(fd);
 }
 
-/* Rebuild slots not in their state (at most @max); returns rebuilds. */
+/*
+ * Rebuild slots not in their state (at most @max), TIME_WAIT ones first
+ * (an in-window RST ends a TIME_WAIT within milliseconds of fuzzing, and
+ * its rebuild takes two handshakes); returns rebuilds. Every other pass
+ * runs with net.xtcp.rfc1337=1 on the victim (RST does not end TIME_WAIT,
+ * RFC 1337), so that TIME_WAIT entries also take the fuzz for a while.
+ */
 static int maintain(struct __test_metadata *_metadata, FIXTURE_DATA(fz) *self,
 		    int max, bool *guard_lost)
 {
 	static int first;
 	struct proc_row rows[256];
-	int n, i, j, done = 0;
+	int n, j, k, done = 0;
 	double t0 = now();
 
 	drain_children(self);
 	n = proc_rows_ns(self->t.ns[SIDE_B], STACK_XTCP, 0, 0, 0, rows, 256);
 	first++;
-	for (i = 0; i < self->nslot; i++) {
-		struct slot *s = &self->s[(first + i) % self->nslot];
+	TOPO_IN(&self->t, SIDE_B, sysctl_set("net.xtcp.rfc1337", first & 1 ? "1" : "0"));
+	for (k = 0; k < 2 * self->nslot; k++) {
+		struct slot *s = &self->s[(first + k) % self->nslot];
 		int st = 0;
 
-		if (!kind_state[s->kind])
+		/* pass 1 (k < nslot): TIME_WAIT slots; pass 2: the others */
+		if (!kind_state[s->kind] || (k < self->nslot) != (s->kind == K_TW))
 			continue;
 		for (j = 0; j < n && j < 256; j++)
 			if (rows[j].lport == s->bport && rows[j].rport == s->aport &&

@@ -425,34 +425,13 @@ TEST_F(v6, proc_xtcp6_format)
 	close(lt);
 }
 
-struct csum6 {
-	int segs, good, bad, other, data;
-};
-
-static void csum6_cb(void *ctx, char **f, int nf)
-{
-	struct csum6 *c = ctx;
-
-	if (nf < 2)
-		return;
-	c->segs++;
-	if (!strcmp(f[0], "1"))
-		c->good++;
-	else if (!strcmp(f[0], "0"))
-		c->bad++;
-	else
-		c->other++;
-	if (atoi(f[1]) > 0)
-		c->data++;
-}
-
 /* tx checksum offload off on both ends (veth would pass partial sums):
  * every segment of the stack over IPv6 is decoded as TCP with a Good
  * checksum; XTCP's next header is 253 */
 TEST_F_TIMEOUT(v6, wire_checksums_valid, 120)
 {
 	enum stack s = variant->stack;
-	struct csum6 cs = { 0 };
+	struct tshark_csum cs = { 0 };
 	struct flow fw, bw;
 	struct pcap cap;
 	char pcap[64], filter[64];
@@ -468,7 +447,7 @@ TEST_F_TIMEOUT(v6, wire_checksums_valid, 120)
 	msleep(100);
 	pcap_stop(&cap);
 	snprintf(filter, sizeof(filter), "ipv6.nxt == %d", stack_proto(s));
-	n = tshark_run(pcap, filter, "tcp.checksum.status,tcp.len", csum6_cb, &cs);
+	n = tshark_run(pcap, filter, "tcp.checksum.status,tcp.len", tshark_csum_cb, &cs);
 	unlink(pcap);
 	ASSERT_GT(n, 0) TH_LOG("tshark failed or saw nothing");
 	TH_LOG("%s over IPv6: %d segments (%d with data): checksum Good %d, Bad %d, other %d",
@@ -478,6 +457,72 @@ TEST_F_TIMEOUT(v6, wire_checksums_valid, 120)
 	EXPECT_EQ(0, cs.bad);
 	close(cfd);
 	close(sfd);
+}
+
+#ifndef IPV6_FLOWINFO_SEND
+#define IPV6_FLOWINFO_SEND	33	/* linux/in6.h, which glibc's headers leave out */
+#endif
+
+/* tshark_cb: count the segments (fields "ipv6.flow") whose flow label is @ctx[2] */
+static void flow_cb(void *ctx, char **f, int nf)
+{
+	long *c = ctx;
+
+	if (nf < 1)
+		return;
+	c[0]++;
+	if (strtol(f[0], NULL, 16) == c[2])
+		c[1]++;
+}
+
+/*
+ * IPV6_FLOWINFO_SEND and a label in sin6_flowinfo at connect(): every
+ * segment the client sends carries it, SYN included (tcp_v6_connect());
+ * the option reads back as set
+ */
+TEST_F_TIMEOUT(v6, flow_label_from_sin6_flowinfo, 60)
+{
+	enum stack s = variant->stack;
+	struct sockaddr_in6 a = sin6_addr_of(IP6_B, PORT + 13), peer;
+	long c[3] = { 0, 0, 0x12345 };
+	char pcap[64], filter[96], buf[4096];
+	int lfd, cfd, sfd, n, got = 0;
+	struct pcap cap;
+
+	ASSERT_EQ(0, v6_addrs(&self->t));
+	lfd = listen6(&self->t, s, IP6_B, PORT + 13, -1);
+	ASSERT_LE(0, lfd);
+	snprintf(pcap, sizeof(pcap), "/tmp/v6_flow.%d.%d.pcap", getpid(), s);
+	ASSERT_EQ(0, pcap_start(&cap, self->t.ns[SIDE_A], "va", pcap, 0));
+	cfd = stack_socket6(s);
+	ASSERT_LE(0, cfd);
+	ASSERT_EQ(0, sock_setint(cfd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1));
+	EXPECT_EQ(1, sock_getint(cfd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND));
+	a.sin6_flowinfo = htonl(c[2]);
+	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&a, sizeof(a))) TH_LOG("%s", strerror(errno));
+	sfd = accept_in(&self->t, lfd, &peer);
+	ASSERT_LE(0, sfd);
+	memset(buf, 'f', sizeof(buf));
+	for (n = 0; n < 4; n++)
+		ASSERT_EQ((ssize_t)sizeof(buf), send(cfd, buf, sizeof(buf), 0));
+	while (got < 4 * (int)sizeof(buf) && sock_readable(sfd, 5000) &&
+	       (n = recv(sfd, buf, sizeof(buf), 0)) > 0)
+		got += n;
+	EXPECT_EQ(4 * (int)sizeof(buf), got);
+	msleep(100);
+	pcap_stop(&cap);
+	snprintf(filter, sizeof(filter), "ipv6.src == %s && ipv6.nxt == %d", IP6_A,
+		 stack_proto(s));
+	n = tshark_run(pcap, filter, "ipv6.flow", flow_cb, c);
+	unlink(pcap);
+	ASSERT_GT(n, 0) TH_LOG("tshark failed or saw nothing");
+	TH_LOG("%s: %ld of the client's %ld segments carry flow label 0x%lx", stack_name(s), c[1],
+	       c[0], c[2]);
+	EXPECT_GE(c[0], 3);
+	EXPECT_EQ(c[0], c[1]);
+	close(cfd);
+	close(sfd);
+	close(lfd);
 }
 
 XTCP_HARNESS_MAIN

@@ -30,9 +30,7 @@ for c in nginx curl ethtool sha256sum; do
 	need_cmd "$c" || fail "$c not installed (scripts/install-deps.sh)"
 done
 
-topo_ab "$NSC" "$NSS"
-ip -n "$NSC" addr add fd00::1/64 dev va nodad || fail "IPv6 address in A"
-ip -n "$NSS" addr add fd00::2/64 dev vb nodad || fail "IPv6 address in B"
+topo_ab "$NSC" "$NSS" 6
 for n in "$NSS:vb" "$NSC:va"; do
 	ip netns exec "${n%%:*}" sh -c "ethtool -K ${n#*:} tx off tso off gso off >/dev/null &&
 		echo 1 >/sys/class/net/${n#*:}/queues/rx-0/rps_cpus &&
@@ -60,40 +58,11 @@ rows6() {
 	echo $n
 }
 
-mkdir -p "$TMPD/www" "$TMPD/ng"
+mkdir -p "$TMPD/www"
 "$XF" gen -b $FSIZE -s 61 >"$TMPD/www/f16.bin"
 want=$(sha256sum <"$TMPD/www/f16.bin")
-cat >"$TMPD/ng/nginx.conf" <<-EOF
-	daemon off;
-	master_process on;
-	worker_processes 1;
-	user root;
-	pid $TMPD/ng/nginx.pid;
-	error_log $TMPD/ng/error.log info;
-	events { worker_connections 64; }
-	http {
-		access_log $TMPD/ng/access.log;
-		client_body_temp_path $TMPD/ng/body;
-		proxy_temp_path $TMPD/ng/proxy;
-		fastcgi_temp_path $TMPD/ng/fastcgi;
-		uwsgi_temp_path $TMPD/ng/uwsgi;
-		scgi_temp_path $TMPD/ng/scgi;
-		sendfile on;
-		tcp_nopush on;
-		keepalive_timeout 5;
-		default_type application/octet-stream;
-		server {
-			listen [::]:8080 ipv6only=off;
-			root $TMPD/www;
-		}
-	}
-EOF
-ip netns exec "$NSS" "$XTCPIZE" run nginx -p "$TMPD/ng" -c "$TMPD/ng/nginx.conf" \
-	-e "$TMPD/ng/error.log" >"$TMPD/ng/stdout" 2>&1 &
-ngpid=$!
-bg_track $ngpid
-wait_for_file "$TMPD/ng/error.log" 60 "start worker process" ||
-	fail "nginx did not start: $(<"$TMPD/ng/error.log") $(<"$TMPD/ng/stdout")"
+nginx_start "$NSS" "[::]:8080 ipv6only=off" "$XTCPIZE" run
+ngpid=$NGPID
 tsleep 0.5
 n_x=$(rows6 $ngpid xtcp6 1F90 l) n_t=$(rows6 $ngpid tcp6 1F90 l) n_4=$(rows6 $ngpid xtcp 1F90 l)
 tap_check "nginx (xtcpize) listens on [::]:8080 over XTCP: /proc/net/xtcp6 rows $n_x, tcp6 $n_t, xtcp $n_4" \

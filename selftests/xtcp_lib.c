@@ -477,17 +477,27 @@ out:
 	return err;
 }
 
+/*
+ * Start netlink request @req of @type with @flags: its family header of
+ * @len bytes (zeroed) follows the netlink header. Return: the family header.
+ */
+static void *nl_msg_new(struct nl_req *req, int type, int flags, size_t len)
+{
+	memset(req, 0, sizeof(*req));
+	req->nh.nlmsg_len = NLMSG_LENGTH(len);
+	req->nh.nlmsg_type = type;
+	req->nh.nlmsg_flags = flags;
+	return NLMSG_DATA(&req->nh);
+}
+
 int nl_veth_add(const char *name, const char *peer, int peer_nsfd)
 {
 	struct nl_req req;
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct rtattr *linfo, *data, *pinfo;
 
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(ifi));
-	req.nh.nlmsg_type = RTM_NEWLINK;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	memcpy(NLMSG_DATA(&req.nh), &ifi, sizeof(ifi));
+	memcpy(nl_msg_new(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(ifi)), &ifi,
+	       sizeof(ifi));
 	nl_nla(&req.nh, IFLA_IFNAME, name, strlen(name) + 1);
 	linfo = nl_nla(&req.nh, IFLA_LINKINFO, NULL, 0);
 	nl_nla(&req.nh, IFLA_INFO_KIND, "veth", 4);
@@ -512,11 +522,7 @@ int nl_qdisc_req(struct nl_req *req, int type, int flags, const char *dev)
 	if (!tcm.tcm_ifindex)
 		return ENODEV;
 	tcm.tcm_parent = TC_H_ROOT;
-	memset(req, 0, sizeof(*req));
-	req->nh.nlmsg_len = NLMSG_LENGTH(sizeof(tcm));
-	req->nh.nlmsg_type = type;
-	req->nh.nlmsg_flags = flags;
-	memcpy(NLMSG_DATA(&req->nh), &tcm, sizeof(tcm));
+	memcpy(nl_msg_new(req, type, flags, sizeof(tcm)), &tcm, sizeof(tcm));
 	return 0;
 }
 
@@ -582,11 +588,7 @@ int nl_addr6_add(const char *dev, const char *ip, int prefix)
 	err = nl_if_set(dev, true);
 	if (err)
 		return err;
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(*ifa));
-	req.nh.nlmsg_type = RTM_NEWADDR;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	ifa = NLMSG_DATA(&req.nh);
+	ifa = nl_msg_new(&req, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifa));
 	ifa->ifa_family = AF_INET6;
 	ifa->ifa_prefixlen = prefix;
 	ifa->ifa_flags = IFA_F_NODAD;
@@ -597,6 +599,39 @@ int nl_addr6_add(const char *dev, const char *ip, int prefix)
 	nl_nla(&req.nh, IFA_ADDRESS, &a, sizeof(a));
 	nl_nla(&req.nh, IFA_FLAGS, &flags, sizeof(flags));
 	return nl_talk(&req.nh);
+}
+
+int nl_route6_add(const char *dst, int prefix, const char *gw, const char *dev)
+{
+	struct nl_req req;
+	struct rtmsg *rtm;
+	struct in6_addr d, g;
+	int oif = if_nametoindex(dev);
+
+	if (!oif)
+		return ENODEV;
+	if (inet_pton(AF_INET6, dst, &d) != 1 || (gw && inet_pton(AF_INET6, gw, &g) != 1))
+		return EINVAL;
+	rtm = nl_msg_new(&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*rtm));
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = prefix;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	nl_nla(&req.nh, RTA_DST, &d, sizeof(d));
+	if (gw)
+		nl_nla(&req.nh, RTA_GATEWAY, &g, sizeof(g));
+	nl_nla(&req.nh, RTA_OIF, &oif, sizeof(oif));
+	return nl_talk(&req.nh);
+}
+
+int nl_mtu_set(const char *dev, int mtu)
+{
+	struct ifreq ifr = nl_ifreq(dev, NULL);
+
+	ifr.ifr_mtu = mtu;
+	return nl_ioctl(SIOCSIFMTU, &ifr);
 }
 
 int nl_route_add(const char *dst, int prefix, const char *gw, const char *dev)
@@ -860,6 +895,7 @@ int topo_init(struct topo *t)
 	int err;
 
 	t->ns[SIDE_A] = t->ns[SIDE_B] = -1;
+	t->v6 = false;
 	t->ns[SIDE_B] = ns_new();
 	if (t->ns[SIDE_B] < 0)
 		return errno;
@@ -1183,34 +1219,38 @@ static void sock_apply(int fd, const struct sock_opts *o)
 int pair_ns(int ns_c, int ns_s, enum stack s, const char *ip, unsigned short port,
 	    const struct sock_opts *o, int *cfd, int *sfd)
 {
-	struct sockaddr_in sin = sin4(ip, port);
+	bool v6 = strchr(ip, ':');
+	struct sockaddr_in6 sin6 = sin6_addr_of(ip, port);
+	struct sockaddr_in sin = sin4(v6 ? "0.0.0.0" : ip, port);
+	struct sockaddr *sa = v6 ? (struct sockaddr *)&sin6 : (struct sockaddr *)&sin;
+	socklen_t salen = v6 ? sizeof(sin6) : sizeof(sin);
 	int old = ns_cur, lfd, err = 0, one = 1;
 
 	*cfd = *sfd = -1;
 	if (ns_s >= 0)
 		ns_enter(ns_s);
-	lfd = stack_socket(s);
+	lfd = v6 ? stack_socket6(s) : stack_socket(s);
 	if (lfd < 0) {
 		err = errno;
 		goto out;
 	}
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	sock_apply(lfd, o);
-	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) || listen(lfd, 8)) {
+	if (bind(lfd, sa, salen) || listen(lfd, 8)) {
 		err = errno;
 		close(lfd);
 		goto out;
 	}
 	if (ns_c >= 0)
 		ns_enter(ns_c);
-	*cfd = stack_socket(s);
+	*cfd = v6 ? stack_socket6(s) : stack_socket(s);
 	if (*cfd < 0) {
 		err = errno;
 		close(lfd);
 		goto out;
 	}
 	sock_apply(*cfd, o);
-	if (connect(*cfd, (struct sockaddr *)&sin, sizeof(sin))) {
+	if (connect(*cfd, sa, salen)) {
 		err = errno;
 	} else if (!(sock_poll(lfd, POLLIN, 15000) & POLLIN)) {
 		/* 15 s: under netem loss the handshake's last ACK can be lost
@@ -1245,7 +1285,8 @@ int pair_lo(enum stack s, unsigned short port, int *cfd, int *sfd)
 int topo_pair(struct topo *t, enum stack s, unsigned short port,
 	      const struct sock_opts *o, int *cfd, int *sfd)
 {
-	return pair_ns(t->ns[SIDE_A], t->ns[SIDE_B], s, IP_B, port, o, cfd, sfd);
+	return pair_ns(t->ns[SIDE_A], t->ns[SIDE_B], s, t->v6 ? IP6_B : IP_B, port, o,
+		       cfd, sfd);
 }
 
 int sock_tcp_info(int fd, struct tcp_info_full *ti)
@@ -2140,6 +2181,23 @@ int pcap_segs(const char *path, int proto, struct seg *segs, int max)
 	return n;
 }
 
+void tshark_csum_cb(void *ctx, char **f, int nf)
+{
+	struct tshark_csum *c = ctx;
+
+	if (nf < 2)
+		return;
+	c->segs++;
+	if (!strcmp(f[0], "1"))
+		c->good++;
+	else if (!strcmp(f[0], "0"))
+		c->bad++;
+	else
+		c->other++;
+	if (atoi(f[1]) > 0)
+		c->data++;
+}
+
 int tshark_run(const char *pcap, const char *filter, const char *fields,
 	       tshark_cb cb, void *ctx)
 {
@@ -2371,6 +2429,10 @@ int netem_case(const char *what, const struct netem *n, enum stack s, int nconn,
 		err = topo_netem(&t, SIDE_A, n);
 	if (n && !err)
 		err = topo_netem(&t, SIDE_B, n);
+	if (n && n->ipv6 && !err) {
+		err = topo_add6(&t);
+		t.v6 = true;
+	}
 	for (side = 0; side < 2 && n && n->wire_segments && !err; side++) {
 		err = TOPO_IN(&t, side, nl_no_gso(topo_dev(side)));
 		if (!err)
@@ -2378,9 +2440,9 @@ int netem_case(const char *what, const struct netem *n, enum stack s, int nconn,
 	}
 	if (err)
 		return err;
-	printf("# %s: netem on va and vb: %s; %llu MiB each way over %d+%d %s connections\n",
-	       what, n ? netem_str(n) : "(none)", (unsigned long long)(bytes >> 20),
-	       nconn, nconn, stack_name(s));
+	printf("# %s: netem on va and vb: %s; %llu MiB each way over %d+%d %s connections"
+	       " over IPv%d\n", what, n ? netem_str(n) : "(none)",
+	       (unsigned long long)(bytes >> 20), nconn, nconn, stack_name(s), t.v6 ? 6 : 4);
 	r->err = xfer_multi(&t, s, nconn, bytes, 5000, NULL, timeout_s, &r->secs);
 	for (side = 0; side < 2; side++)
 		for (i = 0; i < NETEM_NCNT; i++)

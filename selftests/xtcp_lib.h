@@ -270,6 +270,10 @@ struct ifreq nl_ifreq(const char *dev, void *data);
 int nl_addr_add(const char *dev, const char *ip, int prefix);
 /* IPv6 address @ip/@prefix on @dev without DAD (nodad), and @dev up. 0 or errno. */
 int nl_addr6_add(const char *dev, const char *ip, int prefix);
+/* IPv6 route @dst/@prefix via @gw (NULL: on-link) out of @dev. 0 or errno. */
+int nl_route6_add(const char *dst, int prefix, const char *gw, const char *dev);
+/* The MTU of @dev (SIOCSIFMTU). 0 or errno. */
+int nl_mtu_set(const char *dev, int mtu);
 /* Route @dst/@prefix via @gw (NULL: directly on @dev). 0 or errno. */
 int nl_route_add(const char *dst, int prefix, const char *gw, const char *dev);
 /* @dev administratively up or down; 0 or errno. */
@@ -314,6 +318,8 @@ struct netem {
 	 * a byte of the packet's linear part (with SG, the headers only).
 	 */
 	bool wire_segments;
+	/* netem_case() only: the connections over IPv6 (topo_add6()) */
+	bool ipv6;
 };
 
 /* netem as root qdisc of @dev (current namespace), as `tc qdisc replace`. */
@@ -335,6 +341,8 @@ enum side { SIDE_A, SIDE_B };
 
 struct topo {
 	int ns[2];			/* [SIDE_A], [SIDE_B] */
+	bool v6;			/* topo_pair() and xfer_multi() connect to IP6_B
+					 * (topo_add6() first); topo_init(): false */
 };
 
 /* The MAC of topo_silent()'s ARP entry: nobody has it. */
@@ -430,9 +438,10 @@ struct sock_opts {
 };
 
 /*
- * A connected pair of @s: a listener on @ip:@port in namespace @ns_s, a
- * client in @ns_c (-1: the current one); *cfd in ns_c, *sfd in ns_s; the
- * listener is closed, the caller's namespace kept. 0 or errno.
+ * A connected pair of @s: a listener on @ip:@port (an IPv6 address when it
+ * has a colon) in namespace @ns_s, a client in @ns_c (-1: the current
+ * one); *cfd in ns_c, *sfd in ns_s; the listener is closed, the caller's
+ * namespace kept. 0 or errno.
  */
 int pair_ns(int ns_c, int ns_s, enum stack s, const char *ip, unsigned short port,
 	    const struct sock_opts *o, int *cfd, int *sfd);
@@ -682,6 +691,13 @@ int pcap_segs(const char *path, int proto, struct seg *segs, int max);
 typedef void (*tshark_cb)(void *ctx, char **f, int nf);
 int tshark_run(const char *pcap, const char *filter, const char *fields,
 	       tshark_cb cb, void *ctx);
+
+/* What tshark_csum_cb() counts: segments, checksums Good/Bad/other, with data. */
+struct tshark_csum {
+	int segs, good, bad, other, data;
+};
+/* A tshark_cb for the fields "tcp.checksum.status,tcp.len", @ctx a struct tshark_csum. */
+void tshark_csum_cb(void *ctx, char **f, int nf);
 
 /* ------------------------------------------------------------------ misc */
 

@@ -61,4 +61,21 @@ static void run(struct __test_metadata *_metadata, enum stack s, struct netem_ca
 	}
 }
 
+/*
+ * The marks impairments leave on both sides of XTCP's run: retransmissions,
+ * out-of-order queueing and, with @csum, checksum drops.
+ */
+static inline void expect_marks(struct __test_metadata *_metadata, const struct netem_case *x,
+				bool csum)
+{
+	int side;
+
+	for (side = 0; side < 2; side++) {
+		EXPECT_GT(netem_cnt(x, side, "RetransSegs"), 0);
+		EXPECT_GT(netem_cnt(x, side, "TCPOFOQueue"), 0);
+		if (csum)
+			EXPECT_GT(netem_cnt(x, side, "InCsumErrors"), 0);
+	}
+}
+
 #endif /* XTCP_NETEM_H */

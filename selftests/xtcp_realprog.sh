@@ -93,39 +93,10 @@ cap_start "$NSC" va "$CAP" -B 64
 snap cap0
 
 # ------------------------------------------------------------ nginx + curl
-mkdir -p "$TMPD/www" "$TMPD/ng"
+mkdir -p "$TMPD/www"
 "$XF" gen -b $FSIZE -s 77 >"$TMPD/www/f16.bin"
-cat >"$TMPD/ng/nginx.conf" <<-EOF
-	daemon off;
-	master_process on;
-	worker_processes 1;
-	user root;
-	pid $TMPD/ng/nginx.pid;
-	error_log $TMPD/ng/error.log info;
-	events { worker_connections 64; }
-	http {
-		access_log $TMPD/ng/access.log;
-		client_body_temp_path $TMPD/ng/body;
-		proxy_temp_path $TMPD/ng/proxy;
-		fastcgi_temp_path $TMPD/ng/fastcgi;
-		uwsgi_temp_path $TMPD/ng/uwsgi;
-		scgi_temp_path $TMPD/ng/scgi;
-		sendfile on;
-		tcp_nopush on;
-		keepalive_timeout 5;
-		default_type application/octet-stream;
-		server {
-			listen $SADDR:8080;
-			root $TMPD/www;
-		}
-	}
-EOF
-ip netns exec "$NSS" "$XTCPIZE" run nginx -p "$TMPD/ng" -c "$TMPD/ng/nginx.conf" \
-	-e "$TMPD/ng/error.log" >"$TMPD/ng/stdout" 2>&1 &
-ngpid=$!
-bg_track $ngpid
-wait_for_file "$TMPD/ng/error.log" 60 "start worker process" ||
-	fail "nginx did not start: $(<"$TMPD/ng/error.log") $(<"$TMPD/ng/stdout")"
+nginx_start "$NSS" "$SADDR:8080" "$XTCPIZE" run
+ngpid=$NGPID
 tsleep 0.5
 n_x=$(rows $ngpid 1F90 xtcp) n_t=$(rows $ngpid 1F90 tcp)
 tap_check "nginx (xtcpize) listens on $SADDR:8080 over XTCP: /proc/net/xtcp rows $n_x, /proc/net/tcp rows $n_t" \

@@ -66,25 +66,6 @@ coproc DS { exec "$HELPER" 2>&1; }
 DS_PID_SAVED=$DS_PID
 bg_track "$DS_PID"
 
-# ds CMD...: one helper command; its answer in $DSR; true if "ok ..."
-ds() {
-	DSR="(no answer)"
-	echo "$*" >&"${DS[1]}" || return 1
-	read -r -t 60 DSR <&"${DS[0]}" || return 1
-	[[ $DSR == ok* ]]
-}
-# dsx CMD...: a setup step that must work
-dsx() {
-	ds "$@" || fail "helper: $* -> $DSR"
-}
-# val KEY: the KEY=value of the last answer
-val() {
-	local w
-	for w in $DSR; do
-		[[ $w == "$1="* ]] && { echo "${w#*=}"; return; }
-	done
-}
-
 # --------------------------------------------------------------- recipe
 dsx ns "$NSB"
 dsx sysctl net.xtcp.synack_retries 10
@@ -210,11 +191,6 @@ snapshot() {
 		tsleep 1
 	done
 	tap_diag "$1: /proc/net/xtcp kept changing"
-}
-
-show() {	# show FILE: a file as TAP comments
-	local l
-	while IFS= read -r l; do echo "#   $l"; done <"$1"
 }
 
 # same_output A B: the same first (header) line, then the same lines in

@@ -56,7 +56,7 @@ static void slab_active(const char *name, long *active)
 
 TEST_F_TIMEOUT(scale, twenty_thousand_time_wait_rows, 460)
 {
-	struct topo t = { { -1, -1 } };
+	struct topo t = { .ns = { -1, -1 } };
 	long tw_before, tw_after, sk_before, sk_after, active = -1, refs = -1;
 	static int cfd[BATCH], sfd[BATCH];
 	int lfd, made = 0, i, n, err, init_ns;

@@ -24,38 +24,31 @@
 source "$(dirname "$0")/lib.sh"
 
 XF=$XTCP_TESTS_DIR/build/helpers/io_xfer
+DSOCKS=$XTCP_TESTS_DIR/build/helpers/diag_socks
 NSA=$NS_PREFIX-a
 NSB=$NS_PREFIX-b
 BYTES=300000
 TRACEFS=/sys/kernel/tracing
 
-tap_plan 13
+tap_plan 15
 
 [ -x "$XF" ] || fail "$XF missing: run make -C selftests"
 [ -r /proc/net/xtcp_stat ] || fail "/proc/net/xtcp_stat missing: is xtcp.ko loaded?"
 if ! need_cmd perf; then
-	for i in $(seq 13); do tap_skip "tracepoint check $i" "perf not installed"; done
+	for i in $(seq 15); do tap_skip "tracepoint check $i" "perf not installed"; done
 	tap_done
 fi
 mountpoint -q "$TRACEFS" || mount -t tracefs nodev "$TRACEFS" 2>/dev/null
 if [ ! -d "$TRACEFS/events/xtcp" ]; then
 	# a kernel without CONFIG_EVENT_TRACING compiles them out
-	for i in $(seq 13); do tap_skip "tracepoint check $i" "no $TRACEFS/events/xtcp"; done
+	for i in $(seq 15); do tap_skip "tracepoint check $i" "no $TRACEFS/events/xtcp"; done
 	tap_done
 fi
 
-ns_create "$NSA" "$NSB"
-veth_create "$NSA" va "$NSB" vb
-ns_batch "$NSA" <<-END
-	addr add 10.0.0.1/24 dev va
-	link set va up
-	link set lo up
-END
-ns_batch "$NSB" <<-END
-	addr add 10.0.0.2/24 dev vb
-	link set vb up
-	link set lo up
-END
+topo_ab "$NSA" "$NSB" 6
+# segments of 1448 bytes through the loss, not 64 KB GSO packets (netem
+# draws once per packet: ~5 draws would often lose nothing)
+ip netns exec "$NSB" ethtool -K vb tso off gso off >/dev/null || fail "ethtool -K vb"
 ip netns exec "$NSB" sysctl -qw net.xtcp.tw_timeout=1 || fail "net.xtcp.tw_timeout"
 
 # life STACKFLAG PORT TAG: one connection's life under perf; perf script
@@ -189,5 +182,21 @@ perf script -i "$TMPD/rst.data" -F event,trace >"$TMPD/rst.txt" 2>/dev/null
 tap_diag "connect to a closed port: $(<"$TMPD/rst.cli"); $(head -1 "$TMPD/rst.txt")"
 tap_check "xtcp_send_reset: a SYN to a closed port is answered, src 10.0.0.1:5999" \
 	grep -qE "xtcp_send_reset: src=10\.0\.0\.1:5999 dest=10\.0\.0\.2:[0-9]+ state=CLOSE skaddr=(\(nil\)|0+)" "$TMPD/rst.txt"
+
+# IPv6: addresses as %pISpc prints them, [fd00::2]:41000
+[ -x "$DSOCKS" ] || fail "$DSOCKS missing: run make -C selftests"
+printf '%s\n' "ns $NSA" "listen L x fd00::1 5003 8" "ns $NSB" \
+	"connect C x fd00::2 41000 fd00::1 5003" "connect R x fd00::2 41001 fd00::1 5998" \
+	"ns $NSA" "accept S L" quit >"$TMPD/v6.cmds"
+perf record -q -a -e xtcp:xtcp_set_state -e xtcp:xtcp_send_reset -o "$TMPD/v6.data" -- \
+	"$DSOCKS" <"$TMPD/v6.cmds" >"$TMPD/v6.out" 2>&1
+perf script -i "$TMPD/v6.data" -F event,trace 2>/dev/null |
+	sed -E 's/[[:space:]]+/ /g; s/^ //' >"$TMPD/v6.txt"
+tap_diag "IPv6: $(tr '\n' '|' <"$TMPD/v6.out")"
+tap_diag "IPv6: $(head -4 "$TMPD/v6.txt" | tr '\n' '|')"
+tap_check "IPv6: xtcp_set_state src=[fd00::2]:41000 dest=[fd00::1]:5003 SYN_SENT>ESTABLISHED" \
+	grep -qF "xtcp_set_state: src=[fd00::2]:41000 dest=[fd00::1]:5003 oldstate=SYN_SENT newstate=ESTABLISHED" "$TMPD/v6.txt"
+tap_check "IPv6: xtcp_send_reset answers a SYN to a closed port, src=[fd00::1]:5998 dest=[fd00::2]:41001" \
+	grep -qE "xtcp_send_reset: src=\[fd00::1\]:5998 dest=\[fd00::2\]:41001 state=CLOSE" "$TMPD/v6.txt"
 
 tap_done

@@ -17,10 +17,13 @@
  * cwnd ssthresh ... as ss -i); -p processes holding each socket (by inode,
  * from /proc/PID/fd); -s a summary with the count per state; -H no header;
  * -O one line per socket; -N NETNS run in a named network namespace;
- * -t, -4 accepted and ignored (XTCP sockets are IPv4 TCP-like sockets).
+ * -4 IPv4 sockets only, -6 IPv6 ones only (both by default; as in ss,
+ * a dual-stack listener on :: shows as *, an IPv6 address in brackets);
+ * -t accepted and ignored.
  * STATE: all connected synchronized bucket big established syn-sent
  * syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack
- * listening closing. EXPRESSION: src|dst [=|!=] ADDR[/PLEN][:PORT],
+ * listening closing. EXPRESSION: src|dst [=|!=] ADDR[/PLEN][:PORT]
+ * (IPv6: [ADDR][/PLEN][:PORT], or ADDR[/PLEN] without a port),
  * sport|dport OP [:]PORT with OP one of = == != > >= < <= eq ne gt ge lt
  * le, combined with and/&/&&, or/|/||, not/!, parentheses; juxtaposition
  * is "and".
@@ -339,6 +342,28 @@ static void render(void)
 /* Filter expressions                                                  */
 /* ------------------------------------------------------------------ */
 
+/* One socket, request or TIME_WAIT entry of a dump. */
+struct entry {
+	int state, timer, retrans;
+	unsigned int expires, rq, wq, uid, ino, ifindex;
+	unsigned long long cookie;
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t src[16], dst[16];	/* IPv4: the first 4 bytes */
+	bool v6only;		/* an IPv6 socket with IPV6_V6ONLY */
+	int sport, dport;
+	int shutdown;		/* -1: not reported */
+	unsigned int mark;
+	unsigned long long cgroup;
+	bool has_cgroup;
+	bool has_info;
+	struct tcp_info info;
+	char cong[16];
+	int nskmem;
+	uint32_t skmem[SK_MEMINFO_VARS];
+	bool has_mem;
+	struct inet_diag_meminfo mem;
+};
+
 enum f_type { F_SCOND, F_DCOND, F_S_GE, F_S_LE, F_D_GE, F_D_LE,
 	      F_AND, F_OR, F_NOT };
 
@@ -347,7 +372,8 @@ struct fnode {
 	struct fnode *a, *b;
 	int port;		/* -1: any */
 	int plen;		/* prefix length, 0: any address */
-	uint32_t addr;		/* network order */
+	int family;		/* of addr: AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network order; IPv4 in the first 4 bytes */
 };
 
 static char **ftok;
@@ -398,51 +424,94 @@ static int parse_port(const char *s)
 	return ntohs(se->s_port);
 }
 
-/* ADDR[/PLEN][:PORT], *[:PORT], :PORT; a host name may give several. */
+/* the address family of filter addresses: -4 or -6 alone narrow it, as in ss */
+static int filter_family = AF_UNSPEC;
+
+/*
+ * ADDR[/PLEN][:PORT], *[:PORT], :PORT; IPv6: [ADDR][/PLEN][:PORT] or a
+ * bare ADDR[/PLEN] (two colons or more: no port). A host name may give
+ * several addresses, of either family.
+ */
 static struct fnode *parse_hostcond(enum f_type t, const char *arg)
 {
-	char *s = xstrdup(arg), *port = NULL, *slash;
-	struct addrinfo hints = { .ai_family = AF_INET,
+	char *s = xstrdup(arg), *host = s, *port = NULL, *slash, *end;
+	struct addrinfo hints = { .ai_family = filter_family,
 				  .ai_socktype = SOCK_STREAM }, *res, *ai;
 	struct fnode *n = NULL, *m;
-	int plen = 32, p = -1;
+	int plen = -1, p = -1;
 
-	if (s[0] == '*') {
+	if (s[0] == '[') {
+		end = strchr(s, ']');
+		if (!end)
+			die("filter: missing \"]\" in \"%s\"", arg);
+		*end++ = '\0';
+		host = s + 1;
+		if (*end == '/') {	/* [ADDR]/PLEN[:PORT] */
+			slash = end;
+			end = strchr(slash, ':');
+			if (end)
+				*end++ = '\0';
+			if (strchr(host, '/'))
+				die("filter: two prefix lengths in \"%s\"", arg);
+			memmove(host + strlen(host), slash, strlen(slash) + 1);
+		} else if (*end == ':') {
+			end++;
+		} else if (*end) {
+			die("filter: \"%s\" after \"]\" in \"%s\"", end, arg);
+		}
+		port = end;
+	} else if (s[0] == '*') {
 		port = s + 1;
 		s[0] = '\0';
+	} else if (strchr(s, ':') != strrchr(s, ':')) {
+		port = NULL;		/* a bare IPv6 address */
 	} else {
 		port = strrchr((slash = strchr(s, '/')) ? slash : s, ':');
-	}
-	if (port && *port) {
-		if (*port == ':')
+		if (port)
 			*port++ = '\0';
-		p = parse_port(port);
 	}
-	slash = strchr(s, '/');
+	if (port && *port == ':')
+		port++;
+	if (port && *port)
+		p = parse_port(port);
+	slash = strchr(host, '/');
 	if (slash) {
-		char *end;
-
 		*slash++ = '\0';
 		plen = strtol(slash, &end, 10);
-		if (*end || plen < 0 || plen > 32)
+		if (*end || !*slash || plen < 0 || plen > 128)
 			die("filter: bad prefix length in \"%s\"", arg);
 	}
-	if (!*s || !strcmp(s, "*")) {
+	if (!*host || !strcmp(host, "*")) {
 		n = fnode_new(t, NULL, NULL);
 		n->port = p;
 		free(s);
 		return n;
 	}
-	if (getaddrinfo(s, NULL, &hints, &res))
-		die("filter: an IPv4 address or prefix is expected rather than \"%s\"", arg);
+	if (getaddrinfo(host, NULL, &hints, &res))
+		die("filter: an %s address or prefix is expected rather than \"%s\"",
+		    filter_family == AF_INET ? "IPv4" : filter_family == AF_INET6 ? "IPv6" :
+		    "IPv4 or IPv6", arg);
 	for (ai = res; ai; ai = ai->ai_next) {
+		bool v6 = ai->ai_family == AF_INET6;
+
+		if (ai->ai_family != AF_INET && !v6)
+			continue;
+		if (plen > (v6 ? 128 : 32))
+			die("filter: prefix length %d is longer than an %s address",
+			    plen, v6 ? "IPv6" : "IPv4");
 		m = fnode_new(t, NULL, NULL);
 		m->port = p;
-		m->plen = plen;
-		m->addr = ((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr;
+		m->family = ai->ai_family;
+		m->plen = plen >= 0 ? plen : v6 ? 128 : 32;
+		if (v6)
+			memcpy(m->addr, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
+		else
+			memcpy(m->addr, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
 		n = n ? fnode_new(F_OR, n, m) : m;
 	}
 	freeaddrinfo(res);
+	if (!n)
+		die("filter: no IPv4 or IPv6 address for \"%s\"", arg);
 	free(s);
 	return n;
 }
@@ -586,35 +655,49 @@ static void tokenize(int argc, char **argv)
 	}
 }
 
-static bool prefix_match(uint32_t a, uint32_t p, int plen)
+/* The first @plen bits of @a and @p are equal. */
+static bool prefix_match(const uint8_t *a, const uint8_t *p, int plen)
 {
-	uint32_t mask = plen ? htonl(~0U << (32 - plen)) : 0;
+	int whole = plen / 8, rest = plen % 8;
 
-	return !((a ^ p) & mask);
+	if (memcmp(a, p, whole))
+		return false;
+	return !rest || !((a[whole] ^ p[whole]) & (0xff00 >> rest));
+}
+
+/* Does address @a of @family (an entry's) fall in host condition @n? */
+static bool host_match(const struct fnode *n, int family, const uint8_t *a)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (!n->plen)
+		return true;
+	if (n->family == family)
+		return prefix_match(a, n->addr, n->plen);
+	/* an IPv4 condition on a v4-mapped IPv6 entry, as inet_diag_bc_run() */
+	return n->family == AF_INET && family == AF_INET6 &&
+	       !memcmp(a, mapped, 12) && prefix_match(a + 12, n->addr, n->plen);
 }
 
 /* The expression on one entry (ss also checks in user space). */
-static bool fmatch(const struct fnode *n, uint32_t src, int sport,
-		   uint32_t dst, int dport)
+static bool fmatch(const struct fnode *n, const struct entry *e)
 {
 	switch (n->type) {
 	case F_SCOND:
 	case F_DCOND: {
 		bool s = n->type == F_SCOND;
 
-		if (n->port != -1 && n->port != (s ? sport : dport))
+		if (n->port != -1 && n->port != (s ? e->sport : e->dport))
 			return false;
-		return !n->plen || prefix_match(s ? src : dst, n->addr, n->plen);
+		return host_match(n, e->family, s ? e->src : e->dst);
 	}
-	case F_S_GE: return sport >= n->port;
-	case F_S_LE: return sport <= n->port;
-	case F_D_GE: return dport >= n->port;
-	case F_D_LE: return dport <= n->port;
-	case F_AND: return fmatch(n->a, src, sport, dst, dport) &&
-			   fmatch(n->b, src, sport, dst, dport);
-	case F_OR: return fmatch(n->a, src, sport, dst, dport) ||
-			  fmatch(n->b, src, sport, dst, dport);
-	case F_NOT: return !fmatch(n->a, src, sport, dst, dport);
+	case F_S_GE: return e->sport >= n->port;
+	case F_S_LE: return e->sport <= n->port;
+	case F_D_GE: return e->dport >= n->port;
+	case F_D_LE: return e->dport <= n->port;
+	case F_AND: return fmatch(n->a, e) && fmatch(n->b, e);
+	case F_OR: return fmatch(n->a, e) || fmatch(n->b, e);
+	case F_NOT: return !fmatch(n->a, e);
 	}
 	return false;
 }
@@ -684,18 +767,18 @@ static void bc_gen(struct bc *b, const struct fnode *n, int f)
 	switch (n->type) {
 	case F_SCOND:
 	case F_DCOND: {
-		int alen = n->plen ? 4 : 0;
+		int alen = !n->plen ? 0 : n->family == AF_INET6 ? 16 : 4;
 		int size = sizeof(*op) + sizeof(struct inet_diag_hostcond) + alen;
 		struct inet_diag_hostcond *hc;
 
 		op = bc_op(b, n->type == F_SCOND ? INET_DIAG_BC_S_COND :
 			   INET_DIAG_BC_D_COND, size, f);
 		hc = (struct inet_diag_hostcond *)(op + 1);
-		hc->family = n->plen ? AF_INET : AF_UNSPEC;
+		hc->family = n->plen ? n->family : AF_UNSPEC;
 		hc->prefix_len = n->plen;
 		hc->port = n->port;
 		if (alen)
-			memcpy(hc->addr, &n->addr, 4);
+			memcpy(hc->addr, n->addr, alen);
 		break;
 	}
 	case F_S_GE: case F_S_LE: case F_D_GE: case F_D_LE: {
@@ -749,24 +832,6 @@ static void bc_compile(struct bc *b, const struct fnode *root)
 /* sock_diag                                                            */
 /* ------------------------------------------------------------------ */
 
-struct entry {
-	int state, timer, retrans;
-	unsigned int expires, rq, wq, uid, ino, ifindex;
-	unsigned long long cookie;
-	uint32_t src, dst;
-	int sport, dport;
-	int shutdown;		/* -1: not reported */
-	unsigned int mark;
-	unsigned long long cgroup;
-	bool has_cgroup;
-	bool has_info;
-	struct tcp_info info;
-	char cong[16];
-	int nskmem;
-	uint32_t skmem[SK_MEMINFO_VARS];
-	bool has_mem;
-	struct inet_diag_meminfo mem;
-};
 
 static struct entry *entries;
 static size_t nentries;
@@ -802,8 +867,11 @@ static void parse_entry(const struct nlmsghdr *h)
 	e->ifindex = r->id.idiag_if;
 	e->cookie = ((unsigned long long)r->id.idiag_cookie[1] << 32) |
 		    r->id.idiag_cookie[0];
-	e->src = r->id.idiag_src[0];
-	e->dst = r->id.idiag_dst[0];
+	e->family = r->idiag_family;
+	memcpy(e->src, r->id.idiag_src, sizeof(e->src));
+	memcpy(e->dst, r->id.idiag_dst, sizeof(e->dst));
+	e->v6only = tb[INET_DIAG_SKV6ONLY] &&
+		    *(uint8_t *)RTA_DATA(tb[INET_DIAG_SKV6ONLY]);
 	e->sport = ntohs(r->id.idiag_sport);
 	e->dport = ntohs(r->id.idiag_dport);
 	e->shutdown = tb[INET_DIAG_SHUTDOWN] ?
@@ -856,8 +924,8 @@ static void diag_error(int err)
 	die("sock_diag dump: %s", strerror(err));
 }
 
-/* Dump XTCP entries in @states, with attributes @ext, bytecode @bc. */
-static void diag_dump(uint32_t states, uint8_t ext, const struct bc *bc)
+/* Dump XTCP entries of @family in @states, with attributes @ext, bytecode @bc. */
+static void diag_dump(int family, uint32_t states, uint8_t ext, const struct bc *bc)
 {
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 	static char buf[65536] __attribute__((aligned(8)));
@@ -882,7 +950,7 @@ static void diag_dump(uint32_t states, uint8_t ext, const struct bc *bc)
 	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req.nlh.nlmsg_seq = seq;
-	req.r.sdiag_family = AF_INET;
+	req.r.sdiag_family = family;
 	req.r.sdiag_protocol = ipproto;
 	req.r.idiag_states = states;
 	req.r.idiag_ext = ext;
@@ -942,6 +1010,15 @@ static void diag_dump(uint32_t states, uint8_t ext, const struct bc *bc)
 	}
 }
 
+/* diag_dump() for IPv4 (bit 0 of @fams) and IPv6 (bit 1); 0: both. */
+static void diag_dumps(int fams, uint32_t states, uint8_t ext, const struct bc *bc)
+{
+	if (!fams || (fams & 1))
+		diag_dump(AF_INET, states, ext, bc);
+	if (!fams || (fams & 2))
+		diag_dump(AF_INET6, states, ext, bc);
+}
+
 /* ------------------------------------------------------------------ */
 /* Names: services, hosts, interfaces, processes, cgroups             */
 /* ------------------------------------------------------------------ */
@@ -978,16 +1055,35 @@ static const char *port_name(int port, char *buf, size_t len)
 	return buf;
 }
 
-static const char *host_name(uint32_t addr, char *buf, size_t len)
+/*
+ * Address @a of @family as ss prints it: IPv4 dotted, IPv6 in brackets, the
+ * IPv6 any address of a dual-stack socket as "*" (host names with -r).
+ */
+static const char *host_name(int family, const uint8_t *a, bool v6only, char *buf,
+			     size_t len)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	static const uint8_t any[16];
+	struct sockaddr_storage ss = { .ss_family = family };
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	bool v6 = family == AF_INET6;
+	char h[NI_MAXHOST];
 
-	sin.sin_addr.s_addr = addr;
-	if (resolve_hosts && addr &&
-	    !getnameinfo((struct sockaddr *)&sin, sizeof(sin), buf, len, NULL, 0,
-			 NI_NAMEREQD))
+	if (v6 && !v6only && !memcmp(a, any, 16)) {
+		snprintf(buf, len, "*");
 		return buf;
-	return inet_ntop(AF_INET, &sin.sin_addr, buf, len);
+	}
+	if (v6)
+		memcpy(&sin6->sin6_addr, a, 16);
+	else
+		memcpy(&sin->sin_addr, a, 4);
+	if (!resolve_hosts || !memcmp(a, any, v6 ? 16 : 4) ||
+	    getnameinfo((struct sockaddr *)&ss, v6 ? sizeof(*sin6) : sizeof(*sin),
+			h, sizeof(h), NULL, 0, NI_NAMEREQD))
+		inet_ntop(family, v6 ? (void *)&sin6->sin6_addr : (void *)&sin->sin_addr,
+			  h, sizeof(h));
+	snprintf(buf, len, strchr(h, ':') ? "[%s]" : "%s", h);
+	return buf;
 }
 
 struct user {
@@ -1304,14 +1400,15 @@ static void add_entry_line(const struct entry *e)
 	snprintf(p, sizeof(p), "%-6u", e->wq);
 	l->field[COL_SENDQ] = xstrdup(p);
 
-	host_name(e->src, h, sizeof(h));
+	host_name(e->family, e->src, e->v6only, h, sizeof(h));
 	if (e->ifindex && if_indextoname(e->ifindex, ifn))
 		sb_printf(&b, "%s%%%s:", h, ifn);
 	else
 		sb_printf(&b, "%s:", h);
 	l->field[COL_ADDR] = b.s;
 	l->field[COL_SERV] = xstrdup(port_name(e->sport, p, sizeof(p)));
-	l->field[COL_RADDR] = malloc(strlen(host_name(e->dst, h, sizeof(h))) + 2);
+	l->field[COL_RADDR] = malloc(strlen(host_name(e->family, e->dst, e->v6only, h,
+						       sizeof(h))) + 2);
 	if (!l->field[COL_RADDR])
 		die("out of memory");
 	sprintf(l->field[COL_RADDR], "%s:", h);
@@ -1359,13 +1456,14 @@ static void print_summary(void)
 {
 	const int closing = (1 << ST_FIN_WAIT1) | (1 << ST_FIN_WAIT2) |
 			    (1 << ST_CLOSING) | (1 << ST_LAST_ACK);
-	int count[ST_MAX] = { 0 }, socks = 0, orphans = 0, i;
+	int count[ST_MAX] = { 0 }, socks = 0, orphans = 0, v6 = 0, i;
 	size_t k;
 
 	for (k = 0; k < nentries; k++) {
 		const struct entry *e = &entries[k];
 
 		count[e->state]++;
+		v6 += e->family == AF_INET6;
 		if (e->state == ST_TIME_WAIT || e->state == ST_SYN_RECV)
 			continue;	/* a TIME_WAIT entry, a SYN-queue request */
 		socks++;
@@ -1382,7 +1480,7 @@ static void print_summary(void)
 	       orphans, count[ST_TIME_WAIT]);
 	printf("\n");
 	printf("Transport Total     IP        IPv6\n");
-	printf("XTCP\t  %-9zu %-9zu %-9d\n", nentries, nentries, 0);
+	printf("XTCP\t  %-9zu %-9zu %-9d\n", nentries, nentries - v6, v6);
 	printf("\n");
 	printf("State       Count\n");
 	for (i = ST_ESTABLISHED; i < ST_MAX; i++)
@@ -1665,7 +1763,7 @@ int main(int argc, char **argv)
 		{ "zeros", 0, NULL, 'z' }, { "ipproto", 1, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int ch, states = 0, saw_states = 0, ipv6 = 0, summary = 0, stat_mode = 0;
+	int ch, states = 0, saw_states = 0, fams = 0, summary = 0, stat_mode = 0;
 	int opt_a = 0, opt_l = 0, opt_n = 0, opt_r = 0, opt_s = 0, opt_z = 0;
 	struct fnode *filter = NULL;
 	struct bc bc = { 0 };
@@ -1690,8 +1788,9 @@ int main(int argc, char **argv)
 		case 'N': netns_enter(optarg); break;
 		case 'H': show_header = 0; break;
 		case 'O': oneline = 1; break;
-		case 't': case '4': break;
-		case '6': ipv6 = 1; break;
+		case 't': break;
+		case '4': fams |= 1; break;
+		case '6': fams |= 2; break;
 		case 'S': stat_mode = 1; break;
 		case 'z': opt_z = 1; break;
 		case 'P': {
@@ -1747,6 +1846,7 @@ int main(int argc, char **argv)
 		argv += 2;
 	}
 	if (argc > 0) {
+		filter_family = fams == 1 ? AF_INET : fams == 2 ? AF_INET6 : AF_UNSPEC;
 		tokenize(argc, argv);
 		filter = parse_or();
 		if (ftpos != nftok)
@@ -1755,7 +1855,7 @@ int main(int argc, char **argv)
 	}
 
 	if (summary) {
-		diag_dump(ST_ALL, 0, NULL);
+		diag_dumps(fams, ST_ALL, 0, NULL);
 		print_summary();
 		if (!saw_states && !filter)
 			return 0;
@@ -1783,14 +1883,13 @@ int main(int argc, char **argv)
 		for (c = 0; c < COL_MAX; c++)
 			l->field[c] = xstrdup(columns[c].header);
 	}
-	if (!ipv6)	/* XTCP has no IPv6 sockets: -6 lists none */
-		diag_dump(states, ext, filter ? &bc : NULL);
+	diag_dumps(fams, states, ext, filter ? &bc : NULL);
 	for (k = 0; k < nentries; k++) {
 		const struct entry *e = &entries[k];
 
 		if (!(states & (1 << e->state)))
 			continue;
-		if (filter && !fmatch(filter, e->src, e->sport, e->dst, e->dport))
+		if (filter && !fmatch(filter, e))
 			continue;
 		add_entry_line(e);
 	}

@@ -181,7 +181,7 @@ TEST(cubic_window_follows_the_curve)
 	int r;
 
 	xs->cwnd = 100;
-	xs->ssthresh = xtcp_cubic.ssthresh(xs, 100);
+	xs->ssthresh = xtcp_cubic.ssthresh(xs);
 	EXPECT_EQ(xs->ssthresh, 70);
 	xs->cwnd = xs->ssthresh;
 	ca->delay_min = 100000;
@@ -218,19 +218,19 @@ TEST(cubic_fast_convergence)
 
 	xs->cwnd = 100;
 	ca->epoch_start = 5;
-	EXPECT_EQ(xtcp_cubic.ssthresh(xs, 3), 70);	/* cwnd, not flight */
+	EXPECT_EQ(xtcp_cubic.ssthresh(xs), 70);	/* cwnd, not flight */
 	EXPECT_EQ(ca->last_max_cwnd, 100);
 	EXPECT_EQ(ca->epoch_start, 0);
 	xs->cwnd = 80;				/* cut again before Wmax */
-	EXPECT_EQ(xtcp_cubic.ssthresh(xs, 80), 56);
+	EXPECT_EQ(xtcp_cubic.ssthresh(xs), 56);
 	EXPECT_EQ(ca->last_max_cwnd, 68);	/* 80 * 1741 / 2048 */
 	xs->cwnd = 120;				/* beyond it: Wmax = cwnd */
-	EXPECT_EQ(xtcp_cubic.ssthresh(xs, 120), 84);
+	EXPECT_EQ(xtcp_cubic.ssthresh(xs), 84);
 	EXPECT_EQ(ca->last_max_cwnd, 120);
 	xs->cwnd = 10;				/* the case: 7 */
-	EXPECT_EQ(xtcp_cubic.ssthresh(xs, 10), 7);
+	EXPECT_EQ(xtcp_cubic.ssthresh(xs), 7);
 	xs->cwnd = 2;
-	EXPECT_EQ(xtcp_cubic.ssthresh(xs, 2), 2);
+	EXPECT_EQ(xtcp_cubic.ssthresh(xs), 2);
 	ut_sock_free(xs);
 }
 
@@ -425,7 +425,7 @@ TEST(cubic_timeout_forgets_the_curve)
 	struct xtcp_cubic *ca = xtcp_cubic_ca(xs);
 
 	xs->cwnd = 50;
-	xtcp_cubic.ssthresh(xs, 50);
+	xtcp_cubic.ssthresh(xs);
 	ca->delay_min = 777;
 	ca->found = true;
 	xtcp_cong_set_state(SK(xs), XTCP_CA_RECOVERY);

@@ -250,6 +250,92 @@ TEST(mss_bound_to_half_window)
 	ut_sock_free(xs);
 }
 
+/* ---- path MTU (xtcp_mtu_reduced()) ---- */
+
+/* update_pmtu of the tests' network layer: the route's MTU becomes @mtu */
+static struct dst_entry *ut_update_pmtu(struct sock *sk, u32 mtu)
+{
+	struct dst_entry *d = __sk_dst_get(sk);
+
+	d->mock_mtu = mtu;
+	return d;
+}
+
+TEST(pmtu_reduced_resends_in_smaller_segments)
+{
+	/* Linux's tcp_v4_mtu_reduced() + tcp_simple_retransmit() (RFC 1191,
+	 * RFC 8201): the MSS follows the new MTU (1280 - 40 = 1240), the
+	 * segments in flight that no longer fit are lost and go again cut
+	 * to it (tcp_fragment()), cwnd and ssthresh untouched
+	 */
+	struct xtcp_af_ops ops = xtcp_ipv4_af_ops;
+	struct xtcp_sock *xs = ut_sock(1000);
+	struct sock *sk = SK(xs);
+	u32 cwnd, ssthresh;
+	int i, bad = 0;
+
+	ops.update_pmtu = ut_update_pmtu;
+	xs->af_ops = &ops;
+	xs->mss_cache = 1460;
+	for (i = 0; i < 3; i++)
+		ut_queue(xs, 1460);
+	xtcp_push(sk);
+	ASSERT_EQ(mock_tx_count, 3);
+	cwnd = xs->cwnd;
+	ssthresh = xs->ssthresh;
+
+	xs->mtu_info = 1280;
+	xtcp_mtu_reduced(sk);
+	EXPECT_EQ(xs->mss_cache, 1240);
+	EXPECT_EQ(mock_tx_count, 3 + 6);
+	for (i = 0; i < 6; i++) {
+		u32 want = i & 1 ? 220 : 1240;
+
+		if (mock_tx[3 + i].len != want ||
+		    mock_tx[3 + i].seq != 1001 + (i / 2) * 1460 + (i & 1) * 1240)
+			bad++;
+	}
+	EXPECT_EQ(bad, 0);
+	EXPECT_EQ(xtcp_flight_size(sk), 6);
+	EXPECT_EQ(xs->cwnd, cwnd);
+	EXPECT_EQ(xs->ssthresh, ssthresh);
+
+	/* a larger MTU later changes nothing in flight */
+	xs->mtu_info = 1500;
+	xtcp_mtu_reduced(sk);
+	EXPECT_EQ(mock_tx_count, 9);
+	ut_update_pmtu(sk, 1500);
+	ut_sock_free(xs);
+}
+
+TEST(pmtu_deferred_to_release_sock)
+{
+	/* while the user held the socket the MTU waits for release_sock()
+	 * (Linux's TCP_MTU_REDUCED_DEFERRED in tcp_release_cb())
+	 */
+	struct xtcp_af_ops ops = xtcp_ipv4_af_ops;
+	struct xtcp_sock *xs = ut_sock(1000);
+	struct sock *sk = SK(xs);
+
+	ops.update_pmtu = ut_update_pmtu;
+	xs->af_ops = &ops;
+	xs->mss_cache = 1460;
+	ut_queue(xs, 1460);
+	xtcp_push(sk);
+	xs->mtu_info = 1400;
+	xtcp_release_cb(sk);		/* nothing deferred: nothing done */
+	EXPECT_EQ(xs->mss_cache, 1460);
+	xs->mtu_deferred = true;
+	xtcp_release_cb(sk);
+	EXPECT_FALSE(xs->mtu_deferred);
+	EXPECT_EQ(xs->mss_cache, 1360);
+	EXPECT_EQ(mock_tx_count, 1 + 2);
+	EXPECT_EQ(mock_tx[1].len, 1360);
+	EXPECT_EQ(mock_tx[2].len, 100);
+	ut_update_pmtu(sk, 1500);
+	ut_sock_free(xs);
+}
+
 /* ---- xtcp_push() ---- */
 
 TEST(push_limited_by_cwnd)

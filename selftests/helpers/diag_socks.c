@@ -9,7 +9,7 @@
  *   fsuid UID                     later sockets are owned by UID
  *   sysctl NAME VALUE             write net.* NAME (dots) in the current
  *                                 namespace
- *   listen ID x|t ADDR PORT BACKLOG
+ *   listen ID x|t ADDR PORT BACKLOG           (ADDR with a colon: IPv6)
  *   connect ID x|t LADDR LPORT RADDR RPORT    (bound, blocking, 10 s)
  *   accept ID LID                 (10 s)
  *   send ID BYTES                 non-blocking: "ok sent=N"
@@ -24,7 +24,8 @@
  *                                 namespace (see "ns") to file OUT
  *   one PROTO SRC SPORT DST DPORT [COOKIE]
  *                                 sock_diag exact request (dump_one) for IP
- *                                 protocol PROTO in the current namespace:
+ *                                 protocol PROTO in the current namespace
+ *                                 (AF_INET6 when SRC has a colon):
  *                                 "ok state= inode= cookie= timer= rq= wq="
  *                                 or "err ENOENT"
  *   dump PROTO STATES s|d PORT    sock_diag dump with bytecode "sport ==
@@ -72,23 +73,38 @@ static int sock_add(const char *id, int fd)
 	return -1;
 }
 
-/* "x": an XTCP socket, "t": Linux TCP */
-static int socket_of(const char *s)
+/* "x": an XTCP socket, "t": Linux TCP; IPv6 when @addr has a colon */
+static int socket_of(const char *s, const char *addr)
 {
-	return stack_socket(s[0] == 'x' ? STACK_XTCP : STACK_TCP);
+	enum stack st = s[0] == 'x' ? STACK_XTCP : STACK_TCP;
+
+	return strchr(addr, ':') ? stack_socket6(st) : stack_socket(st);
+}
+
+/* @addr:@port as a sockaddr_in or, with a colon in @addr, a sockaddr_in6 */
+static socklen_t addr_of(struct sockaddr_storage *ss, const char *addr, int port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(addr, ':')) {
+		*(struct sockaddr_in6 *)ss = sin6_addr_of(addr, port);
+		return sizeof(struct sockaddr_in6);
+	}
+	*(struct sockaddr_in *)ss = sin4(addr, port);
+	return sizeof(struct sockaddr_in);
 }
 
 static int bind_to(int fd, const char *addr, int port)
 {
-	struct sockaddr_in sin = sin4(addr, port);
+	struct sockaddr_storage ss;
+	socklen_t len = addr_of(&ss, addr, port);
 	int one = 1;
 
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	return bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ? errno : 0;
+	return bind(fd, (struct sockaddr *)&ss, len) ? errno : 0;
 }
 
 /* A sock_diag request for protocol @proto; @bc (may be NULL) appended. */
-static int diag_send(int proto, int flags, uint32_t states,
+static int diag_send(int family, int proto, int flags, uint32_t states,
 		     const struct inet_diag_sockid *id, const void *bc, int bclen)
 {
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
@@ -102,7 +118,7 @@ static int diag_send(int proto, int flags, uint32_t states,
 	h->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	h->nlmsg_flags = NLM_F_REQUEST | flags;
 	h->nlmsg_seq = 1;
-	r->sdiag_family = AF_INET;
+	r->sdiag_family = family;
 	r->sdiag_protocol = proto;
 	r->idiag_states = states;
 	if (id)
@@ -167,15 +183,19 @@ static void cmd_one(char **a, int n)
 {
 	struct inet_diag_sockid id = { 0 };
 	struct inet_diag_msg m;
-	int fd, got;
+	int fd, got, family;
 
 	if (n < 6) {
 		printf("err usage\n");
 		return;
 	}
-	id.idiag_src[0] = inet_addr(a[2]);
+	family = strchr(a[2], ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(family, a[2], id.idiag_src) != 1 ||
+	    inet_pton(family, a[4], id.idiag_dst) != 1) {
+		printf("err bad address\n");
+		return;
+	}
 	id.idiag_sport = htons(atoi(a[3]));
-	id.idiag_dst[0] = inet_addr(a[4]);
 	id.idiag_dport = htons(atoi(a[5]));
 	id.idiag_cookie[0] = id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
 	if (n > 6) {
@@ -184,7 +204,7 @@ static void cmd_one(char **a, int n)
 		id.idiag_cookie[0] = (uint32_t)c;
 		id.idiag_cookie[1] = (uint32_t)(c >> 32);
 	}
-	fd = diag_send(atoi(a[1]), 0, 0, &id, NULL, 0);
+	fd = diag_send(family, atoi(a[1]), 0, 0, &id, NULL, 0);
 	if (fd < 0) {
 		printf("err %s\n", strerror(-fd));
 		return;
@@ -222,7 +242,7 @@ static void cmd_dump(char **a, int n)
 	bc.op.no = sizeof(bc) + 4;
 	bc.hc.family = AF_UNSPEC;
 	bc.hc.port = atoi(a[4]);
-	fd = diag_send(atoi(a[1]), NLM_F_DUMP, strtoul(a[2], NULL, 0), NULL,
+	fd = diag_send(AF_INET, atoi(a[1]), NLM_F_DUMP, strtoul(a[2], NULL, 0), NULL,
 		       &bc, sizeof(bc));
 	if (fd < 0) {
 		printf("err %s\n", strerror(-fd));
@@ -310,7 +330,7 @@ static void run(char **a, int n)
 		err = sysctl_set(a[1], a[2]);
 		printf(err ? "err %s\n" : "ok\n", strerror(err));
 	} else if (!strcmp(a[0], "listen") && n == 6) {
-		fd = socket_of(a[2]);
+		fd = socket_of(a[2], a[3]);
 		err = fd < 0 ? errno : bind_to(fd, a[3], atoi(a[4]));
 		if (!err && listen(fd, atoi(a[5])))
 			err = errno;
@@ -319,13 +339,14 @@ static void run(char **a, int n)
 		else
 			printf("ok inode=%lu\n", sock_inode(fd));
 	} else if (!strcmp(a[0], "connect") && n == 7) {
-		struct sockaddr_in sin = sin4(a[5], atoi(a[6]));
+		struct sockaddr_storage ss;
+		socklen_t len = addr_of(&ss, a[5], atoi(a[6]));
 
-		fd = socket_of(a[2]);
+		fd = socket_of(a[2], a[3]);
 		err = fd < 0 ? errno : bind_to(fd, a[3], atoi(a[4]));
 		if (!err) {
 			sock_nonblock(fd, 1);
-			if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) &&
+			if (connect(fd, (struct sockaddr *)&ss, len) &&
 			    errno != EINPROGRESS)
 				err = errno;
 			else

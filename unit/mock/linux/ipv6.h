@@ -35,6 +35,13 @@ struct ipv6_pinfo {
 	u8 tclass;
 };
 
+/*
+ * inet6_flags bits (IPV6_FLOWINFO_SEND...), the API of 6.12's
+ * include/linux/ipv6.h: never set in the unit-tested paths
+ */
+#define inet6_test_bit(nr, sk)	((void)(sk), false)
+#define inet6_assign_bit(nr, sk, val)	((void)(sk), (void)(val))
+
 /* what IPv6 keeps in skb->cb (include/linux/ipv6.h) */
 struct inet6_skb_parm {
 	int iif;

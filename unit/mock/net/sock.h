@@ -80,6 +80,7 @@ enum sock_flags {
 
 struct sock {
 	possible_net_t sk_net;
+	unsigned short sk_family;	/* 0 in the fixture: neither AF_INET nor AF_INET6 */
 	unsigned char sk_state;
 	u8 sk_shutdown;
 	u8 sk_userlocks;
@@ -115,9 +116,12 @@ struct inet_sock {
 	__be16 inet_dport;
 	struct inet_cork_full cork;
 	unsigned long inet_flags;	/* INET_FLAGS_* bits (IP_RECVERR) */
+	u8 pmtudisc;			/* IP_PMTUDISC_* */
 };
 
 #define INET_FLAGS_RECVERR	9
+#define IP_PMTUDISC_DONT	0
+#define IP_PMTUDISC_WANT	1
 #define inet_test_bit(nr, sk)	\
 	(!!(((struct inet_sock *)(sk))->inet_flags & (1UL << INET_FLAGS_##nr)))
 
