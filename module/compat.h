@@ -31,12 +31,10 @@
 #define XTCP_ACCEPT_ARGS struct socket *sock, struct socket *newsock, \
 			 struct proto_accept_arg *arg
 #define XTCP_ACCEPT_FLAGS (arg->flags)
-#define XTCP_ACCEPT_KERN (arg->kern)
 #else
 #define XTCP_ACCEPT_ARGS struct socket *sock, struct socket *newsock, \
 			 int flags, bool kern
 #define XTCP_ACCEPT_FLAGS (flags)
-#define XTCP_ACCEPT_KERN (kern)
 #endif
 
 /* proc_handler takes a const table since 6.11. */
@@ -47,7 +45,7 @@
 #endif
 
 /* bind/connect address type (mainline after 6.17 uses sockaddr_unsized). */
-typedef struct sockaddr xtcp_sockaddr_t;
+#define xtcp_sockaddr struct sockaddr
 
 /**
  * xtcp_register_net_sysctl() - register a per-netns sysctl table

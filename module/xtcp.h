@@ -1067,9 +1067,9 @@ void xtcp_set_state(struct sock *sk, int state);
 void xtcp_done(struct sock *sk);
 void xtcp_reset(struct sock *sk, int err);
 void xtcp_sock_init(struct sock *sk);
-int xtcp_connect(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len,
+int xtcp_connect(struct socket *sock, xtcp_sockaddr *uaddr, int addr_len,
 		 int flags);
-int xtcp_accept(XTCP_ACCEPT_ARGS);
+int xtcp_accept_sock(struct socket *sock, struct socket *newsock, int flags);
 void xtcp_close(struct sock *sk, long timeout);
 void xtcp_child_forget(struct sock *child);
 int xtcp_shutdown(struct socket *sock, int how);

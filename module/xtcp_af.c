@@ -124,7 +124,7 @@ const struct sockaddr_in6 *xtcp_addr_is_v6(const struct sockaddr *uaddr,
  * __inet6_bind() for IPv6, xtcp_v6_bind()).
  * Context: process context; takes the socket lock.
  */
-static int xtcp_bind(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len)
+static int xtcp_bind(struct socket *sock, xtcp_sockaddr *uaddr, int addr_len)
 {
 	const struct sockaddr_in6 *s6;
 	struct sockaddr_in a, *addr = &a;
@@ -276,6 +276,12 @@ static int xtcp_listen(struct socket *sock, int backlog)
 out:
 	release_sock(sk);
 	return err;
+}
+
+/* proto_ops.accept: each kernel's arguments (compat.h) to xtcp_accept_sock() */
+static int xtcp_accept(XTCP_ACCEPT_ARGS)
+{
+	return xtcp_accept_sock(sock, newsock, XTCP_ACCEPT_FLAGS);
 }
 
 static const struct proto_ops xtcp_proto_ops = {

@@ -333,7 +333,7 @@ int xtcp_connect_init(struct sock *sk, u32 tw_isn)
  * Return: 0 or 1 (sockaddr_in6: report v4-mapped addresses), or a
  * negative errno.
  */
-static int xtcp_connect_family(struct sock *sk, xtcp_sockaddr_t *uaddr,
+static int xtcp_connect_family(struct sock *sk, xtcp_sockaddr *uaddr,
 			       int addr_len, struct sockaddr_in *usin,
 			       const struct sockaddr_in6 **s6)
 {
@@ -385,7 +385,7 @@ static long xtcp_wait_for_connect(struct sock *sk, long timeo)
  * Return: 0, -EINPROGRESS, -EALREADY, -EISCONN, or the error that ended
  * the attempt (-ECONNREFUSED, -ETIMEDOUT, -ENETUNREACH, ...).
  */
-int xtcp_connect(struct socket *sock, xtcp_sockaddr_t *uaddr, int addr_len,
+int xtcp_connect(struct socket *sock, xtcp_sockaddr *uaddr, int addr_len,
 		 int flags)
 {
 	struct sockaddr_in a, *usin = &a;
@@ -490,15 +490,18 @@ static int xtcp_wait_for_child(struct sock *sk, long *timeo)
 }
 
 /**
- * xtcp_accept() - proto_ops.accept (arguments per kernel: see compat.h)
- * @XTCP_ACCEPT_ARGS: listening socket, new socket, flags (O_NONBLOCK)
+ * xtcp_accept_sock() - proto_ops.accept's work (xtcp_af.c adapts the
+ *	arguments of each kernel's accept, see compat.h)
+ * @sock: the listening socket
+ * @newsock: the socket to graft the accepted child on
+ * @flags: the file's flags (O_NONBLOCK)
  *
  * Context: process context; takes the listener's and the child's socket
  * locks in turn.
  * Return: 0, -EINVAL (not listening), -EAGAIN (non-blocking, or
  * SO_RCVTIMEO expired), -ERESTARTSYS/-EINTR.
  */
-int xtcp_accept(XTCP_ACCEPT_ARGS)
+int xtcp_accept_sock(struct socket *sock, struct socket *newsock, int flags)
 {
 	struct sock *sk = sock->sk, *child = NULL;
 	long timeo;
@@ -508,7 +511,7 @@ int xtcp_accept(XTCP_ACCEPT_ARGS)
 	err = -EINVAL;
 	if (sk->sk_state != TCP_LISTEN)
 		goto out;
-	timeo = sock_rcvtimeo(sk, XTCP_ACCEPT_FLAGS & O_NONBLOCK);
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
 	err = xtcp_wait_for_child(sk, &timeo);
 	if (!err) {
 		child = xtcp_accept_dequeue(sk);

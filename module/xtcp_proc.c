@@ -207,8 +207,7 @@ static void xtcp_show_sock_tail(struct seq_file *f, struct sock *sk)
 
 	xtcp_sock_queues(sk, state, &rx_queue, &tx_queue);
 	timer = xtcp_sock_timer(sk, state, &expires);
-	seq_printf(f, " %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %016x "
-		   "%lu %lu %u %u %d",
+	seq_printf(f, " %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %016x %lu %lu %u %u %d",
 		   state, tx_queue, rx_queue, timer,
 		   jiffies_delta_to_clock_t(expires - jiffies),
 		   xs->retransmits,
@@ -260,8 +259,7 @@ static void xtcp_show_tw6(struct seq_file *f, struct xtcp_tw *tw, int i)
 	long delta = tw->timer.expires - jiffies;
 	char s6[33], d6[33];
 
-	seq_printf(f, "%4d: %s:%04X %s:%04X "
-		   "%02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %016x\n",
+	seq_printf(f, "%4d: %s:%04X %s:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %016x\n",
 		   i, xtcp_addr6(s6, &tw->ent.laddr6), ntohs(tw->ent.lport),
 		   xtcp_addr6(d6, &tw->ent.raddr6), ntohs(tw->ent.rport),
 		   TCP_TIME_WAIT, 0, 0, 3, jiffies_delta_to_clock_t(delta), 0,
@@ -274,8 +272,7 @@ static void xtcp_show_req6(struct seq_file *f, struct xtcp_request *req, int i)
 	long ttd = req->timer.expires - jiffies;
 	char s6[33], d6[33];
 
-	seq_printf(f, "%4d: %s:%04X %s:%04X "
-		   "%02X %08X:%08X %02X:%08lX %08X %5u %8d %d %d %016x\n",
+	seq_printf(f, "%4d: %s:%04X %s:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %d %d %016x\n",
 		   i, xtcp_addr6(s6, &req->ent.laddr6), ntohs(req->ent.lport),
 		   xtcp_addr6(d6, &req->ent.raddr6), ntohs(req->ent.rport),
 		   TCP_SYN_RECV, 0, 0, 1, jiffies_delta_to_clock_t(ttd),
@@ -289,8 +286,7 @@ static void xtcp_show_tw(struct seq_file *f, struct xtcp_tw *tw, int i)
 {
 	long delta = tw->timer.expires - jiffies;
 
-	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX "
-		   "%08X %5d %8d %d %d %016x",
+	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %016x",
 		   i, tw->ent.laddr, ntohs(tw->ent.lport), tw->ent.raddr,
 		   ntohs(tw->ent.rport), TCP_TIME_WAIT, 0, 0, 3,
 		   jiffies_delta_to_clock_t(delta), 0, 0, 0, 0,
@@ -302,8 +298,7 @@ static void xtcp_show_req(struct seq_file *f, struct xtcp_request *req, int i)
 {
 	long ttd = req->timer.expires - jiffies;
 
-	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX "
-		   "%08X %5u %8d %d %d %016x",
+	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %d %d %016x",
 		   i, req->ent.laddr, ntohs(req->ent.lport), req->ent.raddr,
 		   ntohs(req->ent.rport), TCP_SYN_RECV, 0, 0, 1,
 		   jiffies_delta_to_clock_t(ttd), req->num_timeout,
@@ -360,8 +355,7 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 {
 	seq_setwidth(seq, XTCP_PROC_LINE - 1);
 	if (v == SEQ_START_TOKEN)
-		seq_puts(seq, "  sl  local_address rem_address   st tx_queue "
-			 "rx_queue tr tm->when retrnsmt   uid  timeout inode");
+		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
 	else
 		xtcp_show_row(seq, v, &xtcp_proc_fmt4);
 	seq_pad(seq, '\n');
@@ -372,10 +366,7 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 static int xtcp6_seq_show(struct seq_file *seq, void *v)
 {
 	if (v == SEQ_START_TOKEN)
-		seq_puts(seq, "  sl  local_address                         "
-			 "remote_address                        "
-			 "st tx_queue rx_queue tr tm->when retrnsmt"
-			 "   uid  timeout inode\n");
+		seq_puts(seq, "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
 	else
 		xtcp_show_row(seq, v, &xtcp_proc_fmt6);
 	return 0;
