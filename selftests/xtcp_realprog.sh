@@ -73,6 +73,19 @@ snap() {
 	cat "/proc/$cpid/net/xtcp_stat" >"$TMPD/$1.c"
 	cat "/proc/$spid/net/xtcp_stat" >"$TMPD/$1.s"
 }
+# sdelta FROM TO SIDES COUNTER...: how much the counters grew between two
+# snaps, summed over SIDES ("c", "s" or "c s")
+sdelta() {
+	local from=$1 to=$2 sides=$3 side c n=0
+
+	shift 3
+	for c in "$@"; do
+		for side in $sides; do
+			n=$((n + $(xstat "$TMPD/$to.$side" "$c" 0) - $(xstat "$TMPD/$from.$side" "$c" 0)))
+		done
+	done
+	echo $n
+}
 # deltas FROM TO: the counters that changed, both sides (diagnostics)
 deltas() {
 	local side n v out="" k
@@ -118,7 +131,7 @@ sha=$(sha256sum "$TMPD/www/f16.bin" "$TMPD/got.bin" 2>&1)
 tap_diag "$sha"
 sha_a=${sha%%$'\n'*} sha_b=${sha#*$'\n'}
 tap_check "curl's file has the SHA-256 of nginx's" test "${sha_a%% *}" = "${sha_b%% *}"
-ao=$(($(xstat "$TMPD/st1.c" ActiveOpens 0) - $(xstat "$TMPD/st0.c" ActiveOpens 0)))
+ao=$(sdelta st0 st1 c ActiveOpens)
 if grep -q "\"GET /f16.bin HTTP/1.1\" 200 $FSIZE " "$TMPD/ng/access.log" && [ "$ao" -ge 1 ]; then
 	tap_ok "nginx logged the GET (200, $FSIZE bytes); curl's connection was XTCP (ActiveOpens +$ao)"
 else
@@ -161,7 +174,7 @@ set_rps=$(sed -n 's/^"SET","\([0-9.]*\)".*/\1/p' "$TMPD/bench.out")
 get_rps=$(sed -n 's/^"GET","\([0-9.]*\)".*/\1/p' "$TMPD/bench.out")
 [ $rc = 0 ] && [ -n "$set_rps" ] && [ -n "$get_rps" ] && [ "${set_rps%.*}" -gt 0 ] &&
 	[ "${get_rps%.*}" -gt 0 ] && ! grep -qi "error" "$TMPD/bench.out" && ok=1
-ao=$(($(xstat "$TMPD/st1.c" ActiveOpens 0) - $(xstat "$TMPD/st0.c" ActiveOpens 0)))
+ao=$(sdelta st0 st1 c ActiveOpens)
 tap_check "redis-benchmark (xtcpize) -t set,get -n 1000 -c 4: SET $set_rps rps, GET $get_rps rps, no errors, XTCP ActiveOpens +$ao" \
 	test "$ok" = 1 -a "$ao" -ge 4
 ip netns exec "$NSC" "$XTCPIZE" run redis-cli -h "$SADDR" INFO stats >"$TMPD/rinfo" 2>&1
@@ -211,7 +224,7 @@ sent=$(sed -n 's/.* sent=\([0-9]*\) .*/\1/p' <<<"$sum")
 recv=$(sed -n 's/.* received=\([0-9]*\) .*/\1/p' <<<"$sum")
 tap_check "iperf3 (xtcpize) -4 -t 10 -J: no error, bytes sent ${sent:-?} and received ${recv:-?} > 0" \
 	test "$rc" = 0 -a "${sum%% *}" = "error=''" -a "${sent:-0}" -gt 0 -a "${recv:-0}" -gt 0
-ao=$(($(xstat "$TMPD/st1.c" ActiveOpens 0) - $(xstat "$TMPD/st0.c" ActiveOpens 0)))
+ao=$(sdelta st0 st1 c ActiveOpens)
 tap_check "iperf3's control and data connections were both XTCP (ActiveOpens +$ao)" test "$ao" -ge 2
 
 # ------------------------------------------------------------ the capture
@@ -282,18 +295,7 @@ tap_diag "capture: dumpcap dropped ${capdrop:-?} frames; $excused not-captured f
 # retransmission, answered by a DSACK that Wireshark calls a duplicate
 # ACK. Linux's TCP sends them too under the same delays (TCG stalls). Only
 # as many as the senders counted (TCPLossProbes, both sides) are excused.
-# capture delta of a counter, both sides summed
-cap_delta() {
-	local side n=0 c
-
-	for c in "$@"; do
-		for side in c s; do
-			n=$((n + $(xstat "$TMPD/cap1.$side" "$c" 0) - $(xstat "$TMPD/cap0.$side" "$c" 0)))
-		done
-	done
-	echo $n
-}
-tlp=$(cap_delta TCPLossProbes)
+tlp=$(sdelta cap0 cap1 "c s" TCPLossProbes)
 rtx=0 dup=0
 for k in "${!kinds[@]}"; do
 	case $k in
@@ -313,10 +315,10 @@ tap_diag "capture: tail loss probes sent (TCPLossProbes) $tlp; retransmissions $
 # reader slowed by KASAN does that. Each counted drop excuses one
 # retransmission, and while there were drops, each out-of-order segment
 # queued after them (TCPOFOQueue) one duplicate ACK. Anything else fails.
-drops=$(cap_delta TCPBacklogDrop TCPRcvQDrop TCPOFODrop)
+drops=$(sdelta cap0 cap1 "c s" TCPBacklogDrop TCPRcvQDrop TCPOFODrop)
 drop_rtx=0 drop_dup=0
 if [ "$drops" -gt 0 ]; then
-	ofoq=$(cap_delta TCPOFOQueue)
+	ofoq=$(sdelta cap0 cap1 "c s" TCPOFOQueue)
 	rtx=$((rtx - tlp_rtx)) dup=$((dup - tlp_dup))
 	drop_rtx=$((rtx < drops ? rtx : drops))
 	drop_dup=$((dup < ofoq ? dup : ofoq))
