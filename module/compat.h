@@ -26,6 +26,11 @@
 #include <asm/unaligned.h>
 #endif
 
+/* skb_frag_ref() and skb_frag_unref() moved to linux/skbuff_ref.h in 6.11 */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#include <linux/skbuff_ref.h>
+#endif
+
 /* proto_ops.accept: 6.10 replaced (flags, kern) by struct proto_accept_arg. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #define XTCP_ACCEPT_ARGS struct socket *sock, struct socket *newsock, \

@@ -83,6 +83,64 @@ static void xtcp_push_write(struct sock *sk, int flags)
 	__xtcp_push(sk, flags & MSG_MORE);
 }
 
+/*
+ * Copy up to @copy bytes of @msg into the socket's page fragment and
+ * append them to the unsent segment @skb (merged into its last fragment
+ * where they continue it), as Linux's tcp_sendmsg_locked(); truesize and
+ * sk_wmem_queued grow by the bytes (skb_copy_to_page_nocache()). @skb has
+ * a free fragment slot (sendmsg() checks).
+ * Context: socket lock held.
+ * Return: bytes copied (fewer than @copy at the end of the fragment's
+ * page), -ENOMEM when no page could be had, or -EFAULT.
+ */
+static int xtcp_copy_to_page(struct sock *sk, struct msghdr *msg,
+			     struct sk_buff *skb, int copy)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int i = skb_shinfo(skb)->nr_frags;
+	bool merge;
+	int err;
+
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOMEM;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	if (WARN_ON_ONCE(!merge && i >= MAX_SKB_FRAGS))
+		return -ENOMEM;
+	copy = min_t(int, copy, pfrag->size - pfrag->offset);
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, copy);
+	if (err)
+		return err;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
+		page_ref_inc(pfrag->page);
+	}
+	pfrag->offset += copy;
+	return copy;
+}
+
+/*
+ * After a copy that failed or a wait for space: an empty segment that
+ * sendmsg() queued and filled nothing into leaves the queue again (Linux's
+ * tcp_remove_empty_skb()). Context: socket lock held.
+ */
+static void xtcp_remove_empty_tail(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!skb || skb->len || !xs->send_head ||
+	    (XTCP_SKB_CB(skb)->flags & (XTCP_SYN | XTCP_FIN)))
+		return;
+	if (xs->send_head == skb)
+		xs->send_head = NULL;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	sk_wmem_queued_add(sk, -skb->truesize);
+	kfree_skb(skb);
+}
+
 /**
  * xtcp_sendmsg() - proto_ops.sendmsg: queue data, send what may go now
  * @sock: socket
@@ -131,54 +189,41 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	}
 
 	while (msg_data_left(msg)) {
+		u32 goal = xtcp_size_goal(sk);
 		struct sk_buff *skb = NULL;
-		size_t copy;
+		int copy;
 
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto do_error;
 
+		/* the unsent tail takes more up to the size goal, as Linux's
+		 * tcp_sendmsg_locked(); a tail with every fragment slot used
+		 * is pushed (tcp_mark_push()) and a new segment starts
+		 */
 		if (xs->send_head) {
 			skb = skb_peek_tail(&sk->sk_write_queue);
-			if (skb->len >= xs->mss_cache || !skb_tailroom(skb) ||
-			    (XTCP_SKB_CB(skb)->flags & (XTCP_SYN | XTCP_FIN)))
+			if (skb->len >= goal || skb_headlen(skb) ||
+			    (XTCP_SKB_CB(skb)->flags & (XTCP_SYN | XTCP_FIN))) {
 				skb = NULL;
+			} else if (skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS) {
+				xtcp_mark_push(xs, skb);
+				skb = NULL;
+			}
 		}
 		if (!skb) {
-			/* room for a full segment, but a small write on a
-			 * path with a huge MSS (loopback: 32-64 KB) gets one
-			 * page (Nagle and cork merge later small writes into
-			 * its tailroom) instead of pinning 64 KB
-			 */
-			size_t room = max_t(size_t, msg_data_left(msg),
-					    SKB_WITH_OVERHEAD(PAGE_SIZE) -
-					    XTCP_MAX_HEADER);
-
-			room = min_t(size_t, room, xs->mss_cache);
-
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			skb = alloc_skb_fclone(XTCP_MAX_HEADER + room,
-					       sk->sk_allocation);
+			skb = xtcp_queue_new_segment(sk, sk->sk_allocation);
 			if (!skb)
 				goto wait_for_space;
-			skb_reserve(skb, XTCP_MAX_HEADER);
-			memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
-			XTCP_SKB_CB(skb)->seq = xs->write_seq;
-			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
-			XTCP_SKB_CB(skb)->flags = XTCP_ACK;
-			sk_wmem_queued_add(sk, skb->truesize);
-			__skb_queue_tail(&sk->sk_write_queue, skb);
-			if (!xs->send_head)
-				xs->send_head = skb;
 		}
-		copy = min_t(size_t, msg_data_left(msg),
-			     min_t(size_t, xs->mss_cache - skb->len,
-				   skb_tailroom(skb)));
-		if (!copy_from_iter_full(skb_put(skb, copy), copy,
-					 &msg->msg_iter)) {
-			skb_trim(skb, skb->len - copy);
-			err = -EFAULT;
+		copy = min_t(size_t, msg_data_left(msg), goal - skb->len);
+		copy = xtcp_copy_to_page(sk, msg, skb, copy);
+		if (copy == -ENOMEM)
+			goto wait_for_space;
+		if (copy < 0) {
+			err = copy;
 			goto do_error;
 		}
 		XTCP_SKB_CB(skb)->end_seq += copy;
@@ -191,6 +236,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		continue;
 
 wait_for_space:
+		xtcp_remove_empty_tail(sk);
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 		if (copied)
 			xtcp_push_write(sk, flags & ~MSG_MORE);
@@ -206,6 +252,7 @@ wait_for_space:
 	return copied;
 
 do_error:
+	xtcp_remove_empty_tail(sk);
 	if (copied) {
 		xtcp_push_write(sk, flags);
 		net_zcopy_put(uarg);

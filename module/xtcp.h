@@ -1160,7 +1160,11 @@ int xtcp_offload_init(void);
 void xtcp_offload_exit(void);
 unsigned int xtcp_gso_max_segs(struct sock *sk);
 struct sk_buff *xtcp_gso_build(struct sock *sk, struct sk_buff *first,
-			       unsigned int n, unsigned int mss);
+			       unsigned int *n, unsigned int mss);
+
+/* xtcp_skb.c: write-queue segments with their payload in page fragments */
+int xtcp_unclone(struct sk_buff *skb, gfp_t gfp);
+int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 
 /* xtcp_listen.c: SYN queue, accept queue, syncookies */
 void xtcp_listen_rcv(struct sock *lsk, struct sk_buff *skb);
@@ -1192,6 +1196,8 @@ void xtcp_rcv_space_adjust(struct sock *sk);
 
 /* xtcp_output.c: the transmit engine and the segments of a socket */
 void xtcp_write_queue_purge(struct sock *sk);
+struct sk_buff *xtcp_queue_new_segment(struct sock *sk, gfp_t gfp);
+u32 xtcp_size_goal(struct sock *sk);
 void __xtcp_push(struct sock *sk, bool more);
 void xtcp_push(struct sock *sk);
 int xtcp_write_wakeup(struct sock *sk);
@@ -1260,6 +1266,8 @@ void xtcp_cong_data_sent(struct sock *sk);
 u32 xtcp_slow_start(struct xtcp_sock *xs, u32 acked);
 void xtcp_cong_avoid_ai(struct xtcp_sock *xs, u32 w, u32 acked);
 void xtcp_sndbuf_expand(struct sock *sk);
+u32 xtcp_sndbuf_per_mss(const struct xtcp_sock *xs);
+void xtcp_check_space(struct sock *sk);
 
 /* xtcp_cubic.c: CUBIC with HyStart (Linux's default) */
 extern const struct xtcp_cong_ops xtcp_cubic;

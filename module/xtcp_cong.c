@@ -218,23 +218,76 @@ void xtcp_cong_data_sent(struct sock *sk)
 }
 
 /**
+ * xtcp_sndbuf_per_mss() - send buffer one full segment may cost
+ * @xs: socket
+ *
+ * Linux's tcp_sndbuf_expand() figure, for the worst case of one skb per
+ * segment with a power-of-two head: the larger of the peer's MSS clamp
+ * (its announced MSS, TCP_MAXSEG when smaller) and the MSS we send, plus
+ * the header room and skb_shared_info, rounded up to a power of two, plus
+ * struct sk_buff.
+ * Return: bytes.
+ */
+u32 xtcp_sndbuf_per_mss(const struct xtcp_sock *xs)
+{
+	u32 clamp = xs->rx_mss;
+
+	if (xs->user_mss && xs->user_mss < clamp)
+		clamp = xs->user_mss;
+	return roundup_pow_of_two(max_t(u32, clamp, xs->mss_cache) +
+				  XTCP_MAX_HEADER +
+				  SKB_DATA_ALIGN(sizeof(struct skb_shared_info))) +
+	       SKB_DATA_ALIGN(sizeof(struct sk_buff));
+}
+
+/**
  * xtcp_sndbuf_expand() - grow the send buffer with cwnd, as Linux's
- * tcp_sndbuf_expand(): room for two windows of full segments, at most
- * net.xtcp.wmem[2], never when SO_SNDBUF was set
+ * tcp_sndbuf_expand(): room for two windows (of cwnd, at least the
+ * initial window and the reordering degree + 1) of xtcp_sndbuf_per_mss(),
+ * at most net.xtcp.wmem[2], never when SO_SNDBUF was set
  * @sk: socket
+ *
+ * Called when the connection is established and, as Linux's
+ * tcp_new_space(), after an ACK while a writer waits for space and cwnd is
+ * not full (xtcp_check_space()).
+ * Context: socket lock or bh_lock_sock held.
  */
 void xtcp_sndbuf_expand(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 nr_segs;
 	u64 want;
 
 	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
 		return;
-	want = 2ULL * max(xs->cwnd, XTCP_INIT_CWND) *
-	       SKB_TRUESIZE(xs->mss_cache + XTCP_MAX_HEADER);
-	want = min_t(u64, want, READ_ONCE(xtcp_sysctl(sk)->wmem[2]));
+	nr_segs = max3(xs->cwnd, XTCP_INIT_CWND, xs->reordering + 1);
+	want = 2ULL * nr_segs * xtcp_sndbuf_per_mss(xs);
 	if (want > READ_ONCE(sk->sk_sndbuf))
-		WRITE_ONCE(sk->sk_sndbuf, want);
+		WRITE_ONCE(sk->sk_sndbuf,
+			   min_t(u64, want, READ_ONCE(xtcp_sysctl(sk)->wmem[2])));
+}
+
+/**
+ * xtcp_check_space() - after an ACK was processed and the queue pushed:
+ * wake a writer waiting for send buffer space, growing the buffer first
+ * when it, not the network, limits the sender (Linux's tcp_check_space(),
+ * tcp_new_space() and tcp_should_expand_sndbuf())
+ * @sk: socket
+ *
+ * Nothing unless a writer ran out of space (SOCK_NOSPACE). The buffer
+ * grows while fewer segments are in flight than cwnd allows and SO_SNDBUF
+ * was not set; sk_write_space() then wakes the writer once a third of the
+ * buffer is free.
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_check_space(struct sock *sk)
+{
+	if (!sk->sk_socket || !test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		return;
+	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK) &&
+	    xtcp_packets_in_flight(sk) < xtcp_sk(sk)->cwnd)
+		xtcp_sndbuf_expand(sk);
+	sk->sk_write_space(sk);
 }
 
 /**

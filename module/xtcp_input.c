@@ -112,6 +112,17 @@ static void xtcp_take_syn_opts(struct sock *sk, struct sk_buff *skb,
 	xs->snd_wl1 = XTCP_SKB_CB(skb)->seq;
 }
 
+/*
+ * After a segment's ACK (and data) were processed: send what may go now,
+ * then wake a writer waiting for space (Linux's tcp_data_snd_check()).
+ * Context: socket lock or bh_lock_sock held.
+ */
+static void xtcp_data_snd_check(struct sock *sk)
+{
+	xtcp_push(sk);
+	xtcp_check_space(sk);
+}
+
 /* RFC 9293 3.10.7.3: SYN-SENT. Consumes @skb. */
 static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 			     const struct xtcp_opts *opt)
@@ -151,7 +162,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 		/* data on a SYN-ACK is not taken; the peer resends it */
 		xtcp_send_ack(sk);
-		xtcp_push(sk);
+		xtcp_data_snd_check(sk);
 		goto drop;
 	}
 
@@ -184,7 +195,7 @@ u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 	long rtt_us = -1;
-	bool freed = false, retrans_acked = false;
+	bool retrans_acked = false;
 	u32 segs = 0;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
@@ -193,12 +204,12 @@ u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 		if (xtcp_after(cb->end_seq, ack)) {
 			u32 n = ack - cb->seq;
 
-			/* partly acknowledged: keep only the rest */
+			/* partly acknowledged: keep only the rest (as
+			 * Linux, the whole segment when that fails)
+			 */
 			if (xtcp_after(ack, cb->seq) && !(cb->flags & XTCP_SYN) &&
-			    n < skb->len) {
-				__skb_pull(skb, n);
+			    n < skb->len && !xtcp_trim_head(sk, skb, n))
 				cb->seq = ack;
-			}
 			break;
 		}
 		/* Linux's tcp_clean_rtx_queue(): the sample comes from the
@@ -217,7 +228,6 @@ u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		consume_skb(skb);
-		freed = true;
 		segs++;
 	}
 	xs->snd_una = ack;
@@ -232,8 +242,9 @@ u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 		xtcp_clear_xmit_timer(sk);
 	else
 		xtcp_reset_xmit_timer(sk, XTCP_XMIT_RTO, xs->rto);
-	if (freed && sk->sk_socket)
-		sk->sk_write_space(sk);
+	/* a waiting writer is woken after the push that follows the ACK
+	 * (xtcp_data_snd_check())
+	 */
 	return segs;
 }
 
@@ -918,7 +929,7 @@ pass:
 		if (!xtcp_before(cb->seq, xs->rcv_nxt) || cb->end_seq == cb->seq)
 			break;
 		xtcp_data_queue(sk, skb);
-		xtcp_push(sk);
+		xtcp_data_snd_check(sk);
 		return;
 	case TCP_FIN_WAIT1:
 	case TCP_FIN_WAIT2:
@@ -942,14 +953,14 @@ pass:
 			    skb->len - tcp_hdr(skb)->doff * 4 >= xs->rcv_mss)
 				xtcp_rcv_rtt_measure_ts(xs, opt);
 			xtcp_data_queue(sk, skb);
-			xtcp_push(sk);
+			xtcp_data_snd_check(sk);
 			return;
 		}
 		break;
 	default:
 		goto drop;
 	}
-	xtcp_push(sk);
+	xtcp_data_snd_check(sk);
 	consume_skb(skb);	/* processed: ACK, window update */
 	return;
 drop:

@@ -442,25 +442,56 @@ void xtcp_send_probe(struct sock *sk)
 		xtcp_transmit_skb(sk, skb, false);
 }
 
+/**
+ * xtcp_queue_new_segment() - append an empty segment to the write queue
+ * @sk: socket
+ * @gfp: allocation flags
+ *
+ * The skb holds headroom for the headers only; sendmsg() puts the payload
+ * in page fragments (as Linux's tcp_stream_alloc_skb() and
+ * tcp_sendmsg_locked()). Its sequence space starts at write_seq, it
+ * carries ACK, and its truesize counts in sk_wmem_queued; it becomes the
+ * send head when nothing else is unsent.
+ * Context: socket lock held.
+ * Return: the segment, or NULL when none could be allocated.
+ */
+struct sk_buff *xtcp_queue_new_segment(struct sock *sk, gfp_t gfp)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb;
+	struct sk_buff *skb;
+
+	sock_owned_by_me(sk);
+	skb = alloc_skb_fclone(XTCP_MAX_HEADER, gfp);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	/* the checksum is the device's or the core's (no copy-and-sum) */
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	cb = XTCP_SKB_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = xs->write_seq;
+	cb->end_seq = xs->write_seq;
+	cb->flags = XTCP_ACK;
+	sk_wmem_queued_add(sk, skb->truesize);
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	if (!xs->send_head)
+		xs->send_head = skb;
+	return skb;
+}
+
 /* Queue a sequence-consuming control segment (SYN or FIN) and send it. */
 static int xtcp_queue_ctl(struct sock *sk, u8 flags)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
-	skb = alloc_skb_fclone(XTCP_MAX_HEADER, sk->sk_allocation);
+	skb = xtcp_queue_new_segment(sk, sk->sk_allocation);
 	if (!skb)
 		return -ENOBUFS;
-	skb_reserve(skb, XTCP_MAX_HEADER);
-	memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
-	XTCP_SKB_CB(skb)->seq = xs->write_seq;
-	XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
+	XTCP_SKB_CB(skb)->end_seq++;
 	XTCP_SKB_CB(skb)->flags = flags;
 	xs->write_seq++;
-	sk_wmem_queued_add(sk, skb->truesize);
-	__skb_queue_tail(&sk->sk_write_queue, skb);
-	if (!xs->send_head)
-		xs->send_head = skb;
 	xtcp_push(sk);
 	return 0;
 }
@@ -637,21 +668,31 @@ void xtcp_write_queue_purge(struct sock *sk)
 }
 
 /*
- * Cut the unsent @skb after @len payload bytes; the rest becomes the next
- * unsent segment (FIN and PSH move with it). Return: 0 or -ENOMEM.
+ * Cut @skb after @len payload bytes; the rest becomes the next segment
+ * (FIN and PSH move with it), as Linux's tcp_fragment(): skb_split() moves
+ * the page fragments (and any linear bytes past @len), and the moved
+ * bytes' truesize goes with them. A sent segment may still be shared with
+ * a clone on its way out: it gets its own header first. Its send time
+ * and scoreboard state are the caller's (xtcp_split_sent()).
+ * Return: 0 or -ENOMEM.
  */
 static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
+	int nsize = (int)skb_headlen(skb) - (int)len;
 	u32 rest = skb->len - len;
 	struct sk_buff *nskb;
 
-	nskb = alloc_skb_fclone(XTCP_MAX_HEADER + rest, GFP_ATOMIC);
+	if (xtcp_unclone(skb, GFP_ATOMIC))
+		return -ENOMEM;
+	nskb = alloc_skb_fclone(XTCP_MAX_HEADER + max(nsize, 0), GFP_ATOMIC);
 	if (!nskb)
 		return -ENOMEM;
 	skb_reserve(nskb, XTCP_MAX_HEADER);
-	skb_put_data(nskb, skb->data + len, rest);
-	skb_trim(skb, len);
+	sk_wmem_queued_add(sk, nskb->truesize);
+	skb_split(skb, nskb, len);
+	nskb->truesize += rest;
+	skb->truesize -= rest;
 	ncb = XTCP_SKB_CB(nskb);
 	memset(ncb, 0, sizeof(*ncb));
 	ncb->seq = cb->seq + len;
@@ -659,7 +700,6 @@ static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
 	ncb->flags = cb->flags;
 	cb->end_seq = cb->seq + len;
 	cb->flags &= ~(XTCP_FIN | XTCP_PSH);
-	sk_wmem_queued_add(sk, nskb->truesize);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
 	return 0;
 }
@@ -710,13 +750,54 @@ static int xtcp_xmit_new(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
+/**
+ * xtcp_size_goal() - how many bytes sendmsg() puts in one unsent segment
+ * @sk: connected socket
+ *
+ * As Linux's tcp_xmit_size_goal(): as many whole MSS as one GSO skb on
+ * the route carries (xtcp_gso_max_segs()), but no more than half the
+ * largest window the peer offered (tcp_bound_to_half_wnd()), and at
+ * least one MSS. The transmit engine cuts such segments to the MSS as
+ * they leave (__xtcp_push()), so sent segments are one MSS each.
+ * Context: socket lock held.
+ * Return: the size goal in bytes.
+ */
+u32 xtcp_size_goal(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = xs->mss_cache, segs, half;
+
+	if (!mss)
+		return 1;
+	segs = xtcp_gso_max_segs(sk);
+	half = xs->max_window > XTCP_MSS_DEFAULT ? xs->max_window >> 1 :
+					      xs->max_window;
+	if (half)
+		segs = min(segs, half / mss);
+	return max(segs, 1U) * mss;
+}
+
+/* Cut an unsent segment longer than the MSS (a size-goal segment of
+ * sendmsg()) to the MSS as it is about to leave, as Linux's
+ * tso_fragment(). Return: 0 or -ENOMEM.
+ */
+static int xtcp_cut_to_mss(struct sock *sk, struct sk_buff *skb)
+{
+	u32 mss = xtcp_sk(sk)->mss_cache;
+
+	if (skb->len <= mss || (XTCP_SKB_CB(skb)->flags & XTCP_SYN))
+		return 0;
+	return xtcp_split_skb(sk, skb, mss);
+}
+
 /*
  * How many segments from the send head @skb may leave as one GSO skb (at
  * most @max): @skb itself passed __xtcp_push()'s checks; each following
  * one must pass them too (cwnd, the peer's window, Nagle/cork for a short
  * last segment: the run's earlier segments will be in flight). Only data
- * segments of exactly one MSS, but a run's last, which may be shorter or
- * carry PSH; no SYN or FIN. Return: 0 when @skb cannot start a run.
+ * segments of exactly one MSS (longer ones are cut), but a run's last,
+ * which may be shorter or carry PSH; no SYN or FIN.
+ * Return: 0 when @skb cannot start a run.
  */
 static unsigned int xtcp_gso_run(struct sock *sk, struct sk_buff *skb,
 				 u32 pipe, unsigned int max, bool more)
@@ -727,8 +808,11 @@ static unsigned int xtcp_gso_run(struct sock *sk, struct sk_buff *skb,
 
 	for (;;) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
+		bool last;
 
+		if (n && xtcp_cut_to_mss(sk, skb))
+			break;
+		last = skb_queue_is_last(&sk->sk_write_queue, skb);
 		if (!skb->len || skb->len > mss ||
 		    (cb->flags & (XTCP_SYN | XTCP_FIN | XTCP_RST)))
 			break;
@@ -748,30 +832,32 @@ static unsigned int xtcp_gso_run(struct sock *sk, struct sk_buff *skb,
 }
 
 /*
- * Send the @n segments from the send head @first (xtcp_gso_run()) for the
- * first time, as one GSO skb. Each segment is stamped as if sent alone.
- * Return: 0, -ENOMEM when the GSO skb could not be built (nothing sent),
- * or the IP layer's error.
+ * Send up to *@n segments from the send head @first (xtcp_gso_run()) for
+ * the first time, as one GSO skb; *@n becomes the number sent (fewer when
+ * their page fragments do not fit one skb). Each segment is stamped as if
+ * sent alone.
+ * Return: 0, -ENOMEM when no GSO skb could be built (nothing sent), or
+ * the IP layer's error.
  */
 static int xtcp_xmit_new_gso(struct sock *sk, struct sk_buff *first,
-			     unsigned int n)
+			     unsigned int *n)
 {
 	struct sk_buff *skb, *gso, *last = first;
 	unsigned int i;
 	int err;
 
-	xtcp_cong_data_sent(sk);	/* Linux's tcp_event_data_sent() */
-	for (i = 0, skb = first; i < n; i++, skb = skb->next) {
-		XTCP_SKB_CB(skb)->when = jiffies;
-		last = skb;
-	}
 	gso = xtcp_gso_build(sk, first, n, xtcp_sk(sk)->mss_cache);
 	if (!gso)
 		return -ENOMEM;
+	xtcp_cong_data_sent(sk);	/* Linux's tcp_event_data_sent() */
+	for (i = 0, skb = first; i < *n; i++, skb = skb->next) {
+		XTCP_SKB_CB(skb)->when = jiffies;
+		last = skb;
+	}
 	err = xtcp_transmit_skb(sk, gso, false);
 	if (err)
 		return err;
-	for (i = 0, skb = first; i < n; i++, skb = skb->next)
+	for (i = 0, skb = first; i < *n; i++, skb = skb->next)
 		xtcp_recovery_skb_sent(sk, skb);
 	xtcp_new_data_sent(sk, last);
 	return 0;
@@ -853,12 +939,15 @@ void __xtcp_push(struct sock *sk, bool more)
 	gso_max = xtcp_gso_max_segs(sk);
 	while ((skb = xs->send_head) != NULL) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
+		bool last;
 
 		if (pipe >= xs->cwnd && !(cb->flags & XTCP_SYN)) {
 			cwnd_full = true;
 			break;			/* congestion window full */
 		}
+		if (xtcp_cut_to_mss(sk, skb))
+			break;			/* retried by the timer */
+		last = skb_queue_is_last(&sk->sk_write_queue, skb);
 		if (skb->len &&
 		    xtcp_after(cb->seq + skb->len, xs->snd_una + xs->snd_wnd) &&
 		    !xtcp_fit_window(sk, skb))
@@ -869,7 +958,7 @@ void __xtcp_push(struct sock *sk, bool more)
 		     (!xs->nodelay && xs->snd_nxt != xs->snd_una)))
 			break;			/* Nagle / cork / MSG_MORE */
 		n = gso_max > 1 ? xtcp_gso_run(sk, skb, pipe, gso_max, more) : 0;
-		err = n > 1 ? xtcp_xmit_new_gso(sk, skb, n) : -ENOMEM;
+		err = n > 1 ? xtcp_xmit_new_gso(sk, skb, &n) : -ENOMEM;
 		if (err == -ENOMEM) {	/* no run, or no memory for it */
 			n = 1;
 			err = xtcp_xmit_new(sk, skb);

@@ -773,7 +773,6 @@ void xtcp_recovery_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
 			xs->ca_ops->cong_avoid(xs, acked_segs);
 		break;
 	}
-	xtcp_sndbuf_expand(sk);
 	xtcp_xmit_lost(sk);
 	xtcp_arm_reo_timer(sk, next);
 	if (una_adv || newly_sacked)

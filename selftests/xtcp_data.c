@@ -323,64 +323,96 @@ static int gso_round(struct topo *t, enum stack st, unsigned short port, uint64_
 	return err;
 }
 
-/* GSO and GRO over veth, XTCP beside Linux TCP (the reference):
+/* Data segments to one port in a capture (tshark_run() callback):
+ * fields tcp.dstport, tcp.len.
+ */
+struct wire_sizes {
+	int port, max;			/* in: the port, the largest size allowed */
+	long data, bytes, big;		/* out: data segments, bytes, over @max */
+};
+
+static void wire_sizes_cb(void *ctx, char **f, int nf)
+{
+	struct wire_sizes *w = ctx;
+	long len;
+
+	if (nf < 2 || atoi(f[0]) != w->port)
+		return;
+	len = atol(f[1]);
+	if (!len)
+		return;
+	w->data++;
+	w->bytes += len;
+	if (len > w->max)
+		w->big++;
+}
+
+/* GSO and GRO over veth, XTCP beside Linux TCP (the reference), over IPv4
+ * or (@v6) IPv6:
  * 1. TSO on (veth's default): veth hands the sender's 64 KB GSO skbs to
  *    the receiver whole; OutSegs counts segments (Linux's
  *    tcp_skb_pcount()), at least 8 MiB / MSS of them, InSegs the skbs
  *    the receiver got (as Linux's): fewer than half as many.
  * 2. TSO and GSO off on va, GRO on vb: the core segments the GSO skbs in
- *    software (through XTCP's offload entry) before the device, so the
- *    capture on va sees segments of at most one MSS (1448 bytes:
- *    timestamps on), every one of 2 MiB, and vb's GRO (XTCP's
- *    gro_receive) merges them again: InSegs again fewer than half of
- *    OutSegs. Every byte is checked. */
-TEST_F_TIMEOUT(stack, gso_gro_veth, 120)
+ *    software (through XTCP's offload entry of that family) before the
+ *    device, so the capture on va (decoded by tshark) sees segments of at
+ *    most one MSS (timestamps on: 1448 bytes over IPv4, 1428 over IPv6),
+ *    every one of 2 MiB, and vb's GRO (XTCP's gro_receive) merges them
+ *    again: InSegs again fewer than half of OutSegs. Every byte is
+ *    checked.
+ */
+static void gso_gro_check(struct __test_metadata *_metadata, struct topo *t,
+			  enum stack st, bool v6)
 {
-	enum stack st = variant->stack;
-	long out_a, in_b, big = 0, data = 0, bytes = 0;
-	struct seg *segs;
+	unsigned short port = v6 ? 5810 : 5800;
+	struct wire_sizes w = { .port = port + 1, .max = v6 ? 1428 : 1448 };
+	const char *fam = v6 ? "IPv6" : "IPv4";
+	long out_a, in_b;
 	struct pcap cap;
 	char pcap[64];
-	int err, n, i;
+	int err, n;
 
-	err = gso_round(&self->t, st, 5800, 8 << 20, &out_a, &in_b);
-	TH_LOG("%s, TSO on: 8 MiB %s; sender OutSegs %ld, receiver InSegs %ld",
-	       stack_name(st), errname(err), out_a, in_b);
+	if (v6) {
+		ASSERT_EQ(0, topo_add6(t));
+		t->v6 = true;
+	}
+	err = gso_round(t, st, port, 8 << 20, &out_a, &in_b);
+	TH_LOG("%s over %s, TSO on: 8 MiB %s; sender OutSegs %ld, receiver InSegs %ld",
+	       stack_name(st), fam, errname(err), out_a, in_b);
 	ASSERT_EQ(0, err);
 	if (st == STACK_XTCP) {
-		EXPECT_GE(out_a, (8 << 20) / 1448);
+		EXPECT_GE(out_a, (8 << 20) / w.max);
 		EXPECT_LT(in_b * 2, out_a) TH_LOG("no GSO skb reached the receiver");
 	}
 
-	ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_A, nl_no_gso("va")));
-	ASSERT_EQ(0, TOPO_IN(&self->t, SIDE_B, nl_gro("vb", true)));
-	snprintf(pcap, sizeof(pcap), "/tmp/dt_gso.%d.pcap", getpid());
-	ASSERT_EQ(0, pcap_start(&cap, self->t.ns[SIDE_A], "va", pcap, 128));
-	err = gso_round(&self->t, st, 5801, 2 << 20, &out_a, &in_b);
+	ASSERT_EQ(0, TOPO_IN(t, SIDE_A, nl_no_gso("va")));
+	ASSERT_EQ(0, TOPO_IN(t, SIDE_B, nl_gro("vb", true)));
+	snprintf(pcap, sizeof(pcap), "/tmp/dt_gso%s.%d.pcap", v6 ? "6" : "", getpid());
+	ASSERT_EQ(0, pcap_start(&cap, t->ns[SIDE_A], "va", pcap, 128));
+	err = gso_round(t, st, port + 1, 2 << 20, &out_a, &in_b);
 	msleep(100);
 	pcap_stop(&cap);
-	segs = calloc(16384, sizeof(*segs));
-	ASSERT_NE(NULL, segs);
-	n = pcap_segs(pcap, stack_proto(st), segs, 16384);
+	n = tshark_run(pcap, NULL, "tcp.dstport,tcp.len", wire_sizes_cb, &w);
 	unlink(pcap);
-	for (i = 0; i < n; i++) {
-		if (segs[i].dport != 5801 || !segs[i].len)
-			continue;
-		data++;
-		bytes += segs[i].len;
-		if (segs[i].len > 1448)
-			big++;
-	}
-	free(segs);
-	TH_LOG("%s, TSO/GSO off on va, GRO on vb: 2 MiB %s; sender OutSegs %ld, receiver InSegs %ld; "
-	       "on the wire %ld data segments, %ld bytes, %ld over 1448 bytes",
-	       stack_name(st), errname(err), out_a, in_b, data, bytes, big);
+	TH_LOG("%s over %s, TSO/GSO off on va, GRO on vb: 2 MiB %s; sender OutSegs %ld, "
+	       "receiver InSegs %ld; on the wire %ld data segments, %ld bytes, %ld over %d bytes",
+	       stack_name(st), fam, errname(err), out_a, in_b, w.data, w.bytes, w.big, w.max);
 	ASSERT_EQ(0, err);
-	ASSERT_GT(n, 0) TH_LOG("nothing captured");
-	EXPECT_EQ(0, big);
-	EXPECT_GE(bytes, 2 << 20);
+	ASSERT_GT(n, 0) TH_LOG("tshark failed or saw nothing");
+	EXPECT_EQ(0, w.big);
+	EXPECT_GE(w.bytes, 2 << 20);
 	if (st == STACK_XTCP)
 		EXPECT_LT(in_b * 2, out_a) TH_LOG("vb's GRO merged nothing");
+}
+
+TEST_F_TIMEOUT(stack, gso_gro_veth, 120)
+{
+	gso_gro_check(_metadata, &self->t, variant->stack, false);
+}
+
+TEST_F_TIMEOUT(stack, gso_gro_veth_ipv6, 120)
+{
+	gso_gro_check(_metadata, &self->t, variant->stack, true);
 }
 
 XTCP_HARNESS_MAIN

@@ -969,4 +969,96 @@ TEST_F(wire, tcp_info_total_retrans)
 	EXPECT_EQ(r1 - r0, (long)(ti.tcpi_total_retrans - ti0.tcpi_total_retrans));
 }
 
+/* ------------------------------------------- send buffer, both stacks */
+
+FIXTURE(sndq) {
+	struct topo t;
+	int c[2], s[2];
+};
+
+FIXTURE_SETUP(sndq)
+{
+	int err, i;
+
+	for (i = 0; i < 2; i++)
+		self->c[i] = self->s[i] = -1;
+	err = topo_init(&self->t);
+	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
+}
+
+FIXTURE_TEARDOWN(sndq)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		sock_abort(self->c[i]);
+		sock_abort(self->s[i]);
+	}
+	topo_settle(&self->t, 3);
+}
+
+/*
+ * The send buffer of a new connection, XTCP against Linux TCP over the
+ * same veth pair: both ends of an established connection start with
+ * Linux's tcp_sndbuf_expand() figure (2 * max(IW 10, cwnd, reordering + 1)
+ * * the worst-case skb of the larger of the peer's MSS and ours), the same
+ * number of bytes on either stack.
+ */
+TEST_F(sndq, sndbuf_of_new_connection_as_linux)
+{
+	int sb[2][2], i;
+
+	for (i = 0; i < 2; i++) {
+		enum stack st = i ? STACK_TCP : STACK_XTCP;
+
+		ASSERT_EQ(0, topo_pair(&self->t, st, 6300 + i, NULL, &self->c[i], &self->s[i]));
+		sb[i][0] = sock_getint(self->c[i], SOL_SOCKET, SO_SNDBUF);
+		sb[i][1] = sock_getint(self->s[i], SOL_SOCKET, SO_SNDBUF);
+		TH_LOG("%s: SO_SNDBUF client %d, accepted %d", stack_name(st), sb[i][0], sb[i][1]);
+	}
+	EXPECT_EQ(sb[1][0], sb[0][0]);
+	EXPECT_EQ(sb[1][1], sb[0][1]);
+}
+
+/*
+ * What a writer gets queued before the send buffer is full, XTCP against
+ * Linux TCP in the same run: SO_SNDBUF 65536 (131072 in effect), a peer
+ * with SO_RCVBUF 4096 that does not read (its window closes, everything
+ * it took is acknowledged, so the sender's SIOCOUTQ is exactly what waits
+ * in its queue). Non-blocking sends fill the queue until nothing more is
+ * accepted for 500 ms, then once more after the last ACKs. Linux's
+ * accounting (sk_wmem_queued, the truesize of a header skb plus the bytes
+ * copied into page fragments, against sk_sndbuf; the unsent tail filled to
+ * the size goal, here one MSS because of the peer's small window) gives
+ * XTCP the same queue within one segment. Every byte then arrives.
+ */
+TEST_F_TIMEOUT(sndq, queued_before_full_as_linux, 60)
+{
+	struct sock_opts o = { .rcvbuf = 4096, .sndbuf = 65536 };
+	int q[2], inq_s[2], sb[2], i;
+	size_t w[2];
+
+	for (i = 0; i < 2; i++) {
+		enum stack st = i ? STACK_TCP : STACK_XTCP;
+		int c, s;
+
+		ASSERT_EQ(0, topo_pair(&self->t, st, 6310 + i, &o, &self->c[i], &self->s[i]));
+		c = self->c[i];
+		s = self->s[i];
+		ASSERT_EQ(0, sock_nonblock(c, 1));
+		w[i] = sock_fill(c, 9, 0, 500);
+		msleep(300);
+		w[i] += sock_fill(c, 9, w[i], 300);
+		q[i] = outq(c);
+		inq_s[i] = inq(s);
+		sb[i] = sock_getint(c, SOL_SOCKET, SO_SNDBUF);
+		TH_LOG("%s: SO_SNDBUF %d; accepted %zu bytes: SIOCOUTQ %d, peer SIOCINQ %d",
+		       stack_name(st), sb[i], w[i], q[i], inq_s[i]);
+		EXPECT_EQ(w[i], (size_t)q[i] + (size_t)inq_s[i]);
+		EXPECT_EQ(0, read_check(s, 9, w[i], 10000));
+	}
+	EXPECT_EQ(sb[1], sb[0]);
+	EXPECT_LE(abs(q[0] - q[1]), 1448) TH_LOG("XTCP queued %d bytes, Linux TCP %d", q[0], q[1]);
+}
+
 XTCP_HARNESS_MAIN

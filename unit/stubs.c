@@ -52,17 +52,17 @@ unsigned int xtcp_gso_max_segs(struct sock *sk)
 	return stub_gso_max_segs;
 }
 
-/* xtcp_offload.c: the payload of @n queued segments in one (linear, in
+/* xtcp_offload.c: the payload of *@n queued segments in one (linear, in
  * the mock) skb with the GSO fields and control block the real one sets
  */
 struct sk_buff *xtcp_gso_build(struct sock *sk, struct sk_buff *first,
-			       unsigned int n, unsigned int mss)
+			       unsigned int *n, unsigned int mss)
 {
 	struct sk_buff *skb, *seg = first, *last = first;
 	unsigned int i, len = 0;
 
 	stub_calls.gso_build++;
-	for (i = 0; i < n; i++, seg = seg->next) {
+	for (i = 0; i < *n; i++, seg = seg->next) {
 		len += seg->len;
 		last = seg;
 	}
@@ -70,16 +70,28 @@ struct sk_buff *xtcp_gso_build(struct sock *sk, struct sk_buff *first,
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, XTCP_MAX_HEADER);
-	for (i = 0, seg = first; i < n; i++, seg = seg->next)
+	for (i = 0, seg = first; i < *n; i++, seg = seg->next)
 		skb_put_data(skb, seg->data, seg->len);
 	memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
 	XTCP_SKB_CB(skb)->seq = XTCP_SKB_CB(first)->seq;
 	XTCP_SKB_CB(skb)->end_seq = XTCP_SKB_CB(last)->end_seq;
 	XTCP_SKB_CB(skb)->flags = XTCP_SKB_CB(last)->flags;
 	skb_shinfo(skb)->gso_size = mss;
-	skb_shinfo(skb)->gso_segs = n;
+	skb_shinfo(skb)->gso_segs = *n;
 	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
 	return skb;
+}
+
+/* xtcp_skb.c: mock skbs are linear and never shared */
+int xtcp_unclone(struct sk_buff *skb, gfp_t gfp)
+{
+	return 0;
+}
+
+int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	__skb_pull(skb, len);
+	return 0;
 }
 
 /* xtcp_ipv4.c: the IPv4 network layer of a socket, as the real one

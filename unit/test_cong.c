@@ -142,12 +142,36 @@ TEST(cwnd_grows_only_while_in_use)
 
 TEST(sndbuf_grows_with_cwnd_within_wmem_max)
 {
-	/* Linux's tcp_sndbuf_expand(): room for 2 * cwnd full segments,
-	 * at most tcp_wmem[2], never shrinking, never after SO_SNDBUF
+	/* Linux's tcp_sndbuf_expand(): room for 2 * cwnd segments of the
+	 * worst-case skb (power-of-two head for the larger of the peer's
+	 * MSS and ours, plus struct sk_buff), at most tcp_wmem[2], never
+	 * shrinking, never after SO_SNDBUF
 	 */
 	struct xtcp_sock *xs = ut_sock(1000);
 	struct sock *sk = SK(xs);
-	u32 per = SKB_TRUESIZE(xs->mss_cache + XTCP_MAX_HEADER);
+	u32 per;
+
+	xs->rx_mss = 1460;
+	per = xtcp_sndbuf_per_mss(xs);
+	{
+		/* a power-of-two head that holds the MSS, the header room
+		 * and skb_shared_info, plus struct sk_buff
+		 */
+		u32 head = per - SKB_DATA_ALIGN(sizeof(struct sk_buff));
+
+		EXPECT_EQ(head & (head - 1), 0);
+		EXPECT_GE(head, 1460 + XTCP_MAX_HEADER +
+			  SKB_DATA_ALIGN(sizeof(struct skb_shared_info)));
+		EXPECT_LT(head / 2, 1460 + XTCP_MAX_HEADER +
+			  SKB_DATA_ALIGN(sizeof(struct skb_shared_info)));
+		/* the peer's 64 KB loopback MSS counts, TCP_MAXSEG lowers it */
+		xs->rx_mss = 65483;
+		EXPECT_GE(xtcp_sndbuf_per_mss(xs), 65536);
+		xs->user_mss = 1460;
+		EXPECT_EQ(xtcp_sndbuf_per_mss(xs), per);
+		xs->user_mss = 0;
+		xs->rx_mss = 1460;
+	}
 
 	sk->sk_sndbuf = 4096;
 	xs->cwnd = 100;
@@ -159,6 +183,15 @@ TEST(sndbuf_grows_with_cwnd_within_wmem_max)
 	xs->cwnd = 60000;
 	xtcp_sndbuf_expand(sk);
 	EXPECT_EQ(sk->sk_sndbuf, ut_net()->sysctl.wmem[2]);
+
+	/* at least the initial window, and the reordering degree + 1 */
+	sk->sk_sndbuf = 4096;
+	xs->cwnd = 2;
+	xtcp_sndbuf_expand(sk);
+	EXPECT_EQ(sk->sk_sndbuf, 2 * 10 * per);
+	xs->reordering = 29;
+	xtcp_sndbuf_expand(sk);
+	EXPECT_EQ(sk->sk_sndbuf, 2 * 30 * per);
 
 	sk->sk_sndbuf = 4096;
 	sk->sk_userlocks |= SOCK_SNDBUF_LOCK;

@@ -471,6 +471,64 @@ TEST(push_gso_runs_of_full_segments)
 	ut_sock_free(xs);
 }
 
+TEST(push_cuts_size_goal_segments_to_mss)
+{
+	/* sendmsg() queues segments of up to the size goal; they leave cut
+	 * to the MSS (Linux's tso_fragment()), so every sent segment is one
+	 * MSS on the queue, and the queue still accounts for its truesize;
+	 * Nagle holds the short rest while data is in flight
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+	u32 nxt = xs->snd_nxt;
+	int i;
+
+	stub_gso_max_segs = 4;
+	xs->cwnd = 20;
+	xs->nodelay = false;
+	EXPECT_EQ(xtcp_size_goal(sk), 4000);
+	ut_queue(xs, 9500);
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 3);
+	EXPECT_EQ(mock_tx[0].gso_segs, 4);
+	EXPECT_EQ(mock_tx[0].len, 4000);
+	EXPECT_EQ(mock_tx[1].gso_segs, 4);
+	EXPECT_EQ(mock_tx[2].len, 1000);
+	EXPECT_EQ(xs->snd_nxt, nxt + 9000);
+	EXPECT_EQ(ut_wq_len(xs), 10);
+	for (i = 0; i < 9; i++)
+		EXPECT_EQ(ut_wq(xs, i)->len, 1000);
+	EXPECT_TRUE(xs->send_head == ut_wq(xs, 9));
+	EXPECT_EQ(xs->send_head->len, 500);
+	{
+		struct sk_buff *skb;
+		int sum = 0;
+
+		skb_queue_walk(&sk->sk_write_queue, skb)
+			sum += skb->truesize;
+		EXPECT_EQ(sk->sk_wmem_queued, sum);
+	}
+	ut_sock_free(xs);
+}
+
+TEST(size_goal_bounded_by_half_the_peer_window)
+{
+	/* Linux's tcp_bound_to_half_wnd(): never more than half the
+	 * largest window the peer offered, never less than one MSS
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+
+	stub_gso_max_segs = 44;
+	xs->max_window = 10000;
+	EXPECT_EQ(xtcp_size_goal(SK(xs)), 5000);
+	xs->max_window = 1500;
+	EXPECT_EQ(xtcp_size_goal(SK(xs)), 1000);
+	stub_gso_max_segs = 1;
+	xs->max_window = 1 << 20;
+	EXPECT_EQ(xtcp_size_goal(SK(xs)), 1000);
+	ut_sock_free(xs);
+}
+
 TEST(push_gso_run_ends_at_psh_nagle_cwnd_window)
 {
 	/* PSH only on a run's last segment (TCP's segmentation gives it to
@@ -625,7 +683,11 @@ TEST(split_skb_moves_fin_psh_and_bytes)
 		if (n->data[i] != (u8)((u8)seq + 1000 + i))
 			bad++;
 	EXPECT_EQ(bad, 0);
-	EXPECT_EQ(sk->sk_wmem_queued, queued + (int)n->truesize);
+	/* as tcp_fragment(): the moved bytes' truesize moves with them,
+	 * and the queue still accounts for exactly its segments
+	 */
+	EXPECT_EQ(sk->sk_wmem_queued, queued + (int)n->truesize - 2000);
+	EXPECT_EQ(sk->sk_wmem_queued, (int)(skb->truesize + n->truesize));
 	ut_sock_free(xs);
 }
 

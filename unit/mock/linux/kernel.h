@@ -77,6 +77,17 @@ struct rcu_head { void *next; };
 #define min3(a, b, c) min(min(a, b), c)
 #define min_t(t, a, b) ({ t _a = (a); t _b = (b); _a < _b ? _a : _b; })
 #define max_t(t, a, b) ({ t _a = (a); t _b = (b); _a > _b ? _a : _b; })
+#define max3(a, b, c) max(max(a, b), c)
+
+/* the smallest power of two >= @n (n > 0) */
+static inline unsigned long roundup_pow_of_two(unsigned long n)
+{
+	unsigned long p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
 #define clamp_t(t, v, lo, hi) min_t(t, max_t(t, v, lo), hi)
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define rounddown(x, y) ({ __auto_type _x = (x); _x - (_x % (y)); })

@@ -160,6 +160,27 @@ static inline void skb_trim(struct sk_buff *skb, unsigned int len)
 	}
 }
 
+static inline unsigned int skb_headlen(const struct sk_buff *skb)
+{
+	return skb->len - skb->data_len;
+}
+
+/* the kernel's semantics for a linear @skb: the bytes past @len move to
+ * @skb1's tailroom (which the caller sized, as for the kernel's
+ * skb_split_inside_header())
+ */
+static inline void skb_split(struct sk_buff *skb, struct sk_buff *skb1,
+			     const u32 len)
+{
+	u32 rest;
+
+	if (len > skb->len)
+		mock_skb_panic("skb_split past len", skb, len);
+	rest = skb->len - len;
+	memcpy(skb_put(skb1, rest), skb->data + len, rest);
+	skb_trim(skb, len);
+}
+
 static inline int skb_copy_bits(const struct sk_buff *skb, int offset,
 				void *to, int len)
 {

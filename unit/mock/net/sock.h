@@ -52,8 +52,25 @@ static inline unsigned int dst_mtu(const struct dst_entry *dst)
 }
 
 struct socket {
-	int mock_unused;
+	unsigned long flags;	/* SOCK_NOSPACE ... */
 };
+
+#define SOCK_NOSPACE		2
+
+static inline bool test_bit(int nr, const unsigned long *addr)
+{
+	return *addr & (1UL << nr);
+}
+
+static inline void set_bit(int nr, unsigned long *addr)
+{
+	*addr |= 1UL << nr;
+}
+
+static inline void clear_bit(int nr, unsigned long *addr)
+{
+	*addr &= ~(1UL << nr);
+}
 
 /* sock flags, in the kernel's order */
 enum sock_flags {
