@@ -44,13 +44,13 @@ void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 	}
 	if (sk->sk_shutdown & RCV_SHUTDOWN)
 		return;
+	/* as Linux's tcp_cleanup_rbuf(): the window would at least double */
 	now = xtcp_receive_window(xs);
-	space = xtcp_space_to_win(xs, READ_ONCE(sk->sk_rcvbuf) -
-				  atomic_read(&sk->sk_rmem_alloc));
-	space = min(space, xs->window_clamp);
-	if (2 * now <= xs->window_clamp && space >= 2 * now &&
-	    space - now >= xtcp_rcv_mss(xs))
-		xtcp_send_ack(sk);		/* window update */
+	if (2 * now <= xs->window_clamp) {
+		space = __xtcp_select_window(sk);
+		if (space && space >= 2 * now)
+			xtcp_send_ack(sk);	/* window update */
+	}
 }
 
 /* Linux's forced_push(): half the peer's largest window written since PSH */

@@ -1201,6 +1201,7 @@ u32 xtcp_size_goal(struct sock *sk);
 void __xtcp_push(struct sock *sk, bool more);
 void xtcp_push(struct sock *sk);
 int xtcp_write_wakeup(struct sock *sk);
+u32 __xtcp_select_window(struct sock *sk);
 u32 xtcp_select_window(struct sock *sk);
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb);

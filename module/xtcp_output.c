@@ -129,12 +129,59 @@ void xtcp_release_cb(struct sock *sk)
 }
 
 /**
+ * __xtcp_select_window() - the window the receive buffer allows now
+ * @sk: connected socket
+ *
+ * Linux's __tcp_select_window() (whose rcv_ssthresh is our window_clamp:
+ * XTCP opens the whole free space at once): none when less than half the
+ * buffer is free and what is free is under one MSS or a sixteenth of the
+ * buffer (move to a zero window before the buffer overflows); with window
+ * scaling the free space rounded up to the scale unit; without, the
+ * window offered last while it is within one MSS of the free space, else
+ * the free space rounded down to whole MSS (the sender never has to cut a
+ * segment to fit it).
+ * Context: socket lock or bh_lock_sock held.
+ * Return: the window in bytes, before the never-shrink rule.
+ */
+u32 __xtcp_select_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int allowed = xtcp_space_to_win(xs, READ_ONCE(sk->sk_rcvbuf));
+	int free = xtcp_space_to_win(xs, READ_ONCE(sk->sk_rcvbuf) -
+					atomic_read(&sk->sk_rmem_alloc));
+	int full = min_t(int, xs->window_clamp, allowed);
+	int mss = xtcp_rcv_mss(xs);
+	int win;
+
+	if (mss > full) {
+		mss = full;
+		if (mss <= 0)
+			return 0;
+	}
+	if (free < full >> 1) {
+		free = round_down(free, 1 << xs->rcv_wscale);
+		if (free < allowed >> 4 || free < mss)
+			return 0;
+	}
+	free = min_t(int, free, xs->window_clamp);
+	if (xs->rcv_wscale)
+		return ALIGN(free, 1 << xs->rcv_wscale);
+	win = xs->rcv_wnd;
+	if (win <= free - mss || win > free)
+		win = rounddown(free, mss);
+	else if (mss == full && free > win + (full >> 1))
+		win = free;
+	return win;
+}
+
+/**
  * xtcp_select_window() - the window to advertise, scaled for the header
  * @sk: connected socket
  *
- * Never shrinks the right edge already advertised (RFC 9293 3.8.6.2.2);
- * grows only by at least one MSS (receiver-side silly window avoidance).
- * Records the new window in rcv_wnd and rcv_wup.
+ * __xtcp_select_window(), but never shrinking the right edge already
+ * advertised (RFC 9293 3.8.6.2.2, Linux's tcp_select_window()) and at
+ * most 65535 << rcv_wscale. Records the new window in rcv_wnd and
+ * rcv_wup.
  * Context: socket lock or bh_lock_sock held.
  * Return: the window field for the TCP header, already shifted right by
  * rcv_wscale.
@@ -142,25 +189,12 @@ void xtcp_release_cb(struct sock *sk)
 u32 xtcp_select_window(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	int space = xtcp_space_to_win(xs, READ_ONCE(sk->sk_rcvbuf) -
-					 atomic_read(&sk->sk_rmem_alloc));
 	u32 cur = xs->rcv_wnd - min(xs->rcv_wnd, xs->rcv_nxt - xs->rcv_wup);
-	u32 win;
+	u32 win = __xtcp_select_window(sk);
 
-	if (space < 0)
-		space = 0;
-	win = min_t(u32, space, xs->window_clamp);
 	if (win < cur)
-		win = cur;		/* never shrink */
-	else if (win - cur < xtcp_rcv_mss(xs) && win < xs->window_clamp)
-		win = cur;		/* SWS avoidance: wait for an MSS, also
-					 * to reopen a closed window (RFC 1122
-					 * 4.2.3.3, Linux's __tcp_select_window)
-					 */
+		win = ALIGN(cur, 1U << xs->rcv_wscale);
 	win = min_t(u32, win, 65535U << xs->rcv_wscale);
-	/* as Linux: round up so the scaled value does not lose the space */
-	win = min_t(u32, ALIGN(win, 1U << xs->rcv_wscale),
-		    65535U << xs->rcv_wscale);
 	xs->rcv_wnd = win;
 	xs->rcv_wup = xs->rcv_nxt;
 	return win >> xs->rcv_wscale;

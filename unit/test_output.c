@@ -112,7 +112,8 @@ TEST(select_window_clamped)
 	xs->window_clamp = 65535;
 	xs->rcv_wnd = 0;
 	sk->sk_rcvbuf = 1 << 22;
-	EXPECT_EQ(xtcp_select_window(sk), 65535);
+	/* unscaled: whole MSS, as Linux's rounddown(free_space, mss) */
+	EXPECT_EQ(xtcp_select_window(sk), rounddown(65535, xtcp_rcv_mss(xs)));
 	ut_sock_free(xs);
 }
 
@@ -138,27 +139,51 @@ TEST(select_window_never_shrinks)
 	ut_sock_free(xs);
 }
 
-TEST(select_window_sws_waits_for_an_mss)
+TEST(select_window_unscaled_whole_mss)
 {
-	/* RFC 1122 4.2.3.3: the right edge advances only by at least
-	 * min(RCV.BUFF / 2, Eff.snd.MSS)
+	/* Linux's __tcp_select_window() without window scaling: the free
+	 * space rounded down to whole MSS; the window offered last is kept
+	 * while it is within one MSS of the free space (so reading a few
+	 * bytes moves the right edge by those bytes)
 	 */
 	struct xtcp_sock *xs = ut_sock(0);
 	struct sock *sk = SK(xs);
-	u32 edge;
+	u32 edge, mss;
 
 	xs->rcv_wscale = 0;
 	xs->window_clamp = 65535;
 	xs->rcv_wnd = 0;
 	sk->sk_rcvbuf = 80000;			/* 40000 bytes of window */
-	EXPECT_EQ(xtcp_select_window(sk), 40000);
+	mss = xtcp_rcv_mss(xs);
+	EXPECT_EQ(xtcp_select_window(sk), rounddown(40000, mss));
 	edge = xs->rcv_wup + xs->rcv_wnd;
 	xs->rcv_nxt += 100;			/* 100 bytes, read at once */
-	xtcp_select_window(sk);
-	EXPECT_EQ(xs->rcv_wup + xs->rcv_wnd, edge);	/* edge held */
-	xs->rcv_nxt += 500;			/* 600 > 536 now */
-	EXPECT_EQ(xtcp_select_window(sk), 40000);
-	EXPECT_EQ(xs->rcv_wup + xs->rcv_wnd, edge + 600);
+	EXPECT_EQ(xtcp_select_window(sk), rounddown(40000, mss));
+	EXPECT_EQ(xs->rcv_wup + xs->rcv_wnd, edge + 100);
+	/* 3000 bytes held: the window offered is more than the free space */
+	atomic_set(&sk->sk_rmem_alloc, 6000);
+	EXPECT_EQ(__xtcp_select_window(sk), rounddown(37000, mss));
+	atomic_set(&sk->sk_rmem_alloc, 0);
+	ut_sock_free(xs);
+}
+
+TEST(select_window_zero_when_nearly_full)
+{
+	/* less than half the buffer free and less than a sixteenth of it:
+	 * a zero window (Linux moves to a zero window before its buffer
+	 * overflows), though never shrinking what was offered
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+
+	sk->sk_rcvbuf = 1 << 20;			/* 512 KB of window */
+	xs->window_clamp = 1 << 20;
+	atomic_set(&sk->sk_rmem_alloc, (1 << 20) - 40000);	/* 20000 free */
+	EXPECT_EQ(__xtcp_select_window(sk), 0);
+	/* 40000 free: rounded down to the scale unit, not up, as Linux */
+	atomic_set(&sk->sk_rmem_alloc, (1 << 20) - 80000);
+	EXPECT_EQ(__xtcp_select_window(sk), round_down(40000, 128));
+	atomic_set(&sk->sk_rmem_alloc, 0);
 	ut_sock_free(xs);
 }
 

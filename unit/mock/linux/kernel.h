@@ -91,6 +91,7 @@ static inline unsigned long roundup_pow_of_two(unsigned long n)
 #define clamp_t(t, v, lo, hi) min_t(t, max_t(t, v, lo), hi)
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define rounddown(x, y) ({ __auto_type _x = (x); _x - (_x % (y)); })
+#define round_down(x, y) ((x) & ~((__typeof__(x))((y) - 1)))
 #define ALIGN(x, a) (((x) + ((__typeof__(x))(a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define U8_MAX 0xff
 #define U32_MAX 0xffffffffU
