@@ -256,6 +256,13 @@ struct xtcp_skb_cb {
 
 #define XTCP_MAX_SACKS	4
 
+/* a segment in this scoreboard state is not in the pipe (RFC 6675) */
+static inline u32 xtcp_sacked_excl(u8 sacked)
+{
+	return (sacked & XTCP_SACKED) ||
+	       (sacked & (XTCP_LOST | XTCP_RETRANS)) == XTCP_LOST;
+}
+
 /**
  * struct xtcp_sack - a SACK block, [start, end)
  * @start: first sequence number of the block (Left Edge)
@@ -751,6 +758,12 @@ struct xtcp_af_ops {
  * @dupacks: consecutive duplicate ACKs (fast retransmit at 3, without SACK)
  * @reno_sacked: without SACK, duplicate ACKs standing in for SACKed
  *	segments: subtracted from the pipe (xtcp_packets_in_flight())
+ * @packets_out: segments sent and not cumulatively acknowledged (Linux's
+ *	packets_out): the write queue before @send_head
+ * @sacked_out: of those, SACKed (Linux's sacked_out)
+ * @pipe_excl: of those, the ones not in the pipe: SACKed, or marked lost
+ *	and not retransmitted since (Linux's sacked_out + lost_out -
+ *	retrans_out); kept by xtcp_set_sacked()
  * @total_retrans: segments retransmitted over the connection's life
  *	(tcpi_total_retrans)
  * @sack_recent: sequence number of the latest out-of-order arrival; the
@@ -917,6 +930,9 @@ struct xtcp_sock {
 	u32 recover;		/* snd_nxt when recovery started */
 	u32 dupacks;
 	u32 reno_sacked;	/* dupacks standing in for SACKs, no SACK */
+	u32 packets_out;	/* sent, not cumulatively ACKed */
+	u32 sacked_out;		/* of those, SACKed */
+	u32 pipe_excl;		/* of those, SACKed or lost, not resent */
 	u32 total_retrans;
 	u32 sack_recent;	/* seq of the latest out-of-order arrival */
 	u32 reordering;		/* DupThresh learnt from late arrivals */
@@ -1234,6 +1250,25 @@ u32 xtcp_flight_size(struct sock *sk);
 void xtcp_recovery_skb_sent(struct sock *sk, struct sk_buff *skb);
 void xtcp_recovery_skb_acked(struct sock *sk, struct sk_buff *skb);
 void xtcp_xmit_lost(struct sock *sk);
+
+/**
+ * xtcp_set_sacked() - change the scoreboard state of a sent segment
+ * @xs: socket
+ * @cb: the segment's control block
+ * @sacked: its new XTCP_SACKED/XTCP_LOST/XTCP_RETRANS bits
+ *
+ * Keeps @sacked_out and @pipe_excl right, so that the pipe needs no walk
+ * of the queue (Linux keeps sacked_out, lost_out and retrans_out so).
+ * Context: socket lock or bh_lock_sock held.
+ */
+static inline void xtcp_set_sacked(struct xtcp_sock *xs,
+				   struct xtcp_skb_cb *cb, u8 sacked)
+{
+	xs->pipe_excl += xtcp_sacked_excl(sacked) - xtcp_sacked_excl(cb->sacked);
+	xs->sacked_out += !!(sacked & XTCP_SACKED) -
+			  !!(cb->sacked & XTCP_SACKED);
+	cb->sacked = sacked;
+}
 
 static inline void *xtcp_ca_priv(struct xtcp_sock *xs)
 {

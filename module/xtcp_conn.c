@@ -158,6 +158,9 @@ void xtcp_sock_init(struct sock *sk)
 	xs->synq_len = 0;
 	skb_queue_head_init(&xs->ofo_queue);
 	xs->send_head = NULL;
+	xs->packets_out = 0;
+	xs->sacked_out = 0;
+	xs->pipe_excl = 0;
 	xtcp_init_timers(sk);
 	xs->rto = XTCP_TIMEOUT_INIT;
 	xs->srtt_us = 0;

@@ -225,6 +225,8 @@ u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 		    xs->sack_ok)
 			xtcp_check_reordering(sk, cb->seq);
 		xtcp_recovery_skb_acked(sk, skb);
+		xtcp_set_sacked(xs, cb, 0);
+		xs->packets_out--;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		consume_skb(skb);

@@ -103,10 +103,9 @@ void xtcp_mtu_reduced(struct sock *sk)
 
 		if (skb == xs->send_head)
 			break;
-		if (skb->len > xs->mss_cache && !(cb->sacked & XTCP_SACKED)) {
-			cb->sacked |= XTCP_LOST;
-			cb->sacked &= ~XTCP_RETRANS;
-		}
+		if (skb->len > xs->mss_cache && !(cb->sacked & XTCP_SACKED))
+			xtcp_set_sacked(xs, cb, (cb->sacked | XTCP_LOST) &
+						~XTCP_RETRANS);
 	}
 	xtcp_xmit_lost(sk);
 }
@@ -608,7 +607,8 @@ static int xtcp_split_sent(struct sock *sk, struct sk_buff *skb, u32 len)
 	ncb = XTCP_SKB_CB(skb->next);
 	ncb->when = cb->when;
 	ncb->xmit_ns = cb->xmit_ns;
-	ncb->sacked = cb->sacked;
+	xtcp_sk(sk)->packets_out++;	/* one more segment in flight */
+	xtcp_set_sacked(xtcp_sk(sk), ncb, cb->sacked);
 	ncb->retransmitted = cb->retransmitted;
 	return 0;
 }
@@ -648,7 +648,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (!xs->retrans_stamp)
 		xs->retrans_stamp = sent ? : 1;
 	cb->retransmitted = true;
-	cb->sacked |= XTCP_RETRANS;
+	xtcp_set_sacked(xs, cb, cb->sacked | XTCP_RETRANS);
 	if (!xs->undo_tsval && xs->ts_ok)
 		xs->undo_tsval = tsval;
 	xtcp_sk(sk)->total_retrans++;
@@ -699,6 +699,9 @@ void xtcp_write_queue_purge(struct sock *sk)
 		consume_skb(skb);
 	}
 	xtcp_sk(sk)->send_head = NULL;
+	xtcp_sk(sk)->packets_out = 0;
+	xtcp_sk(sk)->sacked_out = 0;
+	xtcp_sk(sk)->pipe_excl = 0;
 }
 
 /*
@@ -755,12 +758,16 @@ static bool xtcp_fit_window(struct sock *sk, struct sk_buff *skb)
 	return !xtcp_split_skb(sk, skb, avail);
 }
 
-/* New data up to and including @last left: the send head moves on. */
-static void xtcp_new_data_sent(struct sock *sk, struct sk_buff *last)
+/* New data up to and including @last (@n segments) left: the send head
+ * moves on.
+ */
+static void xtcp_new_data_sent(struct sock *sk, struct sk_buff *last,
+			       unsigned int n)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(last);
 
+	xs->packets_out += n;
 	if (xtcp_after(cb->end_seq, xs->snd_nxt))
 		xs->snd_nxt = cb->end_seq;
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, last) ?
@@ -780,7 +787,7 @@ static int xtcp_xmit_new(struct sock *sk, struct sk_buff *skb)
 	err = xtcp_transmit_queued(sk, skb);
 	if (err)
 		return err;
-	xtcp_new_data_sent(sk, skb);
+	xtcp_new_data_sent(sk, skb, 1);
 	return 0;
 }
 
@@ -893,7 +900,7 @@ static int xtcp_xmit_new_gso(struct sock *sk, struct sk_buff *first,
 		return err;
 	for (i = 0, skb = first; i < *n; i++, skb = skb->next)
 		xtcp_recovery_skb_sent(sk, skb);
-	xtcp_new_data_sent(sk, last);
+	xtcp_new_data_sent(sk, last, *n);
 	return 0;
 }
 

@@ -186,10 +186,42 @@ void xtcp_recovery_skb_acked(struct sock *sk, struct sk_buff *skb)
 	xtcp_rack_advance(xs, cb, xtcp_rack_now());
 }
 
+#ifdef CONFIG_DEBUG_NET
+/* A debug kernel checks the scoreboard counters against a walk of the
+ * queue, as Linux's tcp_verify_left_out().
+ */
+static void xtcp_verify_counters(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 out = 0, sacked = 0, excl = 0;
+	struct sk_buff *skb;
+
+	xtcp_for_each_sent(sk, skb) {
+		u8 st = XTCP_SKB_CB(skb)->sacked;
+
+		out++;
+		sacked += !!(st & XTCP_SACKED);
+		excl += xtcp_sacked_excl(st);
+	}
+	WARN_ONCE(out != xs->packets_out || sacked != xs->sacked_out ||
+		  excl != xs->pipe_excl,
+		  "xtcp scoreboard: packets_out %u/%u sacked_out %u/%u pipe_excl %u/%u\n",
+		  xs->packets_out, out, xs->sacked_out, sacked, xs->pipe_excl,
+		  excl);
+}
+#else
+static void xtcp_verify_counters(struct sock *sk)
+{
+}
+#endif
+
 /**
  * xtcp_packets_in_flight() - RFC 6675 "pipe": segments in the network
  * @sk: socket
  *
+ * Linux's tcp_packets_in_flight(), from counters kept as the scoreboard
+ * changes (xtcp_set_sacked()), with no walk of the queue.
+ * Context: socket lock or bh_lock_sock held.
  * Return: sent segments neither SACKed nor marked lost (lost ones count
  * again once retransmitted), less the dupacks standing in for SACKs
  * (reno_sacked).
@@ -197,17 +229,10 @@ void xtcp_recovery_skb_acked(struct sock *sk, struct sk_buff *skb)
 u32 xtcp_packets_in_flight(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb;
-	u32 pipe = 0;
+	u32 pipe;
 
-	xtcp_for_each_sent(sk, skb) {
-		u8 s = XTCP_SKB_CB(skb)->sacked;
-
-		if (s & XTCP_SACKED)
-			continue;
-		if (!(s & XTCP_LOST) || (s & XTCP_RETRANS))
-			pipe++;
-	}
+	xtcp_verify_counters(sk);
+	pipe = xs->packets_out - min(xs->packets_out, xs->pipe_excl);
 	return pipe - min(pipe, xs->reno_sacked);
 }
 
@@ -216,37 +241,23 @@ u32 xtcp_packets_in_flight(struct sock *sk)
  * cumulatively acknowledged (Linux's packets_out)
  * @sk: socket
  *
+ * Context: socket lock or bh_lock_sock held.
  * Return: the count.
  */
 u32 xtcp_flight_size(struct sock *sk)
 {
-	struct sk_buff *skb;
-	u32 n = 0;
-
-	xtcp_for_each_sent(sk, skb)
-		n++;
-	return n;
+	return xtcp_sk(sk)->packets_out;
 }
 
 static bool xtcp_flight_size_is_one(struct sock *sk)
 {
-	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
-
-	return skb && skb != xtcp_sk(sk)->send_head &&
-	       (skb_queue_is_last(&sk->sk_write_queue, skb) ||
-		skb->next == xtcp_sk(sk)->send_head);
+	return xtcp_sk(sk)->packets_out == 1;
 }
 
 /* SACKed segments on the scoreboard */
 static u32 xtcp_sacked_out(struct sock *sk)
 {
-	struct sk_buff *skb;
-	u32 n = 0;
-
-	xtcp_for_each_sent(sk, skb)
-		if (XTCP_SKB_CB(skb)->sacked & XTCP_SACKED)
-			n++;
-	return n;
+	return xtcp_sk(sk)->sacked_out;
 }
 
 /* RFC 2883 DSACK seen: RACK's reordering window grows a step, at most
@@ -322,7 +333,7 @@ static u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opt,
 			    xtcp_before(cb->seq, xs->high_sacked) &&
 			    xtcp_before(cb->seq, reord))
 				reord = cb->seq;
-			cb->sacked = XTCP_SACKED;
+			xtcp_set_sacked(xs, cb, XTCP_SACKED);
 			xtcp_rack_advance(xs, cb, now);
 			if (xtcp_after(cb->end_seq, xs->high_sacked))
 				xs->high_sacked = cb->end_seq;
@@ -404,7 +415,7 @@ static unsigned long xtcp_rack_detect_loss(struct sock *sk, u32 *lost)
 			if (cb->sacked & XTCP_RETRANS)
 				xtcp_inc_stats(sock_net(sk),
 					       XTCP_MIB_TCPLOSTRETRANSMIT);
-			cb->sacked = XTCP_LOST;
+			xtcp_set_sacked(xs, cb, XTCP_LOST);
 			(*lost)++;
 		} else {
 			wait = max(wait, limit - age);
@@ -553,7 +564,8 @@ static bool xtcp_try_undo(struct sock *sk, u32 prior_una,
 	xs->rack_reord = true;
 	xtcp_rack_dsack(xs);	/* a spurious retransmission, as a DSACK says */
 	xtcp_for_each_sent(sk, skb)
-		XTCP_SKB_CB(skb)->sacked &= ~XTCP_LOST;
+		xtcp_set_sacked(xs, XTCP_SKB_CB(skb),
+				XTCP_SKB_CB(skb)->sacked & ~XTCP_LOST);
 	return true;
 }
 
@@ -616,8 +628,8 @@ static void xtcp_mark_head_lost(struct sock *sk)
 
 		if (cb->sacked & XTCP_SACKED)
 			continue;
-		cb->sacked |= XTCP_LOST;
-		cb->sacked &= ~XTCP_RETRANS;
+		xtcp_set_sacked(xtcp_sk(sk), cb,
+				(cb->sacked | XTCP_LOST) & ~XTCP_RETRANS);
 		return;
 	}
 }
@@ -861,7 +873,7 @@ void xtcp_enter_loss(struct sock *sk)
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
 		if (reneg || !(cb->sacked & XTCP_SACKED))
-			cb->sacked = XTCP_LOST;
+			xtcp_set_sacked(xs, cb, XTCP_LOST);
 	}
 	if (reneg) {
 		xs->high_sacked = xs->snd_una;

@@ -16,6 +16,7 @@
  * xtcp_data has the loopback tests.) Fixture "wire" also turns TSO/GSO off
  * on va, so segments are captured as the stack built them, and captures va.
  */
+#include <linux/sock_diag.h>
 #include "xtcp_lib.h"
 #include "kselftest_harness.h"
 
@@ -1023,19 +1024,22 @@ TEST_F(sndq, sndbuf_of_new_connection_as_linux)
 /*
  * What a writer gets queued before the send buffer is full, XTCP against
  * Linux TCP in the same run: SO_SNDBUF 65536 (131072 in effect), a peer
- * with SO_RCVBUF 4096 that does not read (its window closes, everything
+ * with SO_RCVBUF 3000 that does not read (its window closes, everything
  * it took is acknowledged, so the sender's SIOCOUTQ is exactly what waits
  * in its queue). Non-blocking sends fill the queue until nothing more is
  * accepted for 500 ms, then once more after the last ACKs. Linux's
  * accounting (sk_wmem_queued, the truesize of a header skb plus the bytes
  * copied into page fragments, against sk_sndbuf; the unsent tail filled to
- * the size goal, here one MSS because of the peer's small window) gives
- * XTCP the same queue within one segment. Every byte then arrives.
+ * the size goal) gives XTCP the same queue within one segment. The size
+ * goal follows the peer's largest window (at most half of it), which each
+ * stack's receiver computes its own way; the peer's buffer is small enough
+ * that the goal is one MSS on both (a window under 4 MSS), so the queues
+ * compare segment for segment. Every byte then arrives.
  */
 TEST_F_TIMEOUT(sndq, queued_before_full_as_linux, 60)
 {
-	struct sock_opts o = { .rcvbuf = 4096, .sndbuf = 65536 };
-	int q[2], inq_s[2], sb[2], i;
+	struct sock_opts o = { .rcvbuf = 3000, .sndbuf = 65536 };
+	int q[2], inq_s[2], sb[2], wq[2], i;
 	size_t w[2];
 
 	for (i = 0; i < 2; i++) {
@@ -1052,9 +1056,19 @@ TEST_F_TIMEOUT(sndq, queued_before_full_as_linux, 60)
 		q[i] = outq(c);
 		inq_s[i] = inq(s);
 		sb[i] = sock_getint(c, SOL_SOCKET, SO_SNDBUF);
-		TH_LOG("%s: SO_SNDBUF %d; accepted %zu bytes: SIOCOUTQ %d, peer SIOCINQ %d",
-		       stack_name(st), sb[i], w[i], q[i], inq_s[i]);
+		{
+			uint32_t mi[SK_MEMINFO_VARS] = { 0 };
+			socklen_t ml = sizeof(mi);
+
+			ASSERT_EQ(0, getsockopt(c, SOL_SOCKET, SO_MEMINFO, mi, &ml));
+			wq[i] = mi[SK_MEMINFO_WMEM_QUEUED];
+			TH_LOG("%s: SO_SNDBUF %d; accepted %zu bytes: SIOCOUTQ %d, peer SIOCINQ %d; "
+			       "sk_wmem_queued %d", stack_name(st), sb[i], w[i], q[i], inq_s[i],
+			       wq[i]);
+		}
 		EXPECT_EQ(w[i], (size_t)q[i] + (size_t)inq_s[i]);
+		/* the buffer, not the window, stopped the writer */
+		EXPECT_GE(wq[i], sb[i]);
 		EXPECT_EQ(0, read_check(s, 9, w[i], 10000));
 	}
 	EXPECT_EQ(sb[1], sb[0]);

@@ -261,10 +261,10 @@ TEST(pipe_rfc6675)
 	ut_queue(xs, MSS);			/* unsent */
 	xtcp_push(SK(xs));
 	EXPECT_EQ(xtcp_packets_in_flight(SK(xs)), 10);
-	XTCP_SKB_CB(ut_wq(xs, 0))->sacked = XTCP_LOST;
-	XTCP_SKB_CB(ut_wq(xs, 1))->sacked = XTCP_LOST | XTCP_RETRANS;
+	xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, 0)), XTCP_LOST);
+	xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, 1)), XTCP_LOST | XTCP_RETRANS);
 	for (k = 2; k < 5; k++)
-		XTCP_SKB_CB(ut_wq(xs, k))->sacked = XTCP_SACKED;
+		xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, k)), XTCP_SACKED);
 	EXPECT_EQ(xtcp_packets_in_flight(SK(xs)), 6);
 	EXPECT_EQ(xtcp_flight_size(SK(xs)), 10);
 	EXPECT_EQ(xtcp_sacked_out(SK(xs)), 3);
@@ -304,7 +304,7 @@ TEST(rack_reo_wnd_rules)
 	EXPECT_EQ(xtcp_rack_reo_wnd(SK(xs)), 0);
 	xs->ca_state = XTCP_CA_OPEN;
 	for (k = 0; k < 3; k++)
-		XTCP_SKB_CB(ut_wq(xs, k))->sacked = XTCP_SACKED;
+		xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, k)), XTCP_SACKED);
 	EXPECT_EQ(xtcp_rack_reo_wnd(SK(xs)), 0);
 	xs->rack_reord = true;
 	EXPECT_EQ(xtcp_rack_reo_wnd(SK(xs)), 10000);
@@ -365,7 +365,7 @@ TEST(rack_finds_lost_retransmission)
 	bool d, dt;
 	u32 lost;
 
-	XTCP_SKB_CB(ut_wq(xs, 0))->sacked = XTCP_LOST;
+	xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, 0)), XTCP_LOST);
 	xs->cwnd = 10;
 	xtcp_xmit_lost(SK(xs));			/* resent at t0 + 10 ms */
 	EXPECT_EQ(sb(xs, 0), XTCP_LOST | XTCP_RETRANS);
@@ -397,7 +397,7 @@ TEST(rack_ignores_ack_of_original_for_retransmission)
 	sack(&o, S(3), S(4));
 	xtcp_sacktag(SK(xs), &o, &d, &dt);	/* min_rtt 21 ms */
 	before = xs->rack_xmit_ns;
-	XTCP_SKB_CB(ut_wq(xs, 1))->sacked = XTCP_LOST;
+	xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, 1)), XTCP_LOST);
 	xtcp_xmit_lost(SK(xs));
 	mock_clock_advance_ns(1 * MS);
 	o.sacks[0].start = S(1);
@@ -609,7 +609,7 @@ TEST(prr_proportional_rate_reduction)
 	unsigned int i;
 	u32 pipe;
 
-	XTCP_SKB_CB(ut_wq(xs, 0))->sacked = XTCP_LOST;
+	xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, 0)), XTCP_LOST);
 	pipe = xtcp_packets_in_flight(SK(xs));
 	EXPECT_EQ(pipe, 19);
 	xs->ca_state = XTCP_CA_RECOVERY;
@@ -635,7 +635,7 @@ TEST(prr_slow_start_reduction_bound)
 	int k;
 
 	for (k = 0; k < 12; k++)
-		XTCP_SKB_CB(ut_wq(xs, k))->sacked = XTCP_LOST;
+		xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, k)), XTCP_LOST);
 	EXPECT_EQ(xtcp_packets_in_flight(SK(xs)), 8);
 	xs->ca_state = XTCP_CA_RECOVERY;
 	xs->prior_cwnd = 20;
@@ -735,8 +735,8 @@ TEST(enter_loss_marks_unsacked_lost)
 	struct xtcp_sock *xs = flight(10);
 	int k;
 
-	XTCP_SKB_CB(ut_wq(xs, 3))->sacked = XTCP_SACKED;
-	XTCP_SKB_CB(ut_wq(xs, 4))->sacked = XTCP_SACKED;
+	xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, 3)), XTCP_SACKED);
+	xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, 4)), XTCP_SACKED);
 	xtcp_enter_loss(SK(xs));
 	EXPECT_EQ(xs->ca_state, XTCP_CA_LOSS);
 	EXPECT_EQ(xs->cwnd, 1);
@@ -762,8 +762,8 @@ TEST(enter_loss_forgets_sacks_on_reneging)
 	struct xtcp_sock *xs = flight(5);
 	int k;
 
-	XTCP_SKB_CB(ut_wq(xs, 0))->sacked = XTCP_SACKED;
-	XTCP_SKB_CB(ut_wq(xs, 2))->sacked = XTCP_SACKED;
+	xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, 0)), XTCP_SACKED);
+	xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, 2)), XTCP_SACKED);
 	xs->high_sacked = S(3);
 	xtcp_enter_loss(SK(xs));
 	for (k = 0; k < 5; k++)
@@ -784,7 +784,7 @@ TEST(reneging_ack_arms_short_timer)
 	xs->srtt_us = 100000 << 3;
 	sack(&o, S(2), S(3));
 	ack_to(xs, S(0), &o);
-	XTCP_SKB_CB(ut_wq(xs, 0))->sacked = XTCP_SACKED;
+	xtcp_set_sacked(xs, XTCP_SKB_CB(ut_wq(xs, 0)), XTCP_SACKED);
 	ack_to(xs, S(0), &o);
 	EXPECT_EQ(xs->xmit_timer, XTCP_XMIT_RTO);
 	EXPECT_EQ(xs->retrans_timer.expires, jiffies + usecs_to_jiffies(50000));

@@ -123,6 +123,7 @@ void mock_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int mock_warn_count;
 #define WARN_ON_ONCE(c) ({ bool _c = !!(c); if (_c) mock_warn(__FILE__, __LINE__); _c; })
 #define WARN_ON(c) WARN_ON_ONCE(c)
+#define WARN_ONCE(c, ...) WARN_ON_ONCE(c)
 void mock_warn(const char *file, int line);
 
 /* ---- atomics, locks (single-threaded tests: plain operations) ---- */
