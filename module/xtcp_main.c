@@ -22,6 +22,8 @@
  *                    segments of a socket (tcp_output.c)
  *   xtcp_offload.c   GSO/GRO for XTCP's protocol number (TCP's offload
  *                    callbacks), the GSO skbs the transmit engine sends
+ *   xtcp_skb.c       write-queue segments in page fragments: unclone,
+ *                    trim a partly acknowledged head (tcp_trim_head())
  *   xtcp_options.c   TCP options parsed and written
  *   xtcp_recovery.c  SACK scoreboard, RACK-TLP, PRR, undo (tcp_recovery.c)
  *   xtcp_cong.c      congestion control algorithms (NewReno)
