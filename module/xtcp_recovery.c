@@ -406,10 +406,20 @@ static unsigned long xtcp_rack_detect_loss(struct sock *sk, u32 *lost)
 			continue;
 		if ((cb->sacked & (XTCP_LOST | XTCP_RETRANS)) == XTCP_LOST)
 			continue;		/* already waiting to go again */
-		if (!cb->xmit_ns ||
-		    !xtcp_sent_after(xs->rack_xmit_ns, xs->rack_end_seq,
-				     cb->xmit_ns, cb->end_seq))
+		if (!cb->xmit_ns)
 			continue;
+		if (!xtcp_sent_after(xs->rack_xmit_ns, xs->rack_end_seq,
+				     cb->xmit_ns, cb->end_seq)) {
+			/* sent after the latest delivery, and first sent
+			 * once: every later segment was too (first
+			 * transmissions leave in sequence order, and a
+			 * retransmission leaves after its first), so the
+			 * walk ends, as Linux's ends in its time-sorted list
+			 */
+			if (!cb->retransmitted)
+				break;
+			continue;
+		}
 		age = now > cb->xmit_ns ? now - cb->xmit_ns : 0;
 		if (age >= limit) {
 			if (cb->sacked & XTCP_RETRANS)
