@@ -147,7 +147,7 @@ tap_diag "tshark: $((SECONDS - t0)) s"
 
 frames=0 tcp=0 p253=0 malformed=0 csum_good=0 csum_bad=0 csum_other=0 ip_bad=0 mangled0=0
 ka_l=0 kaack_x=0 ka_x=0 kaack_l=0 rst_x=0 unexpected=0 pend_l=0 pend_x=0
-declare -A flagcount=() hi=() stale=()
+declare -A flagcount=() hi=() stale=() prev=() prev1=()
 names=(x x x x x x x x x x keep_alive keep_alive_ack retransmission fast_retransmission
        spurious_retransmission lost_segment ack_lost_segment duplicate_ack out_of_order
        window_update x x x window_full zero_window zero_window_probe zero_window_probe_ack)
@@ -197,6 +197,10 @@ while IFS='|' read -r -a f; do
 	if [ -z "${hi[$key]:-}" ] || [ $((f[27] + f[22])) -gt "${hi[$key]}" ]; then
 		hi[$key]=$((f[27] + f[22]))
 	fi
+	# the stream's two frames before this one, for the failure message
+	ctx=${prev[${f[28]}]:-}
+	prev[${f[28]}]="${prev1[${f[28]}]:-} | ${f[0]} $side len ${f[22]} seq ${f[27]}${f[20]:+ (${f[20]})}"
+	prev1[${f[28]}]="${f[0]} $side len ${f[22]} seq ${f[27]}${f[20]:+ (${f[20]})}"
 	[ -n "${f[9]}" ] || continue
 	# which analysis flags are expected where
 	case $port in
@@ -223,7 +227,7 @@ while IFS='|' read -r -a f; do
 	if [ $known = 0 ] || [ $bad = 1 ]; then
 		unexpected=$((unexpected + 1))
 		[ $unexpected -le 10 ] &&
-			unexp_list+=" [frame ${f[0]} port $port from $side:${why:- ${f[9]}}; ${f[20]}]"
+			unexp_list+=" [frame ${f[0]} port $port from $side:${why:- ${f[9]}}; ${f[20]}; after:${ctx}]"
 	fi
 done <"$TMPD/pkts"
 summary=""
