@@ -10,11 +10,13 @@
  * a veth wire TCP_NODELAY, TCP_CORK, MSG_MORE, PSH (last segment of each
  * write, forced within a long one) and tcpi_total_retrans.
  *
- * Both fixtures: two namespaces joined by veth (A 10.0.0.1 va <-> vb
+ * Every fixture: two namespaces joined by veth (A 10.0.0.1 va <-> vb
  * 10.0.0.2 B, MTU 1500), c = the client in A, s = the accepted socket in
  * B. (Over 127.0.0.1 XTCP's 64 KB MSS is larger than its receive window:
  * xtcp_data has the loopback tests.) Fixture "wire" also turns TSO/GSO off
  * on va, so segments are captured as the stack built them, and captures va.
+ * Fixture "sndq" runs both stacks in one test and compares them: the send
+ * buffer of a new connection and the bytes queued before it is full.
  */
 #include <linux/sock_diag.h>
 #include "xtcp_lib.h"
