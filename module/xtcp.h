@@ -146,6 +146,9 @@ struct xtcp_hashinfo {
  * @mib: per-CPU counters
  * @hash: bind, listen and connection lookup tables
  * @tw_count: TIME_WAIT entries (bounded by net.xtcp.max_tw_buckets)
+ * @tw_lock: protects @tw_row (BH-safe)
+ * @tw_row: TIME_WAIT entries waiting to expire, the earliest first
+ * @tw_timer: fires at the first entry's expiry (or earlier)
  * @challenge_timestamp: second (jiffies / HZ) @challenge_count belongs to
  * @challenge_count: challenge ACKs still allowed in that second
  */
@@ -155,6 +158,9 @@ struct xtcp_net {
 	struct xtcp_mib_percpu __percpu *mib;
 	struct xtcp_hashinfo hash;
 	atomic_t tw_count;
+	spinlock_t tw_lock;
+	struct list_head tw_row;
+	struct timer_list tw_timer;
 	u32 challenge_timestamp;
 	u32 challenge_count;
 };
@@ -388,13 +394,12 @@ enum xtcp_ent_kind {
 
 /**
  * struct xtcp_bnode - what bind-hash chains link: a socket or a TIME_WAIT
- * entry holding a local port
+ * entry holding a local port. Both embedders place it right after their
+ * struct xtcp_ent, whose @kind tells them apart (xtcp_bnode_is_tw()).
  * @node: chain link (bind_lock)
- * @is_tw: embedded in struct xtcp_tw, else in struct xtcp_sock
  */
 struct xtcp_bnode {
 	struct hlist_node node;
-	bool is_tw;
 };
 
 /**
@@ -549,10 +554,15 @@ struct xtcp_request {
  * Linux's tcp_timewait_state_process() need, a fraction of a socket
  * @ent: ehash entry (kind XTCP_ENT_TW)
  * @bnode: bind-hash entry: TIME_WAIT keeps the local port
- * @refcnt: references: hashes, timer, lookups
+ * @refcnt: references: hashes, the namespace's row while on it, lookups
  * @hashed: still on both hashes (cleared once by whoever unhashes)
- * @timer: expiry after net.xtcp.tw_timeout
  * @net: namespace (no reference: the namespace purges its entries)
+ * @row: link in xtcp_net.tw_row (tw_lock) until expiry or an early end;
+ *	empty once off it
+ * @rcu: deferred free, once no reference is left (so off the row: shares
+ *	@row's memory)
+ * @expires: jiffies (low 32 bits) when the entry expires, after
+ *	net.xtcp.tw_timeout
  * @rcv_nxt: next sequence number expected from the peer
  * @snd_nxt: our next sequence number
  * @ts_recent: peer's last timestamp value
@@ -561,7 +571,7 @@ struct xtcp_request {
  * @rcv_wnd: window we advertise, unscaled bytes
  * @rcv_wscale: our window scale
  * @ts_ok: timestamps were negotiated
- * @reuse: SO_REUSEADDR of the socket it replaces (bind conflicts)
+ * @reuse: SO_REUSEADDR of the socket it replaces (sk_reuse: bind conflicts)
  * @reuseport: SO_REUSEPORT of that socket
  * @connect_bound: the port was chosen by connect()
  * @dif: bound device of that socket
@@ -569,31 +579,39 @@ struct xtcp_request {
  *	unacceptable segment, 0 for none
  * @cookie: sock_diag cookie: the socket's, kept (Linux's tw_cookie), or
  *	given the first time one is asked for
- * @rcu: deferred free
+ *
+ * No timer of its own (40 bytes): the namespace's one timer expires the
+ * entries of its row in order.
  */
 struct xtcp_tw {
 	struct xtcp_ent ent;
 	struct xtcp_bnode bnode;
 	refcount_t refcnt;
 	atomic_t hashed;
-	struct timer_list timer;
 	possible_net_t net;
+	union {
+		struct list_head row;
+		struct rcu_head rcu;
+	};
+	atomic64_t cookie;
+	u32 expires;
 	u32 rcv_nxt;
 	u32 snd_nxt;
 	u32 ts_recent;
 	u32 ts_recent_stamp;
 	u32 tsoff;
 	u32 rcv_wnd;
-	u8 rcv_wscale;
-	bool ts_ok;
-	bool reuse;
-	bool reuseport;
-	bool connect_bound;
 	int dif;
 	u32 last_oow_ack_time;
-	atomic64_t cookie;
-	struct rcu_head rcu;
+	u8 rcv_wscale:4;
+	u8 reuse:2;
+	bool ts_ok:1;
+	bool reuseport:1;
+	bool connect_bound:1;
 };
+
+static_assert(offsetof(struct xtcp_tw, bnode) ==
+	      offsetof(struct xtcp_tw, ent) + sizeof(struct xtcp_ent));
 
 /**
  * struct xtcp_af_ops - what differs between XTCP over IPv4 and over IPv6
@@ -988,6 +1006,9 @@ struct xtcp_sock {
 	struct ipv6_pinfo inet6;	/* IPv6 part (inet.pinet6); last */
 };
 
+static_assert(offsetof(struct xtcp_sock, bnode) ==
+	      offsetof(struct xtcp_sock, ent) + sizeof(struct xtcp_ent));
+
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
 	return (struct xtcp_sock *)sk;
@@ -1006,6 +1027,18 @@ static inline struct xtcp_request *xtcp_ent_req(struct xtcp_ent *e)
 static inline struct xtcp_tw *xtcp_ent_tw(struct xtcp_ent *e)
 {
 	return container_of(e, struct xtcp_tw, ent);
+}
+
+/* Is @bn a TIME_WAIT entry's (else a socket's)? Its xtcp_ent precedes it. */
+static inline bool xtcp_bnode_is_tw(const struct xtcp_bnode *bn)
+{
+	return ((const struct xtcp_ent *)bn - 1)->kind == XTCP_ENT_TW;
+}
+
+/* Jiffies until @tw expires (negative: due). */
+static inline long xtcp_tw_expires_in(const struct xtcp_tw *tw)
+{
+	return (s32)(READ_ONCE(tw->expires) - (u32)jiffies);
 }
 
 static inline struct xtcp_sysctls *xtcp_sysctl(const struct sock *sk)
@@ -1331,6 +1364,7 @@ enum xtcp_tw_action xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb);
 void xtcp_tw_put(struct xtcp_tw *tw);
 void xtcp_tw_kill(struct xtcp_tw *tw);
 void xtcp_tw_purge_net(struct net *net);
+void xtcp_tw_init_net(struct xtcp_net *xn);
 u32 xtcp_tw_reuse_ok(struct net *net, struct xtcp_tw *tw);
 int xtcp_tw_init(void);
 void xtcp_tw_exit(void);

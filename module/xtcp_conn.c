@@ -144,7 +144,7 @@ void xtcp_sock_init(struct sock *sk)
 
 	xs->af_ops = xtcp_af_ops_of(sk->sk_family);
 	INIT_HLIST_NODE(&xs->bnode.node);
-	xs->bnode.is_tw = false;
+	xs->ent.kind = XTCP_ENT_SOCK;	/* xtcp_bnode_is_tw() */
 	INIT_HLIST_NODE(&xs->listen_node);
 	INIT_HLIST_NODE(&xs->ent.node);
 	xs->ent.hashed = false;

@@ -376,8 +376,7 @@ static int xtcp_diag_fill_tw(struct xtcp_tw *tw, struct sk_buff *skb,
 	if (!nlh)
 		return -EMSGSIZE;
 	r->idiag_timer = 3;
-	r->idiag_expires = jiffies_delta_to_msecs(READ_ONCE(tw->timer.expires) -
-						  jiffies);
+	r->idiag_expires = jiffies_delta_to_msecs(xtcp_tw_expires_in(tw));
 	nlmsg_end(skb, nlh);
 	return 0;
 }

@@ -107,7 +107,7 @@ void xtcp_ent_from_sk(struct xtcp_ent *e, const struct sock *sk)
 
 static void xtcp_bview(const struct xtcp_bnode *bn, struct xtcp_bview *v)
 {
-	if (bn->is_tw) {
+	if (xtcp_bnode_is_tw(bn)) {
 		const struct xtcp_tw *tw = container_of(bn, struct xtcp_tw, bnode);
 
 		v->sk = NULL;

@@ -16,7 +16,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	struct xtcp_net *xn = xtcp_pernet(net);
 	int err;
 
-	atomic_set(&xn->tw_count, 0);
+	xtcp_tw_init_net(xn);
 	xn->mib = alloc_percpu(struct xtcp_mib_percpu);
 	if (!xn->mib)
 		return -ENOMEM;

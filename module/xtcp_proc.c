@@ -256,7 +256,7 @@ static void xtcp_show_sock6(struct seq_file *f, struct sock *sk, int i)
 /* An IPv6 TIME_WAIT entry, as get_timewait6_sock(). */
 static void xtcp_show_tw6(struct seq_file *f, struct xtcp_tw *tw, int i)
 {
-	long delta = tw->timer.expires - jiffies;
+	long delta = xtcp_tw_expires_in(tw);
 	char s6[33], d6[33];
 
 	seq_printf(f, "%4d: %s:%04X %s:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %016x\n",
@@ -284,7 +284,7 @@ static void xtcp_show_req6(struct seq_file *f, struct xtcp_request *req, int i)
 /* A TIME_WAIT entry, as get_timewait4_sock(): no queues, owner or inode. */
 static void xtcp_show_tw(struct seq_file *f, struct xtcp_tw *tw, int i)
 {
-	long delta = tw->timer.expires - jiffies;
+	long delta = xtcp_tw_expires_in(tw);
 
 	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %016x",
 		   i, tw->ent.laddr, ntohs(tw->ent.lport), tw->ent.raddr,

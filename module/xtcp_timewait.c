@@ -15,8 +15,16 @@
  * socket closes at once, TCPTimeWaitOverflow); net.xtcp.tw_reuse lets
  * connect() take over an entry's 4-tuple (timestamps required, as Linux).
  *
- * References: the hashes hold one (dropped by whoever clears @hashed), an
- * armed timer one, lookups their own. Freed after an RCU grace period.
+ * Expiry: entries wait on their namespace's row (xtcp_net.tw_row), the
+ * earliest first, with one timer per namespace for the row's head instead
+ * of a timer per entry (Linux's inet_twsk has its own 40-byte timer_list):
+ * a restart moves the entry to its place from the tail, where entries of
+ * the same net.xtcp.tw_timeout belong, so every step is O(1) unless the
+ * sysctl has just been lowered.
+ *
+ * References: the hashes hold one (dropped by whoever clears @hashed), the
+ * row one while the entry is on it, lookups their own. Freed after an RCU
+ * grace period.
  */
 #include "xtcp.h"
 #include "xtcp_trace.h"
@@ -56,38 +64,113 @@ static void xtcp_tw_unhash(struct xtcp_tw *tw)
 	xtcp_tw_put(tw);
 }
 
+/* jiffies of a u32 expiry in the next 2^31 */
+static unsigned long xtcp_tw_jiffies(u32 expires)
+{
+	return jiffies + (s32)(expires - (u32)jiffies);
+}
+
+/*
+ * Put @tw on the row to expire at @expires: after the last entry that
+ * expires no later, searched from the tail. The timer follows a new head.
+ */
+static void xtcp_tw_row_add(struct xtcp_net *xn, struct xtcp_tw *tw,
+			    u32 expires)
+{
+	struct list_head *pos = xn->tw_row.prev;
+
+	lockdep_assert_held(&xn->tw_lock);
+	while (pos != &xn->tw_row &&
+	       (s32)(list_entry(pos, struct xtcp_tw, row)->expires - expires) > 0)
+		pos = pos->prev;
+	WRITE_ONCE(tw->expires, expires);
+	list_add(&tw->row, pos);
+	if (pos == &xn->tw_row)
+		mod_timer(&xn->tw_timer, xtcp_tw_jiffies(expires));
+}
+
+/* Off the row if on it; true if it was (the caller drops its reference). */
+static bool xtcp_tw_row_del(struct xtcp_net *xn, struct xtcp_tw *tw)
+{
+	bool on_row;
+
+	spin_lock_bh(&xn->tw_lock);
+	on_row = !list_empty(&tw->row);
+	if (on_row)
+		list_del_init(&tw->row);
+	spin_unlock_bh(&xn->tw_lock);
+	return on_row;
+}
+
 /**
  * xtcp_tw_kill() - end TIME_WAIT early (RST, SYN reuse, connect reuse)
  * @tw: entry, a reference held by the caller
  *
- * Context: any (does not wait for a running timer, which holds its own
- * reference and finds the entry unhashed).
+ * Context: any (an entry the row's timer has just taken off the row is
+ * that timer's to release: it finds the entry unhashed).
  */
 void xtcp_tw_kill(struct xtcp_tw *tw)
 {
-	if (timer_delete(&tw->timer))
+	if (xtcp_tw_row_del(xtcp_pernet(read_pnet(&tw->net)), tw))
 		xtcp_tw_put(tw);
 	xtcp_tw_unhash(tw);
 }
 
-/* Context: timer softirq; holds the timer's reference. */
-static void xtcp_tw_timer(struct timer_list *t)
+/*
+ * The row's timer: end every entry that is due, one at a time outside the
+ * lock (unhashing takes the hash locks), then follow the new head.
+ * Context: timer softirq.
+ */
+static void xtcp_tw_row_timer(struct timer_list *t)
 {
-	struct xtcp_tw *tw = timer_container_of(tw, t, timer);
+	struct xtcp_net *xn = timer_container_of(xn, t, tw_timer);
+	struct xtcp_tw *tw;
 
-	if (atomic_read(&tw->hashed))
-		xtcp_inc_stats(read_pnet(&tw->net), XTCP_MIB_TIMEWAITED);
-	xtcp_tw_unhash(tw);
-	xtcp_tw_put(tw);
+	for (;;) {
+		spin_lock(&xn->tw_lock);
+		tw = list_first_entry_or_null(&xn->tw_row, struct xtcp_tw, row);
+		if (tw && xtcp_tw_expires_in(tw) > 0) {
+			mod_timer(&xn->tw_timer, xtcp_tw_jiffies(tw->expires));
+			tw = NULL;
+		}
+		if (tw)
+			list_del_init(&tw->row);	/* its reference is ours */
+		spin_unlock(&xn->tw_lock);
+		if (!tw)
+			return;
+		if (atomic_read(&tw->hashed))
+			xtcp_inc_stats(read_pnet(&tw->net), XTCP_MIB_TIMEWAITED);
+		xtcp_tw_unhash(tw);
+		xtcp_tw_put(tw);
+	}
 }
 
-/* Restart the wait (only while armed: an expiring entry stays expired). */
+/* Restart the wait (only while on the row: a due entry stays due). */
 static void xtcp_tw_reschedule(struct xtcp_tw *tw)
 {
-	struct net *net = read_pnet(&tw->net);
+	struct xtcp_net *xn = xtcp_pernet(read_pnet(&tw->net));
+	u32 expires = (u32)jiffies + READ_ONCE(xn->sysctl.tw_timeout) * HZ;
 
-	mod_timer_pending(&tw->timer, jiffies +
-			  READ_ONCE(xtcp_pernet(net)->sysctl.tw_timeout) * HZ);
+	spin_lock_bh(&xn->tw_lock);
+	if (!list_empty(&tw->row)) {
+		list_del(&tw->row);
+		xtcp_tw_row_add(xn, tw, expires);
+	}
+	spin_unlock_bh(&xn->tw_lock);
+}
+
+/**
+ * xtcp_tw_init_net() - an empty TIME_WAIT row for a new namespace
+ * @xn: the namespace's XTCP state
+ *
+ * Context: process context, netns setup.
+ */
+void xtcp_tw_init_net(struct xtcp_net *xn)
+{
+	atomic_set(&xn->tw_count, 0);
+	spin_lock_init(&xn->tw_lock);
+	INIT_LIST_HEAD(&xn->tw_row);
+	timer_setup(&xn->tw_timer, xtcp_tw_row_timer, 0);
 }
 
 /**
@@ -118,7 +201,7 @@ void xtcp_time_wait(struct sock *sk)
 	tw->ent.kind = XTCP_ENT_TW;
 	xtcp_ent_copy_tuple(&tw->ent, &xs->ent);
 	INIT_HLIST_NODE(&tw->bnode.node);
-	tw->bnode.is_tw = true;
+	INIT_LIST_HEAD(&tw->row);
 	write_pnet(&tw->net, net);
 	tw->rcv_nxt = xs->rcv_nxt;
 	tw->snd_nxt = xs->snd_nxt;
@@ -133,8 +216,7 @@ void xtcp_time_wait(struct sock *sk)
 	tw->connect_bound = xs->connect_bound;
 	tw->dif = sk->sk_bound_dev_if;
 	atomic64_set(&tw->cookie, atomic64_read(&sk->sk_cookie));
-	timer_setup(&tw->timer, xtcp_tw_timer, 0);
-	refcount_set(&tw->refcnt, 2);		/* hashes + timer */
+	refcount_set(&tw->refcnt, 2);		/* hashes + row */
 	atomic_set(&tw->hashed, 1);
 	atomic_inc(&xn->tw_count);
 
@@ -142,7 +224,10 @@ void xtcp_time_wait(struct sock *sk)
 	xtcp_hash_tw_bind(net, tw, ntohs(tw->ent.lport));
 	if (xtcp_ehash_replace(net, &xs->ent, &tw->ent))
 		__sock_put(sk);			/* the socket's hash reference */
-	mod_timer(&tw->timer, jiffies + READ_ONCE(xn->sysctl.tw_timeout) * HZ);
+	spin_lock_bh(&xn->tw_lock);
+	xtcp_tw_row_add(xn, tw, (u32)jiffies +
+			READ_ONCE(xn->sysctl.tw_timeout) * HZ);
+	spin_unlock_bh(&xn->tw_lock);
 	trace_xtcp_time_wait_enter(tw);
 	xtcp_done(sk);
 }
@@ -253,33 +338,25 @@ consume:
  */
 void xtcp_tw_purge_net(struct net *net)
 {
-	struct xtcp_hashinfo *h = &xtcp_pernet(net)->hash;
-	int b;
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_tw *tw;
 
-	for (b = 0; b < (1 << XTCP_EHASH_BITS); b++) {
-		struct xtcp_tw *tw;
-
-		do {
-			struct xtcp_ent *e;
-
-			tw = NULL;
-			rcu_read_lock();
-			hlist_for_each_entry_rcu(e, &h->ehash[b], node) {
-				if (e->kind == XTCP_ENT_TW &&
-				    refcount_inc_not_zero(&xtcp_ent_tw(e)->refcnt)) {
-					tw = xtcp_ent_tw(e);
-					break;
-				}
-			}
-			rcu_read_unlock();
-			if (tw) {
-				if (timer_delete_sync(&tw->timer))
-					xtcp_tw_put(tw);
-				xtcp_tw_unhash(tw);
-				xtcp_tw_put(tw);
-			}
-		} while (tw);
+	/*
+	 * Every hashed entry is on the row, or taken off it by a running
+	 * timer that ends it; with no socket left, none is added any more.
+	 */
+	spin_lock_bh(&xn->tw_lock);
+	while ((tw = list_first_entry_or_null(&xn->tw_row, struct xtcp_tw, row))) {
+		list_del_init(&tw->row);		/* its reference is ours */
+		spin_unlock_bh(&xn->tw_lock);
+		xtcp_tw_unhash(tw);
+		xtcp_tw_put(tw);
+		cond_resched();
+		spin_lock_bh(&xn->tw_lock);
 	}
+	spin_unlock_bh(&xn->tw_lock);
+	/* the row is empty: a running timer ends without arming again */
+	timer_delete_sync(&xn->tw_timer);
 }
 
 /**
@@ -290,8 +367,9 @@ void xtcp_tw_purge_net(struct net *net)
  */
 int xtcp_tw_init(void)
 {
+	/* not cache-aligned: entries are many and cold (152 bytes, not 192) */
 	xtcp_tw_cache = kmem_cache_create("xtcp_tw", sizeof(struct xtcp_tw), 0,
-					  SLAB_HWCACHE_ALIGN, NULL);
+					  0, NULL);
 	return xtcp_tw_cache ? 0 : -ENOMEM;
 }
 

@@ -32,7 +32,9 @@
  *              ends are established and accepted), slab delta; then they are
  *              closed (this side first) and the delta with N TIME_WAIT
  *              entries is taken. Both ends are in this kernel: the figures
- *              cover both. Needs root (/proc/slabinfo).
+ *              cover both. Needs root (/proc/slabinfo). With
+ *              XTCP_BENCH_SLABS=1 in the environment, the caches that
+ *              changed are listed on stderr, bytes per connection/entry.
  *   keepalive  -a ADDR -p PORT [-n N]
  *              N idle connections (one echoed byte each), held until SIGTERM
  *              (then reset: no TIME_WAIT). Prints "... ready" once they are
@@ -666,10 +668,38 @@ static long read_tw(void)
 	return 0;
 }
 
+#define MAX_SLABS	1024
+
 struct memsnap {
 	long long slab_obj;	/* sum of active objects * object size, /proc/slabinfo */
 	long long slab_kb;	/* Slab: of /proc/meminfo */
+	int ncache;		/* entries in name[] and bytes[] */
+	char name[MAX_SLABS][128];	/* cache names, as /proc/slabinfo lists them */
+	long long bytes[MAX_SLABS];	/* active objects * object size, per cache */
 };
+
+/* Caches whose bytes changed from @a to @b by at least 8 per unit, stderr. */
+static void mem_breakdown(const char *what, const struct memsnap *a,
+			  const struct memsnap *b, long units)
+{
+	int i, j;
+
+	if (!getenv("XTCP_BENCH_SLABS") || units <= 0)
+		return;
+	for (i = 0; i < b->ncache; i++) {
+		long long before = 0;
+		double d;
+
+		for (j = 0; j < a->ncache; j++)
+			if (!strcmp(a->name[j], b->name[i])) {
+				before = a->bytes[j];
+				break;
+			}
+		d = (double)(b->bytes[i] - before) / units;
+		if (d >= 8 || d <= -8)
+			fprintf(stderr, "slabs %s %s %.0f\n", what, b->name[i], d);
+	}
+}
 
 static void mem_snapshot(struct memsnap *m)
 {
@@ -679,14 +709,20 @@ static void mem_snapshot(struct memsnap *m)
 
 	m->slab_obj = 0;
 	m->slab_kb = -1;
+	m->ncache = 0;
 	f = fopen("/proc/slabinfo", "r");
 	if (!f)
 		fail("open /proc/slabinfo (root needed)");
 	while (fgets(line, sizeof(line), f)) {
 		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
 			continue;
-		if (sscanf(line, "%127s %lu %lu %lu", name, &active, &total, &size) == 4)
-			m->slab_obj += (long long)active * size;
+		if (sscanf(line, "%127s %lu %lu %lu", name, &active, &total, &size) != 4)
+			continue;
+		m->slab_obj += (long long)active * size;
+		if (m->ncache < MAX_SLABS) {
+			snprintf(m->name[m->ncache], sizeof(m->name[0]), "%s", name);
+			m->bytes[m->ncache++] = (long long)active * size;
+		}
 	}
 	fclose(f);
 	f = fopen("/proc/meminfo", "r");
@@ -728,7 +764,7 @@ static int *open_idle(long n, int keepalive)
 
 static int run_mem(void)
 {
-	struct memsnap m0, m1, m2;
+	static struct memsnap m0, m1, m2;
 	long tw0, tw = 0, i;
 	double t0, deadline, last_change;
 	int *fds;
@@ -765,6 +801,8 @@ static int run_mem(void)
 	}
 	sleep(2);	/* the server's sockets freed (LAST_ACK, RCU) */
 	mem_snapshot(&m2);
+	mem_breakdown("established", &m0, &m1, o.n);
+	mem_breakdown("timewait", &m0, &m2, tw);
 	printf("mem family=%s n=%ld tw=%ld setup_s=%.1f est_bytes=%.0f tw_bytes=%.0f "
 	       "est_meminfo_bytes=%.0f tw_meminfo_bytes=%.0f value=%.0f unit=bytes\n",
 	       o.fname, o.n, tw, now() - t0,

@@ -70,6 +70,7 @@ struct rcu_head { void *next; };
 	((type *)((char *)(ptr) - offsetof(type, member)))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
+#define static_assert(expr, ...) _Static_assert(expr, "" __VA_ARGS__)
 
 /* ---- arithmetic (include/linux/minmax.h, math.h, align.h) ---- */
 #define min(a, b) ({ __auto_type _a = (a); __auto_type _b = (b); _a < _b ? _a : _b; })
