@@ -164,6 +164,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	struct ubuf_info *uarg = NULL;
 	int copied = 0, err;
 	long timeo;
+	u32 goal;
 
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
@@ -188,8 +189,9 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			goto do_error;
 	}
 
+	/* once per call and after each wait, as Linux's tcp_send_mss() */
+	goal = xtcp_size_goal(sk);
 	while (msg_data_left(msg)) {
-		u32 goal = xtcp_size_goal(sk);
 		struct sk_buff *skb = NULL;
 		int copy;
 
@@ -245,6 +247,7 @@ wait_for_space:
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
 			goto do_error;
+		goal = xtcp_size_goal(sk);
 	}
 	xtcp_push_write(sk, flags);
 	net_zcopy_put(uarg);

@@ -729,7 +729,6 @@ struct xtcp_af_ops {
  * @xmit_timer: what @retrans_timer is armed for (enum xtcp_xmit_timer),
  *	set only by xtcp_reset_xmit_timer()/xtcp_clear_xmit_timer()
  * @delack_timer: delayed ACK (40 ms)
- * @life_timer: keepalive, and the FIN_WAIT2 timeout of orphans
  * @srtt_us: smoothed RTT in microseconds, << 3 (0: no sample yet)
  * @rttvar_us: RTT variation in microseconds, << 2 (RFC 6298 RTTVAR)
  * @rto: retransmission timeout in jiffies, before backoff, within
@@ -877,9 +876,9 @@ struct xtcp_sock {
 	spinlock_t queue_lock;
 	struct list_head synq;
 	u32 synq_len;
+	u8 defer_accept;
 	struct list_head acceptq;
 	struct list_head accept_node;
-	u8 defer_accept;
 	unsigned long synq_overflow;	/* jiffies of the last cookie SYN-ACK */
 
 	u32 iss;
@@ -908,6 +907,7 @@ struct xtcp_sock {
 	bool wscale_ok;
 	bool sack_ok;
 	bool ts_ok;
+	u8 xmit_timer;		/* enum xtcp_xmit_timer */
 	u32 ts_recent;
 	u32 ts_recent_stamp;	/* seconds, for PAWS aging */
 	u32 tsoff;
@@ -916,9 +916,7 @@ struct xtcp_sock {
 	struct sk_buff *send_head;	/* first unsent skb in sk_write_queue */
 
 	struct timer_list retrans_timer;	/* transmit timer, see xmit_timer */
-	u8 xmit_timer;		/* enum xtcp_xmit_timer */
 	struct timer_list delack_timer;		/* delayed ACK */
-	struct timer_list life_timer;		/* keepalive, FIN_WAIT2, TIME_WAIT */
 	u32 srtt_us;		/* smoothed RTT << 3 */
 	u32 rttvar_us;
 	u32 rto;		/* jiffies */
@@ -997,12 +995,12 @@ struct xtcp_sock {
 	int keepcnt;
 	int linger2;		/* seconds; <0: no FIN_WAIT2 wait */
 	u32 user_timeout;	/* ms */
-	u8 probes_out;
 	unsigned long probe_stamp;	/* jiffies of the first window probe, 0 none */
 
 	const struct xtcp_af_ops *af_ops;	/* IPv4 or IPv6 network layer */
 	u32 mtu_info;		/* path MTU from ICMP/ICMPv6 */
 	bool mtu_deferred;	/* apply mtu_info at release_sock() */
+	u8 probes_out;
 	struct ipv6_pinfo inet6;	/* IPv6 part (inet.pinet6); last */
 };
 

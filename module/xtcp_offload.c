@@ -183,6 +183,13 @@ unsigned int xtcp_gso_max_segs(struct sock *sk)
 	return clamp_t(u32, segs, 1, READ_ONCE(dev->gso_max_segs));
 }
 
+/* Does @f continue @prev in the same page (one fragment can carry both)? */
+static bool xtcp_frag_continues(const skb_frag_t *prev, const skb_frag_t *f)
+{
+	return prev && skb_frag_page(prev) == skb_frag_page(f) &&
+	       skb_frag_off(prev) + skb_frag_size(prev) == skb_frag_off(f);
+}
+
 /*
  * Reference the payload of the queued segment @seg at the end of the GSO
  * skb @skb: each page fragment is merged into the last one where it
@@ -204,8 +211,7 @@ static bool xtcp_gso_add_frags(struct sk_buff *skb, const struct sk_buff *seg)
 	for (i = 0; i < from->nr_frags; i++) {
 		const skb_frag_t *f = &from->frags[i];
 
-		if (!prev || skb_frag_page(prev) != skb_frag_page(f) ||
-		    skb_frag_off(prev) + skb_frag_size(prev) != skb_frag_off(f))
+		if (!xtcp_frag_continues(prev, f))
 			slots++;
 		prev = f;
 	}
@@ -216,8 +222,7 @@ static bool xtcp_gso_add_frags(struct sk_buff *skb, const struct sk_buff *seg)
 		skb_frag_t *last = to->nr_frags ?
 				   &to->frags[to->nr_frags - 1] : NULL;
 
-		if (last && skb_frag_page(last) == skb_frag_page(f) &&
-		    skb_frag_off(last) + skb_frag_size(last) == skb_frag_off(f)) {
+		if (xtcp_frag_continues(last, f)) {
 			skb_frag_size_add(last, skb_frag_size(f));
 			continue;
 		}

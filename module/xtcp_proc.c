@@ -155,8 +155,8 @@ int xtcp_sock_timer(struct sock *sk, int state, unsigned long *expires)
 		*expires = xs->retrans_timer.expires;
 		return READ_ONCE(xs->xmit_timer) == XTCP_XMIT_PROBE0 ? 4 : 1;
 	}
-	if (timer_pending(&xs->life_timer)) {
-		*expires = xs->life_timer.expires;
+	if (timer_pending(&sk->sk_timer)) {
+		*expires = sk->sk_timer.expires;
 		/* Linux shows an orphan in FIN_WAIT2 as a timewait entry */
 		return state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD) ? 3 : 2;
 	}

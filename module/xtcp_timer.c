@@ -17,10 +17,12 @@
  *                  REO: the end of RACK's reordering window; LOSS_PROBE:
  *                  RACK-TLP's tail loss probe (xtcp_recovery.c).
  *   delack_timer   sends an ACK that was held back (40 ms).
- *   life_timer     one timer, two jobs by state: keepalive (ESTABLISHED
- *                  with SO_KEEPALIVE) and the FIN_WAIT2 timeout of orphans
+ *   sk_timer       struct sock's own timer (Linux's TCP keepalive timer),
+ *                  two jobs by state: keepalive (ESTABLISHED with
+ *                  SO_KEEPALIVE) and the FIN_WAIT2 timeout of orphans
  *                  (fin_timeout / TCP_LINGER2). TIME_WAIT has its own
- *                  lightweight object and timer (xtcp_timewait.c).
+ *                  lightweight object, expired per namespace
+ *                  (xtcp_timewait.c).
  */
 #include "xtcp.h"
 #include "xtcp_trace.h"
@@ -143,7 +145,7 @@ void xtcp_schedule_delack(struct sock *sk)
  */
 void xtcp_reset_life_timer(struct sock *sk, unsigned long len)
 {
-	sk_reset_timer(sk, &xtcp_sk(sk)->life_timer, jiffies + len);
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + len);
 }
 
 /**
@@ -163,7 +165,7 @@ void xtcp_keepalive_update(struct sock *sk)
 	if (sock_flag(sk, SOCK_KEEPOPEN))
 		xtcp_reset_life_timer(sk, xtcp_keepalive_time(xs));
 	else
-		sk_stop_timer(sk, &xs->life_timer);
+		sk_stop_timer(sk, &sk->sk_timer);
 }
 
 /**
@@ -426,8 +428,7 @@ static void xtcp_keepalive(struct sock *sk)
 
 static void xtcp_life_timer_fn(struct timer_list *t)
 {
-	struct xtcp_sock *xs = timer_container_of(xs, t, life_timer);
-	struct sock *sk = &xs->inet.sk;
+	struct sock *sk = timer_container_of(sk, t, sk_timer);
 
 	bh_lock_sock(sk);
 	if (sock_owned_by_user(sk)) {
@@ -462,7 +463,7 @@ void xtcp_init_timers(struct sock *sk)
 
 	timer_setup(&xs->retrans_timer, xtcp_retrans_timer_fn, 0);
 	timer_setup(&xs->delack_timer, xtcp_delack_timer_fn, 0);
-	timer_setup(&xs->life_timer, xtcp_life_timer_fn, 0);
+	timer_setup(&sk->sk_timer, xtcp_life_timer_fn, 0);
 }
 
 /**
@@ -478,5 +479,5 @@ void xtcp_clear_timers(struct sock *sk)
 
 	xtcp_clear_xmit_timer(sk);
 	sk_stop_timer(sk, &xs->delack_timer);
-	sk_stop_timer(sk, &xs->life_timer);
+	sk_stop_timer(sk, &sk->sk_timer);
 }

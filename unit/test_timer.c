@@ -219,16 +219,16 @@ TEST(keepalive_probes_then_resets)
 	xs->rcv_tstamp = jiffies;
 	sock_set_flag(sk, SOCK_KEEPOPEN);
 	xtcp_keepalive_update(sk);
-	EXPECT_EQ(xs->life_timer.expires, jiffies + 10 * HZ);
+	EXPECT_EQ(sk->sk_timer.expires, jiffies + 10 * HZ);
 	for (i = 0; i < 3; i++) {
-		jiffies = xs->life_timer.expires;
-		mock_timer_fire(&xs->life_timer);
+		jiffies = sk->sk_timer.expires;
+		mock_timer_fire(&sk->sk_timer);
 		EXPECT_EQ(mock_tx[i].seq, xs->snd_una - 1);
-		EXPECT_EQ(xs->life_timer.expires, jiffies + 2 * HZ);
+		EXPECT_EQ(sk->sk_timer.expires, jiffies + 2 * HZ);
 	}
 	EXPECT_EQ(ut_mib(XTCP_MIB_TCPKEEPALIVE), 3);
-	jiffies = xs->life_timer.expires;
-	mock_timer_fire(&xs->life_timer);
+	jiffies = sk->sk_timer.expires;
+	mock_timer_fire(&sk->sk_timer);
 	ASSERT_EQ(mock_tx_count, 4);
 	EXPECT_EQ(mock_tx[3].flags, XTCP_RST | XTCP_ACK);
 	EXPECT_EQ(stub_calls.reset_err, ETIMEDOUT);

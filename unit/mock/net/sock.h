@@ -116,6 +116,7 @@ struct sock {
 	struct dst_entry *sk_dst_cache;
 	struct sk_buff_head sk_receive_queue;
 	struct sk_buff_head sk_write_queue;
+	struct timer_list sk_timer;	/* XTCP: keepalive, FIN_WAIT2 */
 	void (*sk_state_change)(struct sock *sk);
 	void (*sk_data_ready)(struct sock *sk);
 	void (*sk_write_space)(struct sock *sk);
