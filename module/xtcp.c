@@ -38,7 +38,16 @@ void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 	if (copied <= 0 || !((1 << sk->sk_state) &
 			     (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
 		return;
-	if (xs->ack_pending) {
+	/* as Linux's tcp_cleanup_rbuf(): a held-back ACK goes now if more
+	 * than a segment is unacknowledged, or if this read emptied the
+	 * queue of a small segment, unless the connection is interactive
+	 * (ping-pong: the reply will carry the ACK) and only one came
+	 */
+	if (xs->ack_pending &&
+	    (xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss ||
+	     ((xs->ack_pushed >= 2 ||
+	       (xs->ack_pushed && !xtcp_in_pingpong(xs))) &&
+	      !atomic_read(&sk->sk_rmem_alloc)))) {
 		xtcp_send_ack(sk);
 		return;
 	}

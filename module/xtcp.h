@@ -738,8 +738,16 @@ struct xtcp_af_ops {
  * @backoff: exponent of the timer backoff (@rto << @backoff), at most 15;
  *	cleared by an ACK of new data
  * @ack_pending: an ACK is held back for the delayed-ACK timer
- * @quickack: ACKs still to send at once (quick-ACK mode: 16 at start and
- *	on TCP_QUICKACK, 0 when TCP_QUICKACK is cleared)
+ * @quickack: ACKs still to send at once (quick-ACK mode: 16 at start),
+ *	not in ping-pong mode (Linux's icsk_ack.quick)
+ * @ack_pushed: small segments received since our last ACK, at most 2
+ *	(Linux's ICSK_ACK_PUSHED and ICSK_ACK_PUSHED2)
+ * @pingpong: data sent within the delayed-ACK time of data received
+ *	(Linux's icsk_ack.pingpong); from XTCP_PINGPONG_THRESH on the
+ *	connection is interactive: reading does not ACK a single small
+ *	segment, the reply carries the ACK
+ * @lrcvtime: jiffies (low 32 bits) of the last in-order data received,
+ *	or of the handshake's end
  * @segs_unacked: in-order data segments received since the last
  *	immediate ACK; the second is ACKed at once, else the ACK is delayed
  * @rcv_ratio: payload bytes per truesize byte of received full-sized
@@ -926,8 +934,11 @@ struct xtcp_sock {
 	u8 quickack;
 	u8 segs_unacked;	/* full segments received since our last ACK */
 	u8 rcv_ratio;		/* payload/truesize of received skbs, /256 */
+	u8 ack_pushed;
+	u8 pingpong;
 	u32 rcvq_space;
 	u32 rcvq_seq;
+	u32 lrcvtime;
 	u64 rcvq_time_us;
 	u32 rcv_rtt_us;
 	u32 rcv_rtt_seq;
@@ -1025,6 +1036,19 @@ static inline struct xtcp_request *xtcp_ent_req(struct xtcp_ent *e)
 static inline struct xtcp_tw *xtcp_ent_tw(struct xtcp_ent *e)
 {
 	return container_of(e, struct xtcp_tw, ent);
+}
+
+/*
+ * Linux's tcp_pingpong_thresh default (TCP_PINGPONG_THRESH on 6.1): one
+ * reply within the delayed-ACK time makes a connection interactive.
+ */
+#define XTCP_PINGPONG_THRESH	1
+#define XTCP_DELACK_MIN		(HZ / 25)	/* 40 ms, Linux's TCP_ATO_MIN */
+
+/* Linux's inet_csk_in_pingpong_mode() */
+static inline bool xtcp_in_pingpong(const struct xtcp_sock *xs)
+{
+	return xs->pingpong >= XTCP_PINGPONG_THRESH;
 }
 
 /* Is @bn a TIME_WAIT entry's (else a socket's)? Its xtcp_ent precedes it. */

@@ -171,6 +171,8 @@ void xtcp_sock_init(struct sock *sk)
 	xs->probes_out = 0;
 	xs->probe_stamp = 0;
 	xs->ack_pending = false;
+	xs->ack_pushed = 0;
+	xs->pingpong = 0;
 	xs->quickack = 16;		/* quick-ACK mode at start, as Linux */
 	xs->rcv_ratio = 128;		/* until segments tell us better */
 	xs->rcv_mss = XTCP_MSS_DEFAULT;	/* until segments tell us better */

@@ -157,6 +157,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		xtcp_recovery_init(sk);
 		xtcp_init_buffer_space(sk);
 		xs->rcv_tstamp = jiffies;
+		xs->lrcvtime = (u32)jiffies;
 		xtcp_keepalive_update(sk);
 		sk->sk_state_change(sk);
 		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
@@ -279,6 +280,7 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		xtcp_recovery_init(sk);
 		xtcp_init_buffer_space(sk);
 		xs->rcv_tstamp = jiffies;
+		xs->lrcvtime = (u32)jiffies;
 		xtcp_keepalive_update(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
 			sk->sk_state_change(sk);
@@ -763,6 +765,12 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	}
 
 	xtcp_rcv_rtt_measure(xs);
+	/* Linux's tcp_event_data_recv(): when data came, and whether a
+	 * small segment (less than the peer's MSS) is waiting for its ACK
+	 */
+	xs->lrcvtime = (u32)jiffies;
+	if (skb->len && seg_len < xs->rcv_mss)
+		xs->ack_pushed = min_t(u8, xs->ack_pushed + 1, 2);
 	had_ofo = !skb_queue_empty(&xs->ofo_queue);
 	got_fin = xtcp_queue_in_order(sk, skb);
 	while (!got_fin && (skb = skb_peek(&xs->ofo_queue)) != NULL) {
@@ -787,8 +795,9 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	 * is ACKed at once, as Linux
 	 */
 	xs->segs_unacked = min_t(u32, xs->segs_unacked + segs, 2);
-	if (had_ofo || xs->quickack || xs->segs_unacked >= 2) {
-		if (xs->quickack)
+	if (had_ofo || (xs->quickack && !xtcp_in_pingpong(xs)) ||
+	    xs->segs_unacked >= 2) {
+		if (xs->quickack && !xtcp_in_pingpong(xs))
 			xs->quickack--;
 		xs->segs_unacked = 0;
 		xtcp_send_ack(sk);

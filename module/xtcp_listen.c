@@ -386,6 +386,7 @@ static int xtcp_child_init(struct sock *lsk, struct sock *sk,
 	xs->pushed_seq = req->iss + 1;
 	xs->rcv_nxt = req->irs + 1;
 	xs->rcv_wup = req->irs + 1;
+	xs->lrcvtime = (u32)jiffies;	/* as tcp_create_openreq_child() */
 	xs->copied_seq = req->irs + 1;
 	xs->rcv_wnd = req->rcv_wnd;
 	xs->ts_ok = req->ts_ok;

@@ -293,6 +293,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 
 	if (flags & XTCP_ACK) {
 		xs->ack_pending = false;
+		xs->ack_pushed = 0;
 		sk_stop_timer(sk, &xs->delack_timer);
 	}
 
@@ -773,6 +774,11 @@ static void xtcp_new_data_sent(struct sock *sk, struct sk_buff *last,
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, last) ?
 			NULL : last->next;
 	xs->probe_stamp = 0;		/* the window took new data */
+	/* a reply within the delayed-ACK time of data received: ping-pong
+	 * (Linux's tcp_event_data_sent())
+	 */
+	if ((u32)jiffies - xs->lrcvtime < XTCP_DELACK_MIN && xs->pingpong < U8_MAX)
+		xs->pingpong++;
 	/* data in flight now: the RTO, unless it (or RACK-TLP) already runs */
 	if (!timer_pending(&xs->retrans_timer) ||
 	    xs->xmit_timer == XTCP_XMIT_PROBE0)

@@ -127,12 +127,21 @@ static int xtcp_setsockopt_locked(struct sock *sk, int optname, int val)
 		WRITE_ONCE(xs->defer_accept, xtcp_secs_to_retrans(val));
 		return 0;
 	case TCP_QUICKACK:
-		if (val) {
-			xs->quickack = 16;
-			if (xs->ack_pending)
-				xtcp_send_ack(sk);
-		} else {
-			xs->quickack = 0;
+		/* as Linux's __tcp_sock_set_quickack(): 0 enters ping-pong
+		 * mode; otherwise it leaves it and a held-back ACK goes now
+		 * (an even value enters ping-pong again afterwards)
+		 */
+		if (!val) {
+			xs->pingpong = XTCP_PINGPONG_THRESH;
+			return 0;
+		}
+		xs->pingpong = 0;
+		if (((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) &&
+		    xs->ack_pending) {
+			xs->ack_pushed = max_t(u8, xs->ack_pushed, 1);
+			xtcp_cleanup_rbuf(sk, 1);
+			if (!(val & 1))
+				xs->pingpong = XTCP_PINGPONG_THRESH;
 		}
 		return 0;
 	case TCP_USER_TIMEOUT:
@@ -400,7 +409,7 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		val = xtcp_retrans_to_secs(READ_ONCE(xs->defer_accept));
 		break;
 	case TCP_QUICKACK:
-		val = xs->quickack > 0;
+		val = !xtcp_in_pingpong(xs);	/* as Linux */
 		break;
 	case TCP_USER_TIMEOUT:
 		val = READ_ONCE(xs->user_timeout);

@@ -27,7 +27,6 @@
 #include "xtcp.h"
 #include "xtcp_trace.h"
 
-#define XTCP_DELACK_MIN		(HZ / 25)	/* 40 ms, as Linux */
 #define XTCP_RETRY_BUSY		(HZ / 20)	/* user owns the socket */
 
 /**
@@ -388,8 +387,13 @@ static void xtcp_delack_timer_fn(struct timer_list *t)
 	bh_lock_sock(sk);
 	if (sock_owned_by_user(sk))
 		sk_reset_timer(sk, &xs->delack_timer, jiffies + XTCP_RETRY_BUSY);
-	else if (xs->ack_pending)
+	else if (xs->ack_pending) {
+		/* the delayed ACK was not carried by a reply: not ping-pong
+		 * (Linux's tcp_delack_timer_handler())
+		 */
+		xs->pingpong = 0;
 		xtcp_send_ack(sk);
+	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
 }
