@@ -16,7 +16,9 @@
  * xtcp_data has the loopback tests.) Fixture "wire" also turns TSO/GSO off
  * on va, so segments are captured as the stack built them, and captures va.
  * Fixture "sndq" runs both stacks in one test and compares them: the send
- * buffer of a new connection and the bytes queued before it is full.
+ * buffer of a new connection and the bytes queued before it is full; so
+ * does "pingpong": the ACK of a request rides on the reply (TCP_QUICKACK
+ * reads 0, no pure ACK per transaction on the wire).
  */
 #include <linux/sock_diag.h>
 #include "xtcp_lib.h"
@@ -1083,6 +1085,95 @@ TEST_F_TIMEOUT(sndq, queued_before_full_as_linux, 60)
 	 */
 	EXPECT_LE(abs(q[0] - q[1]), 3 * 1448)
 		TH_LOG("XTCP queued %d bytes, Linux TCP %d", q[0], q[1]);
+}
+
+FIXTURE(pingpong) {
+	struct topo t;
+	int c[2], s[2];
+};
+
+FIXTURE_SETUP(pingpong)
+{
+	int err, i;
+
+	for (i = 0; i < 2; i++)
+		self->c[i] = self->s[i] = -1;
+	err = topo_init(&self->t);
+	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
+}
+
+FIXTURE_TEARDOWN(pingpong)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		sock_abort(self->c[i]);
+		sock_abort(self->s[i]);
+	}
+	topo_settle(&self->t, 3);
+}
+
+#define PP_ROUNDS	60
+
+/*
+ * Request/response, one byte each way, PP_ROUNDS times: the server
+ * replies at once, so both stacks see an interactive connection (Linux's
+ * ping-pong mode: a reply within the delayed-ACK time of the request).
+ * Reading the request then sends no ACK of its own: the reply carries it.
+ * Counted on the wire (va, both directions): the server's segments
+ * without payload after the handshake. Before the client's first request
+ * the server has sent nothing, so its first read (not yet interactive:
+ * the request is a small segment) ACKs at once on both stacks; a reply
+ * delayed beyond 40 ms by a busy host leaves ping-pong mode for one
+ * round on either stack, hence the slack.
+ */
+TEST_F_TIMEOUT(pingpong, reply_carries_the_ack_as_linux, 60)
+{
+	int pure[2], quick[2], i, r;
+
+	for (i = 0; i < 2; i++) {
+		enum stack st = i ? STACK_TCP : STACK_XTCP;
+		char pcap[96], b = 'q';
+		struct seg *segs;
+		struct pcap cap;
+		int c, s, n, k;
+		unsigned short port = 6330 + i;
+
+		snprintf(pcap, sizeof(pcap), "/tmp/xtcp_pingpong_%d.pcap", i);
+		ASSERT_EQ(0, pcap_start(&cap, self->t.ns[SIDE_A], "va", pcap, 128));
+		ASSERT_EQ(0, topo_pair(&self->t, st, port, NULL, &self->c[i], &self->s[i]));
+		c = self->c[i];
+		s = self->s[i];
+		for (r = 0; r < PP_ROUNDS; r++) {
+			ASSERT_EQ(1, write(c, &b, 1));
+			ASSERT_EQ(1, read(s, &b, 1));
+			ASSERT_EQ(1, write(s, &b, 1));
+			ASSERT_EQ(1, read(c, &b, 1));
+		}
+		quick[i] = sock_getint(s, IPPROTO_TCP, TCP_QUICKACK);
+		msleep(100);		/* the last reply's delayed ACK, if any */
+		pcap_stop(&cap);
+		segs = calloc(4096, sizeof(*segs));
+		ASSERT_NE(NULL, segs);
+		n = pcap_segs(pcap, stack_proto(st), segs, 4096);
+		ASSERT_LT(0, n);
+		pure[i] = 0;
+		for (k = 0; k < n; k++)
+			if (segs[k].sport == port && !(segs[k].flags & (TH_SYN | TH_FIN | TH_RST)) &&
+			    !segs[k].len)
+				pure[i]++;
+		free(segs);
+		unlink(pcap);
+		TH_LOG("%s: %d rounds: server's pure ACKs %d, TCP_QUICKACK %d", stack_name(st),
+		       PP_ROUNDS, pure[i], quick[i]);
+	}
+	/* interactive on both: TCP_QUICKACK reads 0 (Linux's !pingpong) */
+	EXPECT_EQ(quick[1], quick[0]);
+	EXPECT_EQ(0, quick[0]);
+	/* well under one per round (one each before ping-pong) */
+	EXPECT_GE(PP_ROUNDS / 4, pure[0]);
+	EXPECT_LE(abs(pure[0] - pure[1]), 5)
+		TH_LOG("XTCP %d pure ACKs, Linux TCP %d", pure[0], pure[1]);
 }
 
 XTCP_HARNESS_MAIN
