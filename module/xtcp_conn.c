@@ -183,6 +183,11 @@ void xtcp_sock_init(struct sock *sk)
 	xs->orphan_counted = false;
 
 	sk->sk_write_space = xtcp_write_space;
+	/* writers are woken when ACKs free queued segments
+	 * (xtcp_check_space()), not by every sent skb's sock_wfree(), as
+	 * Linux's tcp_init_sock()
+	 */
+	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
 	sk->sk_destruct = xtcp_sk_destruct;
 	sk->sk_backlog_rcv = xtcp_backlog_rcv;
 	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))

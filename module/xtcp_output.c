@@ -292,9 +292,11 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	xtcp_write_opts((__be32 *)(th + 1), &o, syn);
 
 	if (flags & XTCP_ACK) {
+		/* an armed delayed-ACK timer stays: it finds nothing pending,
+		 * as Linux's (no timer_delete() per ACK sent)
+		 */
 		xs->ack_pending = false;
 		xs->ack_pushed = 0;
-		sk_stop_timer(sk, &xs->delack_timer);
 	}
 
 	skb_orphan(skb);

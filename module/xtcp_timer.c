@@ -130,9 +130,13 @@ void xtcp_schedule_delack(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->ack_pending = true;
-	if (!timer_pending(&xs->delack_timer))
+	/* a new delayed ACK gets the full time, a pending one keeps its
+	 * (the timer may still be armed for an ACK already sent: Linux's
+	 * tcp_send_delayed_ack())
+	 */
+	if (!xs->ack_pending || !timer_pending(&xs->delack_timer))
 		sk_reset_timer(sk, &xs->delack_timer, jiffies + XTCP_DELACK_MIN);
+	xs->ack_pending = true;
 }
 
 /**
@@ -384,10 +388,11 @@ static void xtcp_delack_timer_fn(struct timer_list *t)
 	struct xtcp_sock *xs = timer_container_of(xs, t, delack_timer);
 	struct sock *sk = &xs->inet.sk;
 
+	/* no work if an ACK has gone meanwhile (nothing is held back) */
 	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))
+	if (xs->ack_pending && sock_owned_by_user(sk)) {
 		sk_reset_timer(sk, &xs->delack_timer, jiffies + XTCP_RETRY_BUSY);
-	else if (xs->ack_pending) {
+	} else if (xs->ack_pending) {
 		/* the delayed ACK was not carried by a reply: not ping-pong
 		 * (Linux's tcp_delack_timer_handler())
 		 */
