@@ -654,6 +654,12 @@ void xtcp_xmit_lost(struct sock *sk)
 	u32 pipe = xtcp_packets_in_flight(sk);
 	struct sk_buff *skb;
 
+	/* @pipe_excl less @sacked_out counts exactly the segments marked
+	 * lost, neither retransmitted since nor SACKed: none, no walk (as
+	 * Linux looks at the queue only while lost_out is not zero)
+	 */
+	if (xs->pipe_excl == xs->sacked_out)
+		return;
 	xtcp_for_each_sent(sk, skb) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
