@@ -748,8 +748,6 @@ struct xtcp_af_ops {
  *	segment, the reply carries the ACK
  * @lrcvtime: jiffies (low 32 bits) of the last in-order data received,
  *	or of the handshake's end
- * @segs_unacked: in-order data segments received since the last
- *	immediate ACK; the second is ACKed at once, else the ACK is delayed
  * @rcv_ratio: payload bytes per truesize byte of received full-sized
  *	skbs, in 1/256 (moving average, 16..255): turns receive buffer space
  *	into window (xtcp_space_to_win())
@@ -932,7 +930,6 @@ struct xtcp_sock {
 	u8 backoff;
 	bool ack_pending;
 	u8 quickack;
-	u8 segs_unacked;	/* full segments received since our last ACK */
 	u8 rcv_ratio;		/* payload/truesize of received skbs, /256 */
 	u8 ack_pushed;
 	u8 pingpong;

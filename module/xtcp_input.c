@@ -697,7 +697,6 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	unsigned int segs = xtcp_skb_segs(skb);
 	bool got_fin, had_ofo;
 	u32 seg_len;
 
@@ -791,15 +790,15 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		xtcp_fin(sk);			/* ACKs the FIN itself */
 		return;
 	}
-	/* every second full segment is ACKed: a GSO/GRO skb of several
-	 * is ACKed at once, as Linux
+	/* more than a full segment since the last ACK we sent (with data or
+	 * without: rcv_wup) is ACKed at once, so every second full segment
+	 * and a GSO/GRO skb of several, as Linux's __tcp_ack_snd_check();
+	 * small segments of an interactive exchange wait for the reply
 	 */
-	xs->segs_unacked = min_t(u32, xs->segs_unacked + segs, 2);
 	if (had_ofo || (xs->quickack && !xtcp_in_pingpong(xs)) ||
-	    xs->segs_unacked >= 2) {
+	    xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss) {
 		if (xs->quickack && !xtcp_in_pingpong(xs))
 			xs->quickack--;
-		xs->segs_unacked = 0;
 		xtcp_send_ack(sk);
 	} else {
 		xtcp_schedule_delack(sk);
