@@ -313,18 +313,26 @@ tap_diag "capture: tail loss probes sent (TCPLossProbes) $tlp; retransmissions $
 # socket backlog past Linux's tcp_add_backlog() limit while the reader
 # holds the socket), TCPRcvQDrop or TCPOFODrop. On the debug kernel a
 # reader slowed by KASAN does that. Each counted drop excuses one
-# retransmission, and while there were drops, each out-of-order segment
-# queued after them (TCPOFOQueue) one duplicate ACK. Anything else fails.
+# retransmission (which Wireshark calls an out-of-order segment when it
+# follows the segment before it closely, as a SACK-driven one does), and
+# while there were drops, each out-of-order segment queued after them
+# (TCPOFOQueue) one duplicate ACK. Anything else fails.
 drops=$(sdelta cap0 cap1 "c s" TCPBacklogDrop TCPRcvQDrop TCPOFODrop)
 drop_rtx=0 drop_dup=0
 if [ "$drops" -gt 0 ]; then
 	ofoq=$(sdelta cap0 cap1 "c s" TCPOFOQueue)
-	rtx=$((rtx - tlp_rtx)) dup=$((dup - tlp_dup))
+	ooo=0
+	for k in "${!kinds[@]}"; do
+		case $k in
+		*"(suspected) out-of-order segment"*) ooo=$((ooo + ${kinds[$k]})) ;;
+		esac
+	done
+	rtx=$((rtx - tlp_rtx + ooo)) dup=$((dup - tlp_dup))
 	drop_rtx=$((rtx < drops ? rtx : drops))
 	drop_dup=$((dup < ofoq ? dup : ofoq))
 fi
 excused=$((excused + drop_rtx + drop_dup))
-tap_diag "capture: receiver drops counted (TCPBacklogDrop+TCPRcvQDrop+TCPOFODrop) $drops; retransmissions $drop_rtx and duplicate ACKs $drop_dup excused by them"
+tap_diag "capture: receiver drops counted (TCPBacklogDrop+TCPRcvQDrop+TCPOFODrop) $drops; retransmissions or out-of-order segments $drop_rtx and duplicate ACKs $drop_dup excused by them"
 if [ "$((flagged - excused))" = 0 ]; then
 	tap_ok "capture: no TCP analysis flags but window updates on a loss-free link"
 else
