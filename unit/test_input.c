@@ -316,6 +316,46 @@ TEST(gso_skb_acked_at_once_rcv_mss_from_gso_size)
 	ut_sock_free(xs);
 }
 
+TEST(pingpong_small_segments_wait_for_the_reply)
+{
+	/* Linux's ping-pong mode: small segments of an interactive
+	 * connection are not ACKed at once (quick-ACK mode does not apply),
+	 * more than a full segment since the last ACK is; a delayed-ACK
+	 * timeout sends the ACK and ends the mode
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+
+	xs->quickack = 16;
+	xs->rcv_mss = 1000;
+	xs->pingpong = XTCP_PINGPONG_THRESH;
+	rx(xs, r, 1, XTCP_ACK | XTCP_PSH, 100, 1);
+	rx(xs, r + 1, 1, XTCP_ACK | XTCP_PSH, 100, 1);
+	EXPECT_EQ(xs->rcv_nxt, r + 2);
+	EXPECT_EQ(mock_tx_count, 0);			/* both delayed */
+	EXPECT_TRUE(xs->ack_pending);
+	EXPECT_EQ(xs->ack_pushed, 2);
+	EXPECT_EQ(xs->quickack, 16);			/* not used up */
+	rx(xs, r + 2, 1, XTCP_ACK, 100, 1000);		/* 1002 > rcv_mss */
+	ASSERT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].ack, r + 1002);
+	EXPECT_FALSE(xs->ack_pending);
+	EXPECT_EQ(xs->ack_pushed, 0);
+	rx(xs, r + 1002, 1, XTCP_ACK | XTCP_PSH, 100, 1);
+	EXPECT_EQ(mock_tx_count, 1);
+	EXPECT_TRUE(xs->ack_pending);
+	jiffies += HZ;
+	mock_timer_fire(&xs->delack_timer);
+	ASSERT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(mock_tx[1].ack, r + 1003);
+	EXPECT_FALSE(xtcp_in_pingpong(xs));		/* the mode ended */
+	/* outside it, quick-ACK mode ACKs a small segment at once */
+	rx(xs, r + 1003, 1, XTCP_ACK | XTCP_PSH, 100, 1);
+	EXPECT_EQ(mock_tx_count, 3);
+	EXPECT_EQ(xs->quickack, 15);
+	ut_sock_free(xs);
+}
+
 TEST(duplicate_data_reported_as_dsack)
 {
 	/* RFC 2883 4: a duplicate segment is reported in the first SACK
