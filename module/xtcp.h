@@ -1048,6 +1048,12 @@ static inline bool xtcp_in_pingpong(const struct xtcp_sock *xs)
 	return xs->pingpong >= XTCP_PINGPONG_THRESH;
 }
 
+/* Linux's tcp_in_quickack_mode(): ACK every segment at once */
+static inline bool xtcp_in_quickack_mode(const struct xtcp_sock *xs)
+{
+	return xs->quickack && !xtcp_in_pingpong(xs);
+}
+
 /* Is @bn a TIME_WAIT entry's (else a socket's)? Its xtcp_ent precedes it. */
 static inline bool xtcp_bnode_is_tw(const struct xtcp_bnode *bn)
 {

@@ -795,9 +795,9 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	 * and a GSO/GRO skb of several, as Linux's __tcp_ack_snd_check();
 	 * small segments of an interactive exchange wait for the reply
 	 */
-	if (had_ofo || (xs->quickack && !xtcp_in_pingpong(xs)) ||
+	if (had_ofo || xtcp_in_quickack_mode(xs) ||
 	    xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss) {
-		if (xs->quickack && !xtcp_in_pingpong(xs))
+		if (xtcp_in_quickack_mode(xs))
 			xs->quickack--;
 		xtcp_send_ack(sk);
 	} else {

@@ -390,9 +390,11 @@ static void xtcp_delack_timer_fn(struct timer_list *t)
 
 	/* no work if an ACK has gone meanwhile (nothing is held back) */
 	bh_lock_sock(sk);
-	if (xs->ack_pending && sock_owned_by_user(sk)) {
+	if (!xs->ack_pending) {
+		/* sent meanwhile */
+	} else if (sock_owned_by_user(sk)) {
 		sk_reset_timer(sk, &xs->delack_timer, jiffies + XTCP_RETRY_BUSY);
-	} else if (xs->ack_pending) {
+	} else {
 		/* the delayed ACK was not carried by a reply: not ping-pong
 		 * (Linux's tcp_delack_timer_handler())
 		 */

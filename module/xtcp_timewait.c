@@ -117,6 +117,27 @@ void xtcp_tw_kill(struct xtcp_tw *tw)
 }
 
 /*
+ * Take the row's head off it, its reference passing to the caller: any
+ * head when @all, else only a due one (the timer follows a head not yet
+ * due). Return: the entry, or NULL.
+ */
+static struct xtcp_tw *xtcp_tw_row_pop(struct xtcp_net *xn, bool all)
+{
+	struct xtcp_tw *tw;
+
+	spin_lock_bh(&xn->tw_lock);
+	tw = list_first_entry_or_null(&xn->tw_row, struct xtcp_tw, row);
+	if (tw && !all && xtcp_tw_expires_in(tw) > 0) {
+		mod_timer(&xn->tw_timer, xtcp_tw_jiffies(tw->expires));
+		tw = NULL;
+	}
+	if (tw)
+		list_del_init(&tw->row);
+	spin_unlock_bh(&xn->tw_lock);
+	return tw;
+}
+
+/*
  * The row's timer: end every entry that is due, one at a time outside the
  * lock (unhashing takes the hash locks), then follow the new head.
  * Context: timer softirq.
@@ -126,18 +147,7 @@ static void xtcp_tw_row_timer(struct timer_list *t)
 	struct xtcp_net *xn = timer_container_of(xn, t, tw_timer);
 	struct xtcp_tw *tw;
 
-	for (;;) {
-		spin_lock(&xn->tw_lock);
-		tw = list_first_entry_or_null(&xn->tw_row, struct xtcp_tw, row);
-		if (tw && xtcp_tw_expires_in(tw) > 0) {
-			mod_timer(&xn->tw_timer, xtcp_tw_jiffies(tw->expires));
-			tw = NULL;
-		}
-		if (tw)
-			list_del_init(&tw->row);	/* its reference is ours */
-		spin_unlock(&xn->tw_lock);
-		if (!tw)
-			return;
+	while ((tw = xtcp_tw_row_pop(xn, false))) {
 		if (atomic_read(&tw->hashed))
 			xtcp_inc_stats(read_pnet(&tw->net), XTCP_MIB_TIMEWAITED);
 		xtcp_tw_unhash(tw);
@@ -345,16 +355,11 @@ void xtcp_tw_purge_net(struct net *net)
 	 * Every hashed entry is on the row, or taken off it by a running
 	 * timer that ends it; with no socket left, none is added any more.
 	 */
-	spin_lock_bh(&xn->tw_lock);
-	while ((tw = list_first_entry_or_null(&xn->tw_row, struct xtcp_tw, row))) {
-		list_del_init(&tw->row);		/* its reference is ours */
-		spin_unlock_bh(&xn->tw_lock);
+	while ((tw = xtcp_tw_row_pop(xn, true))) {
 		xtcp_tw_unhash(tw);
 		xtcp_tw_put(tw);
 		cond_resched();
-		spin_lock_bh(&xn->tw_lock);
 	}
-	spin_unlock_bh(&xn->tw_lock);
 	/* the row is empty: a running timer ends without arming again */
 	timer_delete_sync(&xn->tw_timer);
 }

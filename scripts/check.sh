@@ -272,12 +272,25 @@ fi
 echo
 echo "=== check summary ($((SECONDS - check_start))s) ==="
 printf '%s\n' "${summary[@]}"
-# Failing lines, for a quick look (full logs are in build/check/KVER/).
+# Failing lines, for a quick look (full logs are in build/check/KVER/),
+# each after the last lines its test printed (the harness's TH_LOG and
+# "Expected ..." lines: what failed, when only the tail of this output is
+# kept).
 for k in "${ran[@]+"${ran[@]}"}"; do
 	log=$REPO/build/check/$k/output.log
 	[ -f "$REPO/build/check/$k/output.all.log" ] && log=$REPO/build/check/$k/output.all.log
-	tr -d '\r' <"$log" 2>/dev/null |
-		grep -E '^not ok ' | grep -v '# SKIP' | sed "s/^/  [$k] /"
+	tr -d '\r' <"$log" 2>/dev/null | awk -v k="$k" -v keep=6 '
+		/^(not )?ok / {
+			if ($1 == "not" && !/# SKIP/) {
+				for (i = (n > keep ? n - keep : 0); i < n; i++)
+					print "      " substr(buf[i % keep], 1, 240)
+				print "  [" k "] " $0
+			}
+			n = 0
+			next
+		}
+		/^# *(RUN|OK|FAIL) / || /^# (PASSED|FAILED|Totals|---)/ { next }
+		{ buf[n % keep] = $0; n++ }'
 done
 line="$tot_pass passed, $tot_fail failed"
 [ "$tot_skip" -gt 0 ] && line+=", $tot_skip skipped"

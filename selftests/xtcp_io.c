@@ -976,30 +976,49 @@ TEST_F(wire, tcp_info_total_retrans)
 
 /* ------------------------------------------- send buffer, both stacks */
 
-FIXTURE(sndq) {
+/*
+ * A topology and one connection per stack (XTCP [0], Linux TCP [1]): the
+ * state of the sndq and pingpong fixtures.
+ */
+struct stack_pairs {
 	struct topo t;
 	int c[2], s[2];
 };
 
-FIXTURE_SETUP(sndq)
+static int stack_pairs_init(struct stack_pairs *p)
 {
-	int err, i;
+	int i;
 
 	for (i = 0; i < 2; i++)
-		self->c[i] = self->s[i] = -1;
-	err = topo_init(&self->t);
+		p->c[i] = p->s[i] = -1;
+	return topo_init(&p->t);
+}
+
+static void stack_pairs_fini(struct stack_pairs *p)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		sock_abort(p->c[i]);
+		sock_abort(p->s[i]);
+	}
+	topo_settle(&p->t, 3);
+}
+
+FIXTURE(sndq) {
+	struct stack_pairs p;
+};
+
+FIXTURE_SETUP(sndq)
+{
+	int err = stack_pairs_init(&self->p);
+
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
 }
 
 FIXTURE_TEARDOWN(sndq)
 {
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		sock_abort(self->c[i]);
-		sock_abort(self->s[i]);
-	}
-	topo_settle(&self->t, 3);
+	stack_pairs_fini(&self->p);
 }
 
 /*
@@ -1016,9 +1035,9 @@ TEST_F(sndq, sndbuf_of_new_connection_as_linux)
 	for (i = 0; i < 2; i++) {
 		enum stack st = i ? STACK_TCP : STACK_XTCP;
 
-		ASSERT_EQ(0, topo_pair(&self->t, st, 6300 + i, NULL, &self->c[i], &self->s[i]));
-		sb[i][0] = sock_getint(self->c[i], SOL_SOCKET, SO_SNDBUF);
-		sb[i][1] = sock_getint(self->s[i], SOL_SOCKET, SO_SNDBUF);
+		ASSERT_EQ(0, topo_pair(&self->p.t, st, 6300 + i, NULL, &self->p.c[i], &self->p.s[i]));
+		sb[i][0] = sock_getint(self->p.c[i], SOL_SOCKET, SO_SNDBUF);
+		sb[i][1] = sock_getint(self->p.s[i], SOL_SOCKET, SO_SNDBUF);
 		TH_LOG("%s: SO_SNDBUF client %d, accepted %d", stack_name(st), sb[i][0], sb[i][1]);
 	}
 	EXPECT_EQ(sb[1][0], sb[0][0]);
@@ -1053,9 +1072,9 @@ TEST_F_TIMEOUT(sndq, queued_before_full_as_linux, 60)
 		enum stack st = i ? STACK_TCP : STACK_XTCP;
 		int c, s;
 
-		ASSERT_EQ(0, topo_pair(&self->t, st, 6310 + i, &o, &self->c[i], &self->s[i]));
-		c = self->c[i];
-		s = self->s[i];
+		ASSERT_EQ(0, topo_pair(&self->p.t, st, 6310 + i, &o, &self->p.c[i], &self->p.s[i]));
+		c = self->p.c[i];
+		s = self->p.s[i];
 		ASSERT_EQ(0, sock_nonblock(c, 1));
 		w[i] = sock_fill(c, 9, 0, 500);
 		msleep(300);
@@ -1088,29 +1107,19 @@ TEST_F_TIMEOUT(sndq, queued_before_full_as_linux, 60)
 }
 
 FIXTURE(pingpong) {
-	struct topo t;
-	int c[2], s[2];
+	struct stack_pairs p;
 };
 
 FIXTURE_SETUP(pingpong)
 {
-	int err, i;
+	int err = stack_pairs_init(&self->p);
 
-	for (i = 0; i < 2; i++)
-		self->c[i] = self->s[i] = -1;
-	err = topo_init(&self->t);
 	ASSERT_EQ(0, err) TH_LOG("topology: %s (is xtcp.ko loaded?)", strerror(err));
 }
 
 FIXTURE_TEARDOWN(pingpong)
 {
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		sock_abort(self->c[i]);
-		sock_abort(self->s[i]);
-	}
-	topo_settle(&self->t, 3);
+	stack_pairs_fini(&self->p);
 }
 
 #define PP_ROUNDS	60
@@ -1140,10 +1149,10 @@ TEST_F_TIMEOUT(pingpong, reply_carries_the_ack_as_linux, 60)
 		unsigned short port = 6330 + i;
 
 		snprintf(pcap, sizeof(pcap), "/tmp/xtcp_pingpong_%d.pcap", i);
-		ASSERT_EQ(0, pcap_start(&cap, self->t.ns[SIDE_A], "va", pcap, 128));
-		ASSERT_EQ(0, topo_pair(&self->t, st, port, NULL, &self->c[i], &self->s[i]));
-		c = self->c[i];
-		s = self->s[i];
+		ASSERT_EQ(0, pcap_start(&cap, self->p.t.ns[SIDE_A], "va", pcap, 128));
+		ASSERT_EQ(0, topo_pair(&self->p.t, st, port, NULL, &self->p.c[i], &self->p.s[i]));
+		c = self->p.c[i];
+		s = self->p.s[i];
 		for (r = 0; r < PP_ROUNDS; r++) {
 			ASSERT_EQ(1, write(c, &b, 1));
 			ASSERT_EQ(1, read(s, &b, 1));
