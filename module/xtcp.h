@@ -189,6 +189,13 @@ static inline void xtcp_add_stats(struct net *net, enum xtcp_mib f,
 	this_cpu_add(xtcp_pernet(net)->mib->v[f], n);
 }
 
+/* The GSO type of a socket's segments: the network layer they leave by
+ * (a v4-mapped socket on AF_INET6 sends IPv4: its af_ops are IPv4's).
+ */
+#define xtcp_gso_type(sk)						\
+	(xtcp_sk(sk)->af_ops->family == AF_INET6 ? SKB_GSO_TCPV6 :	\
+						   SKB_GSO_TCPV4)
+
 /* segments a (GSO or GRO) skb stands for: Linux's tcp_skb_pcount() */
 static inline unsigned int xtcp_skb_segs(const struct sk_buff *skb)
 {
@@ -803,6 +810,8 @@ struct xtcp_af_ops {
  *	spurious (RFC 3522 Eifel) and undoes the reduction
  * @is_cwnd_limited: @cwnd was full at a push in the current window
  *	(Linux's is_cwnd_limited, tcp_cwnd_validate()): @cwnd may grow
+ * @big_out: a sent skb of several segments may be in the write queue
+ *	(xtcp_split_flight() cuts them before the scoreboard is used)
  * @max_packets_out: most segments in flight at a push in the current
  *	window; in slow start @cwnd grows up to twice it (RFC 7661)
  * @cwnd_usage_seq: @snd_nxt when the current window began; once @snd_una
@@ -965,6 +974,7 @@ struct xtcp_sock {
 	u32 prior_ssthresh;
 	u32 undo_tsval;		/* our TSval on the episode's first retransmission */
 	bool is_cwnd_limited;	/* cwnd full in this window (RFC 7661) */
+	bool big_out;		/* multi-segment skbs may be in flight */
 	u32 max_packets_out;	/* most in flight in this window */
 	u32 cwnd_usage_seq;	/* snd_nxt when this window began */
 	/* RACK-TLP (RFC 8985) and DSACK (RFC 2883) */
@@ -1239,6 +1249,7 @@ struct sk_buff *xtcp_gso_build(struct sock *sk, struct sk_buff *first,
 /* xtcp_skb.c: write-queue segments with their payload in page fragments */
 int xtcp_unclone(struct sk_buff *skb, gfp_t gfp);
 int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
+void xtcp_skb_set_segs(struct sock *sk, struct sk_buff *skb, u32 mss);
 
 /* xtcp_listen.c: SYN queue, accept queue, syncookies */
 void xtcp_listen_rcv(struct sock *lsk, struct sk_buff *skb);
@@ -1289,6 +1300,7 @@ void xtcp_send_fin(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 int xtcp_retransmit_head(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+void xtcp_split_flight(struct sock *sk);
 u16 xtcp_mss_for_mtu(struct sock *sk, u32 mtu);
 void xtcp_sync_mss(struct sock *sk);
 void xtcp_mtu_reduced(struct sock *sk);

@@ -203,14 +203,23 @@ u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
 		if (xtcp_after(cb->end_seq, ack)) {
-			u32 n = ack - cb->seq;
+			u32 n = ack - cb->seq, was = xtcp_skb_segs(skb);
 
 			/* partly acknowledged: keep only the rest (as
-			 * Linux, the whole segment when that fails)
+			 * Linux, the whole segment when that fails); a GSO
+			 * skb's whole segments acknowledged count (Linux's
+			 * tcp_tso_acked())
 			 */
 			if (xtcp_after(ack, cb->seq) && !(cb->flags & XTCP_SYN) &&
-			    n < skb->len && !xtcp_trim_head(sk, skb, n))
+			    n < skb->len && !xtcp_trim_head(sk, skb, n)) {
 				cb->seq = ack;
+				n = was - xtcp_skb_segs(skb);
+				xs->packets_out -= n;
+				xs->acked_unsacked += n;
+				segs += n;
+				if (n && !cb->retransmitted && rtt_us < 0)
+					rtt_us = jiffies_to_usecs(jiffies - cb->when);
+			}
 			break;
 		}
 		/* Linux's tcp_clean_rtx_queue(): the sample comes from the
@@ -227,12 +236,14 @@ u32 xtcp_clean_acked(struct sock *sk, u32 ack, bool rtt_sample)
 			xtcp_check_reordering(sk, cb->seq);
 		xtcp_recovery_skb_acked(sk, skb);
 		xtcp_set_sacked(xs, cb, 0);
-		xs->packets_out--;
+		xs->packets_out -= xtcp_skb_segs(skb);
+		segs += xtcp_skb_segs(skb);
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		consume_skb(skb);
-		segs++;
 	}
+	if (!xs->packets_out)
+		xs->big_out = false;
 	xs->snd_una = ack;
 	if (xtcp_before(xs->high_sacked, ack))
 		xs->high_sacked = ack;

@@ -283,10 +283,6 @@ struct sk_buff *xtcp_gso_build(struct sock *sk, struct sk_buff *first,
 	cb->flags = XTCP_SKB_CB(last)->flags;
 	skb_shinfo(skb)->gso_size = mss;
 	skb_shinfo(skb)->gso_segs = i;
-	/* the network layer the segments leave by: a v4-mapped socket on
-	 * AF_INET6 sends IPv4 (af_ops are xtcp_ipv4_af_ops)
-	 */
-	skb_shinfo(skb)->gso_type = xtcp_sk(sk)->af_ops->family == AF_INET6 ?
-				    SKB_GSO_TCPV6 : SKB_GSO_TCPV4;
+	skb_shinfo(skb)->gso_type = xtcp_gso_type(sk);
 	return skb;
 }

@@ -98,6 +98,7 @@ void xtcp_mtu_reduced(struct sock *sk)
 	xtcp_sync_mss(sk);
 	if (xs->mss_cache >= old)
 		return;
+	xtcp_split_flight(sk);
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
@@ -603,6 +604,7 @@ static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len);
 static int xtcp_split_sent(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
+	unsigned int segs = xtcp_skb_segs(skb);
 	int err = xtcp_split_skb(sk, skb, len);
 
 	if (err)
@@ -610,10 +612,44 @@ static int xtcp_split_sent(struct sock *sk, struct sk_buff *skb, u32 len)
 	ncb = XTCP_SKB_CB(skb->next);
 	ncb->when = cb->when;
 	ncb->xmit_ns = cb->xmit_ns;
-	xtcp_sk(sk)->packets_out++;	/* one more segment in flight */
+	/* as many segments in flight as before, or one more (a segment
+	 * cut for a smaller MTU)
+	 */
+	xtcp_sk(sk)->packets_out += xtcp_skb_segs(skb) +
+				    xtcp_skb_segs(skb->next) - segs;
 	xtcp_set_sacked(xtcp_sk(sk), ncb, cb->sacked);
 	ncb->retransmitted = cb->retransmitted;
 	return 0;
+}
+
+/**
+ * xtcp_split_flight() - one skb per segment in flight again
+ * @sk: socket
+ *
+ * While nothing is lost, a size-goal skb leaves whole as one GSO skb and
+ * stays queued so (xtcp_xmit_big(), as Linux's TSO skbs): no skb per
+ * segment. Before the SACK scoreboard, RACK or a retransmission looks at
+ * the queue (SACK blocks or a duplicate ACK arrive, an RTO, a loss probe,
+ * a smaller path MTU), such skbs are cut into one skb per segment, each
+ * with the send times of the whole (Linux's tcp_fragment() for SACK
+ * tagging and loss marking).
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_split_flight(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (!xs->big_out)
+		return;
+	for (skb = skb_peek(&sk->sk_write_queue); skb && skb != xs->send_head;
+	     skb = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL : skb->next) {
+		/* the rest becomes the next skb, cut in turn */
+		if (xtcp_skb_segs(skb) > 1 &&
+		    xtcp_split_sent(sk, skb, skb_shinfo(skb)->gso_size))
+			return;		/* no memory: the next event tries again */
+	}
+	xs->big_out = false;
 }
 
 /**
@@ -713,14 +749,15 @@ void xtcp_write_queue_purge(struct sock *sk)
  * the page fragments (and any linear bytes past @len), and the moved
  * bytes' truesize goes with them. A sent segment may still be shared with
  * a clone on its way out: it gets its own header first. Its send time
- * and scoreboard state are the caller's (xtcp_split_sent()).
+ * and scoreboard state are the caller's (xtcp_split_sent()); a sent GSO
+ * skb's two parts keep its segment size (xtcp_skb_set_segs()).
  * Return: 0 or -ENOMEM.
  */
 static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
 	int nsize = (int)skb_headlen(skb) - (int)len;
-	u32 rest = skb->len - len;
+	u32 rest = skb->len - len, mss = skb_shinfo(skb)->gso_size;
 	struct sk_buff *nskb;
 
 	if (xtcp_unclone(skb, GFP_ATOMIC))
@@ -740,6 +777,10 @@ static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
 	ncb->flags = cb->flags;
 	cb->end_seq = cb->seq + len;
 	cb->flags &= ~(XTCP_FIN | XTCP_PSH);
+	if (mss) {
+		xtcp_skb_set_segs(sk, skb, mss);
+		xtcp_skb_set_segs(sk, nskb, mss);
+	}
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
 	return 0;
 }
@@ -912,6 +953,56 @@ static int xtcp_xmit_new_gso(struct sock *sk, struct sk_buff *first,
 	return 0;
 }
 
+/*
+ * Send the first segments of the send head @skb, a size-goal skb of
+ * sendmsg(), as one GSO skb that stays queued whole (a clone leaves), as
+ * Linux sends its TSO skbs: while nothing is lost, no skb per segment.
+ * As many segments as cwnd (@pipe in flight), the peer's window and @max
+ * allow; the rest is cut off (Linux's tso_fragment()). A short last
+ * segment goes only where Nagle, TCP_CORK and @more would let it go
+ * alone, and the segment with a FIN goes alone. Only in the Open state
+ * with a clean scoreboard: SACK tagging, RACK and retransmissions work
+ * per segment (xtcp_split_flight()).
+ * Return: segments sent; 0 when this does not apply (the caller sends
+ * segment by segment); a negative errno when sending failed.
+ */
+static int xtcp_xmit_big(struct sock *sk, struct sk_buff *skb, u32 pipe,
+			 unsigned int max, bool more)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 mss = xs->mss_cache, room, len, n;
+	int err;
+
+	if (xs->ca_state != XTCP_CA_OPEN || xs->sacked_out || xs->pipe_excl ||
+	    xs->reno_sacked || skb->len <= mss ||
+	    (cb->flags & (XTCP_SYN | XTCP_RST)))
+		return 0;
+	room = xs->snd_una + xs->snd_wnd - cb->seq;
+	if ((s32)room < (s32)(2 * mss))
+		return 0;
+	n = min3(xs->cwnd - pipe, (u32)max, DIV_ROUND_UP(skb->len, mss));
+	len = min3(n * mss, skb->len, rounddown(room, mss));
+	if (cb->flags & XTCP_FIN)
+		len = min(len, rounddown(skb->len - 1, mss));
+	if (len == skb->len && len % mss &&
+	    skb_queue_is_last(&sk->sk_write_queue, skb) &&
+	    (xs->cork || more || !xs->nodelay))
+		len = rounddown(len, mss);	/* Nagle: the short one waits */
+	n = DIV_ROUND_UP(len, mss);
+	if (n < 2 || (len < skb->len && xtcp_split_skb(sk, skb, len)))
+		return 0;
+	xtcp_skb_set_segs(sk, skb, mss);
+	err = xtcp_transmit_queued(sk, skb);
+	if (err) {
+		xtcp_skb_set_segs(sk, skb, 0);	/* unsent: plain again */
+		return err > 0 ? -ENOBUFS : err;
+	}
+	xtcp_new_data_sent(sk, skb, n);
+	xs->big_out = true;
+	return n;
+}
+
 /**
  * xtcp_write_wakeup() - the persist timer's probe (Linux's tcp_write_wakeup)
  * @sk: synchronized socket with unsent data and nothing in flight
@@ -993,6 +1084,16 @@ void __xtcp_push(struct sock *sk, bool more)
 		if (pipe >= xs->cwnd && !(cb->flags & XTCP_SYN)) {
 			cwnd_full = true;
 			break;			/* congestion window full */
+		}
+		if (gso_max > 1 && skb->len > xs->mss_cache) {
+			err = xtcp_xmit_big(sk, skb, pipe, gso_max, more);
+			if (err < 0)
+				break;		/* retried by the timer */
+			if (err > 0) {
+				pipe += err;
+				sent += err;
+				continue;
+			}
 		}
 		if (xtcp_cut_to_mss(sk, skb))
 			break;			/* retried by the timer */

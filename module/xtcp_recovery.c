@@ -182,7 +182,7 @@ void xtcp_recovery_skb_acked(struct sock *sk, struct sk_buff *skb)
 		return;
 	if (cb->sacked & XTCP_SACKED)
 		return;			/* counted when it was SACKed */
-	xs->acked_unsacked++;
+	xs->acked_unsacked += xtcp_skb_segs(skb);
 	xtcp_rack_advance(xs, cb, xtcp_rack_now());
 }
 
@@ -199,7 +199,10 @@ static void xtcp_verify_counters(struct sock *sk)
 	xtcp_for_each_sent(sk, skb) {
 		u8 st = XTCP_SKB_CB(skb)->sacked;
 
-		out++;
+		out += xtcp_skb_segs(skb);
+		/* only a segment alone has a scoreboard state */
+		WARN_ONCE(st && xtcp_skb_segs(skb) > 1,
+			  "xtcp scoreboard: state %u on a GSO skb\n", st);
 		sacked += !!(st & XTCP_SACKED);
 		excl += xtcp_sacked_excl(st);
 	}
@@ -523,6 +526,7 @@ bool xtcp_send_loss_probe(struct sock *sk)
 	if (xs->snd_nxt != nxt) {
 		xs->tlp_retrans = false;
 	} else {
+		xtcp_split_flight(sk);
 		xtcp_for_each_sent(sk, skb)
 			last = skb;
 		if (!last || (XTCP_SKB_CB(last)->sacked & XTCP_SACKED) ||
@@ -742,6 +746,9 @@ void xtcp_recovery_on_ack(struct sock *sk, u32 prior_una, u32 acked_segs,
 
 	if (!xs->ca_ops)
 		xtcp_recovery_init(sk);
+	/* per segment from the first sign of a loss on */
+	if (opt->num_sacks || dupack || xs->ca_state != XTCP_CA_OPEN)
+		xtcp_split_flight(sk);
 	if (sack && opt->num_sacks)
 		newly_sacked = xtcp_sacktag(sk, opt, &dsack, &dsack_tlp);
 	delivered = sack ? xs->acked_unsacked + newly_sacked : acked_segs;
@@ -825,6 +832,7 @@ bool xtcp_rack_reo_timeout(struct sock *sk)
 
 	if (!xs->sack_ok)
 		return false;
+	xtcp_split_flight(sk);
 	next = xtcp_rack_detect_loss(sk, &lost);
 	if (!lost) {
 		if (!next)
@@ -859,6 +867,7 @@ void xtcp_enter_loss(struct sock *sk)
 
 	if (!xs->ca_ops)
 		xtcp_recovery_init(sk);
+	xtcp_split_flight(sk);
 	xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPTIMEOUTS);
 	if (xs->ca_state != XTCP_CA_LOSS || !xs->retransmits) {
 		if (xs->ca_state == XTCP_CA_OPEN)

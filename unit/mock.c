@@ -187,7 +187,9 @@ struct sk_buff *alloc_skb_fclone(unsigned int size, gfp_t gfp)
 	return alloc_skb(size, gfp);
 }
 
-/* a private copy: same buffer size, headroom, data and control block */
+/* a private copy: same buffer size, headroom, data, control block and
+ * GSO fields
+ */
 static struct sk_buff *skb_copy_all(const struct sk_buff *skb)
 {
 	struct sk_buff *n;
@@ -203,6 +205,7 @@ static struct sk_buff *skb_copy_all(const struct sk_buff *skb)
 	n->transport_header = skb->transport_header;
 	n->ip_summed = skb->ip_summed;
 	memcpy(n->cb, skb->cb, sizeof(n->cb));
+	n->shinfo = skb->shinfo;	/* a clone shares it, a copy copies it */
 	return n;
 }
 

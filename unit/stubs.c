@@ -91,7 +91,23 @@ int xtcp_unclone(struct sk_buff *skb, gfp_t gfp)
 int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	__skb_pull(skb, len);
+	xtcp_skb_set_segs(sk, skb, skb_shinfo(skb)->gso_size);
 	return 0;
+}
+
+void xtcp_skb_set_segs(struct sock *sk, struct sk_buff *skb, u32 mss)
+{
+	struct skb_shared_info *sh = skb_shinfo(skb);
+
+	if (!mss || skb->len <= mss) {
+		sh->gso_size = 0;
+		sh->gso_segs = 0;
+		sh->gso_type = 0;
+		return;
+	}
+	sh->gso_size = mss;
+	sh->gso_segs = DIV_ROUND_UP(skb->len, mss);
+	sh->gso_type = SKB_GSO_TCPV4;
 }
 
 /* xtcp_ipv4.c: the IPv4 network layer of a socket, as the real one

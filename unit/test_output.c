@@ -496,12 +496,13 @@ TEST(push_gso_runs_of_full_segments)
 	ut_sock_free(xs);
 }
 
-TEST(push_cuts_size_goal_segments_to_mss)
+TEST(push_sends_size_goal_skbs_whole)
 {
-	/* sendmsg() queues segments of up to the size goal; they leave cut
-	 * to the MSS (Linux's tso_fragment()), so every sent segment is one
-	 * MSS on the queue, and the queue still accounts for its truesize;
-	 * Nagle holds the short rest while data is in flight
+	/* sendmsg() queues skbs of up to the size goal; with nothing lost
+	 * they leave whole as GSO skbs and stay queued so (Linux's TSO
+	 * skbs), counted as the segments they carry; the queue still
+	 * accounts for its truesize; Nagle holds the short rest while data
+	 * is in flight: the last skb's full segment leaves alone
 	 */
 	struct xtcp_sock *xs = ut_sock(1);
 	struct sock *sk = SK(xs);
@@ -512,19 +513,29 @@ TEST(push_cuts_size_goal_segments_to_mss)
 	xs->cwnd = 20;
 	xs->nodelay = false;
 	EXPECT_EQ(xtcp_size_goal(sk), 4000);
-	ut_queue(xs, 9500);
+	ut_queue(xs, 4000);
+	ut_queue(xs, 4000);
+	ut_queue(xs, 1500);
 	xtcp_push(sk);
 	EXPECT_EQ(mock_tx_count, 3);
 	EXPECT_EQ(mock_tx[0].gso_segs, 4);
 	EXPECT_EQ(mock_tx[0].len, 4000);
 	EXPECT_EQ(mock_tx[1].gso_segs, 4);
 	EXPECT_EQ(mock_tx[2].len, 1000);
+	EXPECT_EQ(ut_mib(XTCP_MIB_OUTSEGS), 9);
 	EXPECT_EQ(xs->snd_nxt, nxt + 9000);
-	EXPECT_EQ(ut_wq_len(xs), 10);
-	for (i = 0; i < 9; i++)
-		EXPECT_EQ(ut_wq(xs, i)->len, 1000);
-	EXPECT_TRUE(xs->send_head == ut_wq(xs, 9));
+	EXPECT_EQ(xs->packets_out, 9);
+	EXPECT_TRUE(xs->big_out);
+	ASSERT_EQ(ut_wq_len(xs), 4);
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(ut_wq(xs, i)->len, 4000);
+		EXPECT_EQ(xtcp_skb_segs(ut_wq(xs, i)), 4);
+	}
+	EXPECT_EQ(ut_wq(xs, 2)->len, 1000);
+	EXPECT_EQ(xtcp_skb_segs(ut_wq(xs, 2)), 1);
+	EXPECT_TRUE(xs->send_head == ut_wq(xs, 3));
 	EXPECT_EQ(xs->send_head->len, 500);
+	EXPECT_EQ(skb_shinfo(xs->send_head)->gso_size, 0);
 	{
 		struct sk_buff *skb;
 		int sum = 0;
@@ -533,6 +544,54 @@ TEST(push_cuts_size_goal_segments_to_mss)
 			sum += skb->truesize;
 		EXPECT_EQ(sk->sk_wmem_queued, sum);
 	}
+	ut_sock_free(xs);
+}
+
+TEST(push_cuts_a_size_goal_skb_to_cwnd)
+{
+	/* cwnd takes 3 of the 4 segments: the skb is cut after them
+	 * (Linux's tso_fragment()), the rest waits unsent
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+
+	stub_gso_max_segs = 4;
+	xs->cwnd = 3;
+	xs->nodelay = true;
+	ut_queue(xs, 4000);
+	xtcp_push(sk);
+	ASSERT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].gso_segs, 3);
+	EXPECT_EQ(mock_tx[0].len, 3000);
+	ASSERT_EQ(ut_wq_len(xs), 2);
+	EXPECT_EQ(xtcp_skb_segs(ut_wq(xs, 0)), 3);
+	EXPECT_TRUE(xs->send_head == ut_wq(xs, 1));
+	EXPECT_EQ(xs->send_head->len, 1000);
+	EXPECT_EQ(xs->packets_out, 3);
+	ut_sock_free(xs);
+}
+
+TEST(push_sends_a_fin_segment_alone)
+{
+	/* a FIN's segment never leaves inside a GSO skb */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+
+	stub_gso_max_segs = 4;
+	xs->cwnd = 10;
+	xs->nodelay = true;
+	ut_queue(xs, 3000);
+	XTCP_SKB_CB(ut_wq(xs, 0))->flags |= XTCP_FIN;
+	XTCP_SKB_CB(ut_wq(xs, 0))->end_seq++;
+	xs->write_seq++;
+	xtcp_push(sk);
+	ASSERT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(mock_tx[0].gso_segs, 2);
+	EXPECT_EQ(mock_tx[0].len, 2000);
+	EXPECT_EQ(mock_tx[1].len, 1000);
+	EXPECT_TRUE(mock_tx[1].flags & XTCP_FIN);
+	EXPECT_FALSE(mock_tx[0].flags & XTCP_FIN);
+	EXPECT_EQ(xs->packets_out, 3);
 	ut_sock_free(xs);
 }
 

@@ -13,6 +13,7 @@
  */
 #include "../module/xtcp_recovery.c"
 #include "fixture.h"
+#include "stubs.h"
 
 #define MSS	1000
 #define ISN	(0u - 5 * MSS - 1)
@@ -517,6 +518,100 @@ TEST(sack_recovery_enters_and_retransmits)
 	ack_to(xs, S(10), NULL);
 	EXPECT_EQ(xs->ca_state, XTCP_CA_OPEN);
 	EXPECT_EQ(xs->cwnd, 5);
+	ut_sock_free(xs);
+}
+
+/* ten segments sent as one GSO skb, at t0 */
+static struct xtcp_sock *big_flight(void)
+{
+	struct xtcp_sock *xs = ut_sock(ISN);
+
+	stub_gso_max_segs = 10;
+	xs->cwnd = 10;
+	xs->nodelay = true;
+	t0 = mock_ns;
+	ut_queue(xs, 10 * MSS);
+	xtcp_push(SK(xs));
+	return xs;
+}
+
+TEST(gso_flight_partial_ack_counts_whole_segments)
+{
+	/* Linux's tcp_tso_acked(): an ACK inside a GSO skb in flight trims
+	 * it; the segments wholly acknowledged leave packets_out
+	 */
+	struct xtcp_sock *xs = big_flight();
+
+	ASSERT_EQ(ut_wq_len(xs), 1);
+	EXPECT_EQ(xs->packets_out, 10);
+	EXPECT_TRUE(xs->big_out);
+	mock_clock_advance_ns(10 * MS);
+	EXPECT_EQ(xtcp_clean_acked(SK(xs), S(4) + 500, false), 4);
+	EXPECT_EQ(xs->packets_out, 6);
+	EXPECT_EQ(ut_wq(xs, 0)->len, 5500);
+	EXPECT_EQ(xtcp_skb_segs(ut_wq(xs, 0)), 6);
+	EXPECT_EQ(xtcp_packets_in_flight(SK(xs)), 6);
+	EXPECT_EQ(xtcp_clean_acked(SK(xs), S(10), false), 6);
+	EXPECT_EQ(xs->packets_out, 0);
+	EXPECT_FALSE(xs->big_out);
+	EXPECT_EQ(ut_wq_len(xs), 0);
+	ut_sock_free(xs);
+}
+
+TEST(gso_flight_cut_per_segment_at_first_sack)
+{
+	/* the first SACK block cuts the GSO skb into one skb per segment,
+	 * each with its send time, before tagging: recovery then runs as
+	 * for segments sent one by one (sack_recovery_enters_and_retransmits)
+	 */
+	struct xtcp_sock *xs = big_flight();
+	struct xtcp_opts o = { 0 };
+	int k;
+
+	ASSERT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].gso_segs, 10);
+	mock_clock_advance_ns(20 * MS);
+	sack(&o, S(3), S(10));
+	ack_to(xs, S(0), &o);
+	EXPECT_FALSE(xs->big_out);
+	ASSERT_EQ(ut_wq_len(xs), 10);
+	for (k = 0; k < 10; k++) {
+		EXPECT_EQ(ut_wq(xs, k)->len, MSS);
+		EXPECT_EQ(xtcp_skb_segs(ut_wq(xs, k)), 1);
+		EXPECT_EQ(XTCP_SKB_CB(ut_wq(xs, k))->seq, S(k));
+	}
+	EXPECT_EQ(xs->packets_out, 10);
+	EXPECT_EQ(xs->sacked_out, 7);
+	EXPECT_EQ(sb(xs, 3), XTCP_SACKED);
+	EXPECT_EQ(xs->ca_state, XTCP_CA_RECOVERY);
+	ASSERT_EQ(mock_tx_count, 4);
+	EXPECT_EQ(mock_tx[1].seq, S(0));
+	EXPECT_EQ(mock_tx[1].len, MSS);
+	EXPECT_EQ(mock_tx[1].gso_segs, 0);
+	EXPECT_EQ(mock_tx[3].seq, S(2));
+	EXPECT_EQ(ut_mib(XTCP_MIB_RETRANSSEGS), 3);
+	ack_to(xs, S(10), NULL);
+	EXPECT_EQ(xs->ca_state, XTCP_CA_OPEN);
+	EXPECT_EQ(xs->packets_out, 0);
+	ut_sock_free(xs);
+}
+
+TEST(gso_flight_cut_per_segment_on_rto)
+{
+	/* an RTO marks every segment of the GSO skb lost, one by one: the
+	 * head alone goes again
+	 */
+	struct xtcp_sock *xs = big_flight();
+
+	xtcp_enter_loss(SK(xs));
+	EXPECT_EQ(ut_wq_len(xs), 10);
+	EXPECT_EQ(xs->packets_out, 10);
+	EXPECT_EQ(xs->pipe_excl, 10);
+	EXPECT_EQ(xtcp_packets_in_flight(SK(xs)), 0);
+	EXPECT_EQ(xtcp_retransmit_head(SK(xs)), 0);
+	EXPECT_EQ(mock_tx[mock_tx_count - 1].seq, S(0));
+	EXPECT_EQ(mock_tx[mock_tx_count - 1].len, MSS);
+	EXPECT_EQ(xtcp_packets_in_flight(SK(xs)), 1);
 	ut_sock_free(xs);
 }
 
