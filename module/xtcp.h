@@ -189,13 +189,6 @@ static inline void xtcp_add_stats(struct net *net, enum xtcp_mib f,
 	this_cpu_add(xtcp_pernet(net)->mib->v[f], n);
 }
 
-/* The GSO type of a socket's segments: the network layer they leave by
- * (a v4-mapped socket on AF_INET6 sends IPv4: its af_ops are IPv4's).
- */
-#define xtcp_gso_type(sk)						\
-	(xtcp_sk(sk)->af_ops->family == AF_INET6 ? SKB_GSO_TCPV6 :	\
-						   SKB_GSO_TCPV4)
-
 /* segments a (GSO or GRO) skb stands for: Linux's tcp_skb_pcount() */
 static inline unsigned int xtcp_skb_segs(const struct sk_buff *skb)
 {
@@ -1030,6 +1023,42 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 	return (struct xtcp_sock *)sk;
 }
 
+/* The GSO type of a socket's segments: the network layer they leave by
+ * (a v4-mapped socket on AF_INET6 sends IPv4: its af_ops are IPv4's).
+ */
+static inline unsigned int xtcp_gso_type(const struct sock *sk)
+{
+	return xtcp_sk(sk)->af_ops->family == AF_INET6 ? SKB_GSO_TCPV6 :
+							 SKB_GSO_TCPV4;
+}
+
+/**
+ * xtcp_skb_set_segs() - how many segments a write-queue skb stands for
+ * (Linux's tcp_set_skb_tso_segs())
+ * @sk: socket
+ * @skb: write-queue skb, private (not cloned) once sent
+ * @mss: the size of its segments (0: one segment, whatever its length)
+ *
+ * Longer than @mss: a GSO skb of @mss-byte segments, the last maybe
+ * shorter, which xtcp_skb_segs() counts; else one plain segment.
+ * Context: socket lock or bh_lock_sock held.
+ */
+static inline void xtcp_skb_set_segs(struct sock *sk, struct sk_buff *skb,
+				     u32 mss)
+{
+	struct skb_shared_info *sh = skb_shinfo(skb);
+
+	if (!mss || skb->len <= mss) {
+		sh->gso_size = 0;
+		sh->gso_segs = 0;
+		sh->gso_type = 0;
+		return;
+	}
+	sh->gso_size = mss;
+	sh->gso_segs = DIV_ROUND_UP(skb->len, mss);
+	sh->gso_type = xtcp_gso_type(sk);
+}
+
 static inline struct xtcp_sock *xtcp_ent_sock(struct xtcp_ent *e)
 {
 	return container_of(e, struct xtcp_sock, ent);
@@ -1249,7 +1278,6 @@ struct sk_buff *xtcp_gso_build(struct sock *sk, struct sk_buff *first,
 /* xtcp_skb.c: write-queue segments with their payload in page fragments */
 int xtcp_unclone(struct sk_buff *skb, gfp_t gfp);
 int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
-void xtcp_skb_set_segs(struct sock *sk, struct sk_buff *skb, u32 mss);
 
 /* xtcp_listen.c: SYN queue, accept queue, syncookies */
 void xtcp_listen_rcv(struct sock *lsk, struct sk_buff *skb);

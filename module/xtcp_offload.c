@@ -12,12 +12,14 @@
  * callbacks read only the TCP header and compute checksums over the TCP
  * pseudo-header, protocol 6, which is XTCP's.
  *
- * Sending: the transmit engine (xtcp_output.c) hands a run of up to 64 KB
- * of consecutive full-sized new segments to xtcp_gso_build(), which
- * references their page fragments in one GSO skb (SKB_GSO_TCPV4 or
- * SKB_GSO_TCPV6, gso_size = MSS). The write queue itself keeps one skb
- * per MSS once sent, so the SACK scoreboard,
- * retransmissions and RACK stay per segment. Only routes out of a
+ * Sending: while nothing is lost, the transmit engine (xtcp_output.c)
+ * sends a size-goal skb of sendmsg() (up to 64 KB) whole as a GSO skb
+ * (SKB_GSO_TCPV4 or SKB_GSO_TCPV6, gso_size = MSS) and keeps it queued
+ * so, as Linux's TSO skbs; at the first sign of a loss such skbs are cut
+ * into one skb per segment (xtcp_split_flight()), so that the SACK
+ * scoreboard, retransmissions and RACK work per segment. Short runs of
+ * such single segments go out through xtcp_gso_build(), which references
+ * their page fragments in one GSO skb. Only routes out of a
  * loopback or veth device get such skbs (xtcp_gso_max_segs()): veth and
  * loopback hand them to the receiver whole, or, with TSO off, the core
  * segments them in software through the entry registered here before

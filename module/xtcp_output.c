@@ -847,8 +847,8 @@ static int xtcp_xmit_new(struct sock *sk, struct sk_buff *skb)
  * As Linux's tcp_xmit_size_goal(): as many whole MSS as one GSO skb on
  * the route carries (xtcp_gso_max_segs()), but no more than half the
  * largest window the peer offered (tcp_bound_to_half_wnd()), and at
- * least one MSS. The transmit engine cuts such segments to the MSS as
- * they leave (__xtcp_push()), so sent segments are one MSS each.
+ * least one MSS. The transmit engine sends such a segment whole as one
+ * GSO skb while nothing is lost (xtcp_xmit_big()), else cut to the MSS.
  * Context: socket lock held.
  * Return: the size goal in bytes.
  */

@@ -100,29 +100,3 @@ int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	xtcp_skb_set_segs(sk, skb, skb_shinfo(skb)->gso_size);
 	return 0;
 }
-
-/**
- * xtcp_skb_set_segs() - how many segments a write-queue skb stands for
- * (Linux's tcp_set_skb_tso_segs())
- * @sk: socket
- * @skb: write-queue skb, private (not cloned) once sent
- * @mss: the size of its segments (0: one segment, whatever its length)
- *
- * Longer than @mss: a GSO skb of @mss-byte segments, the last maybe
- * shorter, which xtcp_skb_segs() counts; else one plain segment.
- * Context: socket lock or bh_lock_sock held.
- */
-void xtcp_skb_set_segs(struct sock *sk, struct sk_buff *skb, u32 mss)
-{
-	struct skb_shared_info *sh = skb_shinfo(skb);
-
-	if (!mss || skb->len <= mss) {
-		sh->gso_size = 0;
-		sh->gso_segs = 0;
-		sh->gso_type = 0;
-		return;
-	}
-	sh->gso_size = mss;
-	sh->gso_segs = DIV_ROUND_UP(skb->len, mss);
-	sh->gso_type = xtcp_gso_type(sk);
-}

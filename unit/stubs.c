@@ -95,21 +95,6 @@ int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	return 0;
 }
 
-void xtcp_skb_set_segs(struct sock *sk, struct sk_buff *skb, u32 mss)
-{
-	struct skb_shared_info *sh = skb_shinfo(skb);
-
-	if (!mss || skb->len <= mss) {
-		sh->gso_size = 0;
-		sh->gso_segs = 0;
-		sh->gso_type = 0;
-		return;
-	}
-	sh->gso_size = mss;
-	sh->gso_segs = DIV_ROUND_UP(skb->len, mss);
-	sh->gso_type = SKB_GSO_TCPV4;
-}
-
 /* xtcp_ipv4.c: the IPv4 network layer of a socket, as the real one
  * (ip_queue_xmit() is the mock's, which records the segment)
  */

@@ -43,6 +43,7 @@ struct sock;
 
 /* the GSO fields of skb_shared_info (zero unless a test sets them) */
 #define SKB_GSO_TCPV4		1u
+#define SKB_GSO_TCPV6		16u
 struct skb_shared_info {
 	u16 gso_size;
 	u16 gso_segs;
