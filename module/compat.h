@@ -42,6 +42,14 @@
 #define XTCP_ACCEPT_FLAGS (flags)
 #endif
 
+/*
+ * Linux 6.10's tcp_write_xmit() grows its send head from the unsent skb
+ * after it up to what cwnd lets leave at once (tcp_grow_skb(), "tcp: try
+ * to send bigger TSO packets"); 6.1's does not. XTCP follows the running
+ * kernel's TCP.
+ */
+#define XTCP_GROW_SEND_HEAD (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0))
+
 /* proc_handler takes a const table since 6.11. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 #define xtcp_ctl_table const struct ctl_table

@@ -1278,6 +1278,15 @@ struct sk_buff *xtcp_gso_build(struct sock *sk, struct sk_buff *first,
 /* xtcp_skb.c: write-queue segments with their payload in page fragments */
 int xtcp_unclone(struct sk_buff *skb, gfp_t gfp);
 int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
+u32 xtcp_skb_shift(struct sk_buff *to, struct sk_buff *from, u32 len);
+
+/* Does @f continue @prev in the same page (one fragment can carry both)? */
+static inline bool xtcp_frag_continues(const skb_frag_t *prev,
+				       const skb_frag_t *f)
+{
+	return prev && skb_frag_page(prev) == skb_frag_page(f) &&
+	       skb_frag_off(prev) + skb_frag_size(prev) == skb_frag_off(f);
+}
 
 /* xtcp_listen.c: SYN queue, accept queue, syncookies */
 void xtcp_listen_rcv(struct sock *lsk, struct sk_buff *skb);

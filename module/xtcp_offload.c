@@ -185,13 +185,6 @@ unsigned int xtcp_gso_max_segs(struct sock *sk)
 	return clamp_t(u32, segs, 1, READ_ONCE(dev->gso_max_segs));
 }
 
-/* Does @f continue @prev in the same page (one fragment can carry both)? */
-static bool xtcp_frag_continues(const skb_frag_t *prev, const skb_frag_t *f)
-{
-	return prev && skb_frag_page(prev) == skb_frag_page(f) &&
-	       skb_frag_off(prev) + skb_frag_size(prev) == skb_frag_off(f);
-}
-
 /*
  * Reference the payload of the queued segment @seg at the end of the GSO
  * skb @skb: each page fragment is merged into the last one where it

@@ -954,6 +954,39 @@ static int xtcp_xmit_new_gso(struct sock *sk, struct sk_buff *first,
 }
 
 /*
+ * Linux 6.10's tcp_grow_skb() (on kernels whose TCP does it,
+ * XTCP_GROW_SEND_HEAD): the send head @skb takes up to @amount payload
+ * bytes from the unsent segment after it, so that what cwnd lets leave at
+ * once leaves as one GSO skb even when sendmsg() queued it in small
+ * pieces; a segment emptied so goes, its FIN and PSH with the bytes.
+ */
+static void xtcp_grow_skb(struct sock *sk, struct sk_buff *skb, u32 amount)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
+	struct sk_buff *next;
+	u32 n;
+
+	if (!XTCP_GROW_SEND_HEAD || !skb->len ||
+	    skb_queue_is_last(&sk->sk_write_queue, skb) ||
+	    (cb->flags & (XTCP_SYN | XTCP_FIN | XTCP_RST)))
+		return;
+	next = skb->next;
+	ncb = XTCP_SKB_CB(next);
+	n = xtcp_skb_shift(skb, next, min(amount, next->len));
+	if (!n)
+		return;
+	cb->end_seq += n;
+	ncb->seq += n;
+	if (next->len)
+		return;
+	cb->end_seq = ncb->end_seq;
+	cb->flags |= ncb->flags;
+	__skb_unlink(next, &sk->sk_write_queue);
+	sk_wmem_queued_add(sk, -next->truesize);
+	consume_skb(next);
+}
+
+/*
  * Send the first segments of the send head @skb, a size-goal skb of
  * sendmsg(), as one GSO skb that stays queued whole (a clone leaves), as
  * Linux sends its TSO skbs: while nothing is lost, no skb per segment.
@@ -1085,6 +1118,16 @@ void __xtcp_push(struct sock *sk, bool more)
 			cwnd_full = true;
 			break;			/* congestion window full */
 		}
+		/* as Linux's tcp_write_xmit(): what cwnd lets leave at once
+		 * (half of it at most, for two GSO skbs in flight)
+		 */
+		if (gso_max > 1 && pipe < xs->cwnd) {
+			u32 quota = min3(max(xs->cwnd >> 1, 1U), xs->cwnd - pipe,
+					 gso_max) * xs->mss_cache;
+
+			if (quota > skb->len)
+				xtcp_grow_skb(sk, skb, quota - skb->len);
+		}
 		if (gso_max > 1 && skb->len > xs->mss_cache) {
 			err = xtcp_xmit_big(sk, skb, pipe, gso_max, more);
 			if (err < 0)
@@ -1095,13 +1138,17 @@ void __xtcp_push(struct sock *sk, bool more)
 				continue;
 			}
 		}
+		/* the window test first, as Linux's tcp_snd_wnd_test(): its
+		 * first segment must fit; an unsent skb is cut only to leave
+		 */
+		if (skb->len &&
+		    xtcp_after(cb->seq + min(skb->len, xs->mss_cache),
+			       xs->snd_una + xs->snd_wnd) &&
+		    !xtcp_fit_window(sk, skb))
+			break;			/* window full */
 		if (xtcp_cut_to_mss(sk, skb))
 			break;			/* retried by the timer */
 		last = skb_queue_is_last(&sk->sk_write_queue, skb);
-		if (skb->len &&
-		    xtcp_after(cb->seq + skb->len, xs->snd_una + xs->snd_wnd) &&
-		    !xtcp_fit_window(sk, skb))
-			break;			/* window full */
 		if (skb->len && skb->len < xs->mss_cache && last &&
 		    !(cb->flags & XTCP_FIN) &&
 		    (xs->cork || more ||

@@ -100,3 +100,66 @@ int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	xtcp_skb_set_segs(sk, skb, skb_shinfo(skb)->gso_size);
 	return 0;
 }
+
+/**
+ * xtcp_skb_shift() - move the first payload bytes of a segment to another
+ * @to: an unsent write-queue segment
+ * @from: the unsent segment after it, its payload in page fragments only
+ * @len: bytes to move (at most @from's length)
+ *
+ * As Linux's skb_shift() for tcp_grow_skb(): a fragment moved whole
+ * changes hands with its page reference, one that continues @to's last
+ * fragment in the same page extends it instead, and one moved in part is
+ * shared (its page gets one more reference). Truesize moves with the
+ * bytes, so sk_wmem_queued stays right. Sequence numbers and flags are
+ * the caller's.
+ * Context: socket lock or bh_lock_sock held.
+ * Return: bytes moved: @len, fewer when @to's fragment slots ran out, 0
+ * when either segment is shared with a clone or @from has linear bytes.
+ */
+u32 xtcp_skb_shift(struct sk_buff *to, struct sk_buff *from, u32 len)
+{
+	struct skb_shared_info *ts = skb_shinfo(to), *fs = skb_shinfo(from);
+	u32 moved = 0;
+	int i = 0, k;
+
+	if (skb_cloned(to) || skb_cloned(from) || skb_headlen(from))
+		return 0;
+	while (moved < len && i < fs->nr_frags) {
+		skb_frag_t *f = &fs->frags[i];
+		skb_frag_t *last = ts->nr_frags ? &ts->frags[ts->nr_frags - 1] : NULL;
+		u32 take = min_t(u32, skb_frag_size(f), len - moved);
+		bool whole = take == skb_frag_size(f);
+
+		if (xtcp_frag_continues(last, f)) {
+			skb_frag_size_add(last, take);
+			if (whole)
+				skb_frag_unref(from, i);	/* @to holds the page */
+		} else {
+			if (ts->nr_frags >= MAX_SKB_FRAGS)
+				break;
+			ts->frags[ts->nr_frags] = *f;
+			skb_frag_size_set(&ts->frags[ts->nr_frags], take);
+			if (!whole)
+				__skb_frag_ref(f);		/* both hold the page */
+			ts->nr_frags++;
+		}
+		if (whole) {
+			i++;
+		} else {
+			skb_frag_off_add(f, take);
+			skb_frag_size_sub(f, take);
+		}
+		moved += take;
+	}
+	for (k = 0; i < fs->nr_frags; )
+		fs->frags[k++] = fs->frags[i++];
+	fs->nr_frags = k;
+	to->len += moved;
+	to->data_len += moved;
+	to->truesize += moved;
+	from->len -= moved;
+	from->data_len -= moved;
+	from->truesize -= moved;
+	return moved;
+}

@@ -1053,57 +1053,65 @@ TEST_F(sndq, sndbuf_of_new_connection_as_linux)
  * accepted for 500 ms, then once more after the last ACKs. Linux's
  * accounting (sk_wmem_queued, the truesize of a header skb plus the bytes
  * copied into page fragments, against sk_sndbuf; the unsent tail filled to
- * the size goal) gives XTCP the same queue. The size goal follows the
- * peer's largest window (at most half of it), which each stack's receiver
- * computes its own way; the peer's buffer is small enough that the goal is
- * one MSS (a window under 4 MSS), so the queues compare segment for
- * segment: equal on 6.1; on 6.12 Linux's queue holds a few two-MSS skbs
- * (why was not established), two segments more (the bound is three).
- * Every byte then arrives.
+ * the size goal, one MSS here: the peer's window stays under 4 MSS) gives
+ * XTCP the same queue. On 6.10+ both also grow the send head from the skb
+ * after it, up to what cwnd would let leave at once, each time they try
+ * to send into the closed window (tcp_grow_skb()): one header less per
+ * merge. How many merges happen depends on cwnd at that moment, which
+ * timing moves (Linux itself queued 79 640, 81 088 or 82 536 bytes from
+ * one run to the next); so the pair is compared up to three times, on new
+ * connections, and must agree within one segment (SIOCOUTQ) once. Every
+ * byte then arrives.
  */
-TEST_F_TIMEOUT(sndq, queued_before_full_as_linux, 60)
+static void queued_round(struct __test_metadata *_metadata, struct stack_pairs *p,
+			 int round, int q[2])
 {
 	struct sock_opts o = { .rcvbuf = 3000, .sndbuf = 65536 };
-	int q[2], inq_s[2], sb[2], wq[2], i;
-	size_t w[2];
-
+	int i;
 
 	for (i = 0; i < 2; i++) {
 		enum stack st = i ? STACK_TCP : STACK_XTCP;
-		int c, s;
+		uint32_t mi[SK_MEMINFO_VARS] = { 0 };
+		socklen_t ml = sizeof(mi);
+		int c, s, inq_s, sb;
+		size_t w;
 
-		ASSERT_EQ(0, topo_pair(&self->p.t, st, 6310 + i, &o, &self->p.c[i], &self->p.s[i]));
-		c = self->p.c[i];
-		s = self->p.s[i];
+		sock_abort(p->c[i]);
+		sock_abort(p->s[i]);
+		p->c[i] = p->s[i] = -1;
+		ASSERT_EQ(0, topo_pair(&p->t, st, 6310 + 2 * round + i, &o, &p->c[i], &p->s[i]));
+		c = p->c[i];
+		s = p->s[i];
 		ASSERT_EQ(0, sock_nonblock(c, 1));
-		w[i] = sock_fill(c, 9, 0, 500);
+		w = sock_fill(c, 9, 0, 500);
 		msleep(300);
-		w[i] += sock_fill(c, 9, w[i], 300);
+		w += sock_fill(c, 9, w, 300);
 		q[i] = outq(c);
-		inq_s[i] = inq(s);
-		sb[i] = sock_getint(c, SOL_SOCKET, SO_SNDBUF);
-		{
-			uint32_t mi[SK_MEMINFO_VARS] = { 0 };
-			socklen_t ml = sizeof(mi);
-
-			ASSERT_EQ(0, getsockopt(c, SOL_SOCKET, SO_MEMINFO, mi, &ml));
-			wq[i] = mi[SK_MEMINFO_WMEM_QUEUED];
-			TH_LOG("%s: SO_SNDBUF %d; accepted %zu bytes: SIOCOUTQ %d, peer SIOCINQ %d; "
-			       "sk_wmem_queued %d", stack_name(st), sb[i], w[i], q[i], inq_s[i],
-			       wq[i]);
-		}
-		EXPECT_EQ(w[i], (size_t)q[i] + (size_t)inq_s[i]);
+		inq_s = inq(s);
+		sb = sock_getint(c, SOL_SOCKET, SO_SNDBUF);
+		ASSERT_EQ(0, getsockopt(c, SOL_SOCKET, SO_MEMINFO, mi, &ml));
+		TH_LOG("round %d, %s: SO_SNDBUF %d; accepted %zu bytes: SIOCOUTQ %d, peer SIOCINQ "
+		       "%d; sk_wmem_queued %u", round, stack_name(st), sb, w, q[i], inq_s,
+		       mi[SK_MEMINFO_WMEM_QUEUED]);
+		EXPECT_EQ(w, (size_t)q[i] + (size_t)inq_s);
+		EXPECT_EQ(131072, sb);
 		/* the buffer, not the window, stopped the writer */
-		EXPECT_GE(wq[i], sb[i]);
-		EXPECT_EQ(0, read_check(s, 9, w[i], 10000));
+		EXPECT_GE(mi[SK_MEMINFO_WMEM_QUEUED], (uint32_t)sb);
+		EXPECT_EQ(0, read_check(s, 9, w, 10000));
 	}
-	EXPECT_EQ(sb[1], sb[0]);
-	/* 6.1: equal to the byte; 6.12: Linux carries a few two-MSS skbs
-	 * (79 640 against 82 536 bytes: 55 skbs against 53 of the same
-	 * 960-byte head, in every run so far), so the bound is three segments
-	 */
-	EXPECT_LE(abs(q[0] - q[1]), 3 * 1448)
-		TH_LOG("XTCP queued %d bytes, Linux TCP %d", q[0], q[1]);
+}
+
+TEST_F_TIMEOUT(sndq, queued_before_full_as_linux, 90)
+{
+	int q[2], round, diff = -1;
+
+	for (round = 0; round < 3; round++) {
+		queued_round(_metadata, &self->p, round, q);
+		diff = abs(q[0] - q[1]);
+		if (diff <= 1448)
+			break;
+	}
+	EXPECT_LE(diff, 1448) TH_LOG("XTCP queued %d bytes, Linux TCP %d", q[0], q[1]);
 }
 
 FIXTURE(pingpong) {

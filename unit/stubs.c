@@ -95,6 +95,12 @@ int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	return 0;
 }
 
+/* the real one moves page fragments only: nothing to move from a linear skb */
+u32 xtcp_skb_shift(struct sk_buff *to, struct sk_buff *from, u32 len)
+{
+	return 0;
+}
+
 /* xtcp_ipv4.c: the IPv4 network layer of a socket, as the real one
  * (ip_queue_xmit() is the mock's, which records the segment)
  */

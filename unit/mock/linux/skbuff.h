@@ -50,6 +50,27 @@ struct skb_shared_info {
 	unsigned int gso_type;
 };
 
+/* a page fragment: the type and accessors only (mock skbs have none) */
+typedef struct {
+	void *page;
+	unsigned int off, size;
+} skb_frag_t;
+
+static inline void *skb_frag_page(const skb_frag_t *f)
+{
+	return f->page;
+}
+
+static inline unsigned int skb_frag_off(const skb_frag_t *f)
+{
+	return f->off;
+}
+
+static inline unsigned int skb_frag_size(const skb_frag_t *f)
+{
+	return f->size;
+}
+
 struct sk_buff {
 	struct sk_buff *next;	/* first two members as sk_buff_head's */
 	struct sk_buff *prev;
