@@ -146,6 +146,7 @@ void unit_before_each(void)
 	mock_reset();
 	memset(&stub_calls, 0, sizeof(stub_calls));
 	stub_gso_max_segs = 1;
+	stub_no_grow = false;
 }
 
 void unit_after_each(void)

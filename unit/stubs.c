@@ -7,6 +7,8 @@
  * below. Tests may assert that a path reached one of them, never on what
  * the real function would have done.
  */
+#include <stdlib.h>
+
 #include "stubs.h"
 
 unsigned int xtcp_net_id;	/* xtcp_pernet.c: the slot in struct net */
@@ -46,6 +48,7 @@ void xtcp_send_reset_noconn(struct net *net, struct sk_buff *skb)
 
 /* xtcp_offload.c: the route's GSO limit (1: no GSO) */
 unsigned int stub_gso_max_segs = 1;
+bool stub_no_grow;
 
 unsigned int xtcp_gso_max_segs(struct sock *sk)
 {
@@ -95,10 +98,37 @@ int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	return 0;
 }
 
-/* the real one moves page fragments only: nothing to move from a linear skb */
+/* the real one moves page fragments; a mock skb is linear, so the bytes
+ * are copied to the end of @to (its buffer grown) and pulled from @from,
+ * truesize moving with them as in the real one
+ */
 u32 xtcp_skb_shift(struct sk_buff *to, struct sk_buff *from, u32 len)
 {
-	return 0;
+	unsigned int head = to->data - to->head, used = to->tail - to->head;
+	unsigned char *buf, *old;
+	unsigned int size;
+
+	stub_calls.skb_shift++;
+	len = min(len, from->len);
+	if (!len || stub_no_grow)
+		return 0;
+	size = SKB_DATA_ALIGN(used + len);
+	buf = malloc(size);
+	if (!buf)
+		abort();
+	memcpy(buf, to->head, used);
+	memcpy(buf + used, from->data, len);
+	old = to->head;
+	to->head = buf;
+	to->data = buf + head;
+	to->tail = buf + used + len;
+	to->end = buf + size;
+	free(old);
+	to->len += len;
+	to->truesize += len;
+	from->truesize -= len;
+	__skb_pull(from, len);
+	return len;
 }
 
 /* xtcp_ipv4.c: the IPv4 network layer of a socket, as the real one

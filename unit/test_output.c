@@ -473,6 +473,7 @@ TEST(push_gso_runs_of_full_segments)
 	u32 nxt = xs->snd_nxt;
 	int i;
 
+	stub_no_grow = true;		/* 6.1: runs of queued segments */
 	stub_gso_max_segs = 4;
 	xs->cwnd = 20;
 	for (i = 0; i < 10; i++)
@@ -595,6 +596,106 @@ TEST(push_sends_a_fin_segment_alone)
 	ut_sock_free(xs);
 }
 
+TEST(push_grows_send_head_while_the_window_is_closed)
+{
+	/* Linux 6.10+'s tcp_grow_skb(): each try to send moves the next
+	 * unsent skb's bytes into the send head, up to what cwnd lets leave
+	 * at once (half of it, one GSO skb at most); an skb emptied so goes
+	 * (one header less in sk_wmem_queued), its PSH with it; the grown
+	 * head waits whole in the closed window and then leaves as one GSO
+	 * skb
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+	u32 seq = xs->snd_nxt, head1;
+	int q0, i;
+
+	stub_gso_max_segs = 4;
+	xs->cwnd = 10;
+	xs->nodelay = true;
+	xs->snd_wnd = 0;
+	for (i = 0; i < 5; i++)
+		ut_queue(xs, 1000);
+	XTCP_SKB_CB(ut_wq(xs, 1))->flags |= XTCP_PSH;
+	head1 = ut_wq(xs, 1)->truesize - 1000;
+	q0 = sk->sk_wmem_queued;
+	xtcp_push(sk);
+	EXPECT_EQ(mock_tx_count, 0);
+	ASSERT_EQ(ut_wq_len(xs), 4);
+	EXPECT_EQ(ut_wq(xs, 0)->len, 2000);
+	EXPECT_EQ(XTCP_SKB_CB(ut_wq(xs, 0))->end_seq, seq + 2000);
+	EXPECT_EQ(XTCP_SKB_CB(ut_wq(xs, 1))->seq, seq + 2000);
+	EXPECT_TRUE(XTCP_SKB_CB(ut_wq(xs, 0))->flags & XTCP_PSH);
+	EXPECT_EQ(sk->sk_wmem_queued, q0 - (int)head1);
+	EXPECT_TRUE(xs->send_head == ut_wq(xs, 0));
+	for (i = 0; i < 3; i++)
+		xtcp_push(sk);
+	/* min(cwnd / 2, cwnd - in flight, GSO segments) = 4 MSS */
+	ASSERT_EQ(ut_wq_len(xs), 2);
+	EXPECT_EQ(ut_wq(xs, 0)->len, 4000);
+	EXPECT_EQ(ut_wq(xs, 1)->len, 1000);
+	EXPECT_EQ(stub_calls.skb_shift, 3);
+	EXPECT_EQ(mock_tx_count, 0);
+	xs->snd_wnd = 1 << 20;
+	xtcp_push(sk);
+	ASSERT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(mock_tx[0].gso_segs, 4);
+	EXPECT_EQ(mock_tx[0].len, 4000);
+	EXPECT_EQ(mock_tx[0].seq, seq);
+	EXPECT_EQ(mock_tx[1].len, 1000);
+	EXPECT_EQ(mock_tx[1].seq, seq + 4000);
+	EXPECT_EQ(xs->snd_nxt, seq + 5000);
+	EXPECT_EQ(xs->packets_out, 5);
+	ut_sock_free(xs);
+}
+
+TEST(push_grows_send_head_part_of_next_and_its_fin)
+{
+	/* no GSO on the route: nothing grows (Linux's sk_gso_max_segs of
+	 * 1); a part of the next skb when that is all the quota takes (the
+	 * rest keeps its PSH); an skb whose bytes all move gives the head its
+	 * flags, a FIN with its sequence number
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	struct sock *sk = SK(xs);
+	u32 seq = xs->snd_nxt;
+
+	xs->cwnd = 10;
+	xs->snd_wnd = 0;
+	ut_queue(xs, 600);
+	ut_queue(xs, 1800);
+	XTCP_SKB_CB(ut_wq(xs, 1))->flags |= XTCP_PSH;
+	ut_queue(xs, 300);
+	XTCP_SKB_CB(ut_wq(xs, 2))->flags |= XTCP_FIN;
+	XTCP_SKB_CB(ut_wq(xs, 2))->end_seq++;
+	xs->write_seq++;
+	xtcp_push(sk);
+	EXPECT_EQ(stub_calls.skb_shift, 0);
+	EXPECT_EQ(ut_wq(xs, 0)->len, 600);
+
+	stub_gso_max_segs = 2;			/* quota 2 MSS */
+	xtcp_push(sk);
+	xtcp_push(sk);
+	ASSERT_EQ(ut_wq_len(xs), 3);
+	EXPECT_EQ(stub_calls.skb_shift, 1);
+	EXPECT_EQ(ut_wq(xs, 0)->len, 2000);
+	EXPECT_FALSE(XTCP_SKB_CB(ut_wq(xs, 0))->flags & XTCP_PSH);
+	EXPECT_EQ(ut_wq(xs, 1)->len, 400);
+	EXPECT_EQ(XTCP_SKB_CB(ut_wq(xs, 1))->seq, seq + 2000);
+	EXPECT_TRUE(XTCP_SKB_CB(ut_wq(xs, 1))->flags & XTCP_PSH);
+
+	stub_gso_max_segs = 4;			/* quota 4 MSS */
+	xtcp_push(sk);
+	xtcp_push(sk);
+	ASSERT_EQ(ut_wq_len(xs), 1);
+	EXPECT_EQ(ut_wq(xs, 0)->len, 2700);
+	EXPECT_TRUE(XTCP_SKB_CB(ut_wq(xs, 0))->flags & XTCP_PSH);
+	EXPECT_TRUE(XTCP_SKB_CB(ut_wq(xs, 0))->flags & XTCP_FIN);
+	EXPECT_EQ(XTCP_SKB_CB(ut_wq(xs, 0))->end_seq, seq + 2701);
+	EXPECT_EQ(mock_tx_count, 0);
+	ut_sock_free(xs);
+}
+
 TEST(size_goal_bounded_by_half_the_peer_window)
 {
 	/* Linux's tcp_bound_to_half_wnd(): never more than half the
@@ -623,6 +724,7 @@ TEST(push_gso_run_ends_at_psh_nagle_cwnd_window)
 	struct sock *sk = SK(xs);
 	u32 nxt = xs->snd_nxt;
 
+	stub_no_grow = true;		/* 6.1: runs of queued segments */
 	stub_gso_max_segs = 44;
 	xs->cwnd = 20;
 	ut_queue(xs, 1000);
@@ -683,6 +785,7 @@ TEST(push_gso_no_fin_in_runs_and_alloc_failure)
 	struct sock *sk = SK(xs);
 	u32 nxt = xs->snd_nxt;
 
+	stub_no_grow = true;		/* 6.1: runs of queued segments */
 	stub_gso_max_segs = 44;
 	xs->cwnd = 20;
 	xs->nodelay = true;
