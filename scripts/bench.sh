@@ -14,7 +14,8 @@
 # Environment: BENCH_KERNELS (above), BENCH_OUT (default build/bench), and
 # the guest's knobs, passed on: BENCH_PAIRS (5), BENCH_LOSS_PAIRS (1),
 # BENCH_SECS (2), BENCH_MEM_CONNS (10000), BENCH_KA_CONNS (20000),
-# BENCH_KA_SECS (5), BENCH_LOSS_BYTES (64M), BENCH_TESTS (all groups);
+# BENCH_KA_SECS (5), BENCH_LOSS_BYTES (64M), BENCH_LOSS_RATES ("1 5"),
+# BENCH_TESTS (all groups);
 # see scripts/guest-bench.sh. XTCP_VM_LOCK_HELD=1: the caller holds the
 # machine's one-guest lock already.
 #
@@ -52,7 +53,7 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 envs=()
 for v in BENCH_PAIRS BENCH_LOSS_PAIRS BENCH_SECS BENCH_MEM_CONNS BENCH_KA_CONNS BENCH_KA_SECS \
-	 BENCH_LOSS_BYTES BENCH_TESTS; do
+	 BENCH_LOSS_BYTES BENCH_LOSS_RATES BENCH_TESTS; do
 	[ -z "${!v:-}" ] || envs+=(--env "$v=${!v}")
 done
 

@@ -38,6 +38,7 @@
 #   BENCH_KA_CONNS    keepalive connections (default 20000)
 #   BENCH_KA_SECS     keepalive measurement time per turn (default 5)
 #   BENCH_LOSS_BYTES  bytes per loss run (default 64M)
+#   BENCH_LOSS_RATES  netem loss rates in percent (default "1 5")
 #   BENCH_TESTS       space-separated groups to run (default all): stream
 #                     stream_lo rr crr mem keepalive loss
 set -euo pipefail
@@ -60,6 +61,10 @@ KA_CONNS=${BENCH_KA_CONNS:-20000}; num KA_CONNS
 KA_SECS=${BENCH_KA_SECS:-5}; num KA_SECS
 LOSS_BYTES=${BENCH_LOSS_BYTES:-64M}
 [[ $LOSS_BYTES =~ ^[1-9][0-9]*[KMG]?$ ]] || die "bad BENCH_LOSS_BYTES='$LOSS_BYTES'"
+LOSS_RATES=${BENCH_LOSS_RATES:-1 5}
+for p in $LOSS_RATES; do
+	[[ $p =~ ^[1-9][0-9]?$ ]] || die "bad loss rate '$p' in BENCH_LOSS_RATES (want 1-99)"
+done
 ALL_TESTS="stream stream_lo rr crr mem keepalive loss"
 TESTS=${BENCH_TESTS:-$ALL_TESTS}
 for t in $TESTS; do
@@ -421,6 +426,31 @@ counter() {
 	fi
 }
 
+# The loss-recovery counters a loss run logs (both ends, both stacks).
+LOSS_COUNTERS="RetransSegs TCPFastRetrans TCPSackRecovery TCPLossProbes TCPLostRetransmit
+TCPDSACKRecv TCPFullUndo TCPLossUndo"
+
+# snap NS STACK: "NAME VALUE" lines of LOSS_COUNTERS in one namespace
+# (/proc/net/snmp's Tcp and /proc/net/netstat's TcpExt for Linux TCP).
+snap() {
+	if [ "$2" = xtcp ]; then
+		ip netns exec "$1" awk -v l="$LOSS_COUNTERS" 'BEGIN { split(l, a); for (i in a) w[a[i]] }
+			$1 in w { print $1, $2 }' /proc/net/xtcp_stat
+	else
+		ip netns exec "$1" awk -v l="$LOSS_COUNTERS" 'BEGIN { split(l, a); for (i in a) w[a[i]] }
+			/^(Tcp|TcpExt):/ {
+				if (!h[$1]++) { for (i = 2; i <= NF; i++) name[$1, i] = $i; next }
+				for (i = 2; i <= NF; i++) if (name[$1, i] in w) print name[$1, i], $i
+			}' /proc/net/snmp /proc/net/netstat
+	fi
+}
+
+# snap_both STACK: LOSS_COUNTERS summed over both namespaces.
+snap_both() {
+	{ snap $NSS "$1"; snap $NSC "$1"; } |
+		awk '{ v[$1] += $2 } END { for (n in v) print n, v[n] }' | sort
+}
+
 # rps MASK: which CPUs receive the veth's packets, both ends (0: no RPS).
 rps() {
 	ip netns exec $NSS sh -c "echo $1 >/sys/class/net/xa/queues/rx-0/rps_cpus"
@@ -428,18 +458,22 @@ rps() {
 }
 
 run_loss() {
-	local p pair stack r0 r1 val
+	local p pair stack r0 r1 val c0 c1
 	offload off
 	rps 1
 	servers $NSS sink $SRV_IP
-	for p in 1 5; do
+	for p in $LOSS_RATES; do
 		ip netns exec $NSC tc qdisc replace dev xb root netem delay 10ms loss $p% limit 10000
 		ip netns exec $NSS tc qdisc replace dev xa root netem loss $p% limit 10000
 		for ((pair = 1; pair <= LOSS_PAIRS; pair++)); do
 			for stack in $(order $pair xtcp tcp); do
 				r0=$(($(counter $NSS "$stack" TCPTimeouts) + $(counter $NSC "$stack" TCPTimeouts)))
+				c0=$(snap_both "$stack")
 				sample "loss${p}_time" "$stack" $pair -- bulk -a $SRV_IP -b "$LOSS_BYTES"
 				r1=$(($(counter $NSS "$stack" TCPTimeouts) + $(counter $NSC "$stack" TCPTimeouts)))
+				c1=$(snap_both "$stack")
+				log "loss $p% $stack pair $pair counters:" $(join <(echo "$c0") <(echo "$c1") |
+					awk '{ printf "%s +%d ", $1, $3 - $2 }')
 				val=$(tail -n1 "$RAW" | cut -d, -f5)
 				if [ "$val" = NA ]; then
 					record "loss${p}_rto" "$stack" $pair NA rtos
