@@ -185,9 +185,23 @@ TEST_F(io, send_nonblock_eagain_full_buffer)
 	size_t tot;
 	ssize_t n;
 
+	uint32_t mi[SK_MEMINFO_VARS] = { 0 };
+	socklen_t ml = sizeof(mi);
+	struct tcp_info_full ti = { 0 };
+
 	ASSERT_EQ(0, sock_nonblock(self->c, 1));
 	tot = sock_fill(self->c, 3, 0, 300);
-	TH_LOG("%s: %zu bytes accepted before EAGAIN", stack_name(variant->stack), tot);
+	ASSERT_EQ(0, getsockopt(self->c, SOL_SOCKET, SO_MEMINFO, mi, &ml));
+	ASSERT_EQ(0, sock_tcp_info(self->c, &ti));
+	/* where the bytes wait: the sender's queue (SIOCOUTQ, against its
+	 * send buffer) and the receiver's (SIOCINQ, against its window)
+	 */
+	TH_LOG("%s: %zu bytes accepted before EAGAIN: SIOCOUTQ %d (SO_SNDBUF %d, "
+	       "sk_wmem_queued %u, cwnd %u, ssthresh %u, snd_mss %u), peer SIOCINQ %d "
+	       "(SO_RCVBUF %d)", stack_name(variant->stack), tot, outq(self->c),
+	       sock_getint(self->c, SOL_SOCKET, SO_SNDBUF), mi[SK_MEMINFO_WMEM_QUEUED],
+	       ti.tcpi_snd_cwnd, ti.tcpi_snd_ssthresh, ti.tcpi_snd_mss, inq(self->s),
+	       sock_getint(self->s, SOL_SOCKET, SO_RCVBUF));
 	ASSERT_GT(tot, 0);
 	ASSERT_LT(tot, 64u << 20);
 	pattern_fill(3, tot, b, sizeof(b));
