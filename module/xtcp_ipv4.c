@@ -14,6 +14,7 @@
  * (xtcp_ipv6.c), as both look up the same tables.
  */
 #include "xtcp.h"
+#include "xtcp_cookie.h"
 #include "xtcp_trace.h"
 
 #include <linux/tcp.h>
@@ -673,6 +674,13 @@ struct sk_buff *xtcp_build_synack(struct xtcp_request *req, u32 cookie_iss)
 	o.mss = req->advmss;
 	o.ts = req->ts_ok;
 	o.tsval = xtcp_clock_ms() + req->tsoff;
+	/* a syncookie carries the peer's window scale and SACK in the low
+	 * bits of this TSval, encoded from the clock read just now (Linux's
+	 * cookie_init_timestamp() in tcp_make_synack()): the ACK echoes it
+	 */
+	if (cookie_iss && req->ts_ok)
+		o.tsval = xtcp_cookie_ts_encode(o.tsval, req->wscale_ok,
+						req->snd_wscale, req->sack_ok);
 	o.tsecr = req->ts_recent;
 	o.sack = req->sack_ok;
 	o.ws = req->wscale_ok;

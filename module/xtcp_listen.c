@@ -258,14 +258,10 @@ static void xtcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 		u16 mss = req->mss;
 		u32 iss = xtcp_cookie_make_ent(&req->ent, req->irs, &mss);
 
-		if (req->ts_ok) {
-			/* the ACK echoes this; tsoff is recomputable */
-			req->tsoff = xtcp_cookie_ts_encode(xtcp_clock_ms() + req->tsoff,
-							   req->wscale_ok,
-							   req->snd_wscale,
-							   req->sack_ok) -
-				     xtcp_clock_ms();
-		} else {
+		/* with timestamps, the SYN-ACK's TSval carries window scale
+		 * and SACK (xtcp_build_synack()); without, neither survives
+		 */
+		if (!req->ts_ok) {
 			req->wscale_ok = false;
 			req->sack_ok = false;
 			req->rcv_wscale = 0;
