@@ -345,6 +345,47 @@ if [ "$drops" -gt 0 ]; then
 fi
 excused=$((excused + drop_rtx + drop_dup))
 tap_diag "capture: receiver drops counted (TCPBacklogDrop+TCPRcvQDrop+TCPOFODrop) $drops; retransmissions or out-of-order segments $drop_rtx and duplicate ACKs $drop_dup excused by them"
+# With a receiver that drops, the sender's loss detection (RACK) may also
+# resend a segment that was only late (still in that receiver's backlog):
+# a spurious retransmission, which the receiver answers with a DSACK
+# (RFC 2883) that the sender counts (TCPDSACKRecv) and Wireshark calls a
+# duplicate ACK. Each counted DSACK (but those answering the loss probes
+# above) excuses one retransmission and one duplicate ACK that nothing
+# above excused.
+dsack=$(($(sdelta cap0 cap1 "c s" TCPDSACKRecv) - tlp_dup))
+[ "$dsack" -ge 0 ] || dsack=0
+rtx_all=0 dup_all=0
+for k in "${!kinds[@]}"; do
+	case $k in
+	*"(suspected) retransmission"* | *"(suspected) spurious retransmission"* | \
+	*"(suspected) fast retransmission"* | *"(suspected) out-of-order segment"*)
+		rtx_all=$((rtx_all + ${kinds[$k]})) ;;
+	"Duplicate ACK"*)
+		dup_all=$((dup_all + ${kinds[$k]})) ;;
+	esac
+done
+rtx_left=$((rtx_all - tlp_rtx - drop_rtx)) dup_left=$((dup_all - tlp_dup - drop_dup))
+ds_rtx=$((rtx_left < dsack ? rtx_left : dsack)) ds_dup=$((dup_left < dsack ? dup_left : dsack))
+[ "$ds_rtx" -ge 0 ] || ds_rtx=0
+[ "$ds_dup" -ge 0 ] || ds_dup=0
+excused=$((excused + ds_rtx + ds_dup))
+# A receiver short of memory may also prune its out-of-order queue
+# (OfoPruned: data it had SACKed is gone); the sender sees the SACK
+# reneging and, as Linux's TCP, recovers by timeout. When the receiver
+# pruned, the sender's retransmissions that were neither fast
+# retransmissions nor loss probes (RetransSegs - TCPFastRetrans -
+# TCPLossProbes: the timeout's) excuse as many retransmissions left.
+pruned=$(sdelta cap0 cap1 "c s" OfoPruned)
+prune_rtx=0
+if [ "$pruned" -gt 0 ]; then
+	prune_rtx=$(($(sdelta cap0 cap1 "c s" RetransSegs) - $(sdelta cap0 cap1 "c s" TCPFastRetrans) - tlp))
+	rtx_left=$((rtx_left - ds_rtx))
+	prune_rtx=$((rtx_left < prune_rtx ? rtx_left : prune_rtx))
+	[ "$prune_rtx" -ge 0 ] || prune_rtx=0
+fi
+excused=$((excused + prune_rtx))
+tap_diag "capture: out-of-order queue prunes (OfoPruned) $pruned; timeout retransmissions $prune_rtx excused by them"
+tap_diag "capture: DSACKs received (TCPDSACKRecv, less the probes' ones) $dsack; retransmissions $ds_rtx and duplicate ACKs $ds_dup excused by them"
 if [ "$((flagged - excused))" = 0 ]; then
 	tap_ok "capture: no TCP analysis flags but flow control (window updates, full windows) on a loss-free link"
 else
