@@ -300,22 +300,26 @@ if [ "${capdrop:-0}" -gt 0 ]; then
 	done
 fi
 tap_diag "capture: dumpcap dropped ${capdrop:-?} frames; $excused not-captured flags excused by that"
+# The flags the counters below may excuse, by kind: retransmissions
+# (plain, spurious, fast), out-of-order segments, duplicate ACKs.
+rtx=0 ooo=0 dup=0
+for k in "${!kinds[@]}"; do
+	case $k in
+	*"(suspected) retransmission"* | *"(suspected) spurious retransmission"* | \
+	*"(suspected) fast retransmission"*)
+		rtx=$((rtx + ${kinds[$k]})) ;;
+	*"(suspected) out-of-order segment"*)
+		ooo=$((ooo + ${kinds[$k]})) ;;
+	"Duplicate ACK"*)
+		dup=$((dup + ${kinds[$k]})) ;;
+	esac
+done
 # A tail loss probe (RFC 8985, armed as Linux's after new data) goes out
 # when an ACK is late, and on a loss-free link it is a spurious
 # retransmission, answered by a DSACK that Wireshark calls a duplicate
 # ACK. Linux's TCP sends them too under the same delays (TCG stalls). Only
 # as many as the senders counted (TCPLossProbes, both sides) are excused.
 tlp=$(sdelta cap0 cap1 "c s" TCPLossProbes)
-rtx=0 dup=0
-for k in "${!kinds[@]}"; do
-	case $k in
-	*"(suspected) retransmission"* | *"(suspected) spurious retransmission"* | \
-	*"(suspected) fast retransmission"*)
-		rtx=$((rtx + ${kinds[$k]})) ;;
-	"Duplicate ACK"*)
-		dup=$((dup + ${kinds[$k]})) ;;
-	esac
-done
 tlp_rtx=$((rtx < tlp ? rtx : tlp)) tlp_dup=$((dup < tlp ? dup : tlp))
 excused=$((excused + tlp_rtx + tlp_dup))
 tap_diag "capture: tail loss probes sent (TCPLossProbes) $tlp; retransmissions $tlp_rtx and duplicate ACKs $tlp_dup excused by them"
@@ -333,15 +337,9 @@ drops=$(sdelta cap0 cap1 "c s" TCPBacklogDrop TCPRcvQDrop TCPOFODrop)
 drop_rtx=0 drop_dup=0
 if [ "$drops" -gt 0 ]; then
 	ofoq=$(sdelta cap0 cap1 "c s" TCPOFOQueue)
-	ooo=0
-	for k in "${!kinds[@]}"; do
-		case $k in
-		*"(suspected) out-of-order segment"*) ooo=$((ooo + ${kinds[$k]})) ;;
-		esac
-	done
-	rtx=$((rtx - tlp_rtx + ooo)) dup=$((dup - tlp_dup))
-	drop_rtx=$((rtx < drops ? rtx : drops))
-	drop_dup=$((dup < ofoq ? dup : ofoq))
+	r=$((rtx - tlp_rtx + ooo)) d=$((dup - tlp_dup))
+	drop_rtx=$((r < drops ? r : drops))
+	drop_dup=$((d < ofoq ? d : ofoq))
 fi
 excused=$((excused + drop_rtx + drop_dup))
 tap_diag "capture: receiver drops counted (TCPBacklogDrop+TCPRcvQDrop+TCPOFODrop) $drops; retransmissions or out-of-order segments $drop_rtx and duplicate ACKs $drop_dup excused by them"
@@ -354,21 +352,12 @@ tap_diag "capture: receiver drops counted (TCPBacklogDrop+TCPRcvQDrop+TCPOFODrop
 # above excused.
 dsack=$(($(sdelta cap0 cap1 "c s" TCPDSACKRecv) - tlp_dup))
 [ "$dsack" -ge 0 ] || dsack=0
-rtx_all=0 dup_all=0
-for k in "${!kinds[@]}"; do
-	case $k in
-	*"(suspected) retransmission"* | *"(suspected) spurious retransmission"* | \
-	*"(suspected) fast retransmission"* | *"(suspected) out-of-order segment"*)
-		rtx_all=$((rtx_all + ${kinds[$k]})) ;;
-	"Duplicate ACK"*)
-		dup_all=$((dup_all + ${kinds[$k]})) ;;
-	esac
-done
-rtx_left=$((rtx_all - tlp_rtx - drop_rtx)) dup_left=$((dup_all - tlp_dup - drop_dup))
+rtx_left=$((rtx + ooo - tlp_rtx - drop_rtx)) dup_left=$((dup - tlp_dup - drop_dup))
 ds_rtx=$((rtx_left < dsack ? rtx_left : dsack)) ds_dup=$((dup_left < dsack ? dup_left : dsack))
 [ "$ds_rtx" -ge 0 ] || ds_rtx=0
 [ "$ds_dup" -ge 0 ] || ds_dup=0
 excused=$((excused + ds_rtx + ds_dup))
+tap_diag "capture: DSACKs received (TCPDSACKRecv, less the probes' ones) $dsack; retransmissions $ds_rtx and duplicate ACKs $ds_dup excused by them"
 # A receiver short of memory may also prune its out-of-order queue
 # (OfoPruned: data it had SACKed is gone); the sender sees the SACK
 # reneging and, as Linux's TCP, recovers by timeout. When the receiver
@@ -385,7 +374,6 @@ if [ "$pruned" -gt 0 ]; then
 fi
 excused=$((excused + prune_rtx))
 tap_diag "capture: out-of-order queue prunes (OfoPruned) $pruned; timeout retransmissions $prune_rtx excused by them"
-tap_diag "capture: DSACKs received (TCPDSACKRecv, less the probes' ones) $dsack; retransmissions $ds_rtx and duplicate ACKs $ds_dup excused by them"
 if [ "$((flagged - excused))" = 0 ]; then
 	tap_ok "capture: no TCP analysis flags but flow control (window updates, full windows) on a loss-free link"
 else
