@@ -50,6 +50,15 @@
  */
 #define XTCP_GROW_SEND_HEAD (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0))
 
+/*
+ * Linux 6.7 defers the immediate ACKs of segments processed from the
+ * socket backlog to one ACK at tcp_release_cb() ("tcp: defer regular ACK
+ * while processing socket backlog", net.ipv4.tcp_backlog_ack_defer,
+ * default on); 6.1 ACKs each as it is processed. net.xtcp.backlog_ack_defer
+ * defaults to the running kernel's behaviour.
+ */
+#define XTCP_BACKLOG_ACK_DEFER (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0))
+
 /* proc_handler takes a const table since 6.11. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 #define xtcp_ctl_table const struct ctl_table

@@ -118,6 +118,7 @@ struct xtcp_sysctls {
 	int moderate_rcvbuf;	/* receive-buffer autotuning */
 	int invalid_ratelimit;	/* ms between ACKs to unacceptable segments */
 	int challenge_ack_limit; /* challenge ACKs per second, namespace-wide */
+	int backlog_ack_defer;	/* one ACK per backlog run (Linux 6.7+) */
 	const struct xtcp_cong_ops *ca_default;	/* net.xtcp.congestion_control */
 };
 
@@ -694,6 +695,11 @@ struct xtcp_af_ops {
  *	PSH on the way (forced push)
  * @rcv_nxt: next sequence number expected from the peer (RCV.NXT)
  * @rcv_wnd: window we last advertised, bytes, unscaled (RCV.WND)
+ * @rcv_ssthresh: the window Linux would offer (its rcv_ssthresh: the
+ *	initial window, grown by two segments per in-order segment while the
+ *	free space allows, as tcp_grow_window()); XTCP offers the whole free
+ *	space, and uses this only to decide when an ACK goes at once
+ *	(xtcp_data_queue())
  * @rcv_wup: @rcv_nxt when @rcv_wnd was advertised: the advertised right
  *	edge is @rcv_wup + @rcv_wnd and is never moved left
  * @copied_seq: sequence number of the next byte recvmsg returns
@@ -867,6 +873,10 @@ struct xtcp_af_ops {
  *	"packet too big" announced (Linux's mtu_info)
  * @mtu_deferred: that MTU arrived while the user held the socket:
  *	xtcp_release_cb() applies it (Linux's TCP_MTU_REDUCED_DEFERRED)
+ * @ack_deferred: an immediate ACK of a segment processed from the
+ *	backlog waits for xtcp_release_cb(), which sends one for the whole
+ *	run unless a segment carried it meanwhile (Linux's TCP_ACK_DEFERRED,
+ *	net.xtcp.backlog_ack_defer)
  * @inet6: IPv6 part (Linux's ipv6_pinfo, inet.pinet6 points here; every
  *	socket has one, since the family is chosen at bind() or connect(),
  *	not at socket()); must be last
@@ -901,6 +911,7 @@ struct xtcp_sock {
 	u32 pushed_seq;
 	u32 rcv_nxt;
 	u32 rcv_wnd;
+	u32 rcv_ssthresh;
 	u32 rcv_wup;
 	u32 copied_seq;
 	u32 window_clamp;
@@ -1011,6 +1022,7 @@ struct xtcp_sock {
 	const struct xtcp_af_ops *af_ops;	/* IPv4 or IPv6 network layer */
 	u32 mtu_info;		/* path MTU from ICMP/ICMPv6 */
 	bool mtu_deferred;	/* apply mtu_info at release_sock() */
+	bool ack_deferred;	/* send the backlog run's ACK at release */
 	u8 probes_out;
 	struct ipv6_pinfo inet6;	/* IPv6 part (inet.pinet6); last */
 };

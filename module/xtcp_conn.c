@@ -306,6 +306,7 @@ int xtcp_connect_init(struct sock *sk, u32 tw_isn)
 	xs->window_clamp = 65535U << xs->rcv_wscale;
 	xs->rcv_wnd = xtcp_initial_window(min(READ_ONCE(sk->sk_rcvbuf) / 2,
 					      65535), xs->advmss);
+	xs->rcv_ssthresh = xs->rcv_wnd;
 	xs->rx_mss = 0;
 	xs->mss_cache = xs->advmss;
 	xs->tsoff = xtcp_ts_offset_ent(&xs->ent);

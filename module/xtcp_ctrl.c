@@ -115,6 +115,7 @@ static const struct ctl_table xtcp_sysctl_tmpl[] = {
 	XTCP_INT(moderate_rcvbuf, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_INT(invalid_ratelimit, SYSCTL_ZERO, &xtcp_ratelimit_max),
 	XTCP_INT(challenge_ack_limit, SYSCTL_ZERO, SYSCTL_INT_MAX),
+	XTCP_INT(backlog_ack_defer, SYSCTL_ZERO, SYSCTL_ONE),
 	{
 		.procname = "congestion_control", .data = XTCP_OFF(ca_default),
 		.maxlen = XTCP_CA_NAME_MAX, .mode = 0644,
@@ -154,6 +155,7 @@ static void xtcp_sysctl_defaults(struct net *net, struct xtcp_sysctls *s)
 	s->moderate_rcvbuf = 1;
 	s->invalid_ratelimit = 500;		/* tcp_invalid_ratelimit: HZ/2 */
 	s->challenge_ack_limit = INT_MAX;	/* Linux's default since 6.0 */
+	s->backlog_ack_defer = XTCP_BACKLOG_ACK_DEFER;
 	s->ca_default = net_eq(net, &init_net) ? &xtcp_cubic :
 			xtcp_cong_default(&init_net);
 }

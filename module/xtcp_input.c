@@ -697,6 +697,37 @@ new_measure:
 	xs->rcvq_time_us = now;
 }
 
+/*
+ * Linux's tcp_grow_window() without its truesize test (the window Linux
+ * would offer, @rcv_ssthresh): two segments, or twice @len, more per
+ * in-order segment of 128 bytes or more, up to the free space.
+ */
+static void xtcp_grow_rcv_ssthresh(struct sock *sk, u32 len)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int free = xtcp_space_to_win(xs, READ_ONCE(sk->sk_rcvbuf) -
+					 atomic_read(&sk->sk_rmem_alloc));
+	int room = min_t(int, min_t(u32, xs->window_clamp, INT_MAX), free) -
+		   (int)xs->rcv_ssthresh;
+
+	if (len >= 128 && room > 0)
+		xs->rcv_ssthresh += min_t(u32, room, max(2U * xs->advmss, 2 * len));
+}
+
+/*
+ * Linux's test in __tcp_ack_snd_check(): the window offered now reaches at
+ * least as far past rcv_nxt as the last one did past rcv_wup, both as
+ * Linux would offer them (capped at @rcv_ssthresh); a window that only
+ * shrinks (data left unread) waits for the reader or the timer.
+ */
+static bool xtcp_ack_moves_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 cap = xs->rcv_ssthresh;
+
+	return min(__xtcp_select_window(sk), cap) >= min(xs->rcv_wnd, cap);
+}
+
 /**
  * xtcp_data_queue() - take the payload (and FIN) of an acceptable segment
  * @sk: synchronized socket
@@ -709,7 +740,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	bool got_fin, had_ofo;
-	u32 seg_len;
+	u32 seg_len, len;
 
 	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
 	skb_dst_drop(skb);
@@ -782,6 +813,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (skb->len && seg_len < xs->rcv_mss)
 		xs->ack_pushed = min_t(u8, xs->ack_pushed + 1, 2);
 	had_ofo = !skb_queue_empty(&xs->ofo_queue);
+	len = skb->len;
 	got_fin = xtcp_queue_in_order(sk, skb);
 	while (!got_fin && (skb = skb_peek(&xs->ofo_queue)) != NULL) {
 		cb = XTCP_SKB_CB(skb);
@@ -795,6 +827,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		got_fin = xtcp_queue_in_order(sk, skb);
 	}
 
+	xtcp_grow_rcv_ssthresh(sk, len);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
 	if (got_fin) {
@@ -803,11 +836,27 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	}
 	/* more than a full segment since the last ACK we sent (with data or
 	 * without: rcv_wup) is ACKed at once, so every second full segment
-	 * and a GSO/GRO skb of several, as Linux's __tcp_ack_snd_check();
-	 * small segments of an interactive exchange wait for the reply
+	 * and a GSO/GRO skb of several, as Linux's __tcp_ack_snd_check(),
+	 * when the reader has taken everything (below SO_RCVLOWAT) or the
+	 * window moves as far (xtcp_ack_moves_window()): data left unread in
+	 * a filling buffer waits for recvmsg() (xtcp_cleanup_rbuf()) or the
+	 * delayed-ACK timer; small segments of an interactive exchange wait
+	 * for the reply
 	 */
 	if (had_ofo || xtcp_in_quickack_mode(xs) ||
-	    xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss) {
+	    (xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss &&
+	     (xs->rcv_nxt - xs->copied_seq < READ_ONCE(sk->sk_rcvlowat) ||
+	      xtcp_ack_moves_window(sk)))) {
+		/* from the backlog: one ACK for the run, at release_sock()
+		 * (Linux 6.7's __tcp_ack_snd_check()); a segment sent first
+		 * carries it
+		 */
+		if (sock_owned_by_user_nocheck(sk) &&
+		    READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl.backlog_ack_defer)) {
+			xs->ack_pending = true;
+			xs->ack_deferred = true;
+			return;
+		}
 		if (xtcp_in_quickack_mode(xs))
 			xs->quickack--;
 		xtcp_send_ack(sk);

@@ -385,6 +385,7 @@ static int xtcp_child_init(struct sock *lsk, struct sock *sk,
 	xs->lrcvtime = (u32)jiffies;	/* as tcp_create_openreq_child() */
 	xs->copied_seq = req->irs + 1;
 	xs->rcv_wnd = req->rcv_wnd;
+	xs->rcv_ssthresh = xs->rcv_wnd;
 	xs->ts_ok = req->ts_ok;
 	xs->sack_ok = req->sack_ok;
 	xs->wscale_ok = req->wscale_ok;

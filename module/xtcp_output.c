@@ -113,7 +113,8 @@ void xtcp_mtu_reduced(struct sock *sk)
 
 /**
  * xtcp_release_cb() - proto.release_cb: what waited for the user to
- * release the socket (a path MTU from ICMP, xtcp_mtu_dispatch())
+ * release the socket (a path MTU from ICMP, xtcp_mtu_dispatch(); the ACK
+ * of a backlog run, xtcp_data_queue())
  * @sk: socket
  *
  * Context: release_sock(), the socket spinlock held, still owned.
@@ -122,10 +123,19 @@ void xtcp_release_cb(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (!xs->mtu_deferred)
-		return;
-	xs->mtu_deferred = false;
-	xtcp_mtu_reduced(sk);
+	if (xs->mtu_deferred) {
+		xs->mtu_deferred = false;
+		xtcp_mtu_reduced(sk);
+	}
+	/* as Linux's tcp_release_cb(): unless a segment carried it */
+	if (xs->ack_deferred) {
+		xs->ack_deferred = false;
+		if (xs->ack_pending) {
+			if (xtcp_in_quickack_mode(xs))
+				xs->quickack--;
+			xtcp_send_ack(sk);
+		}
+	}
 }
 
 /**
@@ -135,7 +145,8 @@ void xtcp_release_cb(struct sock *sk)
  * Linux's __tcp_select_window() (whose rcv_ssthresh is our window_clamp:
  * XTCP opens the whole free space at once): none when less than half the
  * buffer is free and what is free is under one MSS or a sixteenth of the
- * buffer (move to a zero window before the buffer overflows); with window
+ * buffer (move to a zero window before the buffer overflows), and with
+ * less than half free, quick-ACK mode ends (as Linux's); with window
  * scaling the free space rounded up to the scale unit; without, the
  * window offered last while it is within one MSS of the free space, else
  * the free space rounded down to whole MSS (the sender never has to cut a
@@ -159,6 +170,7 @@ u32 __xtcp_select_window(struct sock *sk)
 			return 0;
 	}
 	if (free < full >> 1) {
+		xs->quickack = 0;	/* as Linux: the buffer fills up */
 		free = round_down(free, 1 << xs->rcv_wscale);
 		if (free < allowed >> 4 || free < mss)
 			return 0;

@@ -1207,4 +1207,94 @@ TEST_F_TIMEOUT(pingpong, reply_carries_the_ack_as_linux, 60)
 		TH_LOG("XTCP %d pure ACKs, Linux TCP %d", pure[0], pure[1]);
 }
 
+#define UNREAD_BYTES	(32 * 1448)
+
+/*
+ * Data the reader leaves unread is ACKed as Linux ACKs it: a second full
+ * segment is ACKed at once only when the window's right edge moves by as
+ * much (Linux's __tcp_ack_snd_check()); with the data unread the window
+ * shrinks instead, so the ACK waits for the delayed-ACK timer or a read.
+ * The server's buffer is set (SO_RCVBUF 64 KB: no autotuning, whose
+ * growth of the window after a fast read makes Linux 6.1 ACK each segment
+ * again, see README); a first write of UNREAD_BYTES, read at once, ends
+ * the quick-ACK start (its ACKs are not counted); then a second one that
+ * the server leaves unread until the client has it all acknowledged.
+ * Counted on the wire (va, GSO off: segment by segment): the server's pure
+ * ACKs of the second write; one per segment pair would be 16.
+ */
+TEST_F_TIMEOUT(pingpong, unread_data_acked_as_linux, 60)
+{
+	static char buf[UNREAD_BYTES];
+	int pure[2], i;
+
+	ASSERT_EQ(0, nl_no_gso("va"));
+	for (i = 0; i < 2; i++) {
+		enum stack st = i ? STACK_TCP : STACK_XTCP;
+		unsigned short port = 6340 + i;
+		char pcap[96];
+		struct seg *segs;
+		struct pcap cap;
+		int c, s, n, k, left = -1;
+
+		ASSERT_EQ(0, topo_pair(&self->p.t, st, port, NULL, &self->p.c[i], &self->p.s[i]));
+		c = self->p.c[i];
+		s = self->p.s[i];
+		ASSERT_EQ(0, sock_setint(s, SOL_SOCKET, SO_RCVBUF, 65536));
+		pattern_fill(11, 0, buf, UNREAD_BYTES);
+		ASSERT_EQ(UNREAD_BYTES, send(c, buf, UNREAD_BYTES, MSG_NOSIGNAL));
+		ASSERT_EQ(0, read_check(s, 11, UNREAD_BYTES, 5000));
+		snprintf(pcap, sizeof(pcap), "/tmp/xtcp_unread_%d.pcap", i);
+		ASSERT_EQ(0, pcap_start(&cap, self->p.t.ns[SIDE_A], "va", pcap, 128));
+		pattern_fill(12, 0, buf, UNREAD_BYTES);
+		ASSERT_EQ(UNREAD_BYTES, send(c, buf, UNREAD_BYTES, MSG_NOSIGNAL));
+		for (k = 0; k < 500 && (left = outq(c)) > 0; k++)
+			msleep(10);
+		EXPECT_EQ(0, left) TH_LOG("%s: %d bytes still unacknowledged", stack_name(st), left);
+		msleep(50);
+		pcap_stop(&cap);
+		segs = calloc(4096, sizeof(*segs));
+		ASSERT_NE(NULL, segs);
+		n = pcap_segs(pcap, stack_proto(st), segs, 4096);
+		ASSERT_LT(0, n);
+		pure[i] = 0;
+		for (k = 0; k < n; k++)
+			if (segs[k].sport == port && !(segs[k].flags & (TH_SYN | TH_FIN | TH_RST)) &&
+			    !segs[k].len)
+				pure[i]++;
+		free(segs);
+		unlink(pcap);
+		ASSERT_EQ(0, read_check(s, 12, UNREAD_BYTES, 5000));
+		TH_LOG("%s: %d unread bytes: server's pure ACKs %d", stack_name(st), UNREAD_BYTES,
+		       pure[i]);
+	}
+	EXPECT_LE(abs(pure[0] - pure[1]), 2 + pure[1] / 4)
+		TH_LOG("XTCP %d pure ACKs, Linux TCP %d", pure[0], pure[1]);
+}
+
+/*
+ * net.xtcp.backlog_ack_defer, Linux 6.7's tcp_backlog_ack_defer: one ACK
+ * for a run of segments processed from the socket backlog, at
+ * release_sock(). A new namespace gets the running kernel's behaviour: on
+ * where net.ipv4.tcp_backlog_ack_defer exists (its default), off where it
+ * does not (6.1, which ACKs each segment). 0 and 1 only.
+ */
+TEST(sysctl_backlog_ack_defer)
+{
+	static const char *const bad[] = { "-1", "2", "x" };
+	long old, tcp;
+	int i;
+
+	ASSERT_LE(0, topo_single_ns());
+	old = sysctl_get("net.xtcp.backlog_ack_defer");
+	tcp = sysctl_get("net.ipv4.tcp_backlog_ack_defer");
+	TH_LOG("net.xtcp.backlog_ack_defer %ld, net.ipv4.tcp_backlog_ack_defer %ld", old, tcp);
+	EXPECT_EQ(tcp < 0 ? 0 : tcp, old);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(EINVAL, sysctl_set("net.xtcp.backlog_ack_defer", bad[i]));
+		EXPECT_EQ(old, sysctl_get("net.xtcp.backlog_ack_defer"));
+	}
+	EXPECT_EQ(0, sysctl_set_int("net.xtcp.backlog_ack_defer", !old));
+	EXPECT_EQ(!old, sysctl_get("net.xtcp.backlog_ack_defer"));
+}
+
 XTCP_HARNESS_MAIN

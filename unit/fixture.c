@@ -79,6 +79,7 @@ struct xtcp_sock *ut_sock(u32 isn)
 	sk->sk_refcnt = 1;			/* the test's reference */
 	sk->sk_state = TCP_ESTABLISHED;
 	sk->sk_rcvbuf = xnet.sysctl.rmem[1];
+	sk->sk_rcvlowat = 1;
 	sk->sk_sndbuf = xnet.sysctl.wmem[1];
 	sk->sk_allocation = GFP_KERNEL;
 	sk->sk_dst_cache = &dst;
@@ -110,6 +111,7 @@ struct xtcp_sock *ut_sock(u32 isn)
 	xs->snd_wscale = 7;
 	xs->window_clamp = 65535U << 7;
 	xs->rcv_wnd = 64000;
+	xs->rcv_ssthresh = 64000;
 	xs->wscale_ok = true;
 	xs->sack_ok = true;
 	xs->snd_wnd = 1 << 20;

@@ -316,6 +316,68 @@ TEST(gso_skb_acked_at_once_rcv_mss_from_gso_size)
 	ut_sock_free(xs);
 }
 
+TEST(unread_data_in_a_filling_buffer_waits_for_the_reader)
+{
+	/* Linux's __tcp_ack_snd_check(): a second full segment is ACKed at
+	 * once only if the window then reaches as far as the last one did
+	 * (rcv_ssthresh-capped); unread data in a buffer whose free space is
+	 * the window shrinks it, so the ACK waits; in a roomy buffer the
+	 * capped window grows (tcp_grow_window()) and the ACK goes
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 r = xs->rcv_nxt, cap;
+
+	xs->quickack = 0;
+	xs->rcv_mss = 1000;
+	rx(xs, r, 1, XTCP_ACK, 100, 1000);
+	rx(xs, r + 1000, 1, XTCP_ACK, 100, 1000);
+	EXPECT_EQ(mock_tx_count, 0);			/* delayed */
+	EXPECT_TRUE(xs->ack_pending);
+	cap = xs->rcv_ssthresh;			/* grown to the free space */
+	EXPECT_GE(cap, 64000);
+	SK(xs)->sk_rcvbuf = 262144;
+	rx(xs, r + 2000, 1, XTCP_ACK, 100, 1000);
+	ASSERT_EQ(mock_tx_count, 1);			/* the window moves */
+	EXPECT_EQ(mock_tx[0].ack, r + 3000);
+	EXPECT_EQ(xs->rcv_ssthresh, cap + 2 * xs->advmss);
+	ut_sock_free(xs);
+}
+
+TEST(backlog_run_gets_one_ack_at_release)
+{
+	/* Linux 6.7's TCP_ACK_DEFERRED: segments processed from the backlog
+	 * (socket owned by the user) get one ACK at release_sock(), none if
+	 * a segment sent meanwhile carried it; backlog_ack_defer=0 ACKs each
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+	int i;
+
+	xs->quickack = 16;
+	ut_net()->sysctl.backlog_ack_defer = 1;
+	SK(xs)->mock_owned_by_user = true;
+	for (i = 0; i < 4; i++)
+		rx(xs, r + i * 1000, 1, XTCP_ACK, 100, 1000);
+	EXPECT_EQ(mock_tx_count, 0);
+	EXPECT_TRUE(xs->ack_deferred);
+	xtcp_release_cb(SK(xs));
+	ASSERT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].ack, r + 4000);
+	EXPECT_FALSE(xs->ack_deferred);
+	EXPECT_EQ(xs->quickack, 15);
+	rx(xs, r + 4000, 1, XTCP_ACK, 100, 1000);
+	EXPECT_TRUE(xs->ack_deferred);
+	xtcp_send_ack(SK(xs));				/* carried by another */
+	xtcp_release_cb(SK(xs));
+	EXPECT_EQ(mock_tx_count, 2);
+	ut_net()->sysctl.backlog_ack_defer = 0;
+	rx(xs, r + 5000, 1, XTCP_ACK, 100, 1000);
+	EXPECT_EQ(mock_tx_count, 3);			/* at once */
+	EXPECT_FALSE(xs->ack_deferred);
+	SK(xs)->mock_owned_by_user = false;
+	ut_sock_free(xs);
+}
+
 TEST(pingpong_small_segments_wait_for_the_reply)
 {
 	/* Linux's ping-pong mode: small segments of an interactive
@@ -329,6 +391,10 @@ TEST(pingpong_small_segments_wait_for_the_reply)
 	xs->quickack = 16;
 	xs->rcv_mss = 1000;
 	xs->pingpong = XTCP_PINGPONG_THRESH;
+	/* a roomy buffer: the window moves with each segment (Linux's
+	 * second condition for an ACK at once)
+	 */
+	SK(xs)->sk_rcvbuf = 262144;
 	rx(xs, r, 1, XTCP_ACK | XTCP_PSH, 100, 1);
 	rx(xs, r + 1, 1, XTCP_ACK | XTCP_PSH, 100, 1);
 	EXPECT_EQ(xs->rcv_nxt, r + 2);

@@ -103,6 +103,7 @@ struct sock {
 	u8 sk_userlocks;
 	unsigned long sk_flags;
 	int sk_rcvbuf;
+	int sk_rcvlowat;
 	int sk_sndbuf;
 	atomic_t sk_rmem_alloc;
 	int sk_wmem_alloc;		/* refcount_t in the kernel */
@@ -198,6 +199,10 @@ static inline void sock_put(struct sock *sk)
 static inline void bh_lock_sock(struct sock *sk) { }
 static inline void bh_unlock_sock(struct sock *sk) { }
 static inline bool sock_owned_by_user(const struct sock *sk)
+{
+	return sk->mock_owned_by_user;
+}
+static inline bool sock_owned_by_user_nocheck(const struct sock *sk)
 {
 	return sk->mock_owned_by_user;
 }
