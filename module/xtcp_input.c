@@ -700,7 +700,9 @@ new_measure:
 /*
  * Linux's tcp_grow_window() without its truesize test (the window Linux
  * would offer, @rcv_ssthresh): two segments, or twice @len, more per
- * in-order segment of 128 bytes or more, up to the free space.
+ * in-order segment of 128 bytes or more, up to the free space; a window
+ * that grows is announced at once (quick-ACK mode for one ACK, as Linux's
+ * icsk_ack.quick |= 1).
  */
 static void xtcp_grow_rcv_ssthresh(struct sock *sk, u32 len)
 {
@@ -710,8 +712,10 @@ static void xtcp_grow_rcv_ssthresh(struct sock *sk, u32 len)
 	int room = min_t(int, min_t(u32, xs->window_clamp, INT_MAX), free) -
 		   (int)xs->rcv_ssthresh;
 
-	if (len >= 128 && room > 0)
+	if (len >= 128 && room > 0) {
 		xs->rcv_ssthresh += min_t(u32, room, max(2U * xs->advmss, 2 * len));
+		xs->quickack |= 1;
+	}
 }
 
 /*
@@ -843,10 +847,10 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	 * delayed-ACK timer; small segments of an interactive exchange wait
 	 * for the reply
 	 */
-	if (had_ofo || xtcp_in_quickack_mode(xs) ||
-	    (xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss &&
+	if ((xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss &&
 	     (xs->rcv_nxt - xs->copied_seq < READ_ONCE(sk->sk_rcvlowat) ||
-	      xtcp_ack_moves_window(sk)))) {
+	      xtcp_ack_moves_window(sk))) ||
+	    xtcp_in_quickack_mode(xs) || had_ofo) {
 		/* from the backlog: one ACK for the run, at release_sock()
 		 * (Linux 6.7's __tcp_ack_snd_check()); a segment sent first
 		 * carries it

@@ -1146,6 +1146,25 @@ FIXTURE_TEARDOWN(pingpong)
 
 #define PP_ROUNDS	60
 
+/* segments from @port without payload (nor SYN, FIN, RST) in @pcap; -1 if
+ * the capture holds no segment at all
+ */
+static int pure_acks(const char *pcap, enum stack st, unsigned short port)
+{
+	struct seg *segs = calloc(4096, sizeof(*segs));
+	int n, k, pure = 0;
+
+	if (!segs)
+		return -1;
+	n = pcap_segs(pcap, stack_proto(st), segs, 4096);
+	for (k = 0; k < n; k++)
+		if (segs[k].sport == port && !(segs[k].flags & (TH_SYN | TH_FIN | TH_RST)) &&
+		    !segs[k].len)
+			pure++;
+	free(segs);
+	return n > 0 ? pure : -1;
+}
+
 /*
  * Request/response, one byte each way, PP_ROUNDS times: the server
  * replies at once, so both stacks see an interactive connection (Linux's
@@ -1165,9 +1184,8 @@ TEST_F_TIMEOUT(pingpong, reply_carries_the_ack_as_linux, 60)
 	for (i = 0; i < 2; i++) {
 		enum stack st = i ? STACK_TCP : STACK_XTCP;
 		char pcap[96], b = 'q';
-		struct seg *segs;
 		struct pcap cap;
-		int c, s, n, k;
+		int c, s;
 		unsigned short port = 6330 + i;
 
 		snprintf(pcap, sizeof(pcap), "/tmp/xtcp_pingpong_%d.pcap", i);
@@ -1184,17 +1202,9 @@ TEST_F_TIMEOUT(pingpong, reply_carries_the_ack_as_linux, 60)
 		quick[i] = sock_getint(s, IPPROTO_TCP, TCP_QUICKACK);
 		msleep(100);		/* the last reply's delayed ACK, if any */
 		pcap_stop(&cap);
-		segs = calloc(4096, sizeof(*segs));
-		ASSERT_NE(NULL, segs);
-		n = pcap_segs(pcap, stack_proto(st), segs, 4096);
-		ASSERT_LT(0, n);
-		pure[i] = 0;
-		for (k = 0; k < n; k++)
-			if (segs[k].sport == port && !(segs[k].flags & (TH_SYN | TH_FIN | TH_RST)) &&
-			    !segs[k].len)
-				pure[i]++;
-		free(segs);
+		pure[i] = pure_acks(pcap, st, port);
 		unlink(pcap);
+		ASSERT_LE(0, pure[i]);
 		TH_LOG("%s: %d rounds: server's pure ACKs %d, TCP_QUICKACK %d", stack_name(st),
 		       PP_ROUNDS, pure[i], quick[i]);
 	}
@@ -1232,9 +1242,8 @@ TEST_F_TIMEOUT(pingpong, unread_data_acked_as_linux, 60)
 		enum stack st = i ? STACK_TCP : STACK_XTCP;
 		unsigned short port = 6340 + i;
 		char pcap[96];
-		struct seg *segs;
 		struct pcap cap;
-		int c, s, n, k, left = -1;
+		int c, s, k, left = -1;
 
 		ASSERT_EQ(0, topo_pair(&self->p.t, st, port, NULL, &self->p.c[i], &self->p.s[i]));
 		c = self->p.c[i];
@@ -1252,17 +1261,9 @@ TEST_F_TIMEOUT(pingpong, unread_data_acked_as_linux, 60)
 		EXPECT_EQ(0, left) TH_LOG("%s: %d bytes still unacknowledged", stack_name(st), left);
 		msleep(50);
 		pcap_stop(&cap);
-		segs = calloc(4096, sizeof(*segs));
-		ASSERT_NE(NULL, segs);
-		n = pcap_segs(pcap, stack_proto(st), segs, 4096);
-		ASSERT_LT(0, n);
-		pure[i] = 0;
-		for (k = 0; k < n; k++)
-			if (segs[k].sport == port && !(segs[k].flags & (TH_SYN | TH_FIN | TH_RST)) &&
-			    !segs[k].len)
-				pure[i]++;
-		free(segs);
+		pure[i] = pure_acks(pcap, st, port);
 		unlink(pcap);
+		ASSERT_LE(0, pure[i]);
 		ASSERT_EQ(0, read_check(s, 12, UNREAD_BYTES, 5000));
 		TH_LOG("%s: %d unread bytes: server's pure ACKs %d", stack_name(st), UNREAD_BYTES,
 		       pure[i]);

@@ -111,7 +111,7 @@ struct xtcp_sock *ut_sock(u32 isn)
 	xs->snd_wscale = 7;
 	xs->window_clamp = 65535U << 7;
 	xs->rcv_wnd = 64000;
-	xs->rcv_ssthresh = 64000;
+	xs->rcv_ssthresh = xs->window_clamp;	/* grown: no quick ACKs */
 	xs->wscale_ok = true;
 	xs->sack_ok = true;
 	xs->snd_wnd = 1 << 20;
