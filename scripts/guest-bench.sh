@@ -20,7 +20,10 @@
 # Linux TCP's connections stay open side by side and take turns with
 # SO_KEEPALIVE on (run_keepalive). Loss runs: netem "loss P%" on both veth ends, "delay
 # 10ms" on the data direction (RTT about 10 ms), offloads off for both stacks
-# (netem then drops MSS-sized segments for both, not 64 KB GSO units), and
+# (the devices then cut GSO skbs into segments after the qdisc; both stacks
+# still build GSO skbs, Linux's TCP whatever the device's features, so
+# netem draws once per skb and a loss takes a whole skb: fewer, larger skbs
+# (stretch ACKs, a larger cwnd) mean fewer loss events per byte), and
 # receive steered to CPU 0 on both ends (RPS), as the netem selftests do: a
 # qdisc on a veth of a 2-vCPU guest runs from either CPU, and the two CPUs'
 # backlogs would reorder segments netem never reordered.
