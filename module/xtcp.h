@@ -1150,6 +1150,13 @@ static inline int xtcp_space_to_win(const struct xtcp_sock *xs, int space)
 	return space <= 0 ? 0 : (int)(((u64)space * xs->rcv_ratio) >> 8);
 }
 
+/* what the receive buffer has free, as window (payload bytes) */
+static inline int xtcp_free_win(const struct sock *sk)
+{
+	return xtcp_space_to_win(xtcp_sk(sk), READ_ONCE(sk->sk_rcvbuf) -
+					      atomic_read(&sk->sk_rmem_alloc));
+}
+
 static inline u32 xtcp_rcv_mss(const struct xtcp_sock *xs)
 {
 	/* a tiny SO_RCVBUF: half its whole window is the unit instead */
@@ -1341,6 +1348,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb);
 int xtcp_send_syn(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
+void xtcp_send_ack_now(struct sock *sk);
 void xtcp_send_challenge_ack(struct sock *sk);
 bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
 			   enum xtcp_mib mib, u32 *last_oow_ack_time);

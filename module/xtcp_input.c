@@ -707,9 +707,8 @@ new_measure:
 static void xtcp_grow_rcv_ssthresh(struct sock *sk, u32 len)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	int free = xtcp_space_to_win(xs, READ_ONCE(sk->sk_rcvbuf) -
-					 atomic_read(&sk->sk_rmem_alloc));
-	int room = min_t(int, min_t(u32, xs->window_clamp, INT_MAX), free) -
+	int room = min_t(int, min_t(u32, xs->window_clamp, INT_MAX),
+			 xtcp_free_win(sk)) -
 		   (int)xs->rcv_ssthresh;
 
 	if (len >= 128 && room > 0) {
@@ -861,9 +860,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			xs->ack_deferred = true;
 			return;
 		}
-		if (xtcp_in_quickack_mode(xs))
-			xs->quickack--;
-		xtcp_send_ack(sk);
+		xtcp_send_ack_now(sk);
 	} else {
 		xtcp_schedule_delack(sk);
 	}

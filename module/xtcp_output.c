@@ -130,11 +130,8 @@ void xtcp_release_cb(struct sock *sk)
 	/* as Linux's tcp_release_cb(): unless a segment carried it */
 	if (xs->ack_deferred) {
 		xs->ack_deferred = false;
-		if (xs->ack_pending) {
-			if (xtcp_in_quickack_mode(xs))
-				xs->quickack--;
-			xtcp_send_ack(sk);
-		}
+		if (xs->ack_pending)
+			xtcp_send_ack_now(sk);
 	}
 }
 
@@ -158,8 +155,7 @@ u32 __xtcp_select_window(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int allowed = xtcp_space_to_win(xs, READ_ONCE(sk->sk_rcvbuf));
-	int free = xtcp_space_to_win(xs, READ_ONCE(sk->sk_rcvbuf) -
-					atomic_read(&sk->sk_rmem_alloc));
+	int free = xtcp_free_win(sk);
 	int full = min_t(int, xs->window_clamp, allowed);
 	int mss = xtcp_rcv_mss(xs);
 	int win;
@@ -362,6 +358,22 @@ void xtcp_send_ack(struct sock *sk)
 		return;
 	}
 	xtcp_transmit_skb(sk, skb, false);
+}
+
+/**
+ * xtcp_send_ack_now() - send the ACK data asked for at once, counting it
+ * against quick-ACK mode (Linux's tcp_dec_quickack_mode())
+ * @sk: synchronized socket
+ *
+ * Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_send_ack_now(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xtcp_in_quickack_mode(xs))
+		xs->quickack--;
+	xtcp_send_ack(sk);
 }
 
 /*
