@@ -744,14 +744,19 @@ struct xtcp_af_ops {
  * @backoff: exponent of the timer backoff (@rto << @backoff), at most 15;
  *	cleared by an ACK of new data
  * @ack_pending: an ACK is held back for the delayed-ACK timer
- * @quickack: ACKs still to send at once (quick-ACK mode: 16 at start),
- *	not in ping-pong mode (Linux's icsk_ack.quick)
+ * @quickack: ACKs still to send at once, not in ping-pong mode (Linux's
+ *	icsk_ack.quick): up to XTCP_MAX_QUICKACKS from the first data on,
+ *	again after a gap longer than the RTO or a duplicate segment
  * @ack_pushed: small segments received since our last ACK, at most 2
  *	(Linux's ICSK_ACK_PUSHED and ICSK_ACK_PUSHED2)
  * @pingpong: data sent within the delayed-ACK time of data received
  *	(Linux's icsk_ack.pingpong); from XTCP_PINGPONG_THRESH on the
  *	connection is interactive: reading does not ACK a single small
  *	segment, the reply carries the ACK
+ * @ato: the delayed-ACK timeout in jiffies (Linux's icsk_ack.ato): 0 until
+ *	the first data arrives, then XTCP_ATO_MIN, adapted to the gaps
+ *	between data segments (xtcp_event_data_recv()) and doubled by each
+ *	delayed ACK that went unanswered, at most XTCP_DELACK_MAX
  * @lrcvtime: jiffies (low 32 bits) of the last in-order data received,
  *	or of the handshake's end
  * @rcv_ratio: payload bytes per truesize byte of received full-sized
@@ -946,6 +951,7 @@ struct xtcp_sock {
 	u8 rcv_ratio;		/* payload/truesize of received skbs, /256 */
 	u8 ack_pushed;
 	u8 pingpong;
+	u8 ato;
 	u32 rcvq_space;
 	u32 rcvq_seq;
 	u32 lrcvtime;
@@ -1091,12 +1097,29 @@ static inline struct xtcp_tw *xtcp_ent_tw(struct xtcp_ent *e)
  * reply within the delayed-ACK time makes a connection interactive.
  */
 #define XTCP_PINGPONG_THRESH	1
-#define XTCP_DELACK_MIN		(HZ / 25)	/* 40 ms, Linux's TCP_ATO_MIN */
+#define XTCP_DELACK_MIN		(HZ / 25)	/* 40 ms, Linux's TCP_DELACK_MIN */
+#define XTCP_ATO_MIN		(HZ / 25)	/* 40 ms, Linux's TCP_ATO_MIN */
+#define XTCP_DELACK_MAX		(HZ / 5)	/* 200 ms, Linux's TCP_DELACK_MAX */
+#define XTCP_MAX_QUICKACKS	16U		/* Linux's TCP_MAX_QUICKACKS */
 
 /* Linux's inet_csk_in_pingpong_mode() */
 static inline bool xtcp_in_pingpong(const struct xtcp_sock *xs)
 {
 	return xs->pingpong >= XTCP_PINGPONG_THRESH;
+}
+
+/*
+ * No data received yet as far as ACKs go (Linux's inet_csk_delack_init()):
+ * a new or disconnected socket; quick-ACK mode starts with the first data.
+ */
+static inline void xtcp_delack_init(struct xtcp_sock *xs)
+{
+	xs->ack_pending = false;
+	xs->ack_deferred = false;
+	xs->ack_pushed = 0;
+	xs->pingpong = 0;
+	xs->quickack = 0;
+	xs->ato = 0;
 }
 
 /* Linux's tcp_in_quickack_mode(): ACK every segment at once */
@@ -1348,7 +1371,6 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb);
 int xtcp_send_syn(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
-void xtcp_send_ack_now(struct sock *sk);
 void xtcp_send_challenge_ack(struct sock *sk);
 bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
 			   enum xtcp_mib mib, u32 *last_oow_ack_time);

@@ -170,10 +170,7 @@ void xtcp_sock_init(struct sock *sk)
 	xs->retrans_stamp = 0;
 	xs->probes_out = 0;
 	xs->probe_stamp = 0;
-	xs->ack_pending = false;
-	xs->ack_pushed = 0;
-	xs->pingpong = 0;
-	xs->quickack = 16;		/* quick-ACK mode at start, as Linux */
+	xtcp_delack_init(xs);
 	xs->rcv_ratio = 128;		/* until segments tell us better */
 	xs->rcv_mss = XTCP_MSS_DEFAULT;	/* until segments tell us better */
 	xtcp_cong_assign(sk, NULL);	/* net.xtcp.congestion_control */
@@ -232,6 +229,7 @@ static int xtcp_disconnect(struct sock *sk)
 	xtcp_write_queue_purge(sk);
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
+	xtcp_delack_init(xtcp_sk(sk));
 	inet_sk(sk)->inet_dport = 0;
 	inet_sk(sk)->inet_daddr = 0;
 	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {

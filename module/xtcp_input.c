@@ -387,10 +387,16 @@ static bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	return true;
 }
 
-/* The FIN is in order: RFC 9293 "eighth, check the FIN bit". */
-static void xtcp_fin(struct sock *sk)
+/*
+ * The FIN is in order: RFC 9293 "eighth, check the FIN bit", as Linux's
+ * tcp_fin(). Returns true when it was ACKed here (FIN_WAIT1, FIN_WAIT2: the
+ * socket may be gone to TIME_WAIT), false when the caller decides on the
+ * ACK as for data.
+ */
+static bool xtcp_fin(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool acked = false;
 
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 	sock_set_flag(sk, SOCK_DONE);
@@ -398,20 +404,25 @@ static void xtcp_fin(struct sock *sk)
 	switch (sk->sk_state) {
 	case TCP_SYN_RECV:
 	case TCP_ESTABLISHED:
+		/* the application's close() is likely to answer at once:
+		 * ping-pong, so the FIN we send carries the ACK (Linux's)
+		 */
 		xtcp_set_state(sk, TCP_CLOSE_WAIT);
+		xs->pingpong = XTCP_PINGPONG_THRESH;
 		break;
 	case TCP_FIN_WAIT1:
+		xtcp_send_ack(sk);
 		xtcp_set_state(sk, TCP_CLOSING);	/* simultaneous close */
+		acked = true;
 		break;
 	case TCP_FIN_WAIT2:
 		xtcp_send_ack(sk);
 		xtcp_time_wait(sk);
-		return;
+		return true;
 	default:
 		break;
 	}
 	skb_queue_purge(&xs->ofo_queue);
-	xtcp_send_ack(sk);
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		sk->sk_state_change(sk);
 		if (sk->sk_shutdown == SHUTDOWN_MASK || sk->sk_state == TCP_CLOSE)
@@ -419,6 +430,7 @@ static void xtcp_fin(struct sock *sk)
 		else
 			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
 	}
+	return acked;
 }
 
 /*
@@ -697,6 +709,55 @@ new_measure:
 	xs->rcvq_time_us = now;
 }
 
+/* Linux's tcp_incr_quickack(): up to @max ACKs at once, fewer for a small
+ * window (half of it in receive-MSS units, at least two)
+ */
+static void xtcp_incr_quickack(struct xtcp_sock *xs, unsigned int max)
+{
+	unsigned int quickacks = xs->rcv_wnd / (2 * xtcp_rcv_mss(xs));
+
+	if (!quickacks)
+		quickacks = 2;
+	quickacks = min(quickacks, max);
+	if (quickacks > xs->quickack)
+		xs->quickack = quickacks;
+}
+
+/* Linux's tcp_enter_quickack_mode(): ACK at once again, not interactive */
+static void xtcp_enter_quickack_mode(struct xtcp_sock *xs)
+{
+	xtcp_incr_quickack(xs, XTCP_MAX_QUICKACKS);
+	xs->pingpong = 0;
+	xs->ato = XTCP_ATO_MIN;
+}
+
+/*
+ * In-order data arrived (Linux's tcp_event_data_recv()): the first starts
+ * quick-ACK mode and the delayed-ACK timeout; later ones adapt the timeout
+ * to the gap since the last (about half the old timeout plus the gap,
+ * within the RTO and XTCP_DELACK_MAX), and a gap longer than the RTO
+ * (a sender that did not restart its window) turns quick-ACK mode on.
+ */
+static void xtcp_event_data_recv(struct xtcp_sock *xs)
+{
+	u32 now = (u32)jiffies;
+
+	if (!xs->ato) {
+		xtcp_incr_quickack(xs, XTCP_MAX_QUICKACKS);
+		xs->ato = XTCP_ATO_MIN;
+	} else {
+		u32 m = now - xs->lrcvtime;
+
+		if (m <= XTCP_ATO_MIN / 2)
+			xs->ato = (xs->ato >> 1) + XTCP_ATO_MIN / 2;
+		else if (m < xs->ato)
+			xs->ato = min3((xs->ato >> 1) + m, xs->rto, (u32)XTCP_DELACK_MAX);
+		else if (m > xs->rto)
+			xtcp_incr_quickack(xs, XTCP_MAX_QUICKACKS);
+	}
+	xs->lrcvtime = now;
+}
+
 /*
  * Linux's tcp_grow_window() without its truesize test (the window Linux
  * would offer, @rcv_ssthresh): two segments, or twice @len, more per
@@ -749,14 +810,18 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	skb_dst_drop(skb);
 
 	if (!xtcp_after(cb->end_seq, xs->rcv_nxt)) {
-		/* duplicate: tell the sender where we are */
+		/* duplicate: tell the sender where we are, and ACK what
+		 * follows at once too (Linux's out_of_window path)
+		 */
 		xtcp_dsack_note(sk, cb->seq, cb->end_seq);
+		xtcp_enter_quickack_mode(xs);
 		xtcp_send_ack(sk);
 		goto drop;
 	}
 	if (!xtcp_before(cb->seq, xs->rcv_nxt + xtcp_receive_window(xs)) &&
 	    skb->len) {
 		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPZEROWINDOWDROP);
+		xtcp_enter_quickack_mode(xs);
 		xtcp_send_ack(sk);		/* beyond the window */
 		goto drop;
 	}
@@ -812,7 +877,8 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	/* Linux's tcp_event_data_recv(): when data came, and whether a
 	 * small segment (less than the peer's MSS) is waiting for its ACK
 	 */
-	xs->lrcvtime = (u32)jiffies;
+	if (skb->len)
+		xtcp_event_data_recv(xs);
 	if (skb->len && seg_len < xs->rcv_mss)
 		xs->ack_pushed = min_t(u8, xs->ack_pushed + 1, 2);
 	had_ofo = !skb_queue_empty(&xs->ofo_queue);
@@ -833,10 +899,11 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	xtcp_grow_rcv_ssthresh(sk, len);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
-	if (got_fin) {
-		xtcp_fin(sk);			/* ACKs the FIN itself */
+	/* a FIN in FIN_WAIT1/2 is ACKed at once; one that leaves us in
+	 * CLOSE_WAIT waits, as data does, for our FIN to carry the ACK
+	 */
+	if (got_fin && xtcp_fin(sk))
 		return;
-	}
 	/* more than a full segment since the last ACK we sent (with data or
 	 * without: rcv_wup) is ACKed at once, so every second full segment
 	 * and a GSO/GRO skb of several, as Linux's __tcp_ack_snd_check(),
@@ -860,7 +927,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			xs->ack_deferred = true;
 			return;
 		}
-		xtcp_send_ack_now(sk);
+		xtcp_send_ack(sk);
 	} else {
 		xtcp_schedule_delack(sk);
 	}

@@ -131,7 +131,7 @@ void xtcp_release_cb(struct sock *sk)
 	if (xs->ack_deferred) {
 		xs->ack_deferred = false;
 		if (xs->ack_pending)
-			xtcp_send_ack_now(sk);
+			xtcp_send_ack(sk);
 	}
 }
 
@@ -267,6 +267,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	struct tcphdr *th;
 	u8 flags = cb->flags;
 	u32 seq = cb->seq;
+	bool acks_data;
 	int err;
 
 	if (clone) {
@@ -294,6 +295,8 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	xtcp_flag_byte(th) = flags;
 	if (flags & XTCP_ACK)
 		th->ack_seq = htonl(xs->rcv_nxt);
+	/* data or a FIN received since the last ACK (Linux's ICSK_ACK_SCHED) */
+	acks_data = xs->ack_pending || xs->rcv_nxt != xs->rcv_wup;
 	if (syn)	/* RFC 7323: the window of a SYN is never scaled */
 		th->window = htons(min(xs->rcv_wnd, 65535U));
 	else
@@ -301,9 +304,12 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	xtcp_write_opts((__be32 *)(th + 1), &o, syn);
 
 	if (flags & XTCP_ACK) {
-		/* an armed delayed-ACK timer stays: it finds nothing pending,
-		 * as Linux's (no timer_delete() per ACK sent)
+		/* an ACK of new data counts against quick-ACK mode (Linux's
+		 * tcp_event_ack_sent()); an armed delayed-ACK timer stays: it
+		 * finds nothing pending, as Linux's (no timer_delete() per ACK)
 		 */
+		if (acks_data && xs->quickack && !--xs->quickack)
+			xs->ato = XTCP_ATO_MIN;
 		xs->ack_pending = false;
 		xs->ack_pushed = 0;
 	}
@@ -358,22 +364,6 @@ void xtcp_send_ack(struct sock *sk)
 		return;
 	}
 	xtcp_transmit_skb(sk, skb, false);
-}
-
-/**
- * xtcp_send_ack_now() - send the ACK data asked for at once, counting it
- * against quick-ACK mode (Linux's tcp_dec_quickack_mode())
- * @sk: synchronized socket
- *
- * Context: socket lock or bh_lock_sock held.
- */
-void xtcp_send_ack_now(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	if (xtcp_in_quickack_mode(xs))
-		xs->quickack--;
-	xtcp_send_ack(sk);
 }
 
 /*
@@ -842,9 +832,9 @@ static void xtcp_new_data_sent(struct sock *sk, struct sk_buff *last,
 			NULL : last->next;
 	xs->probe_stamp = 0;		/* the window took new data */
 	/* a reply within the delayed-ACK time of data received: ping-pong
-	 * (Linux's tcp_event_data_sent())
+	 * (Linux's tcp_event_data_sent(); before any data, ato is 0)
 	 */
-	if ((u32)jiffies - xs->lrcvtime < XTCP_DELACK_MIN && xs->pingpong < U8_MAX)
+	if ((u32)jiffies - xs->lrcvtime < xs->ato && xs->pingpong < U8_MAX)
 		xs->pingpong++;
 	/* data in flight now: the RTO, unless it (or RACK-TLP) already runs */
 	if (!timer_pending(&xs->retrans_timer) ||

@@ -214,8 +214,8 @@ static void xtcp_show_sock_tail(struct seq_file *f, struct sock *sk)
 		   from_kuid_munged(seq_user_ns(f), xtcp_sk_uid(sk)),
 		   xs->probes_out, sock_i_ino(sk),
 		   refcount_read(&sk->sk_refcnt), 0,
-		   jiffies_to_clock_t(xs->rto), jiffies_to_clock_t(HZ / 25),
-		   (xs->quickack ? 1 : 0) << 1 | xtcp_in_pingpong(xs),
+		   jiffies_to_clock_t(xs->rto), jiffies_to_clock_t(xs->ato),
+		   xs->quickack << 1 | xtcp_in_pingpong(xs),
 		   xs->cwnd ? xs->cwnd : XTCP_INIT_CWND,
 		   state == TCP_LISTEN ? 0 :
 		   (xs->ssthresh >= 0x7fffffff || !xs->ssthresh) ? -1 :

@@ -299,6 +299,7 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_rcv_wscale = xs->rcv_wscale;
 	}
 	info->tcpi_rto = jiffies_to_usecs(xs->rto);
+	info->tcpi_ato = jiffies_to_usecs(xs->ato);
 	info->tcpi_snd_mss = xs->mss_cache;
 	info->tcpi_rcv_mss = xtcp_rcv_mss(xs);
 	info->tcpi_advmss = xs->advmss;

@@ -121,22 +121,53 @@ void xtcp_clear_xmit_timer(struct sock *sk)
 }
 
 /**
- * xtcp_schedule_delack() - hold an ACK back for up to 40 ms
+ * xtcp_schedule_delack() - hold an ACK back, as Linux's tcp_send_delayed_ack()
  * @sk: socket
  *
+ * The timeout is @ato, bounded (above XTCP_DELACK_MIN) by the smoothed RTT
+ * (at least XTCP_DELACK_MIN) and by XTCP_DELACK_MAX when interactive or a
+ * small segment waits, else half a second. An ACK already held back keeps
+ * its earlier deadline, and goes at once if that is within a quarter of
+ * the timeout.
  * Context: socket lock or bh_lock_sock held.
  */
 void xtcp_schedule_delack(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned long timeout;
+	u32 ato = xs->ato;
 
-	/* a new delayed ACK gets the full time, a pending one keeps its
-	 * (the timer may still be armed for an ACK already sent: Linux's
-	 * tcp_send_delayed_ack())
+	if (ato > XTCP_DELACK_MIN) {
+		u32 max_ato = HZ / 2;
+
+		if (xtcp_in_pingpong(xs) || xs->ack_pushed)
+			max_ato = XTCP_DELACK_MAX;
+		if (xs->srtt_us) {
+			u32 rtt = max_t(u32, usecs_to_jiffies(xs->srtt_us >> 3),
+					XTCP_DELACK_MIN);
+
+			max_ato = min(max_ato, rtt);
+		}
+		ato = min(ato, max_ato);
+	}
+	ato = min_t(u32, ato, XTCP_DELACK_MAX);
+	timeout = jiffies + ato;
+
+	/* the timer may still be armed for an ACK already sent: only a held
+	 * one's deadline counts
 	 */
-	if (!xs->ack_pending || !timer_pending(&xs->delack_timer))
-		sk_reset_timer(sk, &xs->delack_timer, jiffies + XTCP_DELACK_MIN);
+	if (xs->ack_pending && timer_pending(&xs->delack_timer)) {
+		unsigned long old = xs->delack_timer.expires;
+
+		if (time_before_eq(old, jiffies + (ato >> 2))) {
+			xtcp_send_ack(sk);
+			return;
+		}
+		if (!time_before(timeout, old))
+			timeout = old;
+	}
 	xs->ack_pending = true;
+	sk_reset_timer(sk, &xs->delack_timer, timeout);
 }
 
 /**
@@ -395,10 +426,16 @@ static void xtcp_delack_timer_fn(struct timer_list *t)
 	} else if (sock_owned_by_user(sk)) {
 		sk_reset_timer(sk, &xs->delack_timer, jiffies + XTCP_RETRY_BUSY);
 	} else {
-		/* the delayed ACK was not carried by a reply: not ping-pong
-		 * (Linux's tcp_delack_timer_handler())
+		/* the delayed ACK was not carried by a reply (Linux's
+		 * tcp_delack_timer_handler()): a longer timeout next time,
+		 * or, interactive so far, no longer ping-pong
 		 */
-		xs->pingpong = 0;
+		if (!xtcp_in_pingpong(xs)) {
+			xs->ato = min3((u32)xs->ato << 1, xs->rto, (u32)XTCP_DELACK_MAX);
+		} else {
+			xs->pingpong = 0;
+			xs->ato = XTCP_ATO_MIN;
+		}
 		xtcp_send_ack(sk);
 	}
 	bh_unlock_sock(sk);

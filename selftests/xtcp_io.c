@@ -1217,6 +1217,91 @@ TEST_F_TIMEOUT(pingpong, reply_carries_the_ack_as_linux, 60)
 		TH_LOG("XTCP %d pure ACKs, Linux TCP %d", pure[0], pure[1]);
 }
 
+#define CRR_CONNS	4
+
+/* pure ACKs (no payload, SYN, FIN nor RST) in @pcap from the client side
+ * (to @port) into @cli and from the server side into @srv; -1 if the
+ * capture holds no segment at all
+ */
+static int crr_pure_acks(const char *pcap, enum stack st, unsigned short port,
+			 int *cli, int *srv)
+{
+	struct seg *segs = calloc(4096, sizeof(*segs));
+	int n, k;
+
+	*cli = *srv = 0;
+	if (!segs)
+		return -1;
+	n = pcap_segs(pcap, stack_proto(st), segs, 4096);
+	for (k = 0; k < n; k++) {
+		if ((segs[k].flags & (TH_SYN | TH_FIN | TH_RST)) || segs[k].len)
+			continue;
+		if (segs[k].dport >= port && segs[k].dport < port + CRR_CONNS)
+			(*cli)++;
+		else if (segs[k].sport >= port && segs[k].sport < port + CRR_CONNS)
+			(*srv)++;
+	}
+	free(segs);
+	return n > 0 ? 0 : -1;
+}
+
+/*
+ * Connect, one byte each way, close (netperf's TCP_CRR), CRR_CONNS times
+ * per stack, the client closing first and the server right after it reads
+ * the end of the stream. Linux's receiver starts quick-ACK mode with the
+ * first data it gets (tcp_event_data_recv(): a request written right after
+ * the handshake is no reply, ping-pong needs data received first), so the
+ * client ACKs the reply at once; a FIN that moves the server to CLOSE_WAIT
+ * enters ping-pong mode (tcp_fin()), so its ACK rides on the server's FIN.
+ * Counted on the wire (va, both directions), pure ACKs per side: the client
+ * sends three per connection (handshake, reply, the server's FIN), the
+ * server one (the request). The client's are timing-free; the server's
+ * FIN follows the client's within the 40 ms delayed-ACK time unless a busy
+ * host stalls the test between read() and close(), on either stack: one
+ * such connection is allowed.
+ */
+TEST_F_TIMEOUT(pingpong, request_reply_close_as_linux, 60)
+{
+	int cli[2], srv[2], i, k;
+
+	for (i = 0; i < 2; i++) {
+		enum stack st = i ? STACK_TCP : STACK_XTCP;
+		unsigned short port = 6350 + i * CRR_CONNS;
+		char pcap[96], b = 'q';
+		struct pcap cap;
+
+		snprintf(pcap, sizeof(pcap), "/tmp/xtcp_crr_%d.pcap", i);
+		ASSERT_EQ(0, pcap_start(&cap, self->p.t.ns[SIDE_A], "va", pcap, 128));
+		for (k = 0; k < CRR_CONNS; k++) {
+			int c, s;
+
+			ASSERT_EQ(0, topo_pair(&self->p.t, st, port + k, NULL, &self->p.c[i],
+					       &self->p.s[i]));
+			c = self->p.c[i];
+			s = self->p.s[i];
+			ASSERT_EQ(1, write(c, &b, 1));
+			ASSERT_EQ(1, read(s, &b, 1));
+			ASSERT_EQ(1, write(s, &b, 1));
+			ASSERT_EQ(1, read(c, &b, 1));
+			self->p.c[i] = -1;
+			ASSERT_EQ(0, close(c));
+			ASSERT_EQ(0, read(s, &b, 1));	/* the client's FIN */
+			self->p.s[i] = -1;
+			ASSERT_EQ(0, close(s));
+		}
+		msleep(100);		/* the last ACKs */
+		pcap_stop(&cap);
+		ASSERT_EQ(0, crr_pure_acks(pcap, st, port, &cli[i], &srv[i]));
+		unlink(pcap);
+		TH_LOG("%s: %d connections: pure ACKs client %d, server %d", stack_name(st),
+		       CRR_CONNS, cli[i], srv[i]);
+	}
+	EXPECT_EQ(cli[1], cli[0]) TH_LOG("client: XTCP %d pure ACKs, Linux TCP %d", cli[0], cli[1]);
+	EXPECT_LE(abs(srv[0] - srv[1]), 1)
+		TH_LOG("server: XTCP %d pure ACKs, Linux TCP %d", srv[0], srv[1]);
+	EXPECT_GE(CRR_CONNS + 1, srv[0]);
+}
+
 #define UNREAD_BYTES	(32 * 1448)
 
 /*

@@ -98,7 +98,6 @@ struct xtcp_sock *ut_sock(u32 isn)
 	/* as xtcp_sock_init() */
 	xtcp_init_timers(sk);
 	xs->rto = XTCP_TIMEOUT_INIT;
-	xs->quickack = 16;
 	xs->rcv_ratio = 128;
 	xs->rcv_mss = XTCP_MSS_DEFAULT;
 
@@ -119,6 +118,10 @@ struct xtcp_sock *ut_sock(u32 isn)
 	xs->advmss = 1460;
 	xs->rx_mss = 1460;
 	xs->mss_cache = 1000;
+	/* as after the first data received: quick-ACK start, ATO set */
+	xs->quickack = XTCP_MAX_QUICKACKS;
+	xs->ato = XTCP_ATO_MIN;
+	xs->lrcvtime = (u32)jiffies;
 	xtcp_recovery_init(sk);
 	return xs;
 }

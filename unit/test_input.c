@@ -406,12 +406,16 @@ TEST(pingpong_small_segments_wait_for_the_reply)
 	EXPECT_EQ(mock_tx_count, 0);			/* both delayed */
 	EXPECT_TRUE(xs->ack_pending);
 	EXPECT_EQ(xs->ack_pushed, 2);
-	EXPECT_EQ(xs->quickack, 16);			/* not used up */
+	EXPECT_EQ(xs->quickack, 16);			/* no ACK sent yet */
 	rx(xs, r + 2, 1, XTCP_ACK, 100, 1000);		/* 1002 > rcv_mss */
 	ASSERT_EQ(mock_tx_count, 1);
 	EXPECT_EQ(mock_tx[0].ack, r + 1002);
 	EXPECT_FALSE(xs->ack_pending);
 	EXPECT_EQ(xs->ack_pushed, 0);
+	/* every ACK of new data counts, in ping-pong mode too (Linux's
+	 * tcp_event_ack_sent())
+	 */
+	EXPECT_EQ(xs->quickack, 15);
 	rx(xs, r + 1002, 1, XTCP_ACK | XTCP_PSH, 100, 1);
 	EXPECT_EQ(mock_tx_count, 1);
 	EXPECT_TRUE(xs->ack_pending);
@@ -420,10 +424,128 @@ TEST(pingpong_small_segments_wait_for_the_reply)
 	ASSERT_EQ(mock_tx_count, 2);
 	EXPECT_EQ(mock_tx[1].ack, r + 1003);
 	EXPECT_FALSE(xtcp_in_pingpong(xs));		/* the mode ended */
+	EXPECT_EQ(xs->ato, XTCP_ATO_MIN);
+	EXPECT_EQ(xs->quickack, 14);
 	/* outside it, quick-ACK mode ACKs a small segment at once */
 	rx(xs, r + 1003, 1, XTCP_ACK | XTCP_PSH, 100, 1);
 	EXPECT_EQ(mock_tx_count, 3);
-	EXPECT_EQ(xs->quickack, 15);
+	EXPECT_EQ(xs->quickack, 13);
+	ut_sock_free(xs);
+}
+
+TEST(first_data_starts_quick_acks_and_the_ato)
+{
+	/* Linux's tcp_event_data_recv(): quick-ACK mode and the delayed-ACK
+	 * timeout start with the first data, not with the connection, so a
+	 * request sent right after the handshake is no "reply" (ping-pong
+	 * needs data received within ato, 0 before any); the number of
+	 * quick ACKs is half the window in receive-MSS units (at least 2,
+	 * at most 16: tcp_incr_quickack())
+	 */
+	struct xtcp_sock *xs = ut_sock(1), *small = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+
+	xtcp_delack_init(xs);
+	ut_send(xs, 1, 100);				/* the request */
+	EXPECT_EQ(xs->pingpong, 0);
+	rx(xs, r, 1 + 100, XTCP_ACK | XTCP_PSH, 100, 1);	/* the reply */
+	ASSERT_EQ(mock_tx_count, 2);			/* ACKed at once */
+	EXPECT_EQ(mock_tx[1].len, 0);
+	EXPECT_EQ(mock_tx[1].ack, r + 1);
+	EXPECT_EQ(xs->ato, XTCP_ATO_MIN);
+	EXPECT_EQ(xs->quickack, XTCP_MAX_QUICKACKS - 1);
+	ut_send(xs, 1, 100);				/* within ato: a reply */
+	EXPECT_TRUE(xtcp_in_pingpong(xs));
+
+	xtcp_delack_init(small);
+	small->rcv_wnd = 2000;				/* 2000 / (2 * 536) = 1 */
+	rx(small, r, 1, XTCP_ACK | XTCP_PSH, 100, 1);
+	EXPECT_EQ(mock_tx_count, 4);
+	EXPECT_EQ(small->quickack, 0);			/* used up */
+	rx(small, r + 1, 1, XTCP_ACK | XTCP_PSH, 100, 1);
+	EXPECT_EQ(mock_tx_count, 4);			/* delayed */
+	ut_sock_free(small);
+	ut_sock_free(xs);
+}
+
+TEST(ato_follows_the_gaps_between_data)
+{
+	/* Linux's tcp_event_data_recv() and tcp_send_delayed_ack(): a gap
+	 * up to ATO_MIN/2 keeps the timeout near ATO_MIN, a longer one
+	 * below it raises it to half of it plus the gap, one longer than the
+	 * RTO means quick ACKs again; the timer is bounded by the smoothed
+	 * RTT (at least DELACK_MIN); a delayed ACK that had to fire doubles
+	 * the timeout (not interactive) up to DELACK_MAX
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+
+	xs->quickack = 0;
+	jiffies += 3;
+	rx(xs, r, 1, XTCP_ACK | XTCP_PSH, 100, 1);
+	EXPECT_EQ(xs->ato, XTCP_ATO_MIN / 2 + XTCP_ATO_MIN / 2);
+	EXPECT_EQ(xs->delack_timer.expires, jiffies + XTCP_ATO_MIN);
+	jiffies += XTCP_ATO_MIN - 2;
+	rx(xs, r + 1, 1, XTCP_ACK | XTCP_PSH, 100, 1);
+	EXPECT_EQ(xs->ato, XTCP_ATO_MIN / 2 + XTCP_ATO_MIN - 2);
+	/* the held ACK's deadline is within a quarter of ato: at once */
+	ASSERT_EQ(mock_tx_count, 1);
+	jiffies += 2;
+	rx(xs, r + 2, 1, XTCP_ACK | XTCP_PSH, 100, 1);
+	EXPECT_EQ(xs->ato, (XTCP_ATO_MIN / 2 + XTCP_ATO_MIN - 2) / 2 + XTCP_ATO_MIN / 2);
+	EXPECT_EQ(xs->delack_timer.expires, jiffies + xs->ato);
+	jiffies = xs->delack_timer.expires;
+	mock_timer_fire(&xs->delack_timer);
+	ASSERT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(xs->ato, 2 * ((XTCP_ATO_MIN / 2 + XTCP_ATO_MIN - 2) / 2 + XTCP_ATO_MIN / 2));
+	xs->srtt_us = 8 * 20000;			/* 20 ms < DELACK_MIN */
+	jiffies += 8;
+	rx(xs, r + 3, 1, XTCP_ACK | XTCP_PSH, 100, 1);
+	EXPECT_GT(xs->ato, XTCP_DELACK_MIN);
+	EXPECT_EQ(xs->delack_timer.expires, jiffies + XTCP_DELACK_MIN);
+	xs->srtt_us = 0;
+	jiffies = xs->delack_timer.expires;
+	mock_timer_fire(&xs->delack_timer);
+	ASSERT_EQ(mock_tx_count, 3);
+	EXPECT_EQ(xs->ato, XTCP_DELACK_MAX);		/* doubled, capped */
+	jiffies += xs->rto + 1;				/* the sender went quiet */
+	rx(xs, r + 4, 1, XTCP_ACK | XTCP_PSH, 100, 1);
+	EXPECT_EQ(mock_tx_count, 4);			/* quick again */
+	EXPECT_EQ(xs->quickack, XTCP_MAX_QUICKACKS - 1);
+	ut_sock_free(xs);
+}
+
+TEST(fin_in_established_waits_for_our_fin)
+{
+	/* Linux's tcp_fin(): a FIN that moves us to CLOSE_WAIT enters
+	 * ping-pong mode, so its ACK waits for the close() that is likely
+	 * to follow and rides on our FIN; in FIN_WAIT1 it is ACKed at once
+	 */
+	struct xtcp_sock *xs = ut_sock(1), *fw1 = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+
+	rx(xs, r, 1, XTCP_ACK | XTCP_FIN, 100, 0);
+	EXPECT_EQ(SK(xs)->sk_state, TCP_CLOSE_WAIT);
+	EXPECT_EQ(xs->rcv_nxt, r + 1);
+	EXPECT_EQ(mock_tx_count, 0);
+	EXPECT_TRUE(xs->ack_pending);
+	EXPECT_TRUE(xtcp_in_pingpong(xs));
+	xtcp_send_fin(SK(xs));
+	ASSERT_EQ(mock_tx_count, 1);
+	EXPECT_EQ(mock_tx[0].flags, XTCP_FIN | XTCP_ACK);
+	EXPECT_EQ(mock_tx[0].ack, r + 1);
+	EXPECT_FALSE(xs->ack_pending);
+	mock_timer_fire(&xs->delack_timer);
+	EXPECT_EQ(mock_tx_count, 1);			/* nothing left */
+
+	SK(fw1)->sk_state = TCP_FIN_WAIT1;
+	fw1->snd_nxt++;					/* our FIN, not ACKed */
+	fw1->write_seq++;
+	rx(fw1, r, 1, XTCP_ACK | XTCP_FIN, 100, 0);
+	EXPECT_EQ(SK(fw1)->sk_state, TCP_CLOSING);
+	ASSERT_EQ(mock_tx_count, 2);
+	EXPECT_EQ(mock_tx[1].ack, r + 1);
+	ut_sock_free(fw1);
 	ut_sock_free(xs);
 }
 
