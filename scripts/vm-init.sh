@@ -78,9 +78,43 @@ signal.pause()' </dev/null >/dev/null 2>&1 &
 	done
 	return 1
 }
+# Linux's hash secrets are drawn once per boot by net_get_random_once(),
+# whose static key is then switched off (text patched) from a workqueue:
+# the first Linux TCP connection of a test did that mid-run and a guest died
+# of `Oops: int3` in inet_ehashfn(). Draw them all now, before any test:
+# TCP over IPv4 and IPv6 loopback (ehash, port perturbation, ISN and
+# timestamp secrets), with syncookies forced for one connection of each
+# family (the cookie secrets), and UDP both ways; then give the work a
+# second to run.
+draw_once_secrets() {
+	local old rc
+	old=$(cat /proc/sys/net/ipv4/tcp_syncookies) || return 1
+	python3 -c 'import socket
+def tcp(fam, host):
+    l = socket.socket(fam, socket.SOCK_STREAM)
+    l.bind((host, 0)); l.listen(1)
+    c = socket.create_connection(l.getsockname()[:2])
+    a, _ = l.accept(); c.sendall(b"x"); a.recv(1)
+    for s in (c, a, l): s.close()
+def udp(fam, host):
+    r = socket.socket(fam, socket.SOCK_DGRAM); r.bind((host, 0))
+    s = socket.socket(fam, socket.SOCK_DGRAM); s.connect(r.getsockname()[:2])
+    s.send(b"x"); r.recv(1); s.close(); r.close()
+for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+    tcp(fam, host); udp(fam, host)
+with open("/proc/sys/net/ipv4/tcp_syncookies", "w") as f: f.write("2")
+for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+    tcp(fam, host)' </dev/null >/dev/null 2>&1
+	rc=$?
+	echo "$old" >/proc/sys/net/ipv4/tcp_syncookies
+	sleep 1
+	return $rc
+}
 if [ "${XTCP_VM_PIN_KEYS:-1}" = 1 ]; then
 	if pin_static_keys; then log "static keys pinned (netstamp, clsact, rps)"
 	else log "could not pin static keys"; fi
+	if draw_once_secrets; then log "once-only hash secrets drawn (TCP, UDP, syncookies)"
+	else log "could not draw the once-only hash secrets"; fi
 fi
 
 printf -v now '%(%s)T' -1
