@@ -354,13 +354,20 @@ static struct sk_buff *xtcp_alloc_ctl(struct sock *sk, gfp_t gfp, u32 seq,
  */
 void xtcp_send_ack(struct sock *sk)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
 		return;
-	skb = xtcp_alloc_ctl(sk, GFP_ATOMIC, xtcp_sk(sk)->snd_nxt, XTCP_ACK);
+	skb = xtcp_alloc_ctl(sk, GFP_ATOMIC, xs->snd_nxt, XTCP_ACK);
 	if (!skb) {
-		xtcp_schedule_delack(sk);
+		/* no buffer: try again from the delayed-ACK timer, later than
+		 * a delayed ACK would go (Linux's __tcp_send_ack(), without
+		 * its backoff)
+		 */
+		xs->ack_pending = true;
+		xs->ato = XTCP_ATO_MIN;
+		sk_reset_timer(sk, &xs->delack_timer, jiffies + XTCP_DELACK_MAX);
 		return;
 	}
 	xtcp_transmit_skb(sk, skb, false);

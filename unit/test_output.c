@@ -960,14 +960,25 @@ TEST(persist_probe_split_failure_retried_without_backoff)
 
 TEST(send_ack_alloc_failure_falls_back_to_delack)
 {
-	/* Linux's __tcp_send_ack(): no buffer, schedule a delayed ACK */
+	/* Linux's __tcp_send_ack(): no buffer, retry from the delayed-ACK
+	 * timer after TCP_DELACK_MAX; failing again while an ACK is held
+	 * with its deadline near does not recurse
+	 */
 	struct xtcp_sock *xs = ut_sock(1);
 
 	mock_skb_fail_set(1);
 	xtcp_send_ack(SK(xs));
 	EXPECT_EQ(mock_tx_count, 0);
 	EXPECT_TRUE(xs->ack_pending);
-	EXPECT_TRUE(timer_pending(&xs->delack_timer));
+	EXPECT_EQ(xs->delack_timer.expires, jiffies + XTCP_DELACK_MAX);
+	jiffies = xs->delack_timer.expires - 1;
+	mock_skb_fail_set(1);
+	xtcp_schedule_delack(SK(xs));			/* due: sends now, fails */
+	EXPECT_EQ(mock_tx_count, 0);
+	EXPECT_EQ(xs->delack_timer.expires, jiffies + XTCP_DELACK_MAX);
+	jiffies = xs->delack_timer.expires;
+	mock_timer_fire(&xs->delack_timer);
+	EXPECT_EQ(mock_tx_count, 1);
 	ut_sock_free(xs);
 }
 
