@@ -13,6 +13,7 @@
 #include <linux/net.h>
 #include <linux/sysctl.h>
 #include <linux/timer.h>
+#include <linux/hrtimer.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/ip.h>
@@ -102,6 +103,19 @@ static inline void xtcp_local_port_range(struct net *net, int *low, int *high)
 #ifndef timer_container_of
 #define timer_container_of(var, t, field) from_timer(var, t, field)
 #endif
+
+/* hrtimers: hrtimer_setup() added in 6.13, hrtimer_init() removed in 6.15. */
+static inline void xtcp_hrtimer_setup(struct hrtimer *t,
+				      enum hrtimer_restart (*fn)(struct hrtimer *),
+				      clockid_t clock, enum hrtimer_mode mode)
+{
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+	hrtimer_setup(t, fn, clock, mode);
+#else
+	hrtimer_init(t, clock, mode);
+	t->function = fn;
+#endif
+}
 
 /*
  * struct inet_diag_handler: since 6.9 inet_diag pins the handler's module

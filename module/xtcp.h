@@ -85,6 +85,7 @@ enum xtcp_mib {
 	XTCP_MIB_TCPACKSKIPPEDSEQ,
 	XTCP_MIB_TCPACKSKIPPEDTIMEWAIT,
 	XTCP_MIB_TCPACKSKIPPEDCHALLENGE,
+	XTCP_MIB_TCPACKCOMPRESSED,
 	XTCP_MIB_MAX
 };
 
@@ -119,6 +120,9 @@ struct xtcp_sysctls {
 	int invalid_ratelimit;	/* ms between ACKs to unacceptable segments */
 	int challenge_ack_limit; /* challenge ACKs per second, namespace-wide */
 	int backlog_ack_defer;	/* one ACK per backlog run (Linux 6.7+) */
+	int comp_sack_delay_ns;	/* SACK compression: longest hold */
+	int comp_sack_slack_ns;	/* ... and the timer's slack */
+	int comp_sack_nr;	/* ... and most ACKs held back in a row */
 	const struct xtcp_cong_ops *ca_default;	/* net.xtcp.congestion_control */
 };
 
@@ -234,6 +238,8 @@ static inline bool xtcp_between(u32 b, u32 a, u32 c)
  * @ack_seq: acknowledgment number of a received segment
  * @flags: TCP flags (XTCP_*)
  * @when: jiffies when last sent (write queue), for RTT samples
+ * @ofo_tick: the socket's ofo_clock when data last reached this segment
+ *	(out-of-order queue; shares @when's room): SACK block order
  * @sacked: scoreboard bits of a sent segment (write queue)
  * @retransmitted: sent more than once (Karn's rule)
  * @tw_isn: ISN to use for a SYN that replaced a TIME_WAIT entry
@@ -249,7 +255,10 @@ struct xtcp_skb_cb {
 	u8 flags;
 	u8 sacked;		/* XTCP_SACKED | XTCP_LOST | XTCP_RETRANS */
 	bool retransmitted;
-	unsigned long when;
+	union {
+		unsigned long when;	/* jiffies when last sent */
+		u32 ofo_tick;		/* out-of-order: latest ofo_clock */
+	};
 	u32 tw_isn;		/* ISN for a SYN that reuses TIME_WAIT */
 	int iif;		/* arrival interface (received segments) */
 	u64 xmit_ns;		/* ktime_get_ns() when last sent (RACK) */
@@ -800,8 +809,10 @@ struct xtcp_af_ops {
  *	retrans_out); kept by xtcp_set_sacked()
  * @total_retrans: segments retransmitted over the connection's life
  *	(tcpi_total_retrans)
- * @sack_recent: sequence number of the latest out-of-order arrival; the
- *	SACK block holding it is reported first (RFC 2018)
+ * @ofo_clock: out-of-order arrivals so far (a duplicate of queued data
+ *	included), stamped on the queued segment they reach (ofo_tick): SACK
+ *	blocks are reported most recently reached first, as Linux's
+ *	selective_acks[] (RFC 2018 4)
  * @reordering: reordering degree in segments (Linux's tp->reordering):
  *	SACKed segments above a hole before it is deemed lost; starts at 3,
  *	grows with late arrivals up to 300
@@ -843,6 +854,14 @@ struct xtcp_af_ops {
  *	the next ACK's first SACK block (RFC 2883 DSACK)
  * @dsack_end: end of that range
  * @dsack_pending: @dsack_start..@dsack_end waits to be reported
+ * @dup_ack_counter: duplicate ACKs sent at once for @comp_ack_rcv_nxt;
+ *	after three, SACK compression holds the next ones (Linux's)
+ * @compressed_ack: duplicate ACKs held back since the last ACK sent
+ *	(counted as TCPAckCompressed when one goes)
+ * @comp_ack_rcv_nxt: rcv_nxt the duplicate ACKs were counted for
+ * @comp_ack_timer: sends the held duplicate ACK after at most 5% of the
+ *	RTT and net.xtcp.comp_sack_delay_ns (Linux's compressed_ack_timer);
+ *	holds a socket reference while queued
  * @prr_delivered: PRR (RFC 6937): segments delivered since recovery began
  * @prr_out: PRR: segments sent since recovery began
  * @acked_unsacked: segments the ACK being processed cumulatively
@@ -977,7 +996,7 @@ struct xtcp_sock {
 	u32 sacked_out;		/* of those, SACKed */
 	u32 pipe_excl;		/* of those, SACKed or lost, not resent */
 	u32 total_retrans;
-	u32 sack_recent;	/* seq of the latest out-of-order arrival */
+	u32 ofo_clock;		/* out-of-order arrivals, for SACK order */
 	u32 reordering;		/* DupThresh learnt from late arrivals */
 	u32 high_sacked;	/* highest SACKed end_seq */
 	u32 prior_cwnd;		/* before recovery/loss, for undo */
@@ -1003,6 +1022,10 @@ struct xtcp_sock {
 	u32 dsack_start;	/* receiver: duplicate range to report */
 	u32 dsack_end;
 	bool dsack_pending;
+	u8 dup_ack_counter;
+	u8 compressed_ack;
+	u32 comp_ack_rcv_nxt;
+	struct hrtimer comp_ack_timer;
 	u32 prr_delivered;	/* PRR (RFC 6937): delivered since recovery */
 	u32 prr_out;		/* sent since recovery began */
 	u32 acked_unsacked;	/* cumulatively ACKed, never SACKed (this ACK) */
@@ -1371,6 +1394,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb);
 int xtcp_send_syn(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
+void xtcp_sack_compress_send_ack(struct sock *sk);
 void xtcp_send_challenge_ack(struct sock *sk);
 bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
 			   enum xtcp_mib mib, u32 *last_oow_ack_time);

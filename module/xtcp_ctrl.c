@@ -116,6 +116,9 @@ static const struct ctl_table xtcp_sysctl_tmpl[] = {
 	XTCP_INT(invalid_ratelimit, SYSCTL_ZERO, &xtcp_ratelimit_max),
 	XTCP_INT(challenge_ack_limit, SYSCTL_ZERO, SYSCTL_INT_MAX),
 	XTCP_INT(backlog_ack_defer, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_INT(comp_sack_delay_ns, SYSCTL_ZERO, SYSCTL_INT_MAX),
+	XTCP_INT(comp_sack_slack_ns, SYSCTL_ZERO, SYSCTL_INT_MAX),
+	XTCP_INT(comp_sack_nr, SYSCTL_ZERO, &xtcp_u8_max),
 	{
 		.procname = "congestion_control", .data = XTCP_OFF(ca_default),
 		.maxlen = XTCP_CA_NAME_MAX, .mode = 0644,
@@ -156,6 +159,9 @@ static void xtcp_sysctl_defaults(struct net *net, struct xtcp_sysctls *s)
 	s->invalid_ratelimit = 500;		/* tcp_invalid_ratelimit: HZ/2 */
 	s->challenge_ack_limit = INT_MAX;	/* Linux's default since 6.0 */
 	s->backlog_ack_defer = XTCP_BACKLOG_ACK_DEFER;
+	s->comp_sack_delay_ns = NSEC_PER_MSEC;	/* Linux's tcp_comp_sack_* */
+	s->comp_sack_slack_ns = 100 * NSEC_PER_USEC;
+	s->comp_sack_nr = 44;
 	s->ca_default = net_eq(net, &init_net) ? &xtcp_cubic :
 			xtcp_cong_default(&init_net);
 }

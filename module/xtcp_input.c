@@ -544,12 +544,17 @@ static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct sk_buff *p;
 
+	/* the SACK block this reaches is reported first next time, as
+	 * Linux's tcp_sack_new_ofo_skb() moves it to the front
+	 */
+	cb->ofo_tick = ++xs->ofo_clock;
 	skb_queue_walk(&xs->ofo_queue, p) {
 		struct xtcp_skb_cb *pcb = XTCP_SKB_CB(p);
 
 		if (!xtcp_before(cb->seq, pcb->seq) &&
 		    !xtcp_after(cb->end_seq, pcb->end_seq)) {
 			xtcp_dsack_note(sk, cb->seq, cb->end_seq);
+			pcb->ofo_tick = cb->ofo_tick;
 			kfree_skb(skb);		/* already have all of it */
 			return;
 		}
@@ -792,6 +797,95 @@ static bool xtcp_ack_moves_window(struct sock *sk)
 	return min(__xtcp_select_window(sk), cap) >= min(xs->rcv_wnd, cap);
 }
 
+/*
+ * The duplicate ACK SACK compression held goes now, carrying the others
+ * (Linux's tcp_sack_compress_send_ack()): one of them is sent, not
+ * compressed. Context: socket lock or bh_lock_sock held.
+ */
+void xtcp_sack_compress_send_ack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->compressed_ack)
+		return;
+	if (hrtimer_try_to_cancel(&xs->comp_ack_timer) == 1)
+		__sock_put(sk);
+	xs->compressed_ack--;
+	xtcp_send_ack(sk);
+}
+
+/*
+ * Whether data (or a FIN) just taken is ACKed at once, later, or by a
+ * compressed duplicate ACK: Linux's __tcp_ack_snd_check(). @ack_now: a
+ * filled hole (Linux's ICSK_ACK_NOW).
+ */
+static void xtcp_ack_snd_check(struct sock *sk, bool ack_now)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_sysctls *sys = &xtcp_pernet(sock_net(sk))->sysctl;
+	u64 rtt, delay;
+
+	/* more than a full segment since the last ACK we sent (with data or
+	 * without: rcv_wup) is ACKed at once, so every second full segment
+	 * and a GSO/GRO skb of several, as Linux's __tcp_ack_snd_check(),
+	 * when the reader has taken everything (below SO_RCVLOWAT) or the
+	 * window moves as far (xtcp_ack_moves_window()): data left unread in
+	 * a filling buffer waits for recvmsg() (xtcp_cleanup_rbuf()) or the
+	 * delayed-ACK timer; small segments of an interactive exchange wait
+	 * for the reply
+	 */
+	if ((xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss &&
+	     (xs->rcv_nxt - xs->copied_seq < READ_ONCE(sk->sk_rcvlowat) ||
+	      xtcp_ack_moves_window(sk))) ||
+	    xtcp_in_quickack_mode(xs) || ack_now) {
+		/* from the backlog: one ACK for the run, at release_sock()
+		 * (Linux 6.7's __tcp_ack_snd_check()); a segment sent first
+		 * carries it
+		 */
+		if (sock_owned_by_user_nocheck(sk) &&
+		    READ_ONCE(sys->backlog_ack_defer)) {
+			xs->ack_pending = true;
+			xs->ack_deferred = true;
+			return;
+		}
+		goto send_now;
+	}
+	if (skb_queue_empty(&xs->ofo_queue)) {
+		xtcp_schedule_delack(sk);
+		return;
+	}
+	/* out-of-order data: three duplicate ACKs for one rcv_nxt go at
+	 * once (the sender's fast retransmit needs them), later ones are
+	 * held for 5% of the RTT, at most comp_sack_delay_ns, and at most
+	 * comp_sack_nr in a row (Linux's SACK compression)
+	 */
+	if (!xs->sack_ok || xs->compressed_ack >= READ_ONCE(sys->comp_sack_nr))
+		goto send_now;
+	if (xs->comp_ack_rcv_nxt != xs->rcv_nxt) {
+		xs->comp_ack_rcv_nxt = xs->rcv_nxt;
+		xs->dup_ack_counter = 0;
+	}
+	if (xs->dup_ack_counter < 3) {
+		xs->dup_ack_counter++;
+		goto send_now;
+	}
+	xs->compressed_ack++;
+	if (hrtimer_is_queued(&xs->comp_ack_timer))
+		return;
+	rtt = xs->rcv_rtt_us;		/* both << 3 */
+	if (xs->srtt_us && xs->srtt_us < rtt)
+		rtt = xs->srtt_us;
+	delay = min_t(u64, READ_ONCE(sys->comp_sack_delay_ns),
+		      rtt * (NSEC_PER_USEC >> 3) / 20);
+	sock_hold(sk);
+	hrtimer_start_range_ns(&xs->comp_ack_timer, ns_to_ktime(delay),
+			       READ_ONCE(sys->comp_sack_slack_ns),
+			       HRTIMER_MODE_REL_PINNED_SOFT);
+	return;
+send_now:
+	xtcp_send_ack(sk);
+}
+
 /**
  * xtcp_data_queue() - take the payload (and FIN) of an acceptable segment
  * @sk: synchronized socket
@@ -803,7 +897,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	bool got_fin, had_ofo;
+	bool got_fin, ofo, filled;
 	u32 seg_len, len;
 
 	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
@@ -867,9 +961,8 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	}
 	if (xtcp_after(cb->seq, xs->rcv_nxt)) {
 		xtcp_inc_stats(sock_net(sk), XTCP_MIB_TCPOFOQUEUE);
-		xs->sack_recent = cb->seq;
 		xtcp_ofo_insert(sk, skb);
-		xtcp_send_ack(sk);		/* duplicate ACK */
+		xtcp_ack_snd_check(sk, false);	/* a duplicate ACK */
 		return;
 	}
 
@@ -881,7 +974,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		xtcp_event_data_recv(xs);
 	if (skb->len && seg_len < xs->rcv_mss)
 		xs->ack_pushed = min_t(u8, xs->ack_pushed + 1, 2);
-	had_ofo = !skb_queue_empty(&xs->ofo_queue);
+	ofo = !skb_queue_empty(&xs->ofo_queue);
 	len = skb->len;
 	got_fin = xtcp_queue_in_order(sk, skb);
 	while (!got_fin && (skb = skb_peek(&xs->ofo_queue)) != NULL) {
@@ -896,6 +989,9 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		got_fin = xtcp_queue_in_order(sk, skb);
 	}
 
+	/* RFC 5681 4.2: the segment that fills the hole is ACKed at once */
+	filled = ofo && skb_queue_empty(&xs->ofo_queue);
+
 	xtcp_grow_rcv_ssthresh(sk, len);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
@@ -904,43 +1000,37 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	 */
 	if (got_fin && xtcp_fin(sk))
 		return;
-	/* more than a full segment since the last ACK we sent (with data or
-	 * without: rcv_wup) is ACKed at once, so every second full segment
-	 * and a GSO/GRO skb of several, as Linux's __tcp_ack_snd_check(),
-	 * when the reader has taken everything (below SO_RCVLOWAT) or the
-	 * window moves as far (xtcp_ack_moves_window()): data left unread in
-	 * a filling buffer waits for recvmsg() (xtcp_cleanup_rbuf()) or the
-	 * delayed-ACK timer; small segments of an interactive exchange wait
-	 * for the reply
-	 */
-	if ((xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss &&
-	     (xs->rcv_nxt - xs->copied_seq < READ_ONCE(sk->sk_rcvlowat) ||
-	      xtcp_ack_moves_window(sk))) ||
-	    xtcp_in_quickack_mode(xs) || had_ofo) {
-		/* from the backlog: one ACK for the run, at release_sock()
-		 * (Linux 6.7's __tcp_ack_snd_check()); a segment sent first
-		 * carries it
-		 */
-		if (sock_owned_by_user_nocheck(sk) &&
-		    READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl.backlog_ack_defer)) {
-			xs->ack_pending = true;
-			xs->ack_deferred = true;
-			return;
-		}
-		xtcp_send_ack(sk);
-	} else {
-		xtcp_schedule_delack(sk);
-	}
+	xtcp_ack_snd_check(sk, filled);
 	return;
 drop:
 	kfree_skb(skb);
 }
 
+/* insert @b (reached at @tick) into @top, most recent first, @n of @max used */
+static int xtcp_sack_top(struct xtcp_sack *top, u32 *ticks, int n, int max,
+			 const struct xtcp_sack *b, u32 tick)
+{
+	int i;
+
+	if (n == max && (s32)(tick - ticks[n - 1]) <= 0)
+		return n;		/* older than all we keep */
+	if (n < max)
+		n++;
+	for (i = n - 1; i > 0 && (s32)(tick - ticks[i - 1]) > 0; i--) {
+		top[i] = top[i - 1];
+		ticks[i] = ticks[i - 1];
+	}
+	top[i] = *b;
+	ticks[i] = tick;
+	return n;
+}
+
 /**
  * xtcp_sack_blocks() - SACK blocks describing the out-of-order queue
  * @sk: receiving socket
- * @out: blocks: a pending DSACK first (RFC 2883), then the one holding
- *	 the latest arrival (RFC 2018)
+ * @out: blocks: a pending DSACK first (RFC 2883), then the queue's ranges,
+ *	 the most recently reached first (RFC 2018 4, Linux's order), at most
+ *	 XTCP_MAX_SACKS of them
  * @max: room in @out
  *
  * Return: number of blocks.
@@ -948,9 +1038,11 @@ drop:
 int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_sack blk[8];
+	u32 ticks[XTCP_MAX_SACKS], tick = 0;
+	struct xtcp_sack top[XTCP_MAX_SACKS], cur;
+	int n = 0, i, k = 0, room;
 	struct sk_buff *skb;
-	int n = 0, i, first = -1, k = 0;
+	bool open = false;
 
 	if (xs->dsack_pending && max > 0) {	/* RFC 2883: first block */
 		out[k].start = xs->dsack_start;
@@ -958,29 +1050,30 @@ int xtcp_sack_blocks(struct sock *sk, struct xtcp_sack *out, int max)
 		k++;
 		xs->dsack_pending = false;
 	}
+	room = min(max - k, XTCP_MAX_SACKS);
+	if (room <= 0)
+		return k;
 	skb_queue_walk(&xs->ofo_queue, skb) {
-		u32 s = XTCP_SKB_CB(skb)->seq, e = XTCP_SKB_CB(skb)->end_seq;
+		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-		if (n && !xtcp_after(s, blk[n - 1].end)) {
-			if (xtcp_after(e, blk[n - 1].end))
-				blk[n - 1].end = e;
+		if (open && !xtcp_after(cb->seq, cur.end)) {
+			if (xtcp_after(cb->end_seq, cur.end))
+				cur.end = cb->end_seq;
+			if ((s32)(cb->ofo_tick - tick) > 0)
+				tick = cb->ofo_tick;
 			continue;
 		}
-		if (n == ARRAY_SIZE(blk))
-			break;
-		blk[n].start = s;
-		blk[n].end = e;
-		n++;
+		if (open)
+			n = xtcp_sack_top(top, ticks, n, room, &cur, tick);
+		cur.start = cb->seq;
+		cur.end = cb->end_seq;
+		tick = cb->ofo_tick;
+		open = true;
 	}
+	if (open)
+		n = xtcp_sack_top(top, ticks, n, room, &cur, tick);
 	for (i = 0; i < n; i++)
-		if (!xtcp_before(xs->sack_recent, blk[i].start) &&
-		    xtcp_before(xs->sack_recent, blk[i].end))
-			first = i;
-	if (first >= 0 && k < max)
-		out[k++] = blk[first];
-	for (i = 0; i < n && k < max; i++)
-		if (i != first)
-			out[k++] = blk[i];
+		out[k++] = top[i];
 	return k;
 }
 

@@ -130,7 +130,9 @@ void xtcp_release_cb(struct sock *sk)
 	/* as Linux's tcp_release_cb(): unless a segment carried it */
 	if (xs->ack_deferred) {
 		xs->ack_deferred = false;
-		if (xs->ack_pending)
+		if (xs->compressed_ack)
+			xtcp_sack_compress_send_ack(sk);
+		else if (xs->ack_pending)
 			xtcp_send_ack(sk);
 	}
 }
@@ -304,10 +306,19 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	xtcp_write_opts((__be32 *)(th + 1), &o, syn);
 
 	if (flags & XTCP_ACK) {
-		/* an ACK of new data counts against quick-ACK mode (Linux's
-		 * tcp_event_ack_sent()); an armed delayed-ACK timer stays: it
-		 * finds nothing pending, as Linux's (no timer_delete() per ACK)
+		/* the duplicate ACKs SACK compression held are carried by
+		 * this one; an ACK of new data counts against quick-ACK mode
+		 * (Linux's tcp_event_ack_sent()); an armed delayed-ACK timer
+		 * stays: it finds nothing pending, as Linux's (no
+		 * timer_delete() per ACK)
 		 */
+		if (unlikely(xs->compressed_ack)) {
+			xtcp_add_stats(sock_net(sk), XTCP_MIB_TCPACKCOMPRESSED,
+				       xs->compressed_ack);
+			xs->compressed_ack = 0;
+			if (hrtimer_try_to_cancel(&xs->comp_ack_timer) == 1)
+				__sock_put(sk);
+		}
 		if (acks_data && xs->quickack && !--xs->quickack)
 			xs->ato = XTCP_ATO_MIN;
 		xs->ack_pending = false;

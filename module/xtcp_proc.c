@@ -438,6 +438,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TCPACKSKIPPEDSEQ]	= "TCPACKSkippedSeq",
 	[XTCP_MIB_TCPACKSKIPPEDTIMEWAIT] = "TCPACKSkippedTimeWait",
 	[XTCP_MIB_TCPACKSKIPPEDCHALLENGE] = "TCPACKSkippedChallenge",
+	[XTCP_MIB_TCPACKCOMPRESSED]	= "TCPAckCompressed",
 };
 
 /*

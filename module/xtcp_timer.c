@@ -421,7 +421,12 @@ static void xtcp_delack_timer_fn(struct timer_list *t)
 
 	/* no work if an ACK has gone meanwhile (nothing is held back) */
 	bh_lock_sock(sk);
-	if (!xs->ack_pending) {
+	if (xs->compressed_ack && !sock_owned_by_user(sk)) {
+		/* a duplicate ACK held by SACK compression goes instead
+		 * (Linux's tcp_delack_timer_handler())
+		 */
+		xtcp_sack_compress_send_ack(sk);
+	} else if (!xs->ack_pending) {
 		/* sent meanwhile */
 	} else if (sock_owned_by_user(sk)) {
 		sk_reset_timer(sk, &xs->delack_timer, jiffies + XTCP_RETRY_BUSY);
@@ -501,6 +506,31 @@ out:
 	sock_put(sk);
 }
 
+/*
+ * SACK compression's timer (Linux's tcp_compressed_ack_kick()): the held
+ * duplicate ACK goes now, or when the user releases the socket.
+ */
+static enum hrtimer_restart xtcp_comp_ack_kick(struct hrtimer *timer)
+{
+	struct xtcp_sock *xs = container_of(timer, struct xtcp_sock, comp_ack_timer);
+	struct sock *sk = &xs->inet.sk;
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk)) {
+		if (xs->compressed_ack) {
+			/* one of those held goes: not counted as compressed */
+			xs->compressed_ack--;
+			xtcp_send_ack(sk);
+		}
+	} else if (xs->compressed_ack) {
+		xs->ack_pending = true;
+		xs->ack_deferred = true;	/* xtcp_release_cb() sends it */
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return HRTIMER_NORESTART;
+}
+
 /**
  * xtcp_init_timers() - set up a new socket's timers
  * @sk: socket
@@ -512,6 +542,10 @@ void xtcp_init_timers(struct sock *sk)
 	timer_setup(&xs->retrans_timer, xtcp_retrans_timer_fn, 0);
 	timer_setup(&xs->delack_timer, xtcp_delack_timer_fn, 0);
 	timer_setup(&sk->sk_timer, xtcp_life_timer_fn, 0);
+	xtcp_hrtimer_setup(&xs->comp_ack_timer, xtcp_comp_ack_kick,
+			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_SOFT);
+	xs->compressed_ack = 0;
+	xs->dup_ack_counter = 0;
 }
 
 /**
@@ -528,4 +562,7 @@ void xtcp_clear_timers(struct sock *sk)
 	xtcp_clear_xmit_timer(sk);
 	sk_stop_timer(sk, &xs->delack_timer);
 	sk_stop_timer(sk, &sk->sk_timer);
+	if (hrtimer_try_to_cancel(&xs->comp_ack_timer) == 1)
+		__sock_put(sk);
+	xs->compressed_ack = 0;
 }

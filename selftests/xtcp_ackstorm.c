@@ -19,6 +19,10 @@
  *   TCPACKSkippedChallenge);
  * - ACKs beyond snd_nxt do not keep a dead connection alive: keepalive
  *   still times out while they arrive.
+ * And B's duplicate ACKs for spoofed out-of-order data: SACK blocks the
+ * most recently reached first (ofo_sack_blocks_most_recent_first); three
+ * at once, then one for a burst (SACK compression,
+ * ofo_burst_duplicate_acks_compressed).
  */
 #include "xtcp_lib.h"
 #include "kselftest_harness.h"
@@ -329,6 +333,179 @@ TEST(sysctl_invalid_ratelimit_bounds)
 	EXPECT_EQ(0, sysctl_set("net.xtcp.invalid_ratelimit", "3600000"));
 	EXPECT_EQ(3600000, sysctl_get("net.xtcp.invalid_ratelimit"));
 	EXPECT_EQ(EINVAL, sysctl_set("net.xtcp.challenge_ack_limit", "-1"));
+}
+
+/* The SACK blocks of @s, relative to @base, as "[a,b) [c,d)"; "" if none. */
+static void sack_str(const struct seg *s, uint32_t base, char *out, size_t len)
+{
+	int i = 0, n;
+
+	out[0] = 0;
+	while (i < s->optlen) {
+		uint8_t k = s->opts[i], l;
+
+		if (k == 0)
+			break;
+		if (k == 1 || i + 1 >= s->optlen) {
+			i++;
+			continue;
+		}
+		l = s->opts[i + 1];
+		if (l < 2)
+			break;
+		for (n = 0; k == 5 && 2 + 8 * n + 8 <= l && i + 2 + 8 * n + 8 <= s->optlen; n++) {
+			const uint8_t *b = s->opts + i + 2 + 8 * n;
+			uint32_t st = (uint32_t)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
+			uint32_t en = (uint32_t)b[4] << 24 | b[5] << 16 | b[6] << 8 | b[7];
+			size_t used = strlen(out);
+
+			snprintf(out + used, len - used, "%s[%u,%u)", used ? " " : "", st - base,
+				 en - base);
+		}
+		i += l;
+	}
+}
+
+/*
+ * Out-of-order data spoofed from A, 100 bytes each at snd_una + 1000,
+ * + 3000, + 5000, then + 3100 (extending the second block): B's duplicate
+ * ACKs list the SACK blocks as Linux's selective_acks[] does (RFC 2018 4:
+ * the block of the latest segment first, then the most recently reported
+ * ones), not in sequence order. 20 ms apart, so that each gets its own
+ * ACK (Linux's SACK compression holds a fourth duplicate ACK for at most
+ * 5% of the RTT).
+ */
+TEST_F(st, ofo_sack_blocks_most_recent_first)
+{
+	static const uint32_t at[] = { 1000, 3000, 5000, 3100 };
+	static const char *const want[] = {
+		"[1000,1100)",
+		"[3000,3100) [1000,1100)",
+		"[5000,5100) [3000,3100) [1000,1100)",
+		"[3000,3200) [5000,5100) [1000,1100)",
+	};
+	struct conn *c = &self->k;
+	char got[4][128];
+	struct raw_seg r;
+	int i, j, n = 0;
+
+	ASSERT_EQ(0, open_conn(self, ST));
+	r = spoof(self, ST, SIDE_A);
+	r.flags |= TH_PUSH;
+	r.len = 100;
+	for (i = 0; i < 4; i++) {
+		r.seq = c->snd_una + at[i];
+		ASSERT_EQ(0, raw_send(self->raw_a, &r));
+		msleep(20);
+	}
+	msleep(100);
+	cap_read(self->cap, self->segs, &self->nsegs, 4096, 0, false);
+	for (j = 0; j < self->nsegs && n < 4; j++) {
+		const struct seg *sg = &self->segs[j];
+
+		if (sg->proto != stack_proto(ST) || sg->sport != c->port ||
+		    sg->dport != c->cport || !sg->nsack)
+			continue;
+		EXPECT_EQ(c->snd_una, sg->ack);		/* the hole stays */
+		sack_str(sg, c->snd_una, got[n], sizeof(got[n]));
+		TH_LOG("%s: B's ACK %d: ack %+d SACK %s", stack_name(ST), n,
+		       (int)(sg->ack - c->snd_una), got[n]);
+		n++;
+	}
+	ASSERT_EQ(4, n) TH_LOG("%s: %d ACKs with SACK from B", stack_name(ST), n);
+	for (i = 0; i < 4; i++)
+		EXPECT_STREQ(want[i], got[i]);
+}
+
+/* B's segments to A carrying SACK blocks, in what the capture holds now */
+static int sacks_from_b(FIXTURE_DATA(st) *self, enum stack st)
+{
+	struct conn *c = &self->k;
+	int j, n = 0;
+
+	cap_read(self->cap, self->segs, &self->nsegs, 4096, 0, false);
+	for (j = 0; j < self->nsegs; j++)
+		if (self->segs[j].proto == stack_proto(st) && self->segs[j].sport == c->port &&
+		    self->segs[j].dport == c->cport && self->segs[j].nsack)
+			n++;
+	return n;
+}
+
+#define BURST	8
+
+/*
+ * SACK compression (Linux's since 4.18, net.ipv4.tcp_comp_sack_*): BURST
+ * out-of-order segments spoofed from A back to back, each leaving the
+ * same hole: B sends three duplicate ACKs at once (the sender's fast
+ * retransmit needs them), holds the rest for 5% of the RTT (at most
+ * comp_sack_delay_ns) and then sends one carrying them all; the held ones
+ * count as TCPAckCompressed. B's replies are delayed 200 ms (netem on vb),
+ * so its RTT estimates (the smoothed one from the handshake, the
+ * receiver's one from 16 KB of data) are about 200 ms and the hold is
+ * 10 ms, comp_sack_delay_ns raised to that on both stacks: the burst
+ * leaves A within it unless the host stalls, hence the slack of two ACKs.
+ */
+TEST_F_TIMEOUT(st, ofo_burst_duplicate_acks_compressed, 60)
+{
+	struct conn *c = &self->k;
+	static char buf[16384];
+	long comp0, comp1;
+	struct raw_seg r;
+	int i, n;
+
+	ns_enter(self->t.ns[SIDE_B]);
+	ASSERT_EQ(0, netem_delay_loss("vb", 200, 0));
+	ASSERT_EQ(0, sysctl_set("net.ipv4.tcp_comp_sack_delay_ns", "10000000"));
+	ASSERT_EQ(0, sysctl_set("net.xtcp.comp_sack_delay_ns", "10000000"));
+	ns_enter(self->t.ns[SIDE_A]);
+	ASSERT_EQ(0, open_conn(self, ST));
+	pattern_fill(5, 0, buf, sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(c->c, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, sock_read_n(c->s, buf, sizeof(buf), 10000));
+	c->snd_una += sizeof(buf);
+	msleep(600);			/* the last ACKs, 200 ms late */
+	sacks_from_b(self, ST);
+	self->nsegs = 0;
+	comp0 = stat_in(self, SIDE_B, ST, "TCPAckCompressed");
+	ASSERT_LE(0, comp0);
+
+	r = spoof(self, ST, SIDE_A);
+	r.flags |= TH_PUSH;
+	r.len = 100;
+	for (i = 1; i <= BURST; i++) {
+		r.seq = c->snd_una + 1000 * i;
+		ASSERT_EQ(0, raw_send(self->raw_a, &r));
+	}
+	msleep(800);
+	n = sacks_from_b(self, ST);
+	comp1 = stat_in(self, SIDE_B, ST, "TCPAckCompressed");
+	TH_LOG("%s: %d out-of-order segments: %d duplicate ACKs, TCPAckCompressed +%ld",
+	       stack_name(ST), BURST, n, comp1 - comp0);
+	EXPECT_LE(4, n);
+	EXPECT_GE(6, n);
+	EXPECT_LE(2, comp1 - comp0);
+}
+
+TEST(sysctl_comp_sack_as_linux)
+{
+	static const char *const bad[] = { "-1", "256", "x" };
+	int i;
+
+	ASSERT_LE(0, topo_single_ns());
+	EXPECT_EQ(sysctl_get("net.ipv4.tcp_comp_sack_delay_ns"),
+		  sysctl_get("net.xtcp.comp_sack_delay_ns"));
+	EXPECT_EQ(sysctl_get("net.ipv4.tcp_comp_sack_slack_ns"),
+		  sysctl_get("net.xtcp.comp_sack_slack_ns"));
+	EXPECT_EQ(sysctl_get("net.ipv4.tcp_comp_sack_nr"), sysctl_get("net.xtcp.comp_sack_nr"));
+	EXPECT_EQ(44, sysctl_get("net.xtcp.comp_sack_nr"));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(EINVAL, sysctl_set("net.xtcp.comp_sack_nr", bad[i]));
+		EXPECT_EQ(44, sysctl_get("net.xtcp.comp_sack_nr"));
+	}
+	EXPECT_EQ(EINVAL, sysctl_set("net.xtcp.comp_sack_delay_ns", "-1"));
+	EXPECT_EQ(EINVAL, sysctl_set("net.xtcp.comp_sack_slack_ns", "2147483648"));
+	EXPECT_EQ(0, sysctl_set("net.xtcp.comp_sack_nr", "0"));
+	EXPECT_EQ(0, sysctl_get("net.xtcp.comp_sack_nr"));
 }
 
 XTCP_HARNESS_MAIN

@@ -60,6 +60,9 @@ static void ut_net_init(void)
 	s->moderate_rcvbuf = 1;
 	s->invalid_ratelimit = 500;
 	s->challenge_ack_limit = INT_MAX;
+	s->comp_sack_delay_ns = 1000000;
+	s->comp_sack_slack_ns = 100000;
+	s->comp_sack_nr = 44;
 	/* not the module's default (CUBIC): the recovery tests' numbers are
 	 * NewReno's (RFC 5681, RFC 6937); CUBIC's are in test_cubic.c
 	 */

@@ -286,6 +286,14 @@ void mock_timer_fire(struct timer_list *t)
 	t->function(t);
 }
 
+void mock_hrtimer_fire(struct hrtimer *t)
+{
+	t->mock_queued = false;
+	t->mock_running = true;
+	t->function(t);
+	t->mock_running = false;
+}
+
 void mock_reset(void)
 {
 	/* the kernel starts jiffies 5 minutes before the wrap (INITIAL_JIFFIES) */

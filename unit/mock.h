@@ -9,6 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
+#include <linux/hrtimer.h>
 
 /* ---- clock ---- */
 /* advance ktime_get_ns() by @ns and jiffies by the ticks that elapse */
@@ -59,6 +60,8 @@ extern u64 mock_xmit_delay_ns;
 
 /* ---- timers: fire one as the timer core would ---- */
 void mock_timer_fire(struct timer_list *t);
+/* Fire a queued hrtimer: dequeued, then its handler runs. */
+void mock_hrtimer_fire(struct hrtimer *t);
 
 /* ---- bug reports (WARN, last socket reference dropped) ---- */
 extern int mock_warn_count;

@@ -549,6 +549,101 @@ TEST(fin_in_established_waits_for_our_fin)
 	ut_sock_free(xs);
 }
 
+TEST(sack_compression_holds_the_fourth_duplicate_ack)
+{
+	/* Linux's SACK compression (__tcp_ack_snd_check()): three duplicate
+	 * ACKs for one rcv_nxt go at once, later ones are held for 5% of
+	 * the RTT (the smaller of the receiver's and the smoothed one), at
+	 * most comp_sack_delay_ns; the timer sends one, any ACK sent carries
+	 * the held ones (TCPAckCompressed counts those not sent); a filled
+	 * hole is ACKed at once; comp_sack_nr in a row, then one goes
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+	int i;
+
+	xs->quickack = 0;
+	xs->rcv_rtt_us = 8 * 2000;			/* 2 ms */
+	xs->srtt_us = 8 * 10000;
+	for (i = 1; i <= 5; i++)
+		rx(xs, r + 1000 * i, 1, XTCP_ACK, 100, 1000);
+	EXPECT_EQ(mock_tx_count, 3);
+	EXPECT_EQ(xs->compressed_ack, 2);
+	ASSERT_TRUE(hrtimer_is_queued(&xs->comp_ack_timer));
+	EXPECT_EQ(xs->comp_ack_timer.mock_started, 1);
+	EXPECT_EQ(xs->comp_ack_timer.mock_delay_ns, 100000);	/* 5% of 2 ms */
+	EXPECT_EQ(xs->comp_ack_timer.mock_slack_ns, 100000);
+	mock_hrtimer_fire(&xs->comp_ack_timer);
+	ASSERT_EQ(mock_tx_count, 4);
+	EXPECT_EQ(get_unaligned_be32(mock_tx[3].opts + 8), r + 6000);	/* all SACKed */
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPACKCOMPRESSED), 1);
+	EXPECT_EQ(xs->compressed_ack, 0);
+	rx(xs, r + 6000, 1, XTCP_ACK, 100, 1000);
+	rx(xs, r + 7000, 1, XTCP_ACK, 100, 1000);
+	EXPECT_EQ(mock_tx_count, 4);
+	EXPECT_EQ(xs->comp_ack_timer.mock_started, 2);
+	xtcp_send_ack(SK(xs));				/* carries both */
+	EXPECT_EQ(mock_tx_count, 5);
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPACKCOMPRESSED), 3);
+	EXPECT_FALSE(hrtimer_is_queued(&xs->comp_ack_timer));
+	rx(xs, r, 1, XTCP_ACK, 100, 1000);		/* fills the hole */
+	ASSERT_EQ(mock_tx_count, 6);
+	EXPECT_EQ(mock_tx[5].ack, r + 8000);
+	/* the 10 ms smoothed RTT when it is the smaller; the sysctl caps */
+	xs->rcv_rtt_us = 0;
+	xs->srtt_us = 8 * 100000;
+	for (i = 0; i < 4; i++)
+		rx(xs, r + 9000 + 1000 * i, 1, XTCP_ACK, 100, 1000);
+	EXPECT_EQ(mock_tx_count, 9);
+	EXPECT_EQ(xs->comp_ack_timer.mock_delay_ns, 0);	/* no receiver RTT */
+	mock_hrtimer_fire(&xs->comp_ack_timer);
+	EXPECT_EQ(mock_tx_count, 10);
+	xs->rcv_rtt_us = 8 * 100000;
+	rx(xs, r + 13000, 1, XTCP_ACK, 100, 1000);
+	EXPECT_EQ(xs->comp_ack_timer.mock_delay_ns, 1000000);	/* capped */
+	mock_hrtimer_fire(&xs->comp_ack_timer);
+	/* comp_sack_nr 0, or no SACK: every duplicate ACK at once */
+	ut_net()->sysctl.comp_sack_nr = 0;
+	rx(xs, r + 14000, 1, XTCP_ACK, 100, 1000);
+	EXPECT_EQ(mock_tx_count, 12);
+	ut_net()->sysctl.comp_sack_nr = 44;
+	xs->sack_ok = false;
+	rx(xs, r + 15000, 1, XTCP_ACK, 100, 1000);
+	EXPECT_EQ(mock_tx_count, 13);
+	ut_sock_free(xs);
+}
+
+TEST(sack_compression_timer_deferred_while_owned)
+{
+	/* Linux's tcp_compressed_ack_kick(): the socket owned by the user,
+	 * the held ACK goes at release_sock(); closing cancels the timer
+	 * (its reference dropped)
+	 */
+	struct xtcp_sock *xs = ut_sock(1);
+	u32 r = xs->rcv_nxt;
+	int i;
+
+	xs->quickack = 0;
+	xs->rcv_rtt_us = 8 * 2000;
+	for (i = 1; i <= 4; i++)
+		rx(xs, r + 1000 * i, 1, XTCP_ACK, 100, 1000);
+	EXPECT_EQ(mock_tx_count, 3);
+	SK(xs)->mock_owned_by_user = true;
+	mock_hrtimer_fire(&xs->comp_ack_timer);
+	EXPECT_EQ(mock_tx_count, 3);
+	EXPECT_TRUE(xs->ack_deferred);
+	xtcp_release_cb(SK(xs));
+	EXPECT_EQ(mock_tx_count, 4);
+	EXPECT_EQ(ut_mib(XTCP_MIB_TCPACKCOMPRESSED), 0);
+	SK(xs)->mock_owned_by_user = false;
+	rx(xs, r + 5000, 1, XTCP_ACK, 100, 1000);
+	EXPECT_TRUE(hrtimer_is_queued(&xs->comp_ack_timer));
+	xtcp_clear_timers(SK(xs));
+	EXPECT_FALSE(hrtimer_is_queued(&xs->comp_ack_timer));
+	EXPECT_EQ(xs->compressed_ack, 0);
+	ut_sock_free(xs);
+}
+
 TEST(duplicate_data_reported_as_dsack)
 {
 	/* RFC 2883 4: a duplicate segment is reported in the first SACK
@@ -721,17 +816,19 @@ static void ofo_add(struct xtcp_sock *xs, u32 seq, u32 len)
 
 TEST(sack_blocks_most_recent_first)
 {
-	/* RFC 2018 4: the first block holds the most recently received
-	 * segment, the others follow; adjacent data is one block
+	/* RFC 2018 4 as Linux orders its selective_acks[]: the first block
+	 * holds the most recently received segment, the others follow from
+	 * the most recently reached one (a duplicate reaches its block too);
+	 * adjacent data is one block; at most XTCP_MAX_SACKS
 	 */
 	struct xtcp_sock *xs = ut_sock(1);
-	struct xtcp_sack b[4];
+	struct xtcp_sack b[6];
+	int i;
 
-	ofo_add(xs, 0xfffffc00u, 100);		/* [-1024, -924) */
-	ofo_add(xs, 500, 100);			/* [500, 700) after the next */
-	ofo_add(xs, 600, 100);
 	ofo_add(xs, 2000, 100);
-	xs->sack_recent = 600;
+	ofo_add(xs, 500, 100);
+	ofo_add(xs, 0xfffffc00u, 100);		/* [-1024, -924) */
+	ofo_add(xs, 600, 100);			/* [500, 700) */
 	EXPECT_EQ(xtcp_sack_blocks(SK(xs), b, 4), 3);
 	EXPECT_EQ(b[0].start, 500);
 	EXPECT_EQ(b[0].end, 700);
@@ -740,6 +837,21 @@ TEST(sack_blocks_most_recent_first)
 	EXPECT_EQ(b[2].start, 2000);
 	EXPECT_EQ(xtcp_sack_blocks(SK(xs), b, 2), 2);	/* room for 2 */
 	EXPECT_EQ(b[0].start, 500);
+	EXPECT_EQ(b[1].start, 0xfffffc00u);
+	ofo_add(xs, 2000, 50);				/* a duplicate */
+	EXPECT_EQ(xtcp_sack_blocks(SK(xs), b, 4), 4);	/* DSACK, then */
+	EXPECT_EQ(b[0].start, 2000);
+	EXPECT_EQ(b[0].end, 2050);
+	EXPECT_EQ(b[1].start, 2000);			/* its block first */
+	EXPECT_EQ(b[2].start, 500);
+	EXPECT_EQ(b[3].start, 0xfffffc00u);
+	for (i = 0; i < 3; i++)
+		ofo_add(xs, 3000 + 200 * i, 100);
+	EXPECT_EQ(xtcp_sack_blocks(SK(xs), b, 6), XTCP_MAX_SACKS);
+	EXPECT_EQ(b[0].start, 3400);
+	EXPECT_EQ(b[1].start, 3200);
+	EXPECT_EQ(b[2].start, 3000);
+	EXPECT_EQ(b[3].start, 2000);
 	ut_sock_free(xs);
 }
 
@@ -752,7 +864,6 @@ TEST(sack_blocks_dsack_first)
 	ofo_add(xs, 5000, 100);
 	ofo_add(xs, 5000, 50);			/* a duplicate: DSACK */
 	EXPECT_EQ(skb_queue_len(&xs->ofo_queue), 1);
-	xs->sack_recent = 5000;
 	EXPECT_EQ(xtcp_sack_blocks(SK(xs), b, 4), 2);
 	EXPECT_EQ(b[0].start, 5000);
 	EXPECT_EQ(b[0].end, 5050);
