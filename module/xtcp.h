@@ -359,7 +359,12 @@ enum xtcp_xmit_timer {
 struct xtcp_sock;
 
 #define XTCP_CA_NAME_MAX	16	/* Linux's TCP_CA_NAME_MAX */
-#define XTCP_CA_PRIV_U64	13	/* Linux's ICSK_CA_PRIV_SIZE, in u64s */
+/*
+ * Room for a congestion control's state, in u64s: CUBIC needs 60 bytes.
+ * Linux reserves 104 (ICSK_CA_PRIV_SIZE) for algorithms XTCP does not
+ * have; a new one checks its size as CUBIC does (BUILD_BUG_ON).
+ */
+#define XTCP_CA_PRIV_U64	8
 
 /* congestion control events (Linux's enum tcp_ca_event, the ones used) */
 enum xtcp_ca_event {
@@ -666,7 +671,10 @@ struct xtcp_af_ops {
  * @inet: inet part (addresses, ports, IP options); must be first
  * @ent: ehash entry while connected or connecting
  * @bnode: link in xtcp_hashinfo.bhash while bound (bind_lock)
- * @listen_node: link in xtcp_hashinfo.lhash while listening (listen_lock, RCU)
+ * @listen_node: link in xtcp_hashinfo.lhash while listening (listen_lock,
+ *	RCU); shares its room with @accept_node: a listener never waits in an
+ *	accept queue, a child waiting there is not listening (a socket freed
+ *	after RCU, or listening only after accept() and a disconnect)
  * @bound: on the bind hash
  * @connect_bound: the port was picked by connect() (shareable by 4-tuple)
  * @v6addr: bound or connected with a sockaddr_in6 (v4-mapped address);
@@ -909,7 +917,10 @@ struct xtcp_sock {
 	struct inet_sock inet;
 	struct xtcp_ent ent;
 	struct xtcp_bnode bnode;
-	struct hlist_node listen_node;
+	union {		/* a listener is never a child in an accept queue */
+		struct hlist_node listen_node;
+		struct list_head accept_node;
+	};
 	bool bound;
 	bool connect_bound;
 	bool v6addr;		/* addressed with sockaddr_in6 (v4-mapped) */
@@ -919,8 +930,10 @@ struct xtcp_sock {
 	struct list_head synq;
 	u32 synq_len;
 	u8 defer_accept;
+	u8 ca_state;		/* enum xtcp_ca_state */
+	bool is_cwnd_limited;	/* cwnd full in this window (RFC 7661) */
+	bool big_out;		/* multi-segment skbs may be in flight */
 	struct list_head acceptq;
-	struct list_head accept_node;
 	unsigned long synq_overflow;	/* jiffies of the last cookie SYN-ACK */
 
 	u32 iss;
@@ -954,12 +967,14 @@ struct xtcp_sock {
 	u32 ts_recent;
 	u32 ts_recent_stamp;	/* seconds, for PAWS aging */
 	u32 tsoff;
+	u32 comp_ack_rcv_nxt;	/* SACK compression: dupACKs counted for */
 
 	struct sk_buff_head ofo_queue;	/* out-of-order data, by seq */
 	struct sk_buff *send_head;	/* first unsent skb in sk_write_queue */
 
 	struct timer_list retrans_timer;	/* transmit timer, see xmit_timer */
 	struct timer_list delack_timer;		/* delayed ACK */
+	struct hrtimer comp_ack_timer;		/* SACK compression */
 	u32 srtt_us;		/* smoothed RTT << 3 */
 	u32 rttvar_us;
 	u32 rto;		/* jiffies */
@@ -988,7 +1003,6 @@ struct xtcp_sock {
 	u32 cwnd;		/* segments */
 	u32 cwnd_cnt;
 	u32 ssthresh;
-	u8 ca_state;		/* enum xtcp_ca_state */
 	u32 recover;		/* snd_nxt when recovery started */
 	u32 dupacks;
 	u32 reno_sacked;	/* dupacks standing in for SACKs, no SACK */
@@ -1002,8 +1016,6 @@ struct xtcp_sock {
 	u32 prior_cwnd;		/* before recovery/loss, for undo */
 	u32 prior_ssthresh;
 	u32 undo_tsval;		/* our TSval on the episode's first retransmission */
-	bool is_cwnd_limited;	/* cwnd full in this window (RFC 7661) */
-	bool big_out;		/* multi-segment skbs may be in flight */
 	u32 max_packets_out;	/* most in flight in this window */
 	u32 cwnd_usage_seq;	/* snd_nxt when this window began */
 	/* RACK-TLP (RFC 8985) and DSACK (RFC 2883) */
@@ -1024,8 +1036,7 @@ struct xtcp_sock {
 	bool dsack_pending;
 	u8 dup_ack_counter;
 	u8 compressed_ack;
-	u32 comp_ack_rcv_nxt;
-	struct hrtimer comp_ack_timer;
+	bool recvmsg_inq;
 	u32 prr_delivered;	/* PRR (RFC 6937): delivered since recovery */
 	u32 prr_out;		/* sent since recovery began */
 	u32 acked_unsacked;	/* cumulatively ACKed, never SACKed (this ACK) */
@@ -1040,7 +1051,6 @@ struct xtcp_sock {
 	u8 syn_retries;
 	bool nodelay;
 	bool cork;
-	bool recvmsg_inq;
 	int keepidle;		/* seconds */
 	int keepintvl;
 	int keepcnt;
