@@ -797,10 +797,13 @@ static bool xtcp_ack_moves_window(struct sock *sk)
 	return min(__xtcp_select_window(sk), cap) >= min(xs->rcv_wnd, cap);
 }
 
-/*
- * The duplicate ACK SACK compression held goes now, carrying the others
- * (Linux's tcp_sack_compress_send_ack()): one of them is sent, not
- * compressed. Context: socket lock or bh_lock_sock held.
+/**
+ * xtcp_sack_compress_send_ack() - send the duplicate ACK SACK compression
+ * held, carrying the others (Linux's tcp_sack_compress_send_ack())
+ * @sk: synchronized socket
+ *
+ * One of the held ACKs is sent, so it is not counted as compressed.
+ * Context: socket lock or bh_lock_sock held.
  */
 void xtcp_sack_compress_send_ack(struct sock *sk)
 {
